@@ -1,0 +1,38 @@
+import { numberToHex } from 'viem'
+import type { LogFilter, RawLog } from './types.ts'
+import { parseLog } from './parseRpc.ts'
+
+// Providers word "too many results" differently; viem refuses bodies over its size limit.
+const tooManyResults = /too many|limit exceeded|exceeds? (the )?(max|limit)|query returned more than|response size|range is too large|block range|ResponseBodyTooLarge|-32005/i
+
+/** True when an eth_getLogs failure means "ask for a smaller range". */
+export function isTooManyResults(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (tooManyResults.test(e.message) || tooManyResults.test(e.name) || (e as { code?: unknown }).code === -32005) return true
+  }
+  return false
+}
+
+/**
+ * `eth_getLogs` over a range, halving the range whenever the node says it holds too many results,
+ * down to a single block.
+ */
+export async function getLogsSplitting(request: (params: unknown[]) => Promise<unknown>, filter: LogFilter): Promise<RawLog[]> {
+  const params = {
+    fromBlock: numberToHex(filter.fromBlock),
+    toBlock: numberToHex(filter.toBlock),
+    ...(filter.address?.length ? { address: filter.address } : {}),
+    topics: [filter.topic0.length ? [...filter.topic0] : null],
+  }
+  try {
+    const raw = await request([params])
+    if (!Array.isArray(raw)) throw new TypeError(`eth_getLogs answered a non-array: ${JSON.stringify(raw)?.slice(0, 100)}`)
+    return raw.map(parseLog)
+  } catch (error) {
+    if (filter.fromBlock >= filter.toBlock || !isTooManyResults(error)) throw error
+    const middle = filter.fromBlock + (filter.toBlock - filter.fromBlock) / 2n
+    const left = await getLogsSplitting(request, { ...filter, toBlock: middle })
+    const right = await getLogsSplitting(request, { ...filter, fromBlock: middle + 1n })
+    return [...left, ...right]
+  }
+}

@@ -1,0 +1,42 @@
+import type { Address, Hex } from 'viem'
+import type { BlockRef } from '../module/types.ts'
+
+/** A log as the chain returns it, parsed and checked. */
+export type RawLog = {
+  address: Address
+  blockNumber: bigint
+  blockHash: Hex
+  transactionHash: Hex
+  transactionIndex: number
+  logIndex: number
+  topics: readonly Hex[]
+  data: Hex
+  removed: boolean
+}
+
+export type LogFilter = {
+  fromBlock: bigint
+  toBlock: bigint
+  /** Empty or undefined: every address. */
+  address?: readonly Address[]
+  /** Any of these topic0 values. */
+  topic0: readonly Hex[]
+}
+
+/**
+ * Where blocks and logs come from: a live RPC, a fault-injecting proxy, or a recorded cassette.
+ * Ingestion and dispatch only ever see this interface, so replays run the same code as live runs.
+ */
+export type ChainSource = {
+  chainId: number
+  /** 'ws' when heads are pushed, 'poll' when polled, 'replay' for cassettes. */
+  kind: 'ws' | 'poll' | 'replay'
+  getBlockNumber(): Promise<bigint>
+  getBlock(number: bigint): Promise<BlockRef>
+  /** Headers of a contiguous range, in order. */
+  getBlocks(from: bigint, to: bigint): Promise<BlockRef[]>
+  getLogs(filter: LogFilter): Promise<RawLog[]>
+  /** Pushes new head numbers (ws); polling sources return a no-op. Errors reach `onError`; the ingestor keeps polling. */
+  watchHeads(onHead: (number: bigint) => void, onError: (error: unknown) => void): () => void
+  close(): Promise<void>
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { ShepherdError } from '../errors/base.ts'
+import { ConfigError } from '../errors/config.ts'
+import { runCommand } from './runCommand.ts'
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+export const helpText = `shepherd ${packageJson.version}: run and test CoW Protocol automation
+
+Usage:
+  shepherd run --config <engine.toml> [--pretty]   run the engine until SIGINT/SIGTERM
+  shepherd orderbook-stub [--port N]               serve the orderbook stub on 127.0.0.1
+  shepherd --help | --version
+
+Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.
+Docs: README.md, docs/operations/`
+
+type Command = (argv: string[]) => Promise<number>
+
+/** Extra commands registered by the harness (orderbook-stub, load, record, replay). */
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => runCommand,
+  'orderbook-stub': async () => (await import('./extraCommands.ts')).orderbookStubCommand,
+}
+
+/**
+ * The `shepherd` command line. Resolves to the process exit code.
+ *
+ * @example
+ * process.exitCode = await main(['run', '--config', 'engine.toml'])
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    console.log(helpText)
+    return first === undefined ? 2 : 0
+  }
+  if (first === '--version' || first === '-v') {
+    console.log(packageJson.version)
+    return 0
+  }
+  const load = commands[first]
+  if (!load) {
+    console.error(`shepherd: unknown command "${first}"\n\n${helpText}`)
+    return 2
+  }
+  try {
+    const command = await load()
+    return await command(rest)
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`shepherd: ${error.message}`)
+      return 2
+    }
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`shepherd: ${error.message}\n\n${helpText}`)
+      return 2
+    }
+    console.error(`shepherd: ${error instanceof ShepherdError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    return 1
+  }
+}
+
+export { parseArgs }

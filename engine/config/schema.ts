@@ -1,0 +1,60 @@
+import { z } from 'zod'
+import { zAddress } from './zodTypes.ts'
+
+const logLevel = z.enum(['debug', 'info', 'warn', 'error'])
+
+const bind = z
+  .string()
+  .regex(/^[0-9a-zA-Z.\-[\]:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9100')
+
+const rpcUrl = z.string().regex(/^(https?|wss?):\/\/.+/, 'expected an http(s):// or ws(s):// URL')
+const httpUrl = z.string().regex(/^https?:\/\/.+/, 'expected an http(s):// URL')
+
+export const chainSchema = z.strictObject({
+  rpc_url: rpcUrl,
+  /** Overrides the orderbook base URL (default: the public CoW API for the chain). */
+  orderbook_url: httpUrl.optional(),
+  confirmations: z.number().int().min(0).max(1000).default(0),
+  poll_interval_ms: z.number().int().min(10).max(600_000).default(1000),
+  max_lookback_blocks: z.number().int().min(1).default(10_000),
+  /** Where a chain with no cursor starts: a block number, or "latest". */
+  start_block: z.union([z.number().int().min(0), z.literal('latest')]).default('latest'),
+  /** Largest block range per eth_getLogs / dispatch batch. */
+  max_block_range: z.number().int().min(1).max(100_000).default(500),
+  multicall_address: zAddress.default('0xcA11bde05977b3631167028862bE2a173976CA11'),
+  /** Inner calls per Multicall3 aggregate3 request. */
+  multicall_batch_size: z.number().int().min(1).max(10_000).default(500),
+})
+
+export const moduleEntrySchema = z.strictObject({
+  /** A built-in module name (modules/<name>) or the name declared by `path`. */
+  name: z.string().min(1),
+  /** A module file, relative to the config file; its default export is a defineModule(...) value. */
+  path: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+  config: z.record(z.string(), z.unknown()).default({}),
+})
+
+export const engineConfigSchema = z.strictObject({
+  engine: z
+    .strictObject({
+      state_dir: z.string().min(1).default('.state'),
+      log_level: logLevel.default('info'),
+      metrics: z
+        .strictObject({ enabled: z.boolean().default(false), bind: bind.default('127.0.0.1:9100') })
+        .default({ enabled: false, bind: '127.0.0.1:9100' }),
+    })
+    .default({ state_dir: '.state', log_level: 'info', metrics: { enabled: false, bind: '127.0.0.1:9100' } }),
+  chains: z.record(z.string().regex(/^\d+$/, 'expected a numeric chain id as the table name, e.g. [chains.11155111]'), chainSchema),
+  modules: z.array(moduleEntrySchema).default([]),
+})
+
+export type EngineConfigInput = z.input<typeof engineConfigSchema>
+export type ChainConfig = z.output<typeof chainSchema>
+export type ModuleEntry = z.output<typeof moduleEntrySchema>
+/** The validated configuration, with chain ids as numbers and every default filled in. */
+export type EngineConfig = Omit<z.output<typeof engineConfigSchema>, 'chains'> & {
+  chains: Map<number, ChainConfig>
+  /** Absolute path of the config file (or a label), for messages and relative paths. */
+  file: string
+}

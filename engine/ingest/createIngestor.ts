@@ -1,0 +1,222 @@
+import type { Hex } from 'viem'
+import type { ChainSource, RawLog } from '../chain/types.ts'
+import type { ChainConfig } from '../config/schema.ts'
+import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
+import type { Dispatcher } from '../dispatch/createDispatcher.ts'
+import { describeError } from '../errors/base.ts'
+import type { EngineMetrics } from '../metrics/createMetrics.ts'
+import type { BlockRef, LogHost } from '../module/types.ts'
+import type { EngineStore } from '../store/createStore.ts'
+import { createRecentChain } from './recentChain.ts'
+
+export type CreateIngestorParameters = {
+  source: ChainSource
+  chain: Pick<ChainConfig, 'confirmations' | 'poll_interval_ms' | 'max_lookback_blocks' | 'start_block' | 'max_block_range'>
+  store: Pick<EngineStore, 'getCursor' | 'setCursor'>
+  dispatcher: Pick<Dispatcher, 'dispatchBlock' | 'dispatchReorg'>
+  /** What eth_getLogs asks for; undefined for a block-only chain (no getLogs at all). */
+  filter: ChainLogFilter | undefined
+  metrics?: EngineMetrics
+  log: LogHost
+  /** Blocks dispatched but not yet finished by every module; bounds memory and lag. */
+  maxInFlight?: number
+  /** Backoff cap after a failed fetch, ms. */
+  maxBackoffMs?: number
+}
+
+/** Thrown inside a pass when the chain moved under a range fetch: the range is fetched again. */
+class ChainMovedError extends Error {
+  override name = 'ChainMovedError'
+}
+
+/**
+ * Follows one chain and owns its unfinalized part. Invariant: every block handed to the
+ * dispatcher has `parentHash` equal to the hash of the block before it; the cursor (persisted)
+ * is the last block every module finished, and it only ever moves in order. A failed fetch is
+ * retried with backoff, never skipped; a parent-hash mismatch walks back to the common ancestor
+ * and tells the modules (`onReorg`) before the new branch is delivered.
+ */
+export function createIngestor({ source, chain, store, dispatcher, filter, metrics, log, maxInFlight = 64, maxBackoffMs = 30_000 }: CreateIngestorParameters) {
+  const chainId = source.chainId
+  const label = { chain_id: String(chainId) }
+  const recent = createRecentChain(256)
+  const inFlight: Array<{ block: BlockRef; done: Promise<void>; settled: boolean }> = []
+  let committed = store.getCursor(chainId)
+  let tip: { number: bigint; hash: Hex | undefined } | undefined
+  let stopped = false
+  let wake: (() => void) | undefined
+  let loop: Promise<void> | undefined
+  let lastHead: bigint | undefined
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        wake = undefined
+        resolve()
+      }
+      wake = done
+    })
+
+  async function commitSettled() {
+    while (inFlight[0]?.settled) {
+      const { block } = inFlight.shift()!
+      committed = { number: block.number, hash: block.hash }
+      await store.setCursor(chainId, committed)
+      metrics?.cursorBlock.set(label, Number(block.number))
+      metrics?.blocksProcessed.inc(label)
+    }
+  }
+
+  async function drainInFlight() {
+    await Promise.all(inFlight.map((f) => f.done))
+    await commitSettled()
+  }
+
+  async function handleReorg(first: BlockRef) {
+    await drainInFlight()
+    metrics?.reorgs.inc(label)
+    // Walk back by parent hash to the newest block both branches share.
+    let ancestor: bigint | undefined
+    for (const known of recent.newestFirst()) {
+      const current = await source.getBlock(known.number)
+      if (current.hash === known.hash) {
+        ancestor = known.number
+        break
+      }
+    }
+    if (ancestor === undefined) {
+      ancestor = (recent.oldest()?.number ?? first.number) - 1n
+      log.error('reorg deeper than the recent-block ring; resuming from before it', { chainId, ancestor })
+    }
+    const removedLogs = recent.logsAfter(ancestor)
+    log.warn('reorg detected', { chainId, fromBlock: ancestor + 1n, depth: Number((tip?.number ?? ancestor) - ancestor), removedLogs: removedLogs.length })
+    recent.truncateAfter(ancestor)
+    await dispatcher.dispatchReorg({ chainId, fromBlock: ancestor + 1n, removedLogs: [] }, removedLogs)
+    const ancestorHash = recent.hashOf(ancestor)
+    tip = { number: ancestor, hash: ancestorHash }
+    committed = { number: ancestor, hash: ancestorHash ?? '0x' }
+    await store.setCursor(chainId, committed)
+  }
+
+  async function fetchRange(from: bigint, to: bigint) {
+    const [blocks, logs] = await Promise.all([
+      source.getBlocks(from, to),
+      filter ? source.getLogs({ fromBlock: from, toBlock: to, address: filter.address, topic0: filter.topic0 }) : Promise.resolve([] as RawLog[]),
+    ])
+    for (let i = 1; i < blocks.length; i++)
+      if (blocks[i]!.parentHash !== blocks[i - 1]!.hash) throw new ChainMovedError(`block ${blocks[i]!.number} does not follow ${blocks[i - 1]!.number}`)
+    const byBlock = new Map<bigint, RawLog[]>()
+    const hashes = new Map(blocks.map((b) => [b.number, b.hash]))
+    for (const entry of logs) {
+      if (hashes.get(entry.blockNumber) !== entry.blockHash) throw new ChainMovedError(`log of block ${entry.blockNumber} is from another branch`)
+      const list = byBlock.get(entry.blockNumber) ?? []
+      list.push(entry)
+      byBlock.set(entry.blockNumber, list)
+    }
+    for (const list of byBlock.values()) list.sort((a, b) => a.logIndex - b.logIndex)
+    return { blocks, byBlock }
+  }
+
+  async function pass() {
+    const head = await source.getBlockNumber()
+    metrics?.headBlock.set(label, Number(head))
+    if (lastHead !== undefined && head < lastHead) log.debug('head went backwards (lagging node); waiting, not a reorg', { chainId, head, previous: lastHead })
+    lastHead = head
+    const safe = head - BigInt(chain.confirmations)
+    if (!tip) {
+      if (committed) {
+        tip = { number: committed.number, hash: committed.hash === '0x' ? undefined : (committed.hash as Hex) }
+        const lookback = BigInt(chain.max_lookback_blocks)
+        if (safe - tip.number > lookback) {
+          log.warn('cursor is older than max_lookback_blocks; skipping ahead', { chainId, cursor: tip.number, resumeAt: safe - lookback + 1n })
+          tip = { number: safe - lookback, hash: undefined }
+        }
+      } else {
+        const start = chain.start_block === 'latest' ? safe : BigInt(chain.start_block)
+        tip = { number: start - 1n, hash: undefined }
+      }
+      log.info('ingestion starting', { chainId, from: tip.number + 1n, head, source: source.kind })
+    }
+    while (!stopped && tip.number < safe) {
+      const from = tip.number + 1n
+      const to = from + BigInt(chain.max_block_range) - 1n < safe ? from + BigInt(chain.max_block_range) - 1n : safe
+      const { blocks, byBlock } = await fetchRange(from, to)
+      const first = blocks[0]
+      if (first && tip.hash !== undefined && first.parentHash !== tip.hash) {
+        await handleReorg(first)
+        continue
+      }
+      for (const block of blocks) {
+        if (stopped) return
+        const logs = byBlock.get(block.number) ?? []
+        const entry = { block, done: dispatcher.dispatchBlock(block, logs), settled: false }
+        entry.done.then(
+          () => {
+            entry.settled = true
+          },
+          () => {},
+        )
+        inFlight.push(entry)
+        recent.push(block, logs)
+        tip = { number: block.number, hash: block.hash }
+        await commitSettled()
+        while (inFlight.length >= maxInFlight) {
+          await inFlight[0]!.done
+          await commitSettled()
+        }
+      }
+    }
+    await commitSettled()
+  }
+
+  async function run() {
+    let failures = 0
+    const unwatch = source.watchHeads(
+      () => wake?.(),
+      (error) => {
+        metrics?.streamReconnects.inc({ kind: 'ws', chain_id: String(chainId) })
+        log.warn('head subscription failed; polling continues', { chainId, error: describeError(error) })
+      },
+    )
+    try {
+      while (!stopped) {
+        try {
+          await pass()
+          failures = 0
+          if (!stopped) await sleep(chain.poll_interval_ms)
+        } catch (error) {
+          failures++
+          const kind = error instanceof ChainMovedError ? 'chain_moved' : error instanceof Error ? error.name : 'unknown'
+          metrics?.ingestErrors.inc({ chain_id: String(chainId), kind })
+          const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 12))
+          log.warn('ingestion pass failed; retrying', { chainId, error: describeError(error), retryInMs: backoff })
+          if (!stopped) await sleep(backoff)
+        }
+      }
+    } finally {
+      unwatch()
+      await drainInFlight()
+    }
+  }
+
+  return {
+    chainId,
+    /** Starts following the chain; resolves once the loop has begun. */
+    start() {
+      loop ??= run()
+    },
+    /** Stops fetching, lets in-flight dispatches finish, and persists the cursor. */
+    async stop() {
+      stopped = true
+      wake?.()
+      await loop
+    },
+    status() {
+      return { chainId, head: lastHead, cursor: committed?.number, inFlight: inFlight.length }
+    },
+  }
+}
+
+export type Ingestor = ReturnType<typeof createIngestor>

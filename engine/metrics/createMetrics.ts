@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/**
+ * The engine's prom-client registry with the `shepherd_*` names from ARCHITECTURE.md, plus the
+ * ingestion gauges scenarios read. One registry per engine, so two engines in one process (tests,
+ * scenarios) never mix their numbers.
+ */
+export function createMetrics() {
+  const registry = new Registry()
+  const registers = [registry]
+  return {
+    registry,
+    eventLatency: new Histogram({
+      name: 'shepherd_event_latency_seconds',
+      help: 'Time a module took to handle one event (block or logs of a block)',
+      labelNames: ['module', 'event_kind'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    moduleErrors: new Counter({
+      name: 'shepherd_module_errors_total',
+      help: 'Errors raised by module handlers, by kind',
+      labelNames: ['module', 'error_kind'] as const,
+      registers,
+    }),
+    moduleRestarts: new Counter({ name: 'shepherd_module_restarts_total', help: 'Module restarts by the supervisor', labelNames: ['module'] as const, registers }),
+    modulePoisoned: new Gauge({ name: 'shepherd_module_poisoned', help: '1 while a module is parked after repeated traps', labelNames: ['module'] as const, registers }),
+    moduleAlerts: new Counter({ name: 'shepherd_module_alerts_total', help: 'Alerts raised by modules', labelNames: ['module', 'kind'] as const, registers }),
+    chainRequests: new Counter({
+      name: 'shepherd_chain_request_total',
+      help: 'JSON-RPC requests by method and outcome',
+      labelNames: ['chain_id', 'method', 'outcome'] as const,
+      registers,
+    }),
+    cowApiSubmits: new Counter({ name: 'shepherd_cow_api_submit_total', help: 'Order submissions by outcome', labelNames: ['chain_id', 'outcome'] as const, registers }),
+    streamReconnects: new Counter({ name: 'shepherd_stream_reconnects_total', help: 'Head stream reconnects', labelNames: ['kind', 'chain_id'] as const, registers }),
+    headBlock: new Gauge({ name: 'shepherd_head_block', help: 'Latest head seen per chain', labelNames: ['chain_id'] as const, registers }),
+    cursorBlock: new Gauge({ name: 'shepherd_cursor_block', help: 'Last block every module has processed, per chain', labelNames: ['chain_id'] as const, registers }),
+    blocksProcessed: new Counter({ name: 'shepherd_blocks_processed_total', help: 'Blocks dispatched to every subscribed module', labelNames: ['chain_id'] as const, registers }),
+    logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module'] as const, registers }),
+    reorgs: new Counter({ name: 'shepherd_reorgs_total', help: 'Reorgs detected per chain', labelNames: ['chain_id'] as const, registers }),
+    ingestErrors: new Counter({ name: 'shepherd_ingest_errors_total', help: 'Ingestion failures (retried), by kind', labelNames: ['chain_id', 'kind'] as const, registers }),
+  }
+}
+
+export type EngineMetrics = ReturnType<typeof createMetrics>

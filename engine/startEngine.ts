@@ -1,0 +1,110 @@
+import { resolve, dirname } from 'node:path'
+import type { Address } from 'viem'
+import { createRpcChainSource } from './chain/createRpcChainSource.ts'
+import type { ChainSource } from './chain/types.ts'
+import type { EngineConfig } from './config/schema.ts'
+import { createDispatcher } from './dispatch/createDispatcher.ts'
+import { createLogRouter } from './dispatch/createLogRouter.ts'
+import type { ModuleRunner } from './dispatch/types.ts'
+import { createChainHost, type ChainHostChain } from './host/createChainHost.ts'
+import { createCowApiHost } from './host/createCowApiHost.ts'
+import { createHost } from './host/createHost.ts'
+import { createLogger, type Logger } from './host/createLogger.ts'
+import { createIngestor, type Ingestor } from './ingest/createIngestor.ts'
+import { createMetrics } from './metrics/createMetrics.ts'
+import { serveMetrics } from './metrics/serveMetrics.ts'
+import { loadModules, type LoadedModule } from './module/loadModules.ts'
+import type { ChainHost, CowApiHost } from './module/types.ts'
+import { createInProcessRunner } from './runner/createInProcessRunner.ts'
+import { createStore } from './store/createStore.ts'
+
+export type StartEngineParameters = {
+  config: EngineConfig
+  logger?: Logger
+  /** Modules already loaded (tests, replays); by default the config's modules are imported. */
+  modules?: LoadedModule[]
+  /** Replaces the RPC ChainSource per chain (replays, fault proxies). */
+  sources?: ReadonlyMap<number, ChainSource>
+  /** Replaces the chain capability (replays answer reads from a cassette). */
+  chainHost?: ChainHost
+  /** Replaces the orderbook capability (replays, policies). */
+  cowApi?: CowApiHost
+  /** Clock for modules; wall clock by default. */
+  clock?: { now(): number }
+}
+
+/**
+ * Starts the engine: opens the store, loads modules, serves metrics, and follows every configured
+ * chain. Resolves once ingestion has started.
+ *
+ * @example
+ * const engine = await startEngine({ config: loadConfig('engine.toml') })
+ * process.on('SIGINT', () => engine.stop())
+ */
+export async function startEngine({ config, logger: givenLogger, modules: givenModules, sources: givenSources, chainHost: givenChainHost, cowApi: givenCowApi, clock }: StartEngineParameters) {
+  const logger = givenLogger ?? createLogger({ level: config.engine.log_level })
+  const modules = givenModules ?? (await loadModules(config))
+  const metrics = createMetrics()
+  const stateDir = resolve(dirname(config.file), config.engine.state_dir)
+  const store = createStore({ stateDir })
+
+  const sources = new Map<number, ChainSource & { client?: ChainHostChain['client'] }>()
+  const chainHostChains = new Map<number, ChainHostChain>()
+  for (const [chainId, chain] of config.chains) {
+    const source = givenSources?.get(chainId) ?? createRpcChainSource({ chainId, rpcUrl: chain.rpc_url, metrics })
+    sources.set(chainId, source)
+    const client = (source as { client?: ChainHostChain['client'] }).client
+    if (client) chainHostChains.set(chainId, { client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size })
+  }
+  const chainHost = givenChainHost ?? createChainHost(chainHostChains)
+  const cowApi =
+    givenCowApi ??
+    createCowApiHost({ baseUrls: new Map([...config.chains].flatMap(([id, c]) => (c.orderbook_url ? [[id, c.orderbook_url] as const] : []))), metrics })
+
+  const runners: ModuleRunner[] = modules.map((loaded) => {
+    const name = loaded.entry.name
+    const host = createHost({ module: name, chain: chainHost, cowApi, store: store.forModule(name), logger, metrics, clock })
+    return createInProcessRunner({ loaded: { ...loaded, name }, host, metrics, log: host.log })
+  })
+  for (const runner of runners) await runner.init()
+
+  const router = createLogRouter(runners)
+  const dispatcher = createDispatcher({ runners, router, metrics })
+  const ingestors: Ingestor[] = [...config.chains].map(([chainId, chain]) =>
+    createIngestor({ source: sources.get(chainId)!, chain, store, dispatcher, filter: router.filterFor(chainId), metrics, log: logger.child({ component: 'ingest' }) }),
+  )
+
+  const server = config.engine.metrics.enabled
+    ? await serveMetrics({
+        registry: metrics.registry,
+        bind: config.engine.metrics.bind,
+        health: () => ({ ok: true, details: { chains: ingestors.map((i) => i.status()), modules: runners.map((r) => r.name) } }),
+      })
+    : undefined
+
+  for (const ingestor of ingestors) ingestor.start()
+  logger.info('engine started', { modules: runners.map((r) => r.name), chains: [...config.chains.keys()], metrics: server?.url, stateDir })
+
+  let stopping: Promise<void> | undefined
+  return {
+    metrics,
+    store,
+    metricsUrl: server?.url,
+    status: () => ingestors.map((i) => i.status()),
+    /** Lets in-flight dispatches finish, persists cursors, closes everything. Safe to call twice. */
+    stop() {
+      stopping ??= (async () => {
+        await Promise.all(ingestors.map((i) => i.stop()))
+        await dispatcher.drain()
+        for (const runner of runners) await runner.stop()
+        await server?.close()
+        for (const source of sources.values()) await source.close()
+        await store.close()
+        logger.info('graceful shutdown complete')
+      })()
+      return stopping
+    },
+  }
+}
+
+export type Engine = Awaited<ReturnType<typeof startEngine>>
