@@ -10,6 +10,7 @@ export const helpText = `shepherd ${packageJson.version}: run and test CoW Proto
 
 Usage:
   shepherd run --config <engine.toml> [--pretty]   run the engine until SIGINT/SIGTERM
+  shepherd devnet [--port N] [--block-time S]      start the embedded devnet (Anvil + CoW Protocol)
   shepherd orderbook-stub [--port N]               serve the orderbook stub on 127.0.0.1
   shepherd --help | --version
 
@@ -21,7 +22,8 @@ type Command = (argv: string[]) => Promise<number>
 /** Extra commands registered by the harness (orderbook-stub, load, record, replay). */
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => runCommand,
-  'orderbook-stub': async () => (await import('./extraCommands.ts')).orderbookStubCommand,
+  'orderbook-stub': async () => (await import('../../harness/orderbook/orderbookStubCommand.ts')).orderbookStubCommand,
+  devnet: async () => (await import('../../harness/devnet/devnetCommand.ts')).devnetCommand,
 }
 
 /**

@@ -32,7 +32,22 @@ export const moduleEntrySchema = z.strictObject({
   /** A module file, relative to the config file; its default export is a defineModule(...) value. */
   path: z.string().min(1).optional(),
   enabled: z.boolean().default(true),
+  /** "worker": its own thread with a memory limit and a deadline (default); "in-process": same thread (tests, replays). */
+  isolation: z.enum(['worker', 'in-process']).default('worker'),
+  /** Heap limit of the module's worker, MiB. */
+  memory_mb: z.number().int().min(16).max(16_384).default(256),
+  /** Longest one event (block or logs) may take before it counts as a trap. */
+  deadline_ms: z.number().int().min(10).max(3_600_000).default(30_000),
   config: z.record(z.string(), z.unknown()).default({}),
+})
+
+export const supervisorSchema = z.strictObject({
+  /** First restart delay after a trap; doubles each time. */
+  backoff_initial_ms: z.number().int().min(0).default(1_000),
+  backoff_max_ms: z.number().int().min(0).default(300_000),
+  /** Park (poison) a module after this many traps within `poison_window_s`. */
+  poison_after: z.number().int().min(1).default(5),
+  poison_window_s: z.number().int().min(1).default(600),
 })
 
 export const engineConfigSchema = z.strictObject({
@@ -43,8 +58,14 @@ export const engineConfigSchema = z.strictObject({
       metrics: z
         .strictObject({ enabled: z.boolean().default(false), bind: bind.default('127.0.0.1:9100') })
         .default({ enabled: false, bind: '127.0.0.1:9100' }),
+      supervisor: supervisorSchema.default({ backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600 }),
     })
-    .default({ state_dir: '.state', log_level: 'info', metrics: { enabled: false, bind: '127.0.0.1:9100' } }),
+    .default({
+      state_dir: '.state',
+      log_level: 'info',
+      metrics: { enabled: false, bind: '127.0.0.1:9100' },
+      supervisor: { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600 },
+    }),
   chains: z.record(z.string().regex(/^\d+$/, 'expected a numeric chain id as the table name, e.g. [chains.11155111]'), chainSchema),
   modules: z.array(moduleEntrySchema).default([]),
 })
@@ -52,6 +73,7 @@ export const engineConfigSchema = z.strictObject({
 export type EngineConfigInput = z.input<typeof engineConfigSchema>
 export type ChainConfig = z.output<typeof chainSchema>
 export type ModuleEntry = z.output<typeof moduleEntrySchema>
+export type SupervisorConfig = z.output<typeof supervisorSchema>
 /** The validated configuration, with chain ids as numbers and every default filled in. */
 export type EngineConfig = Omit<z.output<typeof engineConfigSchema>, 'chains'> & {
   chains: Map<number, ChainConfig>

@@ -1,0 +1,30 @@
+import { parseArgs } from 'node:util'
+import { ConfigError } from '../../engine/errors/config.ts'
+import { startDevnet } from './startDevnet.ts'
+
+/**
+ * `shepherd devnet [--port N] [--block-time S]`: starts the embedded devnet (Anvil with CoW Protocol
+ * at its Sepolia addresses) on 127.0.0.1 and keeps it running until SIGINT/SIGTERM.
+ */
+export async function devnetCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, 'block-time': { type: 'string', default: '1' } },
+    strict: true,
+  })
+  const port = values.port === undefined ? undefined : Number(values.port)
+  const blockTime = Number(values['block-time'])
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    throw new ConfigError('Invalid --port', { file: '(command line)', key: '--port', expected: 'an integer 1-65535', found: String(values.port) })
+  if (!(blockTime > 0))
+    throw new ConfigError('Invalid --block-time', { file: '(command line)', key: '--block-time', expected: 'seconds > 0, e.g. 1 or 0.5', found: String(values['block-time']) })
+  const net = await startDevnet({ port, blockTime })
+  console.log(JSON.stringify({ rpcUrl: net.rpcUrl, wsUrl: net.wsUrl, chainId: net.chainId, addresses: net.addresses }, null, 2))
+  console.log(`devnet ready: ${net.rpcUrl} (Ctrl-C to stop)`)
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  await net.stop()
+  return 0
+}

@@ -1,0 +1,114 @@
+// The Shepherd module SDK: modules import from here only. Explicit names, no `export *`.
+
+// Module definition and the Host types (owned by engine/module).
+export { defineModule, resolveSubscriptions } from '../../engine/module/defineModule.ts'
+export type {
+  AppDataDocument,
+  BlockRef,
+  BlockSubscription,
+  ChainHost,
+  ClockHost,
+  CowApiFailure,
+  CowApiHost,
+  CowOrder,
+  Host,
+  LogFields,
+  LogHost,
+  LogSubscription,
+  MetricsHost,
+  ModuleContext,
+  ModuleDefinition,
+  ModuleLog,
+  MulticallCall,
+  MulticallResult,
+  ReadOptions,
+  ReorgNotice,
+  StoreHost,
+  Subscriptions,
+} from '../../engine/module/types.ts'
+
+// Errors modules meet.
+export { CowApiError, isCowApiFailure } from '../../engine/errors/cowApi.ts'
+export { ChainCallError, ChainRequestError } from '../../engine/errors/chain.ts'
+export { AbiDecodeError, InvalidOrderError, LogDecodeError } from './errors.ts'
+export type { DecodeResult, LogDecodeErrorReason } from './errors.ts'
+
+// ABI items.
+export { answerUpdatedEvent, chainlinkAggregatorAbi } from './abi/chainlink.ts'
+export {
+  composableCowAbi,
+  conditionalOrderCreatedEvent,
+  conditionalOrderParamsComponents,
+  getTradeableOrderWithSignatureFunction,
+  merkleRootSetEvent,
+  pollErrorsAbi,
+} from './abi/composableCow.ts'
+export { ethFlowEventsAbi, orderInvalidationEvent, orderPlacementEvent, orderRefundEvent } from './abi/ethFlow.ts'
+export { gpv2OrderComponents, setPreSignatureFunction, tradeEvent } from './abi/gpv2.ts'
+export { twapStaticInputParameters } from './abi/twap.ts'
+
+// Codecs.
+export { decodeLogWith } from './codecs/decodeEventLog.ts'
+export type { RawLog } from './codecs/decodeEventLog.ts'
+export { decodeConditionalOrderCreated } from './codecs/decodeConditionalOrderCreated.ts'
+export type { ConditionalOrderCreated, ConditionalOrderParams } from './codecs/decodeConditionalOrderCreated.ts'
+export { decodeAnswerUpdated } from './codecs/decodeAnswerUpdated.ts'
+export type { AnswerUpdated } from './codecs/decodeAnswerUpdated.ts'
+export { decodeEthFlowPlacementData, decodeOrderInvalidation, decodeOrderPlacement, decodeOrderRefund } from './codecs/decodeEthFlowLogs.ts'
+export type { EthFlowPlacementData, OrderInvalidation, OrderPlacement, OrderRefund } from './codecs/decodeEthFlowLogs.ts'
+export { decodeTwapStaticInput, encodeTwapStaticInput } from './codecs/twapStaticInput.ts'
+export type { TwapStaticInput } from './codecs/twapStaticInput.ts'
+export {
+  decodePollResult,
+  decodePollReturn,
+  decodePollRevert,
+  encodeGetTradeableOrderWithSignature,
+  pollOutcomeFromError,
+} from './codecs/pollOutcome.ts'
+export type { PollOutcome } from './codecs/pollOutcome.ts'
+
+// Orders.
+export {
+  BALANCE_ERC20,
+  BALANCE_EXTERNAL,
+  BALANCE_INTERNAL,
+  ORDER_KIND_BUY,
+  ORDER_KIND_SELL,
+  balanceOf,
+  orderKindOf,
+} from './orders/gpv2Order.ts'
+export type { GPv2OrderData } from './orders/gpv2Order.ts'
+export { buildOrderCreation } from './orders/buildOrderCreation.ts'
+export type { BuildOrderCreationParameters } from './orders/buildOrderCreation.ts'
+export { computeUid, toCowSdkOrder } from './orders/computeUid.ts'
+export { gpv2Domain, sepoliaDomain } from './orders/gpv2Domain.ts'
+export type { Gpv2Domain } from './orders/gpv2Domain.ts'
+export { ensureCowSdkAdapter } from './orders/ensureCowSdkAdapter.ts'
+
+// Orderbook helpers.
+export { EMPTY_APP_DATA_HASH, resolveAppData } from './appData.ts'
+export type { ResolveAppDataReturnType } from './appData.ts'
+export {
+  ERROR_TYPE_POLICY,
+  MAX_RETRY_AFTER_SECONDS,
+  RATE_LIMIT_BACKOFF_SECONDS,
+  TRANSPORT_BACKOFF_SECONDS,
+  classifyApiError,
+} from './classifyApiError.ts'
+export type { ApiErrorAction } from './classifyApiError.ts'
+export { ORDER_POST_ERROR_TYPES } from './orderPostErrorTypes.ts'
+export type { OrderPostErrorType } from './orderPostErrorTypes.ts'
+
+// Store values.
+export { NotStorableError, assertStorable, parseStored, stringifyStored } from './json.ts'
+
+// Testing.
+export { createMockHost } from './mockHost.ts'
+export type { CreateMockHostParameters, MockAlert, MockClock, MockFaults, MockHost, MockLogEntry } from './mockHost.ts'
+export { createMockStoreBackend } from './mockHost/mockStore.ts'
+export type { MockStore, MockStoreBackend } from './mockHost/mockStore.ts'
+export type { FaultHandle, FaultSpec, MockFault } from './mockHost/faults.ts'
+export type { AnswerOptions, CallAnswer, CallMatcher, CallResult, MockCall, MockChain, RequestAnswer, RequestAnswerFunction } from './mockHost/mockChain.ts'
+export type { CowRequestAnswer, CowRequestMatcher, GetAppDataAnswer, GetOrderAnswer, MockCowApi, SubmitAnswer } from './mockHost/mockCowApi.ts'
+export type { MockOperation, MockOutcome, MockRecord, MockRecordOf } from './mockHost/records.ts'
+export { MockHostError } from './mockHost/runOperation.ts'
