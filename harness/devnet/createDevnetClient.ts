@@ -1,0 +1,50 @@
+import { createTestClient, defineChain, http, publicActions, walletActions } from 'viem'
+import { sepolia } from 'viem/chains'
+import { devnetChainId } from './addresses.ts'
+
+export type CreateDevnetClientParameters = {
+  rpcUrl: string
+  wsUrl?: string
+  /** Polling interval for watchers and receipt waits. Default 50 ms: local blocks come fast. */
+  pollingIntervalMs?: number
+}
+
+/**
+ * The chain definition of a devnet: Sepolia's id and contracts (Multicall3 is deployed at its
+ * canonical address), the devnet's URLs.
+ *
+ * @example
+ * const chain = devnetChain('http://127.0.0.1:8545')
+ */
+export function devnetChain(rpcUrl: string, wsUrl?: string) {
+  return defineChain({
+    ...sepolia,
+    id: devnetChainId,
+    name: 'Shepherd devnet',
+    rpcUrls: { default: { http: [rpcUrl], ...(wsUrl ? { webSocket: [wsUrl] } : {}) } },
+  })
+}
+
+/**
+ * A viem client for a devnet with public, wallet and Anvil test actions in one object. `cacheTime: 0`
+ * because tests read a block number or balance right after changing it.
+ *
+ * @example
+ * const client = createDevnetClient({ rpcUrl: 'http://127.0.0.1:8545' })
+ * await client.mine({ blocks: 1 })
+ * await client.getBlockNumber()
+ */
+export function createDevnetClient(parameters: CreateDevnetClientParameters) {
+  return createTestClient({
+    mode: 'anvil',
+    chain: devnetChain(parameters.rpcUrl, parameters.wsUrl),
+    transport: http(parameters.rpcUrl, { retryCount: 0 }),
+    cacheTime: 0,
+    pollingInterval: parameters.pollingIntervalMs ?? 50,
+  })
+    .extend(publicActions)
+    .extend(walletActions)
+}
+
+/** The client every devnet helper takes. */
+export type DevnetClient = ReturnType<typeof createDevnetClient>

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs'
+
+// Anvil children still alive, by PID. One 'exit' hook for all of them (not one per devnet, which
+// would trip Node's max-listeners warning in a long test file).
+const alive = new Set<number>()
+let hooked = false
+
+function killAll(): void {
+  for (const pid of alive) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // Already gone: nothing to do.
+    }
+  }
+  alive.clear()
+}
+
+/**
+ * Remembers a child PID so it is SIGKILLed when this Node process exits, even if a test failed or
+ * timed out before its `stop()`. Returns the function that forgets it (call it after a clean stop).
+ *
+ * @example
+ * const untrack = trackChildProcess(child.pid)
+ * // ... later, once stopped:
+ * untrack()
+ */
+export function trackChildProcess(pid: number): () => void {
+  if (!hooked) {
+    hooked = true
+    process.on('exit', killAll)
+  }
+  alive.add(pid)
+  return () => alive.delete(pid)
+}
+
+/**
+ * True while a process with this PID runs. A zombie (exited, not yet reaped: what an orphaned
+ * Anvil becomes under an init that does not reap, as in this sandbox) counts as gone.
+ *
+ * @example
+ * isProcessAlive(pid) // false once the devnet stopped
+ */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch (error) {
+    // EPERM: it exists but is not ours to signal.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; the state letter follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true
+  }
+}

@@ -1,0 +1,147 @@
+import { keccak256, stringToBytes, type Address, type Hex } from 'viem'
+import type { HttpHandler } from 'msw'
+import { createPrng } from './createPrng.ts'
+import { createRequestRecord, type RequestRecord } from './createRequestRecord.ts'
+import { checkKnobs, type FaultRule, type OrderbookKnobs } from './knobs.ts'
+import { GPV2_SETTLEMENT, orderDomain, type OrderDomain } from './computeStubOrderUid.ts'
+import type { OrderFields, SigningSchemeName } from './parseOrderCreation.ts'
+import { createOrderbookHandlers } from './createOrderbookHandlers.ts'
+
+/** keccak256("{}"): the empty app data document, always known. */
+export const EMPTY_APP_DATA_HASH: Hex = keccak256(stringToBytes('{}'))
+
+/** An order the stub holds, as it will be shown by GET /api/v1/orders/{uid}. */
+export type StoredOrder = OrderFields & {
+  uid: Hex
+  owner: Address
+  /** ISO 8601. */
+  creationDate: string
+  appData: Hex
+  fullAppData: string | null
+  signingScheme: SigningSchemeName
+  signature: Hex
+  quoteId: number | null
+  class: 'market' | 'limit' | 'liquidity'
+  /** Present for orders indexed from EthFlow `OrderPlacement` logs. */
+  ethflow?: { sender: Address; userValidTo: number; quoteId: bigint; transactionHash: Hex; blockNumber: bigint }
+}
+
+export type CreateOrderbookStubParameters = {
+  /** Chain id of the UID domain. Default 11155111. */
+  chainId?: number
+  /** verifyingContract of the UID domain. Default GPv2Settlement. */
+  settlement?: Address
+  /** Seed of the generator behind rates and latency ranges. Default 1. */
+  seed?: number
+  knobs?: OrderbookKnobs
+  /** Refuse order posts whose appData hash has no registered document (InvalidAppData). Default true. */
+  requireKnownAppData?: boolean
+  /** Buy units per sell unit for POST /quote, as a fraction. Default 1/1. */
+  quotePrice?: { numerator: bigint; denominator: bigint }
+  /** The text GET /api/v1/version answers. */
+  version?: string
+  /** Clock, ms since the epoch. Default Date.now. */
+  now?: () => number
+}
+
+export type OrderbookStub = {
+  readonly chainId: number
+  readonly domain: OrderDomain
+  readonly settlement: Address
+  readonly requireKnownAppData: boolean
+  readonly quotePrice: { numerator: bigint; denominator: bigint }
+  readonly version: string
+  /** Every request and what was answered. */
+  readonly record: RequestRecord
+  readonly knobs: Readonly<OrderbookKnobs>
+  /** Merges a patch into the knobs; takes effect on the next request. `null` turns a knob off. */
+  setKnobs(patch: OrderbookKnobs): void
+  /** Appends a fault rule (the first matching rule wins). */
+  addRule(rule: FaultRule): void
+  /** The MSW handler array on the real paths, under `baseUrl` (default `*`: any origin). */
+  handlers(baseUrl?: string): HttpHandler[]
+  getOrder(uid: string): StoredOrder | undefined
+  /** Stores an order; 'exists' (and no change) when the UID is taken. */
+  putOrder(order: StoredOrder): 'created' | 'exists'
+  orders(): StoredOrder[]
+  /** The document registered under a hash ("{}" is always known). */
+  getAppData(hash: string): string | undefined
+  /** Registers a document under keccak256(document). */
+  putAppData(document: string): { hash: Hex; created: boolean }
+  /** Forgets orders, app data and the record; keeps the knobs. */
+  reset(): void
+  /** Internals the handlers share: the seeded generator, rule use counts, the clock, quote ids. */
+  readonly internals: { random: () => number; uses: WeakMap<object, number>; now: () => number; nextQuoteId: () => number; nextSeq: () => number }
+}
+
+/**
+ * An orderbook stub: state (orders, app data), knobs that can change during a run, and the record.
+ * Serve it with `startInProcessStub` or `serveOrderbookStub`.
+ *
+ * @example
+ * const stub = createOrderbookStub({ seed: 7, knobs: { failRate: { rate: 0.2, status: 500 } } })
+ * const server = await serveOrderbookStub(stub, { port: 0 })
+ * stub.setKnobs({ latencyMs: { min: 10, max: 50 } })
+ * stub.record.accepted()
+ */
+export function createOrderbookStub(parameters: CreateOrderbookStubParameters = {}): OrderbookStub {
+  const chainId = parameters.chainId ?? 11155111
+  const settlement = parameters.settlement ?? GPV2_SETTLEMENT
+  const orders = new Map<string, StoredOrder>()
+  const appData = new Map<string, string>()
+  const record = createRequestRecord()
+  const random = createPrng(parameters.seed ?? 1)
+  const uses = new WeakMap<object, number>()
+  const now = parameters.now ?? Date.now
+  let quoteId = 0
+  let seq = 0
+  let knobs: OrderbookKnobs = { ...parameters.knobs }
+  checkKnobs(knobs)
+
+  const stub: OrderbookStub = {
+    chainId,
+    domain: orderDomain(chainId, settlement),
+    settlement,
+    requireKnownAppData: parameters.requireKnownAppData ?? true,
+    quotePrice: parameters.quotePrice ?? { numerator: 1n, denominator: 1n },
+    version: parameters.version ?? 'shepherd-orderbook-stub 0.1.0',
+    record,
+    get knobs() {
+      return knobs
+    },
+    setKnobs(patch) {
+      const next = { ...knobs, ...patch }
+      checkKnobs(next)
+      knobs = next
+    },
+    addRule(rule) {
+      knobs = { ...knobs, rules: [...(knobs.rules ?? []), rule] }
+    },
+    handlers: (baseUrl = '*') => createOrderbookHandlers(stub, baseUrl),
+    getOrder: (uid) => orders.get(uid.toLowerCase()),
+    putOrder(order) {
+      const key = order.uid.toLowerCase()
+      if (orders.has(key)) return 'exists'
+      orders.set(key, order)
+      return 'created'
+    },
+    orders: () => [...orders.values()],
+    getAppData(hash) {
+      const key = hash.toLowerCase()
+      return key === EMPTY_APP_DATA_HASH ? (appData.get(key) ?? '{}') : appData.get(key)
+    },
+    putAppData(document) {
+      const hash = keccak256(stringToBytes(document))
+      const created = !appData.has(hash)
+      if (created) appData.set(hash, document)
+      return { hash, created }
+    },
+    reset() {
+      orders.clear()
+      appData.clear()
+      record.clear()
+    },
+    internals: { random, uses, now, nextQuoteId: () => ++quoteId, nextSeq: () => ++seq },
+  }
+  return stub
+}

@@ -1,0 +1,58 @@
+// Test vectors for EthFlow indexing: a hand-built OrderPlacement log and its UID computed without cow-sdk.
+import { concat, encodeAbiParameters, encodeEventTopics, encodePacked, hashTypedData, keccak256, numberToHex, stringToBytes, type Address, type Hex } from 'viem'
+import { EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
+import { orderPlacementEvent, type RawLog } from './decodeEthFlowPlacement.ts'
+import { SEPOLIA_COW, SEPOLIA_WETH } from './exampleOrderCreation.ts'
+
+export const USER: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906'
+export const ETH_FLOW: Address = '0xbA3cB449bD2B4ADddBc894D8697F5170800EAdeC'
+export const order = {
+  sellToken: SEPOLIA_WETH,
+  buyToken: SEPOLIA_COW,
+  receiver: USER,
+  sellAmount: 5n * 10n ** 17n,
+  buyAmount: 10n ** 18n,
+  validTo: 0xffffffff,
+  appData: EMPTY_APP_DATA_HASH,
+  feeAmount: 0n,
+  kind: keccak256(stringToBytes('sell')),
+  partiallyFillable: false,
+  sellTokenBalance: keccak256(stringToBytes('erc20')),
+  buyTokenBalance: keccak256(stringToBytes('erc20')),
+} as const
+
+/** A hand-built OrderPlacement log, encoded the way the contract emits it. */
+export function placementLog(sellAmount = order.sellAmount, blockNumber = 5): RawLog {
+  const [, ...dataParams] = orderPlacementEvent.inputs
+  return {
+    address: ETH_FLOW.toLowerCase() as Hex,
+    topics: encodeEventTopics({ abi: [orderPlacementEvent], eventName: 'OrderPlacement', args: { sender: USER } }) as Hex[],
+    data: encodeAbiParameters(dataParams, [
+      { ...order, sellAmount },
+      { scheme: 0, data: ETH_FLOW },
+      encodePacked(['int64', 'uint32'], [-7n, 1_900_000_123]),
+    ]),
+    blockNumber: numberToHex(blockNumber),
+    transactionHash: `0x${'11'.repeat(32)}`,
+    logIndex: '0x0',
+  }
+}
+
+/** The UID computed without cow-sdk: EIP-712 digest of the event's order, owner = EthFlow, validTo = 0xffffffff. */
+export function expectedUid(sellAmount = order.sellAmount): Hex {
+  const digest = hashTypedData({
+    domain: { name: 'Gnosis Protocol', version: 'v2', chainId: 11155111, verifyingContract: '0x9008D19f58AAbD9eD0D60971565AA8510560ab41' },
+    types: {
+      Order: [
+        { name: 'sellToken', type: 'address' }, { name: 'buyToken', type: 'address' }, { name: 'receiver', type: 'address' },
+        { name: 'sellAmount', type: 'uint256' }, { name: 'buyAmount', type: 'uint256' }, { name: 'validTo', type: 'uint32' },
+        { name: 'appData', type: 'bytes32' }, { name: 'feeAmount', type: 'uint256' }, { name: 'kind', type: 'string' },
+        { name: 'partiallyFillable', type: 'bool' }, { name: 'sellTokenBalance', type: 'string' }, { name: 'buyTokenBalance', type: 'string' },
+      ],
+    },
+    primaryType: 'Order',
+    message: { ...order, sellAmount, kind: 'sell', sellTokenBalance: 'erc20', buyTokenBalance: 'erc20' },
+  })
+  return concat([digest, ETH_FLOW, '0xffffffff']).toLowerCase() as Hex
+}
+

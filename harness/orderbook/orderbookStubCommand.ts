@@ -1,0 +1,124 @@
+import { parseArgs } from 'node:util'
+import { isAddress, type Address } from 'viem'
+import { ConfigError } from '../../engine/errors/config.ts'
+import { createOrderbookStub } from './createOrderbookStub.ts'
+import { followEthFlow, type EthFlowFollower } from './followEthFlow.ts'
+import { serveOrderbookStub } from './serveOrderbookStub.ts'
+
+export const orderbookStubUsage = `shepherd orderbook-stub [options]: serve the CoW orderbook stub on 127.0.0.1
+
+  --port N                 port (default 0: any free port; the base URL is printed)
+  --chain-id N             chain id of the order UID domain (default 11155111)
+  --settlement ADDRESS     verifyingContract of the UID domain (default GPv2Settlement)
+  --seed N                 seed of fault rates and latency draws (default 1)
+  --latency-ms N           fixed latency added to every answer
+  --fail-rate R --fail-status S   answer S to a fraction R of requests
+  --rpc-url URL            index EthFlow OrderPlacement logs from this RPC
+  --ethflow-address A      EthFlow contract (default 0xba3cb449bd2b4adddbc894d8697f5170800eadec)
+  --indexing-delay-ms N    delay before an indexed EthFlow order is visible (default 0)
+  --miss-rate R            fraction of EthFlow orders never indexed (default 0)
+  --poll-interval-ms N     EthFlow log poll interval (default 250)
+  --from-block N           first block to index (default 0)`
+
+export type OrderbookStubCommandOptions = {
+  /** Stops the command (tests); otherwise SIGINT/SIGTERM do. */
+  signal?: AbortSignal
+  /** Where the base URL line goes. Default console.log. */
+  print?: (line: string) => void
+}
+
+/**
+ * `shepherd orderbook-stub`: serves a stub over HTTP until SIGINT/SIGTERM (or `signal`), then
+ * closes it and resolves to exit code 0. Bad options throw a ConfigError (exit code 2).
+ *
+ * @example
+ * process.exitCode = await orderbookStubCommand(['--port', '8080', '--rpc-url', 'http://127.0.0.1:8545'])
+ */
+export async function orderbookStubCommand(argv: string[], options: OrderbookStubCommandOptions = {}): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      'chain-id': { type: 'string' },
+      settlement: { type: 'string' },
+      seed: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'fail-rate': { type: 'string' },
+      'fail-status': { type: 'string' },
+      'rpc-url': { type: 'string' },
+      'ethflow-address': { type: 'string' },
+      'indexing-delay-ms': { type: 'string' },
+      'miss-rate': { type: 'string' },
+      'poll-interval-ms': { type: 'string' },
+      'from-block': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const print = options.print ?? ((line: string) => console.log(line))
+  if (values.help) {
+    print(orderbookStubUsage)
+    return 0
+  }
+  const failRate = number(values['fail-rate'], '--fail-rate', 'a fraction in [0, 1]', (n) => n >= 0 && n <= 1)
+  const latencyMs = number(values['latency-ms'], '--latency-ms', 'milliseconds >= 0', (n) => n >= 0)
+  const stub = createOrderbookStub({
+    chainId: number(values['chain-id'], '--chain-id', 'a positive integer', (n) => Number.isInteger(n) && n > 0),
+    settlement: address(values.settlement, '--settlement'),
+    seed: number(values.seed, '--seed', 'an integer', Number.isInteger),
+    knobs: {
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(failRate !== undefined
+        ? { failRate: { rate: failRate, status: number(values['fail-status'], '--fail-status', 'an HTTP status', (n) => Number.isInteger(n) && n >= 0 && n < 600) ?? 500 } }
+        : {}),
+    },
+  })
+  const port = number(values.port, '--port', 'a port number', (n) => Number.isInteger(n) && n >= 0 && n < 65536) ?? 0
+  const server = await serveOrderbookStub(stub, { port })
+  let follower: EthFlowFollower | undefined
+  if (values['rpc-url']) {
+    const fromBlock = values['from-block']
+    if (fromBlock !== undefined && !/^\d+$/.test(fromBlock)) throw usage('--from-block', 'a block number', fromBlock)
+    follower = followEthFlow(stub, {
+      rpcUrl: values['rpc-url'],
+      ethFlowAddress: address(values['ethflow-address'], '--ethflow-address'),
+      indexingDelayMs: number(values['indexing-delay-ms'], '--indexing-delay-ms', 'milliseconds >= 0', (n) => n >= 0),
+      missRate: number(values['miss-rate'], '--miss-rate', 'a fraction in [0, 1]', (n) => n >= 0 && n <= 1),
+      pollIntervalMs: number(values['poll-interval-ms'], '--poll-interval-ms', 'milliseconds > 0', (n) => n > 0),
+      ...(fromBlock !== undefined ? { fromBlock: BigInt(fromBlock) } : {}),
+    })
+  }
+  print(server.baseUrl)
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done)
+      process.off('SIGTERM', done)
+      options.signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    process.once('SIGINT', done)
+    process.once('SIGTERM', done)
+    if (options.signal?.aborted) done()
+    else options.signal?.addEventListener('abort', done)
+  })
+  await follower?.stop()
+  await server.close()
+  return 0
+}
+
+function usage(key: string, expected: string, found: string): ConfigError {
+  return new ConfigError(`Bad option ${key}`, { file: 'command line', key, expected, found, hint: orderbookStubUsage })
+}
+
+function number(value: string | undefined, key: string, expected: string, ok: (n: number) => boolean): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw usage(key, expected, value)
+  return n
+}
+
+function address(value: string | undefined, key: string): Address | undefined {
+  if (value === undefined) return undefined
+  if (!isAddress(value, { strict: false })) throw usage(key, 'a 20-byte hex address', value)
+  return value
+}
