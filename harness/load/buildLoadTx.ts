@@ -1,0 +1,102 @@
+import { encodeAbiParameters, encodeFunctionData, getAddress, keccak256, slice, toHex, type Address, type Hex } from 'viem'
+import { composableCowAbi, ethFlowAbi } from '../devnet/abis.ts'
+import type { ConditionalOrderParams } from '../devnet/helpers/createTwap.ts'
+import { ethFlowOrderUid, type EthFlowOrder } from '../devnet/helpers/placeEthFlowOrder.ts'
+import { encodeTwapStaticInput, type TwapData } from '../twap/model.ts'
+import type { LoadAddresses, LoadTwapShape } from './loadOptions.ts'
+
+/** keccak256("{}"): the appData hash of the empty document, which needs no orderbook lookup. */
+export const emptyAppDataHash: Hex = keccak256(toHex('{}'))
+
+/** EthFlow's user validTo for generated orders: 2096, far in the future yet inside uint32. */
+export const ethFlowUserValidTo = 4_000_000_000
+
+/**
+ * Sender `i` of a run: the last 20 bytes of keccak256("shepherd-load:<seed>:<i>"). Deterministic,
+ * so a run can be repeated, and distinct per seed, so two runs never share a nonce sequence.
+ *
+ * @example
+ * const [first] = deriveSenders('ci-42', 1)
+ */
+export function deriveSenders(seed: string, count: number): Address[] {
+  return Array.from({ length: count }, (_, i) => getAddress(slice(keccak256(toHex(`shepherd-load:${seed}:${i}`)), 12)))
+}
+
+/** What one `ComposableCoW.create(params, true)` call carries, for sending and for ground truth. */
+export type TwapCreateTx = { data: Hex; params: ConditionalOrderParams; twap: TwapData }
+
+export type BuildTwapCreateParameters = {
+  sender: Address
+  nonce: number
+  seed: string
+  /** Timestamp of the latest block; t0 = this minus `shape.t0LagSeconds`. */
+  blockTimestamp: bigint
+  shape: LoadTwapShape
+  addresses: LoadAddresses
+}
+
+/**
+ * A TWAP selling WETH for COW to the sender itself (cow-sdk refuses receiver 0), starting just
+ * before now, with a salt unique per (seed, sender, nonce).
+ *
+ * @example
+ * const { data, params } = buildTwapCreate({ sender, nonce: 0, seed: 's', blockTimestamp: 1_700_000_000n, shape, addresses })
+ */
+export function buildTwapCreate({ sender, nonce, seed, blockTimestamp, shape, addresses }: BuildTwapCreateParameters): TwapCreateTx {
+  const t0 = blockTimestamp - BigInt(shape.t0LagSeconds)
+  const twap: TwapData = {
+    sellToken: addresses.weth,
+    buyToken: addresses.cowToken,
+    receiver: sender,
+    partSellAmount: shape.partSellAmount,
+    minPartLimit: shape.minPartLimit,
+    t0: t0 > 0n ? t0 : 1n,
+    n: BigInt(shape.n),
+    t: BigInt(shape.t),
+    span: BigInt(shape.span),
+    appData: emptyAppDataHash,
+  }
+  const salt = twapSalt(seed, sender, nonce)
+  const params: ConditionalOrderParams = { handler: addresses.twap, salt, staticInput: encodeTwapStaticInput(twap) }
+  return { data: encodeFunctionData({ abi: composableCowAbi, functionName: 'create', args: [params, true] }), params, twap }
+}
+
+/** keccak256(abi.encode("shepherd-load", seed, sender, nonce)): one salt per transaction. */
+export function twapSalt(seed: string, sender: Address, nonce: number): Hex {
+  return keccak256(
+    encodeAbiParameters([{ type: 'string' }, { type: 'string' }, { type: 'address' }, { type: 'uint256' }], ['shepherd-load', seed, sender, BigInt(nonce)]),
+  )
+}
+
+/** What one `EthFlow.createOrder` call carries. */
+export type EthFlowCreateTx = { data: Hex; value: bigint; order: EthFlowOrder; orderUid: Hex }
+
+export type BuildEthFlowCreateParameters = { sender: Address; nonce: number; baseAmount: bigint; addresses: LoadAddresses }
+
+/**
+ * An EthFlow order selling `baseAmount + nonce` wei of ETH for COW to the sender. The UID ignores
+ * quoteId, so the amount is what makes it unique: the nonce never repeats for a sender, so neither
+ * does the UID (OrderIsAlreadyOwned otherwise). msg.value = sellAmount + feeAmount (fee 0).
+ *
+ * @example
+ * const { data, value, orderUid } = buildEthFlowCreate({ sender, nonce: 7, baseAmount: 10n ** 15n, addresses })
+ */
+export function buildEthFlowCreate({ sender, nonce, baseAmount, addresses }: BuildEthFlowCreateParameters): EthFlowCreateTx {
+  const order: EthFlowOrder = {
+    buyToken: addresses.cowToken,
+    receiver: sender,
+    sellAmount: baseAmount + BigInt(nonce),
+    buyAmount: 1n,
+    appData: emptyAppDataHash,
+    feeAmount: 0n,
+    validTo: ethFlowUserValidTo,
+    partiallyFillable: false,
+    quoteId: BigInt(nonce),
+  }
+  return {
+    data: encodeFunctionData({ abi: ethFlowAbi, functionName: 'createOrder', args: [order] }),
+    value: order.sellAmount + order.feeAmount,
+    order,
+    orderUid: ethFlowOrderUid(order, addresses.ethFlow).orderUid,
+  }
+}

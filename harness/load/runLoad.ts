@@ -1,0 +1,173 @@
+import { toHex, type Address, type Hex } from 'viem'
+import { ShepherdError } from '../../engine/errors/base.ts'
+import { buildEthFlowCreate, buildTwapCreate, deriveSenders } from './buildLoadTx.ts'
+import { collectReceipts, explainReverts } from './collectReceipts.ts'
+import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './loadOptions.ts'
+import type { LoadResult, LoadTx } from './loadTypes.ts'
+import { rpcBatch, rpcCall, type RpcCall } from './rpcBatch.ts'
+import { countByKind, countBySender, countLoad, createdEthFlowOrders, createdTwaps, groupRejections, minedPerBlock } from './summarizeLoad.ts'
+
+type SenderState = { address: Address; firstNonce: number; nonce: number; resync: boolean; tail: Promise<void> }
+
+/**
+ * Drives TWAP and EthFlow load against an Anvil node: W impersonated, funded senders (derived from
+ * the seed), each sending N `ComposableCoW.create(params, true)` and M `EthFlow.createOrder` calls
+ * per new block as ONE JSON-RPC batch, with nonces pinned locally (read once, then incremented; a
+ * sender whose batch had a refusal re-reads its pending nonce before its next batch). Stops after
+ * `blocks` new blocks, the wall-clock bound or `signal`, then waits (bounded) for every receipt.
+ *
+ * @example
+ * import { runLoad } from './runLoad.ts'
+ * const result = await runLoad({ rpcUrl: net.rpcUrl, senders: 10, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: 20 })
+ * console.log(result.totals.mined, result.senders.map((s) => s.accepted - s.mined))
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const o = resolveLoadOptions(options)
+  const started = performance.now()
+  const senders = await prepareSenders(o)
+  const txs: LoadTx[] = []
+  const drivenBlocks: LoadResult['drivenBlocks'] = []
+  const startBlock = BigInt(hexString(await rpcCall(o.rpcUrl, 'eth_blockNumber'), 'eth_blockNumber'))
+  let lastBlock = startBlock
+  let stoppedBy: LoadResult['stoppedBy'] = 'blocks'
+  o.log(`load: ${o.senders} senders x (${o.twapPerBlock} TWAP + ${o.ethFlowPerBlock} EthFlow) per block for ${o.blocks} blocks from block ${startBlock} (seed ${o.seed})`)
+
+  while (drivenBlocks.length < o.blocks) {
+    if (o.signal?.aborted) {
+      stoppedBy = 'aborted'
+      break
+    }
+    if (performance.now() - started > o.maxDurationMs) {
+      stoppedBy = 'wallClock'
+      break
+    }
+    await sleep(o.pollIntervalMs)
+    const number = BigInt(hexString(await rpcCall(o.rpcUrl, 'eth_blockNumber'), 'eth_blockNumber'))
+    if (number <= lastBlock) continue
+    lastBlock = number
+    const timestamp = await blockTimestamp(o.rpcUrl, number)
+    drivenBlocks.push({ block: number, timestamp, sent: o.senders * (o.twapPerBlock + o.ethFlowPerBlock) })
+    // Each sender's batches go in order: nonces are assigned when its previous batch has answered.
+    for (const sender of senders) sender.tail = sender.tail.then(() => sendBatch(o, sender, number, timestamp, txs))
+    if (drivenBlocks.length % 10 === 0 || drivenBlocks.length === o.blocks) o.log(`load: block ${number}, ${drivenBlocks.length}/${o.blocks} driven, ${txs.length} txs built`)
+  }
+  await Promise.all(senders.map((sender) => sender.tail))
+  const durationMs = Math.round(performance.now() - started)
+
+  const receiptWaitMs = await collectReceipts(o.rpcUrl, txs, { timeoutMs: o.receiptTimeoutMs })
+  await explainReverts(o.rpcUrl, txs)
+  const totals = countLoad(txs)
+  o.log(`load: sent ${totals.sent}, accepted ${totals.accepted}, mined ${totals.mined}, reverted ${totals.reverted}, unconfirmed ${totals.unconfirmed}, rejected ${totals.rejected}`)
+  return {
+    rpcUrl: o.rpcUrl,
+    seed: o.seed,
+    startBlock,
+    lastBlock,
+    blocksDriven: drivenBlocks.length,
+    stoppedBy,
+    durationMs,
+    receiptWaitMs,
+    totals,
+    byKind: countByKind(txs),
+    senders: countBySender(senders.map((s) => ({ address: s.address, firstNonce: s.firstNonce, nextNonce: s.nonce })), txs),
+    rejectionsByMessage: groupRejections(txs),
+    reverts: txs.flatMap((tx) =>
+      tx.receipt?.status === 'reverted' && tx.hash
+        ? [{ hash: tx.hash, kind: tx.kind, sender: tx.sender, blockNumber: tx.receipt.blockNumber, reason: tx.revertReason ?? 'unknown' }]
+        : [],
+    ),
+    twaps: createdTwaps(txs),
+    ethFlowOrders: createdEthFlowOrders(txs),
+    drivenBlocks,
+    minedPerBlock: minedPerBlock(txs),
+  }
+}
+
+/** Impersonates and funds every sender, then reads each pending nonce once. */
+async function prepareSenders(o: ResolvedLoadOptions): Promise<SenderState[]> {
+  const addresses = deriveSenders(o.seed, o.senders)
+  const setup = await rpcBatch(
+    o.rpcUrl,
+    addresses.flatMap((address): RpcCall[] => [
+      { method: 'anvil_impersonateAccount', params: [address] },
+      { method: 'anvil_setBalance', params: [address, toHex(o.senderBalance)] },
+    ]),
+  )
+  const failed = setup.find((outcome) => !outcome.ok)
+  if (failed && !failed.ok)
+    throw new ShepherdError('The node refused to impersonate or fund the load senders', {
+      details: [`rpc: ${o.rpcUrl}`, `reason: ${failed.message}`],
+      hint: 'The load generator needs Anvil (anvil_impersonateAccount, anvil_setBalance): start one with `shepherd devnet`.',
+    })
+  const counts = await rpcBatch(o.rpcUrl, addresses.map((address) => ({ method: 'eth_getTransactionCount', params: [address, 'pending'] })))
+  return addresses.map((address, i) => {
+    const outcome = counts[i]!
+    if (!outcome.ok) throw new ShepherdError('eth_getTransactionCount failed for a load sender', { details: [`sender: ${address}`, `reason: ${outcome.message}`] })
+    const nonce = Number(BigInt(hexString(outcome.result, 'eth_getTransactionCount')))
+    return { address, firstNonce: nonce, nonce, resync: false, tail: Promise.resolve() }
+  })
+}
+
+/** Builds and sends one sender's N + M transactions for a block as one batch; records every outcome. */
+async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: bigint, timestamp: bigint, txs: LoadTx[]): Promise<void> {
+  if (sender.resync) {
+    sender.nonce = Number(BigInt(hexString(await rpcCall(o.rpcUrl, 'eth_getTransactionCount', [sender.address, 'pending']), 'eth_getTransactionCount')))
+    sender.resync = false
+  }
+  const batch: LoadTx[] = []
+  for (let i = 0; i < o.twapPerBlock; i++) {
+    const nonce = sender.nonce++
+    const built = buildTwapCreate({ sender: sender.address, nonce, seed: o.seed, blockTimestamp: timestamp, shape: o.twap, addresses: o.addresses })
+    batch.push({ kind: 'twap', sender: sender.address, nonce, to: o.addresses.composableCow, data: built.data, value: 0n, gas: o.gas.twap, drivenBy, twap: { params: built.params, twap: built.twap } })
+  }
+  for (let i = 0; i < o.ethFlowPerBlock; i++) {
+    const nonce = sender.nonce++
+    const built = buildEthFlowCreate({ sender: sender.address, nonce, baseAmount: o.ethFlowBaseAmount, addresses: o.addresses })
+    batch.push({ kind: 'ethFlow', sender: sender.address, nonce, to: o.addresses.ethFlow, data: built.data, value: built.value, gas: o.gas.ethFlow, drivenBy, ethFlow: { order: built.order, orderUid: built.orderUid } })
+  }
+  txs.push(...batch)
+  const calls = batch.map((tx) => ({
+    method: 'eth_sendTransaction',
+    params: [
+      {
+        from: tx.sender,
+        to: tx.to,
+        data: tx.data,
+        value: toHex(tx.value),
+        gas: toHex(tx.gas),
+        nonce: toHex(tx.nonce),
+        maxFeePerGas: toHex(o.maxFeePerGas),
+        maxPriorityFeePerGas: toHex(o.maxPriorityFeePerGas),
+      },
+    ],
+  }))
+  try {
+    const outcomes = await rpcBatch(o.rpcUrl, calls)
+    outcomes.forEach((outcome, i) => {
+      const tx = batch[i]!
+      if (outcome.ok && typeof outcome.result === 'string' && outcome.result.startsWith('0x')) tx.hash = outcome.result as Hex
+      else {
+        tx.rejected = outcome.ok ? `unexpected answer: ${JSON.stringify(outcome.result)}` : outcome.message
+        sender.resync = true
+      }
+    })
+  } catch (error) {
+    for (const tx of batch) tx.rejected = error instanceof ShepherdError ? error.shortMessage : String(error)
+    sender.resync = true
+  }
+}
+
+async function blockTimestamp(url: string, number: bigint): Promise<bigint> {
+  const block = await rpcCall(url, 'eth_getBlockByNumber', [toHex(number), false])
+  const timestamp = typeof block === 'object' && block !== null ? (block as { timestamp?: unknown }).timestamp : undefined
+  return BigInt(hexString(timestamp, 'eth_getBlockByNumber timestamp'))
+}
+
+function hexString(value: unknown, what: string): Hex {
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]+$/.test(value)) throw new ShepherdError(`Unexpected ${what} answer`, { details: [`found: ${JSON.stringify(value)}`] })
+  return value as Hex
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
