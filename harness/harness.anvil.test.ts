@@ -91,7 +91,11 @@ describe('devnet + orderbook stub', () => {
       if (!found) await new Promise((r) => setTimeout(r, 100))
     }
     expect(found?.uid.toLowerCase()).toBe(orderUid.toLowerCase())
-    expect(found?.owner.toLowerCase()).toBe(net.addresses.ethFlow.toLowerCase())
+    // cow-sdk presents an EthFlow order as its user's; the raw API answer names the contract as owner.
+    expect(found?.owner.toLowerCase()).toBe(sender)
+    const raw = (await (await fetch(`${ob.baseUrl}/api/v1/orders/${orderUid}`)).json()) as { owner: string; onchainUser: string }
+    expect(raw.owner).toBe(net.addresses.ethFlow.toLowerCase())
+    expect(raw.onchainUser).toBe(sender)
     expect(ob.ethFlowFollower?.indexed.map((i) => i.uid.toLowerCase())).toContain(orderUid.toLowerCase())
   })
 })
