@@ -17,6 +17,12 @@ export function createMetrics() {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    eventLatencyMax: new Gauge({
+      name: 'shepherd_event_latency_max_seconds',
+      help: 'Longest time a module took for one event since the engine started',
+      labelNames: ['module', 'event_kind'] as const,
+      registers,
+    }),
     moduleErrors: new Counter({
       name: 'shepherd_module_errors_total',
       help: 'Errors raised by module handlers, by kind',
@@ -44,3 +50,17 @@ export function createMetrics() {
 }
 
 export type EngineMetrics = ReturnType<typeof createMetrics>
+
+/** Records one event's handling time in the histogram and the running maximum. */
+export function observeEventLatency(metrics: EngineMetrics, labels: { module: string; event_kind: string }, seconds: number) {
+  metrics.eventLatency.observe(labels, seconds)
+  const key = `${labels.module}\u0000${labels.event_kind}`
+  const previous = maxima.get(metrics)?.get(key) ?? 0
+  if (seconds > previous) {
+    const perEngine = maxima.get(metrics) ?? new Map<string, number>()
+    perEngine.set(key, seconds)
+    maxima.set(metrics, perEngine)
+    metrics.eventLatencyMax.set(labels, seconds)
+  }
+}
+const maxima = new WeakMap<EngineMetrics, Map<string, number>>()

@@ -1,5 +1,5 @@
 import { describeError } from '../errors/base.ts'
-import type { EngineMetrics } from '../metrics/createMetrics.ts'
+import { observeEventLatency, type EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LoadedModule } from '../module/loadModules.ts'
 import type { Host, LogHost } from '../module/types.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
@@ -35,7 +35,7 @@ export function createInProcessRunner({ loaded, host, metrics, log }: CreateInPr
       else if (event.kind === 'block') await definition.onBlock?.({ ...context, block: event.block })
       else await definition.onReorg?.({ ...context, reorg: event.reorg })
     } finally {
-      metrics?.eventLatency.observe({ module: name, event_kind: eventKind(event) }, (performance.now() - started) / 1000)
+      if (metrics) observeEventLatency(metrics, { module: name, event_kind: eventKind(event) }, (performance.now() - started) / 1000)
     }
   }
 

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { loadConfig } from '../../engine/config/loadConfig.ts'
+import { createLogger } from '../../engine/host/createLogger.ts'
+import { startEngine, type Engine } from '../../engine/startEngine.ts'
+import { ShepherdError } from '../../engine/errors/base.ts'
+import type { ScenarioModule } from './defineScenario.ts'
+
+export type ScenarioEngine = {
+  metricsUrl: string
+  /** Process mode only: the child's PID. */
+  pid?: number
+  /** Recent engine log lines, for errors and the report's anomalies. */
+  logs(): readonly string[]
+  /** Stops gracefully (SIGTERM in process mode), SIGKILL after a bound. Safe to call twice. */
+  stop(): Promise<void>
+  /** Process mode only: SIGKILL now (chaos). */
+  kill?(): void
+}
+
+export type StartScenarioEngineParameters = {
+  mode: 'in-process' | 'process'
+  dir: string
+  rpcUrl: string
+  orderbookUrl: string
+  metricsPort: number
+  modules: readonly ScenarioModule[]
+  logLevel?: 'debug' | 'info' | 'warn' | 'error'
+}
+
+/** Writes the engine.toml a scenario runs with. TOML values are written with JSON quoting. */
+export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, modules, logLevel = 'info' }: Omit<StartScenarioEngineParameters, 'mode'>): string {
+  const file = join(dir, 'engine.toml')
+  const value = (v: unknown): string => (Array.isArray(v) ? `[${v.map(value).join(', ')}]` : typeof v === 'bigint' ? `"${v}"` : JSON.stringify(v))
+  const lines = [
+    '[engine]',
+    `state_dir = ${JSON.stringify(join(dir, 'state'))}`,
+    `log_level = ${JSON.stringify(logLevel)}`,
+    '[engine.metrics]',
+    'enabled = true',
+    `bind = "127.0.0.1:${metricsPort}"`,
+    '[chains.11155111]',
+    `rpc_url = ${JSON.stringify(rpcUrl)}`,
+    `orderbook_url = ${JSON.stringify(orderbookUrl)}`,
+    'poll_interval_ms = 200',
+    'start_block = "latest"',
+  ]
+  for (const module of modules) {
+    lines.push('[[modules]]', `name = ${JSON.stringify(module.name)}`)
+    if (module.path) lines.push(`path = ${JSON.stringify(resolve(module.path))}`)
+    if (module.isolation) lines.push(`isolation = ${JSON.stringify(module.isolation)}`)
+    lines.push('[modules.config]')
+    for (const [key, v] of Object.entries(module.config ?? {})) lines.push(`${key} = ${value(v)}`)
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`)
+  return file
+}
+
+/** Starts the engine under test, in this process or as a `shepherd run` child. Resolves when /healthz answers. */
+export async function startScenarioEngine(parameters: StartScenarioEngineParameters): Promise<ScenarioEngine> {
+  const file = writeScenarioConfig(parameters)
+  const metricsUrl = `http://127.0.0.1:${parameters.metricsPort}`
+  const recent: string[] = []
+  const keep = (line: string) => {
+    recent.push(line)
+    if (recent.length > 2000) recent.shift()
+  }
+  if (parameters.mode === 'in-process') {
+    const engine: Engine = await startEngine({ config: loadConfig(file), logger: createLogger({ level: parameters.logLevel ?? 'info', write: keep }) })
+    let stopping: Promise<void> | undefined
+    return { metricsUrl, logs: () => recent, stop: () => (stopping ??= engine.stop()) }
+  }
+  const child: ChildProcess = spawn(process.execPath, [resolve('bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let buffer = ''
+  const onData = (chunk: Buffer) => {
+    buffer += chunk.toString()
+    const lines = buffer.split('\n')
+    buffer = lines.pop() ?? ''
+    for (const line of lines) keep(line)
+  }
+  child.stdout!.on('data', onData)
+  child.stderr!.on('data', onData)
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)))
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const ok = await fetch(`${metricsUrl}/healthz`).then((r) => r.ok, () => false)
+    if (ok) break
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new ShepherdError('The engine process did not become healthy', { details: [`config: ${file}`, ...recent.slice(-20)] })
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  let stopping: Promise<void> | undefined
+  return {
+    metricsUrl,
+    pid: child.pid,
+    logs: () => recent,
+    kill: () => void child.kill('SIGKILL'),
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM')
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+          await exited
+          clearTimeout(timer)
+        }
+      })()
+      return stopping
+    },
+  }
+}
