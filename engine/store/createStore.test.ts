@@ -61,3 +61,39 @@ describe('createStore', () => {
     await expect(s.set('k', undefined)).rejects.toThrow(/value is undefined/)
   })
 })
+
+describe('createStore: pending writes', () => {
+  test('behavior: reads see writes before lmdb commits them, and deletes hide committed values', async () => {
+    const s = open()
+    const m = s.forModule('m')
+    await m.set('a:1', 1)
+    await s.flush()
+    void m.set('a:2', 2)
+    void m.set('a:0', 0)
+    void m.delete('a:1')
+    expect(await m.get('a:2')).toBe(2)
+    expect(await m.get('a:1')).toBeUndefined()
+    expect(await m.list('a:')).toEqual([
+      ['a:0', 0],
+      ['a:2', 2],
+    ])
+    expect(await m.list('a:', { limit: 1 })).toEqual([['a:0', 0]])
+    await s.flush()
+    expect(await m.list('a:')).toEqual([
+      ['a:0', 0],
+      ['a:2', 2],
+    ])
+  })
+
+  test('behavior: values queued before a cursor write are stored with it', async () => {
+    const first = open()
+    const path = dir
+    const m = first.forModule('m')
+    for (let i = 0; i < 50; i++) void m.set(`k:${String(i).padStart(3, '0')}`, i)
+    await first.setCursor(1, { number: 7n, hash: '0x1' })
+    await first.close()
+    store = createStore({ stateDir: path })
+    expect(store.getCursor(1)?.number).toBe(7n)
+    expect((await store.forModule('m').list('k:')).length).toBe(50)
+  })
+})
