@@ -16,6 +16,9 @@ import { serveMetrics } from './metrics/serveMetrics.ts'
 import { loadModules, type LoadedModule } from './module/loadModules.ts'
 import type { ChainHost, CowApiHost } from './module/types.ts'
 import { createInProcessRunner } from './runner/createInProcessRunner.ts'
+import { createWorkerRunner } from './runner/createWorkerRunner.ts'
+import { createAdminRoutes } from './supervisor/adminRoutes.ts'
+import { createSupervisedRunner, type SupervisedRunner } from './supervisor/createSupervisedRunner.ts'
 import { createStore } from './store/createStore.ts'
 
 export type StartEngineParameters = {
@@ -31,6 +34,10 @@ export type StartEngineParameters = {
   cowApi?: CowApiHost
   /** Clock for modules; wall clock by default. */
   clock?: { now(): number }
+  /** Forces every module in process (replays and unit tests), whatever the config says. */
+  isolation?: 'in-process'
+  /** How long shutdown waits for in-flight events before stopping modules anyway. */
+  shutdownGraceMs?: number
 }
 
 /**
@@ -41,7 +48,17 @@ export type StartEngineParameters = {
  * const engine = await startEngine({ config: loadConfig('engine.toml') })
  * process.on('SIGINT', () => engine.stop())
  */
-export async function startEngine({ config, logger: givenLogger, modules: givenModules, sources: givenSources, chainHost: givenChainHost, cowApi: givenCowApi, clock }: StartEngineParameters) {
+export async function startEngine({
+  config,
+  logger: givenLogger,
+  modules: givenModules,
+  sources: givenSources,
+  chainHost: givenChainHost,
+  cowApi: givenCowApi,
+  clock,
+  isolation,
+  shutdownGraceMs = 10_000,
+}: StartEngineParameters) {
   const logger = givenLogger ?? createLogger({ level: config.engine.log_level })
   const modules = givenModules ?? (await loadModules(config))
   const metrics = createMetrics()
@@ -61,12 +78,36 @@ export async function startEngine({ config, logger: givenLogger, modules: givenM
     givenCowApi ??
     createCowApiHost({ baseUrls: new Map([...config.chains].flatMap(([id, c]) => (c.orderbook_url ? [[id, c.orderbook_url] as const] : []))), metrics })
 
+  // Each module runs under a supervisor: in a worker thread of its own (memory limit, deadline) by
+  // default, or in this thread. A trap restarts it with backoff and retries the event; repeated
+  // traps park it without touching the others.
+  const supervised = new Map<string, SupervisedRunner>()
   const runners: ModuleRunner[] = modules.map((loaded) => {
     const name = loaded.entry.name
     const host = createHost({ module: name, chain: chainHost, cowApi, store: store.forModule(name), logger, metrics, clock })
-    return createInProcessRunner({ loaded: { ...loaded, name }, host, metrics, log: host.log })
+    const inWorker = isolation !== 'in-process' && loaded.entry.isolation === 'worker'
+    const runner = createSupervisedRunner({
+      name,
+      subscriptions: loaded.subscriptions,
+      supervisor: config.engine.supervisor,
+      metrics,
+      log: host.log,
+      start: () =>
+        inWorker
+          ? createWorkerRunner({
+              loaded: { name, url: loaded.url, config: loaded.config, subscriptions: loaded.subscriptions, entry: loaded.entry },
+              host,
+              memoryMb: loaded.entry.memory_mb,
+              deadlineMs: loaded.entry.deadline_ms,
+              metrics,
+              log: host.log,
+            })
+          : createInProcessRunner({ loaded: { ...loaded, name }, host, metrics, log: host.log }),
+    })
+    supervised.set(name, runner)
+    return runner
   })
-  for (const runner of runners) await runner.init()
+  await Promise.all(runners.map((runner) => runner.init()))
 
   const router = createLogRouter(runners)
   const dispatcher = createDispatcher({ runners, router, metrics })
@@ -78,7 +119,11 @@ export async function startEngine({ config, logger: givenLogger, modules: givenM
     ? await serveMetrics({
         registry: metrics.registry,
         bind: config.engine.metrics.bind,
-        health: () => ({ ok: true, details: { chains: ingestors.map((i) => i.status()), modules: runners.map((r) => r.name) } }),
+        health: () => ({
+          ok: true,
+          details: { chains: ingestors.map((i) => i.status()), modules: Object.fromEntries([...supervised].map(([name, r]) => [name, r.state().status])) },
+        }),
+        admin: createAdminRoutes(supervised),
       })
     : undefined
 
@@ -90,13 +135,18 @@ export async function startEngine({ config, logger: givenLogger, modules: givenM
     metrics,
     store,
     metricsUrl: server?.url,
+    supervisors: supervised as ReadonlyMap<string, SupervisedRunner>,
     status: () => ingestors.map((i) => i.status()),
     /** Lets in-flight dispatches finish, persists cursors, closes everything. Safe to call twice. */
     stop() {
       stopping ??= (async () => {
-        await Promise.all(ingestors.map((i) => i.stop()))
-        await dispatcher.drain()
-        for (const runner of runners) await runner.stop()
+        // Let in-flight events finish (bounded: a module in backoff must not hold shutdown), then
+        // stop the modules; an event they never finished is not committed and is delivered again.
+        const ingestStops = Promise.all(ingestors.map((i) => i.stop()))
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, shutdownGraceMs).unref())
+        await Promise.race([ingestStops, grace])
+        await Promise.all(runners.map((runner) => runner.stop()))
+        await ingestStops
         await server?.close()
         for (const source of sources.values()) await source.close()
         await store.close()

@@ -12,6 +12,7 @@ Usage:
   shepherd run --config <engine.toml> [--pretty]   run the engine until SIGINT/SIGTERM
   shepherd devnet [--port N] [--block-time S]      start the embedded devnet (Anvil + CoW Protocol)
   shepherd orderbook-stub [--port N]               serve the orderbook stub on 127.0.0.1
+  shepherd release <module> [--admin URL]          un-park a poisoned module (admin endpoint)
   shepherd --help | --version
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.
@@ -23,6 +24,7 @@ type Command = (argv: string[]) => Promise<number>
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => runCommand,
   'orderbook-stub': async () => (await import('../../harness/orderbook/orderbookStubCommand.ts')).orderbookStubCommand,
+  release: async () => (await import('../supervisor/releaseCommand.ts')).releaseCommand,
   devnet: async () => (await import('../../harness/devnet/devnetCommand.ts')).devnetCommand,
 }
 

@@ -70,7 +70,8 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
   }
 
   async function drainInFlight() {
-    await Promise.all(inFlight.map((f) => f.done))
+    // An event a stopped module never finished rejects: it stays uncommitted and is delivered again.
+    await Promise.allSettled(inFlight.map((f) => f.done))
     await commitSettled()
   }
 
@@ -162,8 +163,8 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
         recent.push(block, logs)
         tip = { number: block.number, hash: block.hash }
         await commitSettled()
-        while (inFlight.length >= maxInFlight) {
-          await inFlight[0]!.done
+        while (inFlight.length >= maxInFlight && !stopped) {
+          await inFlight[0]!.done.catch(() => {})
           await commitSettled()
         }
       }

@@ -1,0 +1,248 @@
+import { Worker } from 'node:worker_threads'
+import { describeError } from '../errors/base.ts'
+import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
+import type { EngineMetrics } from '../metrics/createMetrics.ts'
+import type { Host, LogHost, Subscriptions } from '../module/types.ts'
+import { answerHostCall } from './answerHostCall.ts'
+import { ModuleTrapError, isModuleTrapError, type TrapKind } from './ModuleTrapError.ts'
+import { deserializeError, serializeError } from './serializeError.ts'
+import { clockBufferBytes, clockViews, isHostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
+
+const bootstrapUrl = new URL('./workerBootstrap.mjs', import.meta.url)
+
+export type CreateWorkerRunnerParameters = {
+  /** The module as loaded in the main thread; `url` is imported again inside the worker. */
+  loaded: { name: string; url: string; config: unknown; subscriptions: Subscriptions; entry?: { config: unknown } }
+  /** The real Host; every proxy call in the worker is answered from it. */
+  host: Host
+  /** The worker's old-generation heap limit, MiB (`memory_mb`). */
+  memoryMb?: number
+  /** Longest one event may take (`deadline_ms`). */
+  deadlineMs?: number
+  /** Longest `init` may take; default max(deadlineMs, 60 s). */
+  initDeadlineMs?: number
+  /** Longest the worker may take to start and import the module; default 30 s. */
+  startTimeoutMs?: number
+  metrics?: EngineMetrics
+  log: LogHost
+}
+
+export type WorkerRunner = ModuleRunner & {
+  /** Runs one event; rejects with a ModuleTrapError (`throw`, `timeout`, `oom`, `exit`). */
+  run(event: ModuleEvent): Promise<void>
+}
+
+type Job = { during: string; resolve(): void; reject(error: ModuleTrapError): void; timer: NodeJS.Timeout }
+type Life = { worker: Worker; jobs: Map<number, Job>; started: Promise<void>; crash?: unknown }
+
+/** What a trap is about, for messages: `init`, `block 12`, `logs 12`, `reorg from 10`. */
+export function describeEvent(event: ModuleEvent): string {
+  return event.kind === 'reorg' ? `reorg from ${event.reorg.fromBlock}` : `${event.kind} ${event.block.number}`
+}
+
+/**
+ * Runs ONE module in a `node:worker_threads` Worker with a heap limit and a per-event deadline. The
+ * worker imports the module by URL and talks to the real Host through messages (one per Host call;
+ * logs and alerts need no answer; `clock.now()` is answered synchronously through a shared buffer).
+ * After a trap the worker is gone; the next `run` or `init` starts a fresh one and runs `init` again.
+ *
+ * @example
+ * const runner = createWorkerRunner({ loaded: { ...loaded, name: 'twap-monitor' }, host, memoryMb: 256, deadlineMs: 30_000, log: host.log })
+ * await runner.init()
+ * await runner.run({ kind: 'block', block })
+ * await runner.stop()
+ */
+export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): WorkerRunner {
+  const { loaded, host, metrics, log, memoryMb = 256, deadlineMs = 30_000, startTimeoutMs = 30_000 } = parameters
+  const initDeadlineMs = parameters.initDeadlineMs ?? Math.max(deadlineMs, 60_000)
+  const name = loaded.name
+  let life: Life | undefined
+  let starting: Promise<Life> | undefined
+  /** A worker that died between events: the next `run` reports it, so the supervisor sees every death. */
+  let idleTrap: ModuleTrapError | undefined
+  let nextId = 1
+
+  const trap = (kind: TrapKind, during: string, cause?: unknown, details?: string[]) => new ModuleTrapError({ module: name, kind, during, cause, details })
+
+  function workerData(buffer: SharedArrayBuffer): WorkerData {
+    try {
+      structuredClone(loaded.config)
+      return { module: name, url: loaded.url, config: loaded.config, parseConfig: false, clock: buffer }
+    } catch {
+      // A parsed config that does not clone (a function, a class instance): the worker parses the raw one.
+      return { module: name, url: loaded.url, config: loaded.entry?.config ?? {}, parseConfig: true, clock: buffer }
+    }
+  }
+
+  function end(current: Life, error: ModuleTrapError) {
+    if (life === current) life = undefined
+    for (const job of current.jobs.values()) {
+      clearTimeout(job.timer)
+      job.reject(error)
+    }
+    current.jobs.clear()
+  }
+
+  function spawn(): Life {
+    const buffer = new SharedArrayBuffer(clockBufferBytes)
+    const clock = clockViews(buffer)
+    const worker = new Worker(bootstrapUrl, {
+      name: `module:${name}`,
+      workerData: workerData(buffer),
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.max(2, Math.min(32, Math.floor(memoryMb / 8))) },
+    })
+    let ready!: () => void
+    let failed!: (error: ModuleTrapError) => void
+    const started = new Promise<void>((resolve, reject) => ((ready = resolve), (failed = reject)))
+    const current: Life = { worker, jobs: new Map(), started }
+    const startTimer = setTimeout(() => {
+      failed(trap('timeout', 'start', undefined, [`start timeout: ${startTimeoutMs} ms`]))
+      end(current, trap('timeout', 'start'))
+      void worker.terminate()
+    }, startTimeoutMs)
+
+    const reply = (message: MainToWorker) => {
+      try {
+        worker.postMessage(message)
+      } catch (error) {
+        // A value structured clone cannot carry: the module gets an error instead of a hang.
+        if (message.type === 'reply' && message.ok) worker.postMessage({ type: 'reply', id: message.id, ok: false, error: serializeError(error) } satisfies MainToWorker)
+      }
+    }
+
+    worker.on('message', (message: WorkerToMain) => {
+      switch (message.type) {
+        case 'clock':
+          clock.value[0] = host.clock.now()
+          Atomics.store(clock.flag, 0, 1)
+          Atomics.notify(clock.flag, 0)
+          return
+        case 'call':
+          if (!isHostCallPath(message.path)) {
+            reply({ type: 'reply', id: message.id, ok: false, error: { name: 'Error', message: `Unknown host call "${String(message.path)}"` } })
+            return
+          }
+          answerHostCall(host, message.path, message.args).then(
+            (value) => reply({ type: 'reply', id: message.id, ok: true, value }),
+            (error: unknown) => reply({ type: 'reply', id: message.id, ok: false, error: serializeError(error) }),
+          )
+          return
+        case 'log':
+          host.log[message.level](message.message, message.fields)
+          return
+        case 'alert':
+          host.metrics.alert(message.kind, message.message, message.fields)
+          return
+        case 'done': {
+          const job = current.jobs.get(message.id)
+          if (!job) return
+          current.jobs.delete(message.id)
+          clearTimeout(job.timer)
+          if (message.ok) job.resolve()
+          else job.reject(trap('throw', job.during, deserializeError(message.error)))
+          return
+        }
+        case 'ready':
+          clearTimeout(startTimer)
+          ready()
+          return
+        case 'failed':
+          clearTimeout(startTimer)
+          failed(trap('throw', 'start', deserializeError(message.error)))
+          void worker.terminate()
+      }
+    })
+    worker.on('error', (error) => {
+      // An uncaught error or ERR_WORKER_OUT_OF_MEMORY; 'exit' follows and reports it.
+      current.crash = error
+    })
+    worker.on('exit', (code) => {
+      clearTimeout(startTimer)
+      const oom = (current.crash as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      const during = [...current.jobs.values()][0]?.during ?? 'idle'
+      const error = trap(oom ? 'oom' : 'exit', during, current.crash, [`exit code: ${code}`, ...(oom ? [`memory_mb: ${memoryMb}`] : [])])
+      failed(error)
+      const wasCurrent = life === current
+      const busy = current.jobs.size > 0
+      end(current, error)
+      if (wasCurrent && !busy) idleTrap = error
+    })
+    return current
+  }
+
+  function submit(current: Life, message: { type: 'init' } | { type: 'event'; event: ModuleEvent }, during: string, timeoutMs: number) {
+    return new Promise<void>((resolve, reject) => {
+      const id = nextId++
+      const timer = setTimeout(() => {
+        // A spinning loop or a hang: only terminating the thread stops it.
+        const error = trap('timeout', during, undefined, [`deadline: ${timeoutMs} ms`])
+        end(current, error)
+        void current.worker.terminate()
+      }, timeoutMs)
+      current.jobs.set(id, { during, resolve, reject, timer })
+      current.worker.postMessage({ ...message, id } satisfies MainToWorker)
+    })
+  }
+
+  /** A live, initialised worker: the current one, or a fresh one that has run `init`. */
+  function ensure(): Promise<Life> {
+    if (life) return Promise.resolve(life)
+    starting ??= (async () => {
+      const current = spawn()
+      try {
+        await current.started
+        await submit(current, { type: 'init' }, 'init', initDeadlineMs)
+      } catch (error) {
+        void current.worker.terminate()
+        throw error
+      }
+      // Current only once initialised: a death before this point rejects `ensure`, not a later event.
+      life = current
+      return current
+    })().finally(() => {
+      starting = undefined
+    })
+    return starting
+  }
+
+  async function run(event: ModuleEvent) {
+    if (idleTrap) {
+      const error = idleTrap
+      idleTrap = undefined
+      throw error
+    }
+    const current = await ensure()
+    const started = performance.now()
+    try {
+      await submit(current, { type: 'event', event }, describeEvent(event), deadlineMs)
+    } finally {
+      metrics?.eventLatency.observe({ module: name, event_kind: event.kind }, (performance.now() - started) / 1000)
+    }
+  }
+
+  return {
+    name,
+    subscriptions: loaded.subscriptions,
+    run,
+    async init() {
+      idleTrap = undefined
+      await ensure()
+    },
+    async handle(event) {
+      try {
+        await run(event)
+      } catch (error) {
+        const kind = isModuleTrapError(error) ? error.kind : 'throw'
+        metrics?.moduleErrors.inc({ module: name, error_kind: kind })
+        log.error('module handler failed', { event: describeEvent(event), trap: kind, error: describeError(error) })
+      }
+    },
+    async stop() {
+      const current = life ?? (starting ? await starting.catch(() => undefined) : undefined)
+      idleTrap = undefined
+      if (!current) return
+      end(current, trap('exit', 'stop', undefined, ['the runner was stopped']))
+      await current.worker.terminate()
+    },
+  }
+}

@@ -1,0 +1,116 @@
+// The entry of a module's worker thread (loaded through workerBootstrap.mjs, which registers tsx).
+// It imports the module again by URL and runs its handlers against a proxy Host whose calls are
+// messages to the main thread.
+import { parentPort, workerData } from 'node:worker_threads'
+import type { ModuleEvent } from '../dispatch/types.ts'
+import type { Host, LogFields, ModuleDefinition } from '../module/types.ts'
+import { deserializeError, serializeError } from './serializeError.ts'
+import { clockViews, cloneableFields, type HostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
+
+const port = parentPort
+if (!port) throw new Error('engine/runner/worker.ts must run in a worker thread')
+const data = workerData as WorkerData
+
+const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>()
+let nextId = 1
+
+function post(message: WorkerToMain) {
+  port!.postMessage(message)
+}
+
+function call(path: HostCallPath) {
+  return (...args: unknown[]) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++
+      pending.set(id, { resolve, reject })
+      try {
+        post({ type: 'call', id, path, args })
+      } catch (error) {
+        // DataCloneError: an argument structured clone cannot carry (a function, a class instance with private state).
+        pending.delete(id)
+        reject(error)
+      }
+    })
+}
+
+function fireAndForget(message: Extract<WorkerToMain, { fields?: LogFields }>) {
+  try {
+    post(message)
+  } catch {
+    post({ ...message, fields: cloneableFields(message.fields) })
+  }
+}
+
+const clock = clockViews(data.clock)
+function now(): number {
+  // Synchronous, like the Host's clock: ask the main thread and block on the shared flag.
+  Atomics.store(clock.flag, 0, 0)
+  post({ type: 'clock' })
+  const outcome = Atomics.wait(clock.flag, 0, 0, 5_000)
+  return outcome === 'timed-out' ? Date.now() : clock.value[0]!
+}
+
+const log = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => fireAndForget({ type: 'log', level, message, fields })
+
+const host: Host = {
+  module: data.module,
+  chain: {
+    request: call('chain.request') as Host['chain']['request'],
+    call: call('chain.call') as Host['chain']['call'],
+    multicall: call('chain.multicall') as Host['chain']['multicall'],
+    getBalance: call('chain.getBalance') as Host['chain']['getBalance'],
+  },
+  cowApi: {
+    submitOrder: call('cowApi.submitOrder') as Host['cowApi']['submitOrder'],
+    getOrder: call('cowApi.getOrder') as Host['cowApi']['getOrder'],
+    getAppData: call('cowApi.getAppData') as Host['cowApi']['getAppData'],
+    request: call('cowApi.request') as Host['cowApi']['request'],
+  },
+  store: {
+    get: call('store.get') as Host['store']['get'],
+    set: call('store.set') as Host['store']['set'],
+    delete: call('store.delete') as Host['store']['delete'],
+    list: call('store.list') as Host['store']['list'],
+  },
+  log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+  clock: { now },
+  metrics: { alert: (kind, message, fields) => fireAndForget({ type: 'alert', kind, message, fields }) },
+}
+
+async function load(): Promise<{ definition: ModuleDefinition<unknown>; config: unknown }> {
+  const imported: Record<string, unknown> = await import(data.url)
+  const definition = (imported.default ?? imported.module) as ModuleDefinition<unknown> | undefined
+  if (typeof definition !== 'object' || definition === null || typeof definition.name !== 'string')
+    throw new Error(`Module file ${data.url} does not export a module (export default defineModule({...}))`)
+  const config = data.parseConfig && definition.config ? definition.config.parse(data.config) : data.config
+  return { definition, config }
+}
+
+async function run(definition: ModuleDefinition<unknown>, config: unknown, message: Extract<MainToWorker, { type: 'init' | 'event' }>) {
+  const context = { host, config }
+  if (message.type === 'init') return definition.init?.(context)
+  const event: ModuleEvent = message.event
+  if (event.kind === 'logs') return definition.onLogs?.({ ...context, block: event.block, logs: event.logs })
+  if (event.kind === 'block') return definition.onBlock?.({ ...context, block: event.block })
+  return definition.onReorg?.({ ...context, reorg: event.reorg })
+}
+
+try {
+  const { definition, config } = await load()
+  port.on('message', (message: MainToWorker) => {
+    if (message.type === 'reply') {
+      const waiter = pending.get(message.id)
+      pending.delete(message.id)
+      if (message.ok) waiter?.resolve(message.value)
+      else waiter?.reject(deserializeError(message.error))
+      return
+    }
+    run(definition, config, message).then(
+      () => post({ type: 'done', id: message.id, ok: true }),
+      (error: unknown) => post({ type: 'done', id: message.id, ok: false, error: serializeError(error) }),
+    )
+  })
+  post({ type: 'ready' })
+} catch (error) {
+  post({ type: 'failed', error: serializeError(error) })
+}

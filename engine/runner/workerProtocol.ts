@@ -1,0 +1,78 @@
+import type { ModuleEvent } from '../dispatch/types.ts'
+import type { LogFields } from '../module/types.ts'
+import type { SerializedError } from './serializeError.ts'
+
+/**
+ * The messages between a module's worker and the main thread. Everything crosses by structured
+ * clone (bigint, Uint8Array, Map survive), never JSON.
+ */
+
+/** Host methods a worker may call; each is answered by one `reply`. */
+export const hostCallPaths = [
+  'chain.request',
+  'chain.call',
+  'chain.multicall',
+  'chain.getBalance',
+  'cowApi.submitOrder',
+  'cowApi.getOrder',
+  'cowApi.getAppData',
+  'cowApi.request',
+  'store.get',
+  'store.set',
+  'store.delete',
+  'store.list',
+] as const
+export type HostCallPath = (typeof hostCallPaths)[number]
+
+/** What the worker receives at start (`workerData`). */
+export type WorkerData = {
+  module: string
+  /** The module file, imported again inside the worker. */
+  url: string
+  /** The parsed config when it clones; otherwise the raw config, parsed again in the worker. */
+  config: unknown
+  parseConfig: boolean
+  /** Int32 flag + Float64 value: `clock.now()` answered synchronously by the main thread. */
+  clock: SharedArrayBuffer
+}
+
+export type MainToWorker =
+  | { type: 'init'; id: number }
+  | { type: 'event'; id: number; event: ModuleEvent }
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: SerializedError }
+
+export type WorkerToMain =
+  | { type: 'ready' }
+  | { type: 'failed'; error: SerializedError }
+  | { type: 'done'; id: number; ok: true }
+  | { type: 'done'; id: number; ok: false; error: SerializedError }
+  | { type: 'call'; id: number; path: HostCallPath; args: unknown[] }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: LogFields }
+  | { type: 'alert'; kind: string; message: string; fields?: LogFields }
+  | { type: 'clock' }
+
+/** Layout of the shared clock buffer: [Int32 flag][pad][Float64 value]. */
+export const clockBufferBytes = 16
+export function clockViews(buffer: SharedArrayBuffer) {
+  return { flag: new Int32Array(buffer, 0, 1), value: new Float64Array(buffer, 8, 1) }
+}
+
+export function isHostCallPath(value: unknown): value is HostCallPath {
+  return typeof value === 'string' && (hostCallPaths as readonly string[]).includes(value)
+}
+
+/** Log fields that survive structured clone (functions and the like become strings); used after a DataCloneError. */
+export function cloneableFields(fields: LogFields | undefined): LogFields | undefined {
+  if (fields === undefined) return undefined
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => {
+      try {
+        structuredClone(value)
+        return [key, value]
+      } catch {
+        return [key, String(value)]
+      }
+    }),
+  )
+}

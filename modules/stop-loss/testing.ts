@@ -1,0 +1,31 @@
+// Test helpers shared by this module's tests (not imported by the module itself).
+import { encodeFunctionResult, type Hex } from 'viem'
+import { chainlinkAggregatorAbi, type BlockRef, type MockHost } from '../sdk/index.ts'
+
+export const FEED = '0x694AA1769357215DE4FAC081bf1f309aDC325306'
+/** Block n has timestamp T0 + 12n. */
+export const T0 = 1_700_000_000n
+
+export function blockAt(number: bigint): BlockRef {
+  const hex = (n: bigint) => `0x${n.toString(16).padStart(64, '0')}` as Hex
+  return { chainId: 11155111, number, hash: hex(number + 1n), parentHash: hex(number), timestamp: T0 + number * 12n }
+}
+
+export function encodeRound(answer: bigint, updatedAt: bigint, roundId = 1n): Hex {
+  return encodeFunctionResult({ abi: chainlinkAggregatorAbi, functionName: 'latestRoundData', result: [roundId, answer, updatedAt, updatedAt, roundId] })
+}
+
+/**
+ * Programs the feed: `decimals()` answers 8 and `latestRoundData()` answers `priceAt(block)` USD
+ * (a number of whole dollars, or raw answer via bigint), updated at that block's timestamp unless
+ * `updatedAt` says otherwise.
+ */
+export function programFeed(mock: MockHost, priceAt: (block: bigint) => number | bigint, updatedAt?: (block: bigint) => bigint): void {
+  mock.chain.onCall({ to: FEED, selector: '0x313ce567' }, encodeFunctionResult({ abi: chainlinkAggregatorAbi, functionName: 'decimals', result: 8 }))
+  mock.chain.onCall({ to: FEED, selector: '0xfeaf968c' }, (call) => {
+    const block = call.blockNumber ?? 0n
+    const price = priceAt(block)
+    const answer = typeof price === 'bigint' ? price : BigInt(price) * 10n ** 8n
+    return encodeRound(answer, updatedAt ? updatedAt(block) : T0 + block * 12n, block + 1n)
+  })
+}
