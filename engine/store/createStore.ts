@@ -36,7 +36,7 @@ export function createStore({ stateDir }: { stateDir: string }): EngineStore {
   // read-your-writes until lmdb commits them. lmdb commits in queue order across the environment,
   // so once a cursor is durable, every module write queued before it is durable too. (An awaited
   // durable put costs ~2 ms; a module that writes per watch would otherwise stall a block on fsyncs.)
-  const DELETED = Symbol('deleted')
+  const DELETED: unique symbol = Symbol('deleted')
   type Pending = { text: string | typeof DELETED; version: number }
   let version = 0
 
@@ -49,7 +49,7 @@ export function createStore({ stateDir }: { stateDir: string }): EngineStore {
     const moduleDb = db
     const overlay = new Map<string, Pending>()
     const track = (key: string, text: string | typeof DELETED, write: Promise<unknown>) => {
-      const entry = { text, version: ++version }
+      const entry: Pending = { text, version: ++version }
       overlay.set(key, entry)
       pendingWrites.add(write)
       write.then(

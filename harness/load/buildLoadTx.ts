@@ -71,21 +71,25 @@ export function twapSalt(seed: string, sender: Address, nonce: number): Hex {
 /** What one `EthFlow.createOrder` call carries. */
 export type EthFlowCreateTx = { data: Hex; value: bigint; order: EthFlowOrder; orderUid: Hex }
 
-export type BuildEthFlowCreateParameters = { sender: Address; nonce: number; baseAmount: bigint; addresses: LoadAddresses }
+export type BuildEthFlowCreateParameters = { sender: Address; senderIndex: number; nonce: number; baseAmount: bigint; addresses: LoadAddresses }
+
+/** Room per sender in the sellAmount space: a sender would need 10^9 transactions to reach the next one. */
+export const ethFlowAmountStride = 1_000_000_000n
 
 /**
- * An EthFlow order selling `baseAmount + nonce` wei of ETH for COW to the sender. The UID ignores
- * quoteId, so the amount is what makes it unique: the nonce never repeats for a sender, so neither
- * does the UID (OrderIsAlreadyOwned otherwise). msg.value = sellAmount + feeAmount (fee 0).
+ * An EthFlow order selling `baseAmount + senderIndex * 1e9 + nonce` wei of ETH for COW to the
+ * sender. The UID ignores quoteId, so the amount is what makes it unique: unique per order in a
+ * run, and the nonce never repeats for a sender, so a rerun with the same seed does not collide
+ * either (OrderIsAlreadyOwned otherwise). msg.value = sellAmount + feeAmount (fee 0).
  *
  * @example
- * const { data, value, orderUid } = buildEthFlowCreate({ sender, nonce: 7, baseAmount: 10n ** 15n, addresses })
+ * const { data, value, orderUid } = buildEthFlowCreate({ sender, senderIndex: 0, nonce: 7, baseAmount: 10n ** 15n, addresses })
  */
-export function buildEthFlowCreate({ sender, nonce, baseAmount, addresses }: BuildEthFlowCreateParameters): EthFlowCreateTx {
+export function buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount, addresses }: BuildEthFlowCreateParameters): EthFlowCreateTx {
   const order: EthFlowOrder = {
     buyToken: addresses.cowToken,
     receiver: sender,
-    sellAmount: baseAmount + BigInt(nonce),
+    sellAmount: baseAmount + BigInt(senderIndex) * ethFlowAmountStride + BigInt(nonce),
     buyAmount: 1n,
     appData: emptyAppDataHash,
     feeAmount: 0n,

@@ -39,9 +39,9 @@ export type LoadOptions = {
   /** eth_blockNumber poll interval. Default 50 ms. */
   pollIntervalMs?: number
   twap?: Partial<LoadTwapShape>
-  /** EthFlow sellAmount = this + the tx nonce: unique per sender, even across runs with one seed. Default 1e15 wei. */
+  /** EthFlow sellAmount = this + senderIndex x 1e9 + the tx nonce: unique per order, even across runs with one seed. Default 1e15 wei. */
   ethFlowBaseAmount?: bigint
-  /** Explicit gas per tx (no estimation round trip). Defaults ~1.5x the measured use: 250k (create) and 200k (createOrder). */
+  /** Explicit gas per tx (no estimation round trip). Default 90k each, ~1.6x the measured use (create 55.1k, createOrder 56.8k): Anvil packs blocks by gas limit, so a tight limit fits more txs per block. */
   gas?: { twap?: bigint; ethFlow?: bigint }
   /** Fee cap. Default 100k gwei: Anvil evicts a tx once the base fee passes its cap. */
   maxFeePerGas?: bigint
@@ -94,7 +94,7 @@ export function resolveLoadOptions(options: LoadOptions): ResolvedLoadOptions {
     pollIntervalMs: int('pollIntervalMs', options.pollIntervalMs ?? 50, 1),
     twap,
     ethFlowBaseAmount: positive('ethFlowBaseAmount', options.ethFlowBaseAmount ?? 10n ** 15n),
-    gas: { twap: positive('gas.twap', options.gas?.twap ?? 250_000n), ethFlow: positive('gas.ethFlow', options.gas?.ethFlow ?? 200_000n) },
+    gas: { twap: positive('gas.twap', options.gas?.twap ?? 90_000n), ethFlow: positive('gas.ethFlow', options.gas?.ethFlow ?? 90_000n) },
     maxFeePerGas: positive('maxFeePerGas', options.maxFeePerGas ?? 100_000n * 10n ** 9n),
     maxPriorityFeePerGas: options.maxPriorityFeePerGas ?? 0n,
     senderBalance: positive('senderBalance', options.senderBalance ?? 10n ** 25n),

@@ -23,7 +23,8 @@ export type LoadTx = {
   hash?: Hex
   /** The node's message when it refused the transaction at send. */
   rejected?: string
-  receipt?: { status: 'success' | 'reverted'; blockNumber: bigint; gasUsed: bigint }
+  /** From the tx's success log, or its receipt when it emitted none (a revert). */
+  receipt?: { status: 'success' | 'reverted'; blockNumber: bigint }
   revertReason?: string
   twap?: { params: ConditionalOrderParams; twap: TwapData }
   ethFlow?: { order: EthFlowOrder; orderUid: Hex }

@@ -7,7 +7,11 @@ import type { LoadResult, LoadTx } from './loadTypes.ts'
 import { rpcBatch, rpcCall, type RpcCall } from './rpcBatch.ts'
 import { countByKind, countBySender, countLoad, createdEthFlowOrders, createdTwaps, groupRejections, minedPerBlock } from './summarizeLoad.ts'
 
-type SenderState = { address: Address; firstNonce: number; nonce: number; resync: boolean; tail: Promise<void> }
+// topic0 of the events a successful create / createOrder always emits (protocol-facts.md).
+const conditionalOrderCreatedTopic = '0x2cceac5555b0ca45a3744ced542f54b56ad2eb45e521962372eef212a2cbf361'
+const orderPlacementTopic = '0xcf5f9de2984132265203b5c335b25727702ca77262ff622e136baa7362bf1da9'
+
+type SenderState = { index: number; address: Address; firstNonce: number; nonce: number; resync: boolean; tail: Promise<void> }
 
 /**
  * Drives TWAP and EthFlow load against an Anvil node: W impersonated, funded senders (derived from
@@ -42,10 +46,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       break
     }
     await sleep(o.pollIntervalMs)
-    const number = BigInt(hexString(await rpcCall(o.rpcUrl, 'eth_blockNumber'), 'eth_blockNumber'))
-    if (number <= lastBlock) continue
+    let number: bigint
+    let timestamp: bigint
+    try {
+      number = BigInt(hexString(await rpcCall(o.rpcUrl, 'eth_blockNumber'), 'eth_blockNumber'))
+      if (number <= lastBlock) continue
+      timestamp = await blockTimestamp(o.rpcUrl, number)
+    } catch (error) {
+      // A slow or briefly unreachable node: keep polling; the wall-clock bound ends the run.
+      o.log(`load: polling the head failed (${error instanceof ShepherdError ? error.shortMessage : String(error)}), retrying`)
+      continue
+    }
     lastBlock = number
-    const timestamp = await blockTimestamp(o.rpcUrl, number)
     drivenBlocks.push({ block: number, timestamp, sent: o.senders * (o.twapPerBlock + o.ethFlowPerBlock) })
     // Each sender's batches go in order: nonces are assigned when its previous batch has answered.
     for (const sender of senders) sender.tail = sender.tail.then(() => sendBatch(o, sender, number, timestamp, txs))
@@ -54,7 +66,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(senders.map((sender) => sender.tail))
   const durationMs = Math.round(performance.now() - started)
 
-  const receiptWaitMs = await collectReceipts(o.rpcUrl, txs, { timeoutMs: o.receiptTimeoutMs })
+  const receiptWaitMs = await collectReceipts(o.rpcUrl, txs, {
+    timeoutMs: o.receiptTimeoutMs,
+    fromBlock: startBlock,
+    successLogs: [
+      { address: o.addresses.composableCow, topic0: conditionalOrderCreatedTopic },
+      { address: o.addresses.ethFlow, topic0: orderPlacementTopic },
+    ],
+  })
   await explainReverts(o.rpcUrl, txs)
   const totals = countLoad(txs)
   o.log(`load: sent ${totals.sent}, accepted ${totals.accepted}, mined ${totals.mined}, reverted ${totals.reverted}, unconfirmed ${totals.unconfirmed}, rejected ${totals.rejected}`)
@@ -104,7 +123,7 @@ async function prepareSenders(o: ResolvedLoadOptions): Promise<SenderState[]> {
     const outcome = counts[i]!
     if (!outcome.ok) throw new ShepherdError('eth_getTransactionCount failed for a load sender', { details: [`sender: ${address}`, `reason: ${outcome.message}`] })
     const nonce = Number(BigInt(hexString(outcome.result, 'eth_getTransactionCount')))
-    return { address, firstNonce: nonce, nonce, resync: false, tail: Promise.resolve() }
+    return { index: i, address, firstNonce: nonce, nonce, resync: false, tail: Promise.resolve() }
   })
 }
 
@@ -122,7 +141,7 @@ async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: 
   }
   for (let i = 0; i < o.ethFlowPerBlock; i++) {
     const nonce = sender.nonce++
-    const built = buildEthFlowCreate({ sender: sender.address, nonce, baseAmount: o.ethFlowBaseAmount, addresses: o.addresses })
+    const built = buildEthFlowCreate({ sender: sender.address, senderIndex: sender.index, nonce, baseAmount: o.ethFlowBaseAmount, addresses: o.addresses })
     batch.push({ kind: 'ethFlow', sender: sender.address, nonce, to: o.addresses.ethFlow, data: built.data, value: built.value, gas: o.gas.ethFlow, drivenBy, ethFlow: { order: built.order, orderUid: built.orderUid } })
   }
   txs.push(...batch)
