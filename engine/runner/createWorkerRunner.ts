@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { describeError } from '../errors/base.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
-import type { EngineMetrics } from '../metrics/createMetrics.ts'
+import { observeEventLatency, type EngineMetrics } from '../metrics/createMetrics.ts'
 import type { Host, LogHost, Subscriptions } from '../module/types.ts'
 import { answerHostCall } from './answerHostCall.ts'
 import { ModuleTrapError, isModuleTrapError, type TrapKind } from './ModuleTrapError.ts'
@@ -216,7 +216,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
     try {
       await submit(current, { type: 'event', event }, describeEvent(event), deadlineMs)
     } finally {
-      metrics?.eventLatency.observe({ module: name, event_kind: event.kind }, (performance.now() - started) / 1000)
+      if (metrics) observeEventLatency(metrics, { module: name, event_kind: event.kind }, (performance.now() - started) / 1000)
     }
   }
 

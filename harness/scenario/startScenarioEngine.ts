@@ -71,7 +71,9 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
     let stopping: Promise<void> | undefined
     return { metricsUrl, logs: () => recent, stop: () => (stopping ??= engine.stop()) }
   }
-  const child: ChildProcess = spawn(process.execPath, [resolve('bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // SHEPHERD_ENGINE_NODE_ARGS passes Node flags to the engine, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.SHEPHERD_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, resolve('bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
   let buffer = ''
   const onData = (chunk: Buffer) => {
     buffer += chunk.toString()

@@ -4,7 +4,8 @@ export default defineScenario({
   name: 'medium',
   description: 'Given a 1 s devnet and 1 sender creating 20 TWAPs and 20 EthFlow orders per block, when twap-monitor and ethflow-watcher run, then every expected TWAP part reaches the orderbook exactly once, every EthFlow order is verified, and p99 block-to-submission stays under one block.',
   devnet: { blockTime: 1 },
-  engine: { modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }] },
+  // The engine runs as its own process (as in production), reaching the stub over HTTP.
+  engine: { mode: 'process', modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }] },
   load: { senders: 1, twapPerBlock: 20, ethFlowPerBlock: 20, blocks: { full: 120, ci: 20 } },
   comparison: ['Rust original, medium: TWAP dispatch p99 67 ms'],
 })

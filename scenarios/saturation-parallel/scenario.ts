@@ -4,7 +4,8 @@ export default defineScenario({
   name: 'saturation-parallel',
   description: 'Given a 0.5 s devnet and 10 parallel senders each creating 5 TWAPs and 5 EthFlow orders per block, when twap-monitor and ethflow-watcher run, then every expected TWAP part reaches the orderbook exactly once, every EthFlow order is verified, and p99 block-to-submission stays under one block.',
   devnet: { blockTime: 0.5 },
-  engine: { modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }] },
+  // The engine runs as its own process (as in production), reaching the stub over HTTP.
+  engine: { mode: 'process', modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }] },
   load: { senders: 10, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 240, ci: 20 } },
   comparison: ['Rust original, saturation-parallel: delivered only 38-43% of events, worst-case dispatch 101 s'],
 })
