@@ -1,0 +1,88 @@
+import type { BlockRef, Host } from '../sdk/index.ts'
+import type { EthflowWatcherConfig } from './config.ts'
+import { DUE_EPOCH_PREFIX, takeDue } from './dueSchedule.ts'
+import { runBounded } from './runBounded.ts'
+import { droppedKey, observedKey, removeWatch, rescheduleWatch, watchKey, type EthflowWatch } from './watchStore.ts'
+
+export type CheckDueOrdersParameters = { host: Host; config: EthflowWatcherConfig; block: BlockRef }
+
+/** The orderbook's answer to GET /orders/{uid}, read from unknown. */
+type Answer = { kind: 'found'; status: string | null } | { kind: 'absent' } | { kind: 'failed'; reason: string }
+
+async function ask(host: Host, chainId: number, uid: string): Promise<Answer> {
+  let answer: unknown
+  try {
+    answer = await host.cowApi.getOrder(chainId, uid)
+  } catch (error) {
+    return { kind: 'failed', reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) }
+  }
+  if (answer === null) return { kind: 'absent' }
+  const found = typeof answer === 'object' ? (answer as { uid?: unknown; status?: unknown }) : undefined
+  // Anything but an order carrying our UID is an unreadable answer, not a sighting.
+  if (found === undefined || typeof found.uid !== 'string' || found.uid.toLowerCase() !== uid.toLowerCase())
+    return { kind: 'failed', reason: `unreadable answer (${typeof answer})` }
+  return { kind: 'found', status: typeof found.status === 'string' ? found.status : null }
+}
+
+async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, watch: EthflowWatch) {
+  const now = block.timestamp
+  const answer = await ask(host, config.chainId, watch.uid)
+  if (answer.kind === 'found') {
+    const delaySeconds = now - watch.placedAt
+    await host.store.set(observedKey(watch.uid), { block: block.number, timestamp: now, delaySeconds, status: answer.status })
+    await removeWatch(host.store, watch)
+    host.log.info('EthFlow order seen by the orderbook', { uid: watch.uid, delaySeconds, block: block.number })
+    return
+  }
+  if (answer.kind === 'absent') {
+    if (now >= watch.deadline) {
+      await host.store.set(droppedKey(watch.uid), { reason: 'missing', block: block.number, timestamp: now, placedAt: watch.placedAt, deadline: watch.deadline })
+      await removeWatch(host.store, watch)
+      host.metrics.alert('ethflow-missing', 'EthFlow order not in the orderbook by its deadline', {
+        uid: watch.uid,
+        ethFlow: watch.ethFlow,
+        sender: watch.sender,
+        placedAt: watch.placedAt,
+        deadlineSeconds: config.deadlineSeconds,
+        block: block.number,
+      })
+      return
+    }
+    const next = now + BigInt(config.recheckSeconds)
+    return rescheduleWatch(host.store, watch, next < watch.deadline ? next : watch.deadline, 0)
+  }
+  const errors = watch.errors + 1
+  if (now >= watch.deadline && errors >= config.maxCheckErrors) {
+    await host.store.set(droppedKey(watch.uid), { reason: 'unverified', lastError: answer.reason, errors, block: block.number, timestamp: now, placedAt: watch.placedAt })
+    await removeWatch(host.store, watch)
+    host.log.warn('EthFlow order could not be verified; giving up', { uid: watch.uid, errors, lastError: answer.reason })
+    return
+  }
+  const backoff = Math.min(2 ** Math.min(errors - 1, 30), config.maxErrorBackoffSeconds)
+  host.log.warn('EthFlow order check failed; retrying later', { uid: watch.uid, errors, backoffSeconds: backoff, reason: answer.reason })
+  await rescheduleWatch(host.store, watch, now + BigInt(backoff), errors)
+}
+
+/**
+ * One block's work: GET /orders/{uid} for each watch due by the block's timestamp (at most
+ * `checkConcurrency` in flight), then observed / recheck / missing (alert once) / retry. Never posts.
+ *
+ * @example
+ * await checkDueOrders({ host, config, block })
+ */
+export async function checkDueOrders({ host, config, block }: CheckDueOrdersParameters): Promise<number> {
+  const entries = await takeDue(host.store, DUE_EPOCH_PREFIX, block.timestamp, config.maxChecksPerBlock)
+  const watches: EthflowWatch[] = []
+  const loaded = await Promise.all(entries.map(([, uid]) => host.store.get<EthflowWatch>(watchKey(uid))))
+  const stale: Array<Promise<void>> = []
+  for (const [index, [key]] of entries.entries()) {
+    const watch = loaded[index]
+    if (watch === undefined || watch.dueKey !== key) stale.push(host.store.delete(key)) // left by an unfinished reschedule
+    else watches.push(watch)
+  }
+  await Promise.all(stale)
+  await runBounded(watches, config.checkConcurrency, (watch) => check(host, config, block, watch), (error, watch) =>
+    host.log.error('EthFlow check failed; the watch stays due', { uid: watch.uid, error: error instanceof Error ? error.message.split('\n')[0] : String(error) }),
+  )
+  return watches.length
+}

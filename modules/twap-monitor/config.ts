@@ -1,0 +1,37 @@
+import { getAddress, isAddress, type Address } from 'viem'
+import { z } from 'zod'
+
+/** ComposableCoW on Sepolia and mainnet. */
+export const COMPOSABLE_COW: Address = getAddress('0xfdaFc9d1902f4e0b84f65F49f244b32b31013b74')
+/** The TWAP handler on Sepolia and mainnet. */
+export const TWAP_HANDLER: Address = getAddress('0x6cF1e9cA41f7611dEf408122793c358a3d11E5a5')
+
+const zAddress = z
+  .string({ error: 'expected a 20-byte hex address' })
+  .refine((value) => isAddress(value, { strict: false }), { message: 'expected a 20-byte hex address (0x + 40 hex digits)' })
+  .transform((value) => getAddress(value) as Address)
+
+/**
+ * The twap-monitor config. Every key has a default, so `{}` is a complete config.
+ *
+ * @example
+ * const config = twapMonitorConfig.parse({ maxPollsPerBlock: 1000 })
+ */
+export const twapMonitorConfig = z
+  .strictObject({
+    /** Chain whose ComposableCoW is watched. */
+    chainId: z.number().int().positive().default(11155111),
+    /** The ComposableCoW contract: source of ConditionalOrderCreated and target of the polls. */
+    composableCow: zAddress.default(COMPOSABLE_COW),
+    /** Handlers whose conditional orders become watches; others are ignored. */
+    handlers: z.array(zAddress).min(1, 'list at least one handler address').default([TWAP_HANDLER]),
+    /** At most this many watches are polled per block; the rest stay due for the next block. */
+    maxPollsPerBlock: z.number().int().positive().default(5000),
+    /** Orders submitted (appData lookup + POST) in parallel within one block. */
+    submitConcurrency: z.number().int().min(1).max(256).default(16),
+    /** Consecutive undecodable poll answers after which a watch is dropped (`dropped:<watchId>`). */
+    maxUnknownPolls: z.number().int().min(1).default(5),
+  })
+  .prefault({})
+
+export type TwapMonitorConfig = z.output<typeof twapMonitorConfig>
