@@ -13,6 +13,8 @@ Usage:
   shepherd devnet [--port N] [--block-time S]      start the embedded devnet (Anvil + CoW Protocol)
   shepherd orderbook-stub [--port N]               serve the orderbook stub on 127.0.0.1
   shepherd release <module> [--admin URL]          un-park a poisoned module (admin endpoint)
+  shepherd load --rpc-url URL [--senders W --twap N --ethflow M --blocks B]
+                                                   drive TWAP and EthFlow load against any RPC
   shepherd --help | --version
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.
@@ -24,6 +26,7 @@ type Command = (argv: string[]) => Promise<number>
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => runCommand,
   'orderbook-stub': async () => (await import('../../harness/orderbook/orderbookStubCommand.ts')).orderbookStubCommand,
+  load: async () => (await import('../../harness/load/index.ts')).loadCommand,
   release: async () => (await import('../supervisor/releaseCommand.ts')).releaseCommand,
   devnet: async () => (await import('../../harness/devnet/devnetCommand.ts')).devnetCommand,
 }

@@ -48,17 +48,21 @@ export function createStore({ stateDir }: { stateDir: string }): EngineStore {
     }
     const moduleDb = db
     const overlay = new Map<string, Pending>()
+    const dbPending = new Set<Promise<unknown>>()
     const track = (key: string, text: string | typeof DELETED, write: Promise<unknown>) => {
       const entry: Pending = { text, version: ++version }
       overlay.set(key, entry)
       pendingWrites.add(write)
+      dbPending.add(write)
       write.then(
         () => {
           pendingWrites.delete(write)
+          dbPending.delete(write)
           if (overlay.get(key) === entry) overlay.delete(key)
         },
         (error: unknown) => {
           pendingWrites.delete(write)
+          dbPending.delete(write)
           writeErrors.push(error)
         },
       )
@@ -82,6 +86,9 @@ export function createStore({ stateDir }: { stateDir: string }): EngineStore {
         track(key, DELETED, moduleDb.remove(key))
       },
       async list<T>(prefix: string, options?: { limit?: number }) {
+        // Merging a large overlay costs O(pending); after a burst, waiting for the commit (a few ms)
+        // keeps a bounded list O(limit).
+        if (overlay.size > 256) await Promise.allSettled([...dbPending])
         const limit = options?.limit ?? Infinity
         const pending = [...overlay.entries()].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         const entries: Array<[string, T]> = []

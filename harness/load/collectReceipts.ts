@@ -3,10 +3,10 @@ import { coWSwapEthFlowArtifact } from '../contracts/artifacts/CoWSwapEthFlow.ts
 import { composableCoWArtifact } from '../contracts/artifacts/ComposableCoW.ts'
 import { twapArtifact } from '../contracts/artifacts/TWAP.ts'
 import type { LoadTx } from './loadTypes.ts'
-import { rpcBatch, rpcCall, type RpcCall } from './rpcBatch.ts'
+import { rpcBatch, rpcCall } from './rpcBatch.ts'
 
 const chunk = 500
-const logRange = 100n
+const logRange = 10n
 const maxReplays = 100
 
 /** A log every successful load tx of a kind emits: how a success is confirmed without its receipt. */
@@ -40,19 +40,16 @@ export async function collectReceipts(url: string, txs: readonly LoadTx[], optio
   const topics = [[...new Set(options.successLogs.map((l) => l.topic0))]]
   for (;;) {
     const head = BigInt(String(await rpcCall(url, 'eth_blockNumber')))
-    const ranges: RpcCall[] = []
+    // One range per request: a busy block holds ~1,000 logs of ~1.2 kB, so answers stay a few MB.
     for (let from = scannedTo + 1n; from <= head; from += logRange) {
       const to = from + logRange - 1n < head ? from + logRange - 1n : head
-      ranges.push({ method: 'eth_getLogs', params: [{ address: addresses, topics, fromBlock: toHex(from), toBlock: toHex(to) }] })
-    }
-    const logs = await rpcBatch(url, ranges)
-    if (logs.every((outcome) => outcome.ok)) {
-      for (const outcome of logs)
-        for (const log of outcome.ok && Array.isArray(outcome.result) ? outcome.result : []) {
-          const { transactionHash, blockNumber } = (log ?? {}) as { transactionHash?: unknown; blockNumber?: unknown }
-          if (typeof transactionHash === 'string' && typeof blockNumber === 'string') minedBy.set(transactionHash.toLowerCase(), BigInt(blockNumber))
-        }
-      scannedTo = head
+      const [outcome] = await rpcBatch(url, [{ method: 'eth_getLogs', params: [{ address: addresses, topics, fromBlock: toHex(from), toBlock: toHex(to) }] }])
+      if (!outcome?.ok) break // retried next round from here
+      for (const log of Array.isArray(outcome.result) ? outcome.result : []) {
+        const { transactionHash, blockNumber } = (log ?? {}) as { transactionHash?: unknown; blockNumber?: unknown }
+        if (typeof transactionHash === 'string' && typeof blockNumber === 'string') minedBy.set(transactionHash.toLowerCase(), BigInt(blockNumber))
+      }
+      scannedTo = to
     }
     const waiting: LoadTx[] = []
     for (const tx of txs) {
