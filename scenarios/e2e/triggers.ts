@@ -1,0 +1,96 @@
+import { keccak256, parseEther, toHex, type Address, type Hex } from 'viem'
+import type { Devnet } from '../../harness/devnet/startDevnet.ts'
+import type { RecordEntry } from '../../harness/orderbook/createRequestRecord.ts'
+import type { ScenarioModule } from '../../harness/scenario/defineScenario.ts'
+import { sepoliaAddresses } from '../../harness/devnet/addresses.ts'
+
+/** The accounts of the e2e run: one per module, so each trigger is unambiguous in the evidence. */
+export const e2eAccounts = {
+  twapOwner: '0x00000000000000000000000000000000000e2e01',
+  ethFlowSender: '0x00000000000000000000000000000000000e2e02',
+  stopLossOwner: '0x00000000000000000000000000000000000e2e03',
+  tracked: '0x00000000000000000000000000000000000e2e04',
+  payer: '0x00000000000000000000000000000000000e2e05',
+} as const satisfies Record<string, Address>
+
+/** Prices in feed units: the oracle starts at 3000 and falls to 1900, below both. */
+export const e2ePrices = { priceAlertThreshold: '2500', stopLossTrigger: '2000', fallTo: 1900_00000000n } as const
+
+/** All five modules, configured for the devnet at its Sepolia addresses. */
+export const e2eModules: ScenarioModule[] = [
+  { name: 'twap-monitor' },
+  { name: 'ethflow-watcher' },
+  { name: 'price-alert', config: { threshold: e2ePrices.priceAlertThreshold, direction: 'below' } },
+  { name: 'balance-tracker', config: { addresses: [e2eAccounts.tracked], threshold: parseEther('1').toString() } },
+  {
+    name: 'stop-loss',
+    config: {
+      triggerPrice: e2ePrices.stopLossTrigger,
+      owner: e2eAccounts.stopLossOwner,
+      sellToken: sepoliaAddresses.weth,
+      buyToken: sepoliaAddresses.cowToken,
+      sellAmount: parseEther('1').toString(),
+      buyAmount: '1',
+    },
+  },
+]
+
+export type FiredTriggers = { twapCreatedBlock: bigint; ethFlowUid: Hex; oracleBlock: bigint; transferBlock: bigint }
+
+/**
+ * Fires one on-chain trigger per module: a TWAP is created, an EthFlow order is placed, the oracle
+ * falls below the stop-loss trigger and the price-alert threshold, and 2 ETH go to a tracked address.
+ */
+export async function fireE2eTriggers(net: Devnet): Promise<FiredTriggers> {
+  for (const account of [e2eAccounts.twapOwner, e2eAccounts.ethFlowSender, e2eAccounts.payer]) await net.fund(account, parseEther('100'))
+  const latest = await net.client.getBlock()
+  const twap = await net.createTwap({
+    owner: e2eAccounts.twapOwner,
+    params: {
+      sellToken: net.addresses.weth,
+      buyToken: net.addresses.cowToken,
+      receiver: e2eAccounts.twapOwner,
+      partSellAmount: parseEther('0.1'),
+      minPartLimit: 1n,
+      t0: latest.timestamp - 1n,
+      n: 3n,
+      t: 4n,
+      span: 0n,
+      appData: keccak256(toHex('{}')),
+    },
+    wait: true,
+  })
+  const ethFlow = await net.placeEthFlowOrder({
+    sender: e2eAccounts.ethFlowSender,
+    order: {
+      buyToken: net.addresses.cowToken,
+      receiver: e2eAccounts.ethFlowSender,
+      sellAmount: parseEther('0.25'),
+      buyAmount: 1n,
+      appData: keccak256(toHex('{}')),
+      feeAmount: 0n,
+      validTo: 4_000_000_000,
+      partiallyFillable: false,
+      quoteId: 1n,
+    },
+    wait: true,
+  })
+  const oracle = await net.setOraclePrice(e2ePrices.fallTo, { wait: true })
+  await net.impersonate(e2eAccounts.payer)
+  const hash = await net.client.sendTransaction({ account: e2eAccounts.payer, chain: null, to: e2eAccounts.tracked, value: parseEther('2') })
+  const transfer = await net.client.waitForTransactionReceipt({ hash })
+  return {
+    twapCreatedBlock: twap.receipt!.blockNumber,
+    ethFlowUid: ethFlow.orderUid,
+    oracleBlock: oracle.receipt!.blockNumber,
+    transferBlock: transfer.blockNumber,
+  }
+}
+
+/** The stop-loss order as the stub received it: a PreSign order from the stop-loss owner, accepted. */
+export function stopLossPosts(record: readonly RecordEntry[]) {
+  return record.filter((e) => {
+    const body = e.body as { from?: string; signingScheme?: string } | undefined
+    return e.method === 'POST' && e.path.endsWith('/api/v1/orders') && body?.signingScheme === 'presign' && body.from?.toLowerCase() === e2eAccounts.stopLossOwner
+  })
+}
