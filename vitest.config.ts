@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 // Three projects: fast unit tests, tests that start Anvil, and scenarios (each `scenarios/<name>`).
-// Anvil tests and scenarios run one file at a time: on 2 cores the Node client is the bottleneck.
+// They run one group after another (sequence.groupOrder), and Anvil tests and scenarios one file at
+// a time: scenarios judge latency, so nothing else may share the 2 cores with them.
 export default defineConfig({
   test: {
     setupFiles: ['./engine/polyfills.ts'],
@@ -10,6 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['{engine,harness,modules}/**/*.test.ts'],
           exclude: ['**/*.anvil.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
@@ -19,6 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'anvil',
+          sequence: { groupOrder: 1 },
           include: ['{engine,harness,modules}/**/*.anvil.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
@@ -29,6 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'scenarios',
+          sequence: { groupOrder: 2 },
           include: ['scenarios/**/*.test.ts'],
           testTimeout: 900_000,
           hookTimeout: 120_000,

@@ -1,6 +1,6 @@
 import { keccak256, numberToHex, pad, toHex, type Address, type Hex } from 'viem'
-import type { BlockRef } from '../module/types.ts'
-import type { ChainSource, LogFilter, RawLog } from './types.ts'
+import { logsBloomOf } from './bloomMayMatch.ts'
+import type { ChainBlock, ChainSource, LogFilter, RawLog } from './types.ts'
 
 export type MemoryLog = { address: Address; topics: readonly Hex[]; data: Hex }
 
@@ -10,19 +10,19 @@ export type MemoryLog = { address: Address; topics: readonly Hex[]; data: Hex }
  * changes every hash from its depth on.
  */
 export function createMemoryChainSource({ chainId = 11155111, genesisTime = 1_700_000_000n }: { chainId?: number; genesisTime?: bigint } = {}) {
-  const blocks: BlockRef[] = []
+  const blocks: ChainBlock[] = []
   const logs = new Map<bigint, RawLog[]>()
   let branch = 0
   let reportedHead: bigint | undefined
   const listeners = new Set<(n: bigint) => void>()
-  const calls = { getBlockNumber: 0, getBlocks: 0, getLogs: 0, getBlock: 0 }
+  const calls = { getBlockNumber: 0, getBlocks: 0, getLogs: 0, getBlock: 0, getBlockLogs: 0 }
   let failNext: { method: keyof typeof calls; error: Error } | undefined
 
   const hashOf = (number: bigint) => keccak256(toHex(`${branch}:${number}`))
   function push(entries: readonly MemoryLog[]) {
     const number = BigInt(blocks.length)
     const parentHash = number === 0n ? (pad('0x0') as Hex) : blocks[blocks.length - 1]!.hash
-    const block: BlockRef = { chainId, number, hash: hashOf(number), parentHash, timestamp: genesisTime + number }
+    const block: ChainBlock = { chainId, number, hash: hashOf(number), parentHash, timestamp: genesisTime + number, logsBloom: logsBloomOf(entries) }
     blocks.push(block)
     logs.set(
       number,
@@ -50,6 +50,10 @@ export function createMemoryChainSource({ chainId = 11155111, genesisTime = 1_70
     }
   }
   const head = () => BigInt(blocks.length - 1)
+  const matching = (n: bigint, filter: Pick<LogFilter, 'address' | 'topic0'>) => {
+    const addresses = filter.address?.length ? filter.address.map((a) => a.toLowerCase()) : undefined
+    return (logs.get(n) ?? []).filter((log) => (!addresses || addresses.includes(log.address)) && (!filter.topic0.length || filter.topic0.includes(log.topics[0] as Hex)))
+  }
 
   const source: ChainSource = {
     chainId,
@@ -66,7 +70,7 @@ export function createMemoryChainSource({ chainId = 11155111, genesisTime = 1_70
     },
     async getBlocks(from, to) {
       maybeFail('getBlocks')
-      const out: BlockRef[] = []
+      const out: ChainBlock[] = []
       for (let n = from; n <= to; n++) {
         const block = blocks[Number(n)]
         if (!block) throw new Error(`block ${n} not found`)
@@ -77,14 +81,13 @@ export function createMemoryChainSource({ chainId = 11155111, genesisTime = 1_70
     async getLogs(filter: LogFilter) {
       maybeFail('getLogs')
       const out: RawLog[] = []
-      const addresses = filter.address?.map((a) => a.toLowerCase())
-      for (let n = filter.fromBlock; n <= filter.toBlock; n++)
-        for (const log of logs.get(n) ?? []) {
-          if (addresses && !addresses.includes(log.address)) continue
-          if (filter.topic0.length && !filter.topic0.includes(log.topics[0] as Hex)) continue
-          out.push(log)
-        }
+      for (let n = filter.fromBlock; n <= filter.toBlock; n++) out.push(...matching(n, filter))
       return out
+    },
+    async getBlockLogs(blockHash, filter) {
+      maybeFail('getBlockLogs')
+      const block = blocks.find((b) => b.hash === blockHash)
+      return block ? matching(block.number, filter) : []
     },
     watchHeads(onHead) {
       listeners.add(onHead)
@@ -98,7 +101,9 @@ export function createMemoryChainSource({ chainId = 11155111, genesisTime = 1_70
   return {
     source,
     calls,
-    blocks: () => blocks as readonly BlockRef[],
+    blocks: () => blocks as readonly ChainBlock[],
+    /** Every log of block `n`, as mined. */
+    logsOf: (n: bigint) => logs.get(n) ?? [],
     head,
     /** Mines one block per entry of `perBlock` (each a list of logs), and pushes the new head. */
     mine(perBlock: ReadonlyArray<readonly MemoryLog[]>) {

@@ -1,9 +1,10 @@
-import { createPublicClient, numberToHex, type PublicClient } from 'viem'
+import { createPublicClient, numberToHex, type Hex, type PublicClient } from 'viem'
 import { ChainRequestError } from '../errors/chain.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import { createTransport } from './createTransport.ts'
+import { createWsRpcClient } from './createWsRpcClient.ts'
 import { getLogsSplitting } from './getLogsSplitting.ts'
-import { parseBlock, parseBlockNumber } from './parseRpc.ts'
+import { BadRpcDataError, parseBlock, parseBlockNumber, parseLog } from './parseRpc.ts'
 import type { ChainSource } from './types.ts'
 
 export type CreateRpcChainSourceParameters = {
@@ -11,16 +12,33 @@ export type CreateRpcChainSourceParameters = {
   rpcUrl: string
   metrics?: EngineMetrics
   timeoutMs?: number
+  /** Reconnect backoff after a WebSocket drop: first delay and cap, ms. */
+  reconnectBackoffMs?: { min: number; max: number }
 }
 
 /**
  * A ChainSource over JSON-RPC. With a ws(s) URL heads are pushed by `eth_subscribe("newHeads")`
- * and everything else goes over the same socket; with http(s) the ingestor polls. Every answer is
+ * and everything else goes over the same socket, which reconnects with backoff after a drop
+ * (`shepherd_stream_reconnects_total{kind="ws"}`); the ingestor keeps polling meanwhile and fetches
+ * from its cursor, so the gap is backfilled. With http(s) the ingestor polls. Every answer is
  * parsed from unknown, so bad data is an error the ingestor retries, never a crash.
+ *
+ * @example
+ * const source = createRpcChainSource({ chainId: 11155111, rpcUrl: 'ws://127.0.0.1:8545' })
+ * const head = await source.getBlockNumber()
  */
-export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs }: CreateRpcChainSourceParameters): ChainSource & { client: PublicClient } {
-  const client = createPublicClient({ transport: createTransport({ url: rpcUrl, chainId, metrics, timeoutMs }), cacheTime: 0, pollingInterval: 1000 })
-  const ws = rpcUrl.startsWith('ws')
+export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs, reconnectBackoffMs }: CreateRpcChainSourceParameters): ChainSource & { client: PublicClient } {
+  const chain = String(chainId)
+  const socket = rpcUrl.startsWith('ws')
+    ? createWsRpcClient({
+        url: rpcUrl,
+        timeoutMs,
+        minBackoffMs: reconnectBackoffMs?.min,
+        maxBackoffMs: reconnectBackoffMs?.max,
+        onReconnect: () => metrics?.streamReconnects.inc({ kind: 'ws', chain_id: chain }),
+      })
+    : undefined
+  const client = createPublicClient({ transport: createTransport({ url: rpcUrl, chainId, metrics, timeoutMs, ws: socket }), cacheTime: 0, pollingInterval: 1000 })
   const request = async (method: string, params: unknown[]) => {
     try {
       return await client.request({ method: method as 'eth_blockNumber', params: params as never })
@@ -36,7 +54,7 @@ export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs }: Cr
 
   return {
     chainId,
-    kind: ws ? 'ws' : 'poll',
+    kind: socket ? 'ws' : 'poll',
     client: client as PublicClient,
     async getBlockNumber() {
       return parseBlockNumber(await request('eth_blockNumber', []))
@@ -51,19 +69,18 @@ export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs }: Cr
     getLogs(filter) {
       return getLogsSplitting((params) => request('eth_getLogs', params), filter)
     },
+    async getBlockLogs(blockHash: Hex, filter) {
+      const raw = await request('eth_getLogs', [
+        { blockHash, ...(filter.address?.length ? { address: filter.address } : {}), topics: [filter.topic0.length ? [...filter.topic0] : null] },
+      ])
+      if (!Array.isArray(raw)) throw new BadRpcDataError('eth_getLogs answer (not an array)', raw)
+      return raw.map(parseLog)
+    },
     watchHeads(onHead, onError) {
-      if (!ws) return () => {}
-      // Typed for a ws transport only; our transport is chosen at run time from the URL.
-      const watch = client.watchBlockNumber as unknown as (args: { poll: false; onBlockNumber: (n: bigint) => void; onError: (e: Error) => void }) => () => void
-      return watch({ poll: false, onBlockNumber: onHead, onError })
+      return socket ? socket.watchHeads(onHead, onError) : () => {}
     },
     async close() {
-      // viem keeps one socket per URL; closing it ends the subscription and lets the process exit.
-      if (ws) {
-        const { getWebSocketRpcClient } = await import('viem/utils')
-        const socket = await getWebSocketRpcClient(rpcUrl).catch(() => undefined)
-        socket?.close()
-      }
+      socket?.close()
     },
   }
 }

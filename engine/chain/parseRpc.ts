@@ -1,6 +1,5 @@
 import type { Address, Hex } from 'viem'
-import type { BlockRef } from '../module/types.ts'
-import type { RawLog } from './types.ts'
+import type { ChainBlock, RawLog } from './types.ts'
 
 /** The RPC answered something that is not a valid block or log. Retried by the ingestor. */
 export class BadRpcDataError extends Error {
@@ -18,11 +17,14 @@ const quantity = (v: unknown, what: string, raw: unknown): bigint => {
 }
 
 /** Parses an `eth_getBlockByNumber` answer from unknown. */
-export function parseBlock(raw: unknown, chainId: number): BlockRef {
+export function parseBlock(raw: unknown, chainId: number): ChainBlock {
   if (raw === null || typeof raw !== 'object') throw new BadRpcDataError('block', raw)
   const b = raw as Record<string, unknown>
   if (!isHex(b.hash, 32) || !isHex(b.parentHash, 32)) throw new BadRpcDataError('block', raw)
-  return { chainId, number: quantity(b.number, 'block', raw), hash: b.hash, parentHash: b.parentHash, timestamp: quantity(b.timestamp, 'block', raw) }
+  if (b.logsBloom !== undefined && !isHex(b.logsBloom, 256)) throw new BadRpcDataError('block (logsBloom)', raw)
+  const block: ChainBlock = { chainId, number: quantity(b.number, 'block', raw), hash: b.hash, parentHash: b.parentHash, timestamp: quantity(b.timestamp, 'block', raw) }
+  if (b.logsBloom !== undefined) block.logsBloom = b.logsBloom
+  return block
 }
 
 /** Parses one `eth_getLogs` entry from unknown. */

@@ -23,6 +23,9 @@ export type LogFilter = {
   topic0: readonly Hex[]
 }
 
+/** A block header as ingestion sees it; `logsBloom` (when the source has it) lets the ingestor catch a node that answered a range with fewer logs than it holds. */
+export type ChainBlock = BlockRef & { logsBloom?: Hex }
+
 /**
  * Where blocks and logs come from: a live RPC, a fault-injecting proxy, or a recorded cassette.
  * Ingestion and dispatch only ever see this interface, so replays run the same code as live runs.
@@ -34,8 +37,10 @@ export type ChainSource = {
   getBlockNumber(): Promise<bigint>
   getBlock(number: bigint): Promise<BlockRef>
   /** Headers of a contiguous range, in order. */
-  getBlocks(from: bigint, to: bigint): Promise<BlockRef[]>
+  getBlocks(from: bigint, to: bigint): Promise<ChainBlock[]>
   getLogs(filter: LogFilter): Promise<RawLog[]>
+  /** The logs of one block by its hash (`eth_getLogs` with `blockHash`): asked when a range answer and the block's bloom disagree. */
+  getBlockLogs?(blockHash: Hex, filter: Pick<LogFilter, 'address' | 'topic0'>): Promise<RawLog[]>
   /** Pushes new head numbers (ws); polling sources return a no-op. Errors reach `onError`; the ingestor keeps polling. */
   watchHeads(onHead: (number: bigint) => void, onError: (error: unknown) => void): () => void
   close(): Promise<void>

@@ -15,6 +15,10 @@ Usage:
   shepherd release <module> [--admin URL]          un-park a poisoned module (admin endpoint)
   shepherd load --rpc-url URL [--senders W --twap N --ethflow M --blocks B]
                                                    drive TWAP and EthFlow load against any RPC
+  shepherd record --rpc URL --from N --to M --config <engine.toml> --out fixtures/<name>.ndjson[.gz] [--orderbook configured|stub]
+                                                   record a block range into a cassette (resumes if interrupted)
+  shepherd replay <cassette> [--modules a,b] [--orderbook recorded|accept-all] [--drift] [--report path]
+                                                   backtest modules on a cassette, no network
   shepherd --help | --version
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.
@@ -29,6 +33,8 @@ const commands: Record<string, () => Promise<Command>> = {
   load: async () => (await import('../../harness/load/index.ts')).loadCommand,
   release: async () => (await import('../supervisor/releaseCommand.ts')).releaseCommand,
   devnet: async () => (await import('../../harness/devnet/devnetCommand.ts')).devnetCommand,
+  record: async () => (await import('../../harness/replay/replayCommands.ts')).recordCommand,
+  replay: async () => (await import('../../harness/replay/replayCommands.ts')).replayCommand,
 }
 
 /**

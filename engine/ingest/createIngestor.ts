@@ -1,5 +1,7 @@
 import type { Hex } from 'viem'
-import type { ChainSource, RawLog } from '../chain/types.ts'
+import { createBloomMatcher } from '../chain/bloomMayMatch.ts'
+import { BadRpcDataError } from '../chain/parseRpc.ts'
+import type { ChainBlock, ChainSource, RawLog } from '../chain/types.ts'
 import type { ChainConfig } from '../config/schema.ts'
 import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
 import type { Dispatcher } from '../dispatch/createDispatcher.ts'
@@ -24,6 +26,8 @@ export type CreateIngestorParameters = {
   maxBackoffMs?: number
 }
 
+const stripBloom = ({ logsBloom: _, ...block }: ChainBlock): BlockRef => block
+
 /** Thrown inside a pass when the chain moved under a range fetch: the range is fetched again. */
 class ChainMovedError extends Error {
   override name = 'ChainMovedError'
@@ -47,6 +51,7 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
   let wake: (() => void) | undefined
   let loop: Promise<void> | undefined
   let lastHead: bigint | undefined
+  const bloomMatches = filter ? createBloomMatcher({ address: filter.address, topic0: filter.topic0 }) : undefined
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -106,18 +111,54 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
       source.getBlocks(from, to),
       filter ? source.getLogs({ fromBlock: from, toBlock: to, address: filter.address, topic0: filter.topic0 }) : Promise.resolve([] as RawLog[]),
     ])
+    // A source answering the wrong blocks must not make us skip or repeat one.
+    if (blocks.length !== Number(to - from + 1n) || blocks.some((b, i) => b.number !== from + BigInt(i)))
+      throw new BadRpcDataError(`block range ${from}..${to}`, blocks.map((b) => String(b.number)))
     for (let i = 1; i < blocks.length; i++)
       if (blocks[i]!.parentHash !== blocks[i - 1]!.hash) throw new ChainMovedError(`block ${blocks[i]!.number} does not follow ${blocks[i - 1]!.number}`)
     const byBlock = new Map<bigint, RawLog[]>()
     const hashes = new Map(blocks.map((b) => [b.number, b.hash]))
+    const seen = new Set<string>()
     for (const entry of logs) {
       if (hashes.get(entry.blockNumber) !== entry.blockHash) throw new ChainMovedError(`log of block ${entry.blockNumber} is from another branch`)
+      const key = `${entry.blockNumber}:${entry.logIndex}`
+      if (seen.has(key)) continue // a node repeating a log must not make a module see it twice
+      seen.add(key)
       const list = byBlock.get(entry.blockNumber) ?? []
       list.push(entry)
       byBlock.set(entry.blockNumber, list)
     }
+    await recoverShortAnswer(blocks, byBlock)
     for (const list of byBlock.values()) list.sort((a, b) => a.logIndex - b.logIndex)
-    return { blocks, byBlock }
+    return { blocks: blocks.map(stripBloom), byBlock }
+  }
+
+  /**
+   * A node can answer a range with fewer logs than it holds (a lagging index, a capped answer).
+   * Each block's bloom says whether it may hold a matching log: where it does and the answer has
+   * none, ask for that block's logs by hash before dispatching it.
+   */
+  async function recoverShortAnswer(blocks: readonly ChainBlock[], byBlock: Map<bigint, RawLog[]>) {
+    if (!filter || !bloomMatches || !source.getBlockLogs) return
+    const suspects = blocks.filter((b) => b.logsBloom !== undefined && !byBlock.has(b.number) && bloomMatches(b.logsBloom))
+    if (!suspects.length) return
+    const answers = await Promise.all(suspects.map((b) => source.getBlockLogs!(b.hash, { address: filter.address, topic0: filter.topic0 })))
+    let recovered = 0
+    suspects.forEach((block, i) => {
+      const list = answers[i]!.filter((l) => {
+        if (l.blockHash !== block.hash || l.blockNumber !== block.number) throw new ChainMovedError(`log by hash for block ${block.number} is from another block`)
+        return true
+      })
+      const unique = [...new Map(list.map((l) => [l.logIndex, l])).values()]
+      if (unique.length) {
+        byBlock.set(block.number, unique)
+        recovered += unique.length
+      }
+    })
+    if (recovered) {
+      metrics?.ingestErrors.inc({ chain_id: String(chainId), kind: 'short_logs_answer' })
+      log.warn('eth_getLogs answered fewer logs than the blocks hold; recovered them by block hash', { chainId, blocks: suspects.map((b) => b.number), recovered })
+    }
   }
 
   async function pass() {
@@ -177,7 +218,7 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
     const unwatch = source.watchHeads(
       () => wake?.(),
       (error) => {
-        metrics?.streamReconnects.inc({ kind: 'ws', chain_id: String(chainId) })
+        // The source reconnects (and counts it); polling from the cursor backfills the gap.
         log.warn('head subscription failed; polling continues', { chainId, error: describeError(error) })
       },
     )

@@ -4,6 +4,7 @@ import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 import { observeEventLatency, type EngineMetrics } from '../metrics/createMetrics.ts'
 import type { Host, LogHost, Subscriptions } from '../module/types.ts'
 import { answerHostCall } from './answerHostCall.ts'
+import { createMessageBatcher } from './createMessageBatcher.ts'
 import { ModuleTrapError, isModuleTrapError, type TrapKind } from './ModuleTrapError.ts'
 import { deserializeError, serializeError } from './serializeError.ts'
 import { clockBufferBytes, clockViews, isHostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
@@ -101,17 +102,18 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
       void worker.terminate()
     }, startTimeoutMs)
 
-    const reply = (message: MainToWorker) => {
-      try {
-        worker.postMessage(message)
-      } catch (error) {
-        // A value structured clone cannot carry: the module gets an error instead of a hang.
-        if (message.type === 'reply' && message.ok) worker.postMessage({ type: 'reply', id: message.id, ok: false, error: serializeError(error) } satisfies MainToWorker)
-      }
-    }
+    // Replies of one tick go out as one message (the worker's Promise.all of reads gets one wake-up).
+    const replies = createMessageBatcher<MainToWorker>(worker, (message, error) => {
+      // A value structured clone cannot carry: the module gets an error instead of a hang.
+      if (message.type === 'reply' && message.ok) worker.postMessage({ type: 'reply', id: message.id, ok: false, error: serializeError(error) } satisfies MainToWorker)
+    })
+    const reply = (message: MainToWorker) => replies.send(message)
 
-    worker.on('message', (message: WorkerToMain) => {
+    const receive = (message: WorkerToMain): void => {
       switch (message.type) {
+        case 'batch':
+          for (const each of message.messages) receive(each)
+          return
         case 'clock':
           clock.value[0] = host.clock.now()
           Atomics.store(clock.flag, 0, 1)
@@ -151,7 +153,8 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
           failed(trap('throw', 'start', deserializeError(message.error)))
           void worker.terminate()
       }
-    })
+    }
+    worker.on('message', receive)
     worker.on('error', (error) => {
       // An uncaught error or ERR_WORKER_OUT_OF_MEMORY; 'exit' follows and reports it.
       current.crash = error

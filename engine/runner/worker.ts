@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ModuleEvent } from '../dispatch/types.ts'
 import type { Host, LogFields, ModuleDefinition } from '../module/types.ts'
+import { createMessageBatcher } from './createMessageBatcher.ts'
 import { deserializeError, serializeError } from './serializeError.ts'
 import { clockViews, cloneableFields, type HostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
 
@@ -14,8 +15,22 @@ const data = workerData as WorkerData
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>()
 let nextId = 1
 
+// Messages of one tick go out as one postMessage; one that does not clone is handled on its own.
+const outbox = createMessageBatcher<WorkerToMain>(port, (message, error) => {
+  if (message.type === 'call') {
+    // DataCloneError: an argument structured clone cannot carry (a function, a class instance with private state).
+    const waiter = pending.get(message.id)
+    pending.delete(message.id)
+    waiter?.reject(error)
+  } else if (message.type === 'log' || message.type === 'alert') {
+    port.postMessage({ ...message, fields: cloneableFields(message.fields) })
+  } else if (message.type === 'done' && !message.ok) {
+    port.postMessage({ type: 'done', id: message.id, ok: false, error: { name: 'Error', message: String(message.error?.message ?? message.error) } })
+  }
+})
+
 function post(message: WorkerToMain) {
-  port!.postMessage(message)
+  outbox.send(message)
 }
 
 function call(path: HostCallPath) {
@@ -23,29 +38,20 @@ function call(path: HostCallPath) {
     new Promise((resolve, reject) => {
       const id = nextId++
       pending.set(id, { resolve, reject })
-      try {
-        post({ type: 'call', id, path, args })
-      } catch (error) {
-        // DataCloneError: an argument structured clone cannot carry (a function, a class instance with private state).
-        pending.delete(id)
-        reject(error)
-      }
+      post({ type: 'call', id, path, args })
     })
 }
 
 function fireAndForget(message: Extract<WorkerToMain, { fields?: LogFields }>) {
-  try {
-    post(message)
-  } catch {
-    post({ ...message, fields: cloneableFields(message.fields) })
-  }
+  post(message)
 }
 
 const clock = clockViews(data.clock)
 function now(): number {
   // Synchronous, like the Host's clock: ask the main thread and block on the shared flag.
   Atomics.store(clock.flag, 0, 0)
-  post({ type: 'clock' })
+  outbox.flush() // what was sent before asking the time goes first
+  port!.postMessage({ type: 'clock' } satisfies WorkerToMain)
   const outcome = Atomics.wait(clock.flag, 0, 0, 5_000)
   return outcome === 'timed-out' ? Date.now() : clock.value[0]!
 }
@@ -97,7 +103,8 @@ async function run(definition: ModuleDefinition<unknown>, config: unknown, messa
 
 try {
   const { definition, config } = await load()
-  port.on('message', (message: MainToWorker) => {
+  const receive = (message: MainToWorker): void => {
+    if (message.type === 'batch') return message.messages.forEach(receive)
     if (message.type === 'reply') {
       const waiter = pending.get(message.id)
       pending.delete(message.id)
@@ -109,7 +116,8 @@ try {
       () => post({ type: 'done', id: message.id, ok: true }),
       (error: unknown) => post({ type: 'done', id: message.id, ok: false, error: serializeError(error) }),
     )
-  })
+  }
+  port.on('message', receive)
   post({ type: 'ready' })
 } catch (error) {
   post({ type: 'failed', error: serializeError(error) })

@@ -41,6 +41,8 @@ export type MainToWorker =
   | { type: 'event'; id: number; event: ModuleEvent }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: SerializedError }
+  /** Replies sent in the same tick, in order (see createMessageBatcher). */
+  | { type: 'batch'; messages: MainToWorker[] }
 
 export type WorkerToMain =
   | { type: 'ready' }
@@ -51,6 +53,8 @@ export type WorkerToMain =
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: LogFields }
   | { type: 'alert'; kind: string; message: string; fields?: LogFields }
   | { type: 'clock' }
+  /** Calls, logs and results sent in the same tick, in order (see createMessageBatcher). */
+  | { type: 'batch'; messages: WorkerToMain[] }
 
 /** Layout of the shared clock buffer: [Int32 flag][pad][Float64 value]. */
 export const clockBufferBytes = 16

@@ -1,6 +1,7 @@
 import { computeOrderUid, setGlobalAdapter } from '@cowprotocol/cow-sdk'
 import { ViemAdapter } from '@cowprotocol/sdk-viem-adapter'
 import { createPublicClient, http, type Address, type Hex } from 'viem'
+import { fastOrderUid } from './fastOrderUid.ts'
 import type { OrderFields } from './parseOrderCreation.ts'
 
 /** The GPv2 EIP-712 domain the UID is computed in. */
@@ -20,15 +21,27 @@ export function orderDomain(chainId: number, verifyingContract: Address = GPV2_S
 }
 
 /**
- * The 56-byte order UID (digest ‖ owner ‖ validTo), computed by cow-sdk. Hashing is offline,
- * but cow-sdk insists on a global adapter: when none is set we install one whose public client
- * points at an unused 127.0.0.1 port (it is never called; the unit test counts its requests).
- * An adapter set by someone else is left alone.
+ * The 56-byte order UID (digest ‖ owner ‖ validTo) the stub answers a POST with. Computed by
+ * `fastOrderUid` (constant parts hashed once), which `fastOrderUid.test.ts` checks against
+ * cow-sdk's `computeOrderUid` (`computeStubOrderUidWithCowSdk`) on random orders.
  *
  * @example
  * const uid = computeStubOrderUid(orderDomain(11155111), fields, appDataHash, owner)
  */
 export function computeStubOrderUid(domain: OrderDomain, fields: OrderFields, appDataHash: Hex, owner: Address): Hex {
+  return fastOrderUid(domain, fields, appDataHash, owner)
+}
+
+/**
+ * The same UID computed by cow-sdk (the reference). Hashing is offline,
+ * but cow-sdk insists on a global adapter: when none is set we install one whose public client
+ * points at an unused 127.0.0.1 port (it is never called; the unit test counts its requests).
+ * An adapter set by someone else is left alone.
+ *
+ * @example
+ * const uid = computeStubOrderUidWithCowSdk(orderDomain(11155111), fields, appDataHash, owner)
+ */
+export function computeStubOrderUidWithCowSdk(domain: OrderDomain, fields: OrderFields, appDataHash: Hex, owner: Address): Hex {
   const order = {
     sellToken: fields.sellToken,
     buyToken: fields.buyToken,

@@ -20,7 +20,7 @@ import { closedKey, isSettled, removeWatch, watchKey, type EthflowWatch } from '
 const EXPIRY_NEVER = 0xffffffff
 
 /** Starts watching the order of one OrderPlacement, unless it is known or already settled. */
-async function placed(host: Host, config: EthflowWatcherConfig, block: BlockRef, log: ModuleLog) {
+async function placed(host: Host, config: EthflowWatcherConfig, block: BlockRef, log: ModuleLog, seen: Set<string>) {
   const placement = decodeOrderPlacement(log)
   if (!placement.ok) return false
   let uid: Hex
@@ -30,7 +30,11 @@ async function placed(host: Host, config: EthflowWatcherConfig, block: BlockRef,
     host.log.warn('OrderPlacement with an order that has no UID; ignored', { tx: log.transactionHash, error: error instanceof Error ? error.message.split('\n')[0] : String(error) })
     return true
   }
-  if ((await host.store.get(watchKey(uid))) !== undefined || (await isSettled(host.store, uid))) return true
+  if (seen.has(uid)) return true // the same placement twice in one batch
+  seen.add(uid)
+  // One round trip: the watch and the three end markers are read together.
+  const [watched, settled] = await Promise.all([host.store.get(watchKey(uid)), isSettled(host.store, uid)])
+  if (watched !== undefined || settled) return true
   const placedAt = block.timestamp
   const key = dueKey({ kind: 'epoch', at: placedAt + BigInt(config.checkDelaySeconds) }, uid)
   const watch: EthflowWatch = {
@@ -91,9 +95,13 @@ export default defineModule<EthflowWatcherConfig>({
 
   async onLogs({ host, config, block, logs }) {
     const ethFlows = new Set(config.ethFlows.map((address) => address.toLowerCase()))
-    for (const log of logs) {
-      if (log.chainId !== config.chainId || typeof log.address !== 'string' || !ethFlows.has(log.address.toLowerCase())) continue
-      if ((await placed(host, config, block, log)) || (await closed(host, log))) continue
+    const mine = logs.filter((log) => log.chainId === config.chainId && typeof log.address === 'string' && ethFlows.has(log.address.toLowerCase()))
+    // Placements all at once (the store batches their reads and writes); then closures in log
+    // order, so an order placed and closed in the same batch ends closed.
+    const seen = new Set<string>()
+    const wasPlacement = await Promise.all(mine.map((log) => placed(host, config, block, log, seen)))
+    for (const [index, log] of mine.entries()) {
+      if (wasPlacement[index] || (await closed(host, log))) continue
       host.log.warn('EthFlow log does not decode; ignored', { tx: log.transactionHash, logIndex: log.logIndex, topic0: log.topics?.[0] })
     }
   },

@@ -26,8 +26,8 @@ export const closedKey = (uid: string) => `closed:${uid}`
 
 /** True when the order already reached an end (seen, missing, invalidated or refunded). */
 export async function isSettled(store: StoreHost, uid: string): Promise<boolean> {
-  for (const key of [observedKey(uid), droppedKey(uid), closedKey(uid)]) if ((await store.get(key)) !== undefined) return true
-  return false
+  const markers = await Promise.all([observedKey(uid), droppedKey(uid), closedKey(uid)].map((key) => store.get(key)))
+  return markers.some((marker) => marker !== undefined)
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Hex } from 'viem'
 import {
   decodePollResult,
   encodeGetTradeableOrderWithSignature,
@@ -16,11 +17,28 @@ export type PollDueWatchesParameters = { host: Host; config: TwapMonitorConfig; 
 /** What one block's pass did, for logs and tests. */
 export type PollDueWatchesReturnType = { polled: number; stale: number }
 
+const CALLDATA_CACHE_SIZE = 8192
+const callDataById = new Map<string, Hex>()
+
+/** The poll calldata of a watch: its id is keccak(owner, params), so the calldata is fixed per id; encoded once. */
+function pollCallData(watch: TwapWatch): Hex {
+  let callData = callDataById.get(watch.id)
+  if (callData === undefined) {
+    callData = encodeGetTradeableOrderWithSignature(watch.owner, watch.params, '0x', [])
+    if (callDataById.size >= CALLDATA_CACHE_SIZE) callDataById.delete(callDataById.keys().next().value!)
+    callDataById.set(watch.id, callData)
+  }
+  return callData
+}
+
 /** Collects the due watches (block-keyed first, then time-keyed), dropping stale due entries. */
 async function dueWatches(host: Host, config: TwapMonitorConfig, block: BlockRef) {
-  const byBlock = await takeDue(host.store, DUE_BLOCK_PREFIX, block.number, config.maxPollsPerBlock)
-  const byEpoch = await takeDue(host.store, DUE_EPOCH_PREFIX, block.timestamp, config.maxPollsPerBlock - byBlock.length)
-  const entries = [...byBlock, ...byEpoch]
+  // Both scans at once (one round trip, not two); block-keyed entries keep their priority in the cap.
+  const [byBlock, byEpoch] = await Promise.all([
+    takeDue(host.store, DUE_BLOCK_PREFIX, block.number, config.maxPollsPerBlock),
+    takeDue(host.store, DUE_EPOCH_PREFIX, block.timestamp, config.maxPollsPerBlock),
+  ])
+  const entries = [...byBlock, ...byEpoch.slice(0, config.maxPollsPerBlock - byBlock.length)]
   const loaded = await Promise.all(entries.map(([, id]) => host.store.get<TwapWatch>(watchKey(id))))
   const watches: TwapWatch[] = []
   const seen = new Set<string>()
@@ -84,11 +102,7 @@ async function applyOutcome(host: Host, config: TwapMonitorConfig, block: BlockR
 export async function pollDueWatches({ host, config, block }: PollDueWatchesParameters): Promise<PollDueWatchesReturnType> {
   const { watches, stale } = await dueWatches(host, config, block)
   if (watches.length === 0) return { polled: 0, stale }
-  const calls: MulticallCall[] = watches.map((watch) => ({
-    target: config.composableCow,
-    callData: encodeGetTradeableOrderWithSignature(watch.owner, watch.params, '0x', []),
-    allowFailure: true,
-  }))
+  const calls: MulticallCall[] = watches.map((watch) => ({ target: config.composableCow, callData: pollCallData(watch), allowFailure: true }))
   let results: unknown
   try {
     results = await host.chain.multicall(config.chainId, calls, { blockNumber: block.number })

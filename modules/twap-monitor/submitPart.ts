@@ -58,9 +58,14 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   }
   if (claimed.has(uid)) return done
   claimed.add(uid)
-  if ((await host.store.get(submittedKey(uid))) !== undefined || (await host.store.get(droppedKey(uid))) !== undefined) return done
+  // One round trip for the three reads (the store answers them in one batch).
+  const [submitted, dropped, backoff] = await Promise.all([
+    host.store.get(submittedKey(uid)),
+    host.store.get(droppedKey(uid)),
+    host.store.get<{ until: bigint }>(backoffKey(watch.id)),
+  ])
+  if (submitted !== undefined || dropped !== undefined) return done
 
-  const backoff = await host.store.get<{ until: bigint }>(backoffKey(watch.id))
   if (backoff !== undefined) {
     if (typeof backoff.until === 'bigint' && backoff.until > now) return { due: { kind: 'epoch', at: backoff.until } }
     await host.store.delete(backoffKey(watch.id))

@@ -52,6 +52,35 @@ export function toCowSdkOrder(order: GPv2OrderData): ContractsOrder {
 export function computeUid(chainId: number, order: GPv2OrderData, owner: Address): Hex {
   if (typeof owner !== 'string' || !isAddress(owner, { strict: false }))
     throw new InvalidOrderError({ field: 'owner', expected: 'a 20-byte hex address', found: String(owner) })
+  // A part polled again (retry, backoff, a second watch yielding it) has the same UID: hash once.
+  const key = uidCacheKey(chainId, order, owner)
+  const known = key === undefined ? undefined : uids.get(key)
+  if (known !== undefined) return known
   ensureCowSdkAdapter()
-  return computeOrderUid(gpv2Domain(chainId), toCowSdkOrder(order), getAddress(owner)).toLowerCase() as Hex
+  const uid = computeOrderUid(domainOf(chainId), toCowSdkOrder(order), getAddress(owner)).toLowerCase() as Hex
+  if (key !== undefined) {
+    if (uids.size >= UID_CACHE_SIZE) uids.delete(uids.keys().next().value!)
+    uids.set(key, uid)
+  }
+  return uid
+}
+
+const UID_CACHE_SIZE = 4096
+const uids = new Map<string, Hex>()
+const domains = new Map<number, ReturnType<typeof gpv2Domain>>()
+
+/** The chain's domain object, built (and its settlement checksummed) once per chain. */
+function domainOf(chainId: number) {
+  let domain = domains.get(chainId)
+  if (domain === undefined) domains.set(chainId, (domain = gpv2Domain(chainId)))
+  return domain
+}
+
+/** Every input of the UID, as one string; undefined when a field is not of its type (no caching then). */
+function uidCacheKey(chainId: number, order: GPv2OrderData, owner: string): string | undefined {
+  const { sellToken, buyToken, receiver, sellAmount, buyAmount, validTo, appData, feeAmount, kind, partiallyFillable, sellTokenBalance, buyTokenBalance } = order
+  if (typeof sellAmount !== 'bigint' || typeof buyAmount !== 'bigint' || typeof feeAmount !== 'bigint' || typeof validTo !== 'number') return undefined
+  return [chainId, owner, sellToken, buyToken, receiver, sellAmount, buyAmount, validTo, appData, feeAmount, kind, partiallyFillable, sellTokenBalance, buyTokenBalance]
+    .map((part) => (typeof part === 'string' ? part.toLowerCase() : String(part)))
+    .join('|')
 }

@@ -2,13 +2,14 @@ import { getGlobalAdapter, setGlobalAdapter } from '@cowprotocol/cow-sdk'
 import { ViemAdapter } from '@cowprotocol/sdk-viem-adapter'
 import { createPublicClient, custom } from 'viem'
 import { sepolia } from 'viem/chains'
+import { cachedHashTypedData } from './cachedHashTypedData.ts'
 
 let ensured = false
 
 /**
  * cow-sdk's hashing goes through a global provider adapter, even offline. Installs one, once, whose
- * client refuses every request (the SDK only hashes; it never reads the chain). An adapter someone
- * else installed first is kept.
+ * client refuses every request (the SDK only hashes; it never reads the chain) and whose
+ * `hashTypedData` caches the domain separator. An adapter someone else installed first is kept.
  *
  * @example
  * ensureCowSdkAdapter()
@@ -27,7 +28,10 @@ export function ensureCowSdkAdapter(): void {
         },
       }),
     })
-    setGlobalAdapter(new ViemAdapter({ provider }))
+    const adapter = new ViemAdapter({ provider })
+    // Same hash as viem's, with the constant domain separator computed once (see cachedHashTypedData).
+    adapter.utils.hashTypedData = cachedHashTypedData
+    setGlobalAdapter(adapter)
   }
   ensured = true
 }

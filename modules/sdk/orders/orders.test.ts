@@ -64,6 +64,30 @@ describe('computeUid', () => {
     expect(computeUid(11155111, order, '0x0000000000000000000000000000000000000001')).not.toBe(base)
   })
 
+  test('behavior: a UID served again from the cache still changes with every single field', () => {
+    const base = computeUid(11155111, order, owner)
+    expect(computeUid(11155111, { ...order }, owner)).toBe(base)
+    const variants: Array<Partial<GPv2OrderData>> = [
+      { sellToken: order.buyToken },
+      { buyToken: order.sellToken },
+      { receiver: order.sellToken },
+      { sellAmount: 1n },
+      { buyAmount: 6n },
+      { validTo: order.validTo + 1 },
+      { appData: `0x${'00'.repeat(32)}` },
+      { feeAmount: 1n },
+      { kind: ORDER_KIND_BUY },
+      { partiallyFillable: true },
+      { sellTokenBalance: BALANCE_INTERNAL },
+      { buyTokenBalance: BALANCE_INTERNAL },
+    ]
+    const uids = variants.map((change) => computeUid(11155111, { ...order, ...change }, owner))
+    expect(new Set([base, ...uids]).size).toBe(variants.length + 1)
+    // Asked again (now cached), each gives the UID it gave the first time.
+    expect(variants.map((change) => computeUid(11155111, { ...order, ...change }, owner))).toEqual(uids)
+    expect(computeUid(11155111, { ...order, sellToken: order.sellToken.toLowerCase() as Hex }, owner)).toBe(base)
+  })
+
   test('behavior: a zero receiver hashes (cow-sdk would refuse it) and differs from receiver = owner', () => {
     const zero = computeUid(11155111, { ...order, receiver: '0x0000000000000000000000000000000000000000' }, owner)
     expect(zero).not.toBe(computeUid(11155111, order, owner))
