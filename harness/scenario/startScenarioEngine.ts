@@ -6,6 +6,7 @@ import { createLogger } from '../../engine/host/createLogger.ts'
 import { startEngine, type Engine } from '../../engine/startEngine.ts'
 import { ShepherdError } from '../../engine/errors/base.ts'
 import type { ScenarioModule } from './defineScenario.ts'
+import { parsePrometheus, type Sample } from './prometheus.ts'
 
 export type ScenarioEngine = {
   metricsUrl: string
@@ -17,7 +18,17 @@ export type ScenarioEngine = {
   stop(): Promise<void>
   /** Process mode only: SIGKILL now (chaos). */
   kill?(): void
+  /**
+   * Process mode only: scrapes the engine's counters, SIGKILLs it, and starts it again on the same
+   * config and state (it resumes from its cursor). Resolves when the new process is healthy.
+   */
+  killAndRestart?(options?: { downMs?: number }): Promise<{ downMs: number }>
+  /** Counters and histograms of earlier (killed) engine processes, to add to a scrape of this one. */
+  carried(): readonly Sample[]
 }
+
+/** Counters and histograms add up across engine lives; gauges do not. */
+const cumulative = (sample: Sample) => /(_total|_bucket|_count|_sum)$/.test(sample.name)
 
 export type StartScenarioEngineParameters = {
   mode: 'in-process' | 'process'
@@ -69,37 +80,61 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
   if (parameters.mode === 'in-process') {
     const engine: Engine = await startEngine({ config: loadConfig(file), logger: createLogger({ level: parameters.logLevel ?? 'info', write: keep }) })
     let stopping: Promise<void> | undefined
-    return { metricsUrl, logs: () => recent, stop: () => (stopping ??= engine.stop()) }
+    return { metricsUrl, logs: () => recent, stop: () => (stopping ??= engine.stop()), carried: () => [] }
   }
   // SHEPHERD_ENGINE_NODE_ARGS passes Node flags to the engine, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.SHEPHERD_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, resolve('bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let buffer = ''
-  const onData = (chunk: Buffer) => {
-    buffer += chunk.toString()
-    const lines = buffer.split('\n')
-    buffer = lines.pop() ?? ''
-    for (const line of lines) keep(line)
-  }
-  child.stdout!.on('data', onData)
-  child.stderr!.on('data', onData)
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)))
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const ok = await fetch(`${metricsUrl}/healthz`).then((r) => r.ok, () => false)
-    if (ok) break
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL')
-      throw new ShepherdError('The engine process did not become healthy', { details: [`config: ${file}`, ...recent.slice(-20)] })
+  const carried: Sample[] = []
+  let child: ChildProcess
+  let exited: Promise<number | null>
+
+  async function spawnHealthy() {
+    child = spawn(process.execPath, [...nodeArgs, resolve('bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const current = child
+    let buffer = ''
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const lines = buffer.split('\n')
+      buffer = lines.pop() ?? ''
+      for (const line of lines) keep(line)
     }
-    await new Promise((r) => setTimeout(r, 100))
+    current.stdout!.on('data', onData)
+    current.stderr!.on('data', onData)
+    exited = new Promise<number | null>((resolveExit) => current.once('exit', (code) => resolveExit(code)))
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      const ok = await fetch(`${metricsUrl}/healthz`).then((r) => r.ok, () => false)
+      if (ok) break
+      if (current.exitCode !== null || Date.now() > deadline) {
+        current.kill('SIGKILL')
+        throw new ShepherdError('The engine process did not become healthy', { details: [`config: ${file}`, ...recent.slice(-20)] })
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
   }
+  await spawnHealthy()
+
   let stopping: Promise<void> | undefined
   return {
     metricsUrl,
-    pid: child.pid,
+    get pid() {
+      return child.pid
+    },
     logs: () => recent,
     kill: () => void child.kill('SIGKILL'),
+    carried: () => carried,
+    async killAndRestart({ downMs = 1000 } = {}) {
+      // What the dying engine counted so far; a SIGKILL gives it no chance to say more.
+      const text = await fetch(`${metricsUrl}/metrics`).then((r) => r.text(), () => '')
+      carried.push(...parsePrometheus(text).filter(cumulative))
+      const killedAt = Date.now()
+      child.kill('SIGKILL')
+      await exited
+      keep(`[harness] engine SIGKILLed (pid ${child.pid}); restarting in ${downMs} ms`)
+      await new Promise((r) => setTimeout(r, downMs))
+      await spawnHealthy()
+      return { downMs: Date.now() - killedAt }
+    },
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
