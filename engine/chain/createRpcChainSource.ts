@@ -3,7 +3,7 @@ import { ChainRequestError } from '../errors/chain.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import { createTransport } from './createTransport.ts'
 import { createWsRpcClient } from './createWsRpcClient.ts'
-import { getLogsSplitting } from './getLogsSplitting.ts'
+import { getLogsSplitting, isTooManyResults } from './getLogsSplitting.ts'
 import { BadRpcDataError, parseBlock, parseBlockNumber, parseLog } from './parseRpc.ts'
 import type { ChainSource } from './types.ts'
 
@@ -14,6 +14,8 @@ export type CreateRpcChainSourceParameters = {
   timeoutMs?: number
   /** Reconnect backoff after a WebSocket drop: first delay and cap, ms. */
   reconnectBackoffMs?: { min: number; max: number }
+  /** Quick retries of one failed request before the error reaches the ingestor (which backs off). */
+  requestRetries?: number
 }
 
 /**
@@ -27,7 +29,7 @@ export type CreateRpcChainSourceParameters = {
  * const source = createRpcChainSource({ chainId: 11155111, rpcUrl: 'ws://127.0.0.1:8545' })
  * const head = await source.getBlockNumber()
  */
-export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs, reconnectBackoffMs }: CreateRpcChainSourceParameters): ChainSource & { client: PublicClient } {
+export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs, reconnectBackoffMs, requestRetries = 2 }: CreateRpcChainSourceParameters): ChainSource & { client: PublicClient } {
   const chain = String(chainId)
   const socket = rpcUrl.startsWith('ws')
     ? createWsRpcClient({
@@ -39,11 +41,18 @@ export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs, reco
       })
     : undefined
   const client = createPublicClient({ transport: createTransport({ url: rpcUrl, chainId, metrics, timeoutMs, ws: socket }), cacheTime: 0, pollingInterval: 1000 })
+  // A range fetch is many requests and fails if one does: a flaky node (a share of requests
+  // failing) would otherwise fail most passes and push the ingestor into long backoffs. So each
+  // request gets a few quick retries; "too many results" goes straight back to be split.
   const request = async (method: string, params: unknown[]) => {
-    try {
-      return await client.request({ method: method as 'eth_blockNumber', params: params as never })
-    } catch (error) {
-      throw new ChainRequestError(`RPC ${method} failed`, { chainId, method, cause: error, details: [`url: ${rpcUrl}`] })
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await client.request({ method: method as 'eth_blockNumber', params: params as never })
+      } catch (error) {
+        if (attempt >= requestRetries || isTooManyResults(error))
+          throw new ChainRequestError(`RPC ${method} failed`, { chainId, method, cause: error, details: [`url: ${rpcUrl}`, `attempts: ${attempt + 1}`] })
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt))
+      }
     }
   }
   const getBlock = async (number: bigint) => {

@@ -82,7 +82,6 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
 
   async function handleReorg(first: BlockRef) {
     await drainInFlight()
-    metrics?.reorgs.inc(label)
     // Walk back by parent hash to the newest block both branches share.
     let ancestor: bigint | undefined
     for (const known of recent.newestFirst()) {
@@ -97,6 +96,8 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
       log.error('reorg deeper than the recent-block ring; resuming from before it', { chainId, ancestor })
     }
     const removedLogs = recent.logsAfter(ancestor)
+    // Counted once the walk succeeded: a failed walk is retried and must not count twice.
+    metrics?.reorgs.inc(label)
     log.warn('reorg detected', { chainId, fromBlock: ancestor + 1n, depth: Number((tip?.number ?? ancestor) - ancestor), removedLogs: removedLogs.length })
     recent.truncateAfter(ancestor)
     await dispatcher.dispatchReorg({ chainId, fromBlock: ancestor + 1n, removedLogs: [] }, removedLogs)

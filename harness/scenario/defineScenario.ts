@@ -1,5 +1,6 @@
 import type { OrderbookKnobs } from '../orderbook/knobs.ts'
 import type { LoadTwapShape } from '../load/loadOptions.ts'
+import type { FaultKnobs } from '../faults/faultKnobs.ts'
 
 /** A module the scenario's engine runs, with its config table. */
 export type ScenarioModule = {
@@ -69,6 +70,8 @@ export type ScenarioDefinition = {
     blocks: Scaled
     twap?: Partial<LoadTwapShape>
   }
+  /** Faults between the engine and the node: the engine reaches the devnet through `harness/faults`' proxy. */
+  faults?: { rpc: FaultKnobs; seed?: number }
   /** Blocks mined before the load starts (the engine settles), and after it (the engine drains). */
   warmupBlocks?: number
   drainBlocks?: number

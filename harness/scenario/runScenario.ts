@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDevnet } from '../devnet/startDevnet.ts'
@@ -6,6 +6,7 @@ import { findFreePort } from '../devnet/findFreePort.ts'
 import { runLoad } from '../load/runLoad.ts'
 import type { LoadResult } from '../load/loadTypes.ts'
 import { startOrderbookStub } from '../orderbook/startOrderbookStub.ts'
+import { startFaultProxy, type FaultProxy } from '../faults/startFaultProxy.ts'
 import { collectGroundTruth, type GroundTruth } from './groundTruth.ts'
 import { currentScale, scaled, type ScenarioDefinition } from './defineScenario.ts'
 import { judge, type BarResult } from './judge.ts'
@@ -32,6 +33,9 @@ export type ScenarioContext = {
   devnet: Devnet
   orderbook: StartedOrderbookStub
   engine: ScenarioEngine
+  /** The fault proxy between the engine and the devnet, when the scenario declares `faults`. */
+  proxy?: FaultProxy
+  /** The engine's metrics now, plus the counters of engine processes killed earlier in the run. */
   scrape(): Promise<Sample[]>
   log(line: string): void
 }
@@ -89,15 +93,20 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const sampler: { current?: ReturnType<typeof startMetricsSampler> } = {}
     const clock = startBlockClock(devnet.rpcUrl, { onBlock: (block) => sampler.current?.onBlock(block) })
     teardown.push(clock.stop)
+    const proxy = definition.faults ? await startFaultProxy({ target: devnet.rpcUrl, seed: definition.faults.seed, knobs: definition.faults.rpc }) : undefined
+    if (proxy) teardown.push(proxy.stop)
+    const node = proxy ?? { wsUrl: devnet.wsUrl, url: devnet.rpcUrl }
     const engine = await startScenarioEngine({
       mode: definition.engine.mode ?? 'in-process',
       dir,
-      rpcUrl: (definition.engine.transport ?? 'ws') === 'ws' ? devnet.wsUrl : devnet.rpcUrl,
+      rpcUrl: (definition.engine.transport ?? 'ws') === 'ws' ? node.wsUrl : node.url,
       orderbookUrl: orderbook.baseUrl,
       metricsPort: await findFreePort(),
       modules: definition.engine.modules,
     })
     teardown.push(engine.stop)
+    // SHEPHERD_ENGINE_LOG=<file> keeps the engine's recent log lines after the run, for post-mortems.
+    if (process.env.SHEPHERD_ENGINE_LOG) teardown.push(async () => writeFileSync(process.env.SHEPHERD_ENGINE_LOG!, `${engine.logs().join('\n')}\n`))
     log(`engine up (${definition.engine.mode ?? 'in-process'}), metrics ${engine.metricsUrl}, orderbook ${orderbook.baseUrl}`)
 
     // health-wait: the engine follows the head
@@ -109,14 +118,16 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     }
     // warm-up
     await clock.waitFor(clock.head()! + BigInt(definition.warmupBlocks ?? 2), 60_000)
-    const before = await scrape(engine.metricsUrl)
+    // Counters of a killed engine process carry over (its restarts, reconnects, errors still count).
+    const scrapeAll = async () => [...(await scrape(engine.metricsUrl)), ...engine.carried()]
+    const before = await scrapeAll()
     sampler.current = startMetricsSampler(engine.metricsUrl)
     teardown.push(() => sampler.current!.stop())
     const fromBlock = clock.head()! + 1n
     const loadBlocks = definition.load ? scaled(definition.load.blocks, scale) : 0
     log(`load: ${definition.load ? `${definition.load.senders} x (${definition.load.twapPerBlock} + ${definition.load.ethFlowPerBlock}) per block for ${loadBlocks} blocks` : 'none'} from block ${fromBlock}`)
 
-    const context: ScenarioContext = { devnet, orderbook, engine, scrape: () => scrape(engine.metricsUrl), log }
+    const context: ScenarioContext = { devnet, orderbook, engine, proxy, scrape: scrapeAll, log }
     const progress = setInterval(() => {
       const last = sampler.current?.samples.at(-1)
       if (!last) return
@@ -151,7 +162,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       await new Promise((r) => setTimeout(r, 100))
     }
     await sampler.current.stop()
-    const after = await scrape(engine.metricsUrl)
+    const after = await scrapeAll()
     const drainedTo = clock.head()!
     clearInterval(progress)
 
@@ -233,7 +244,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       series: sampler.current.samples,
       verdict,
       anomalies,
-      notes: extra?.notes ?? [],
+      notes: [...(extra?.notes ?? []), ...(proxy ? [`fault proxy injected: ${Object.entries(proxy.record.counters).filter(([k]) => !k.includes(':') || k.startsWith('fail:')).map(([k, v]) => `${k} ${v}`).join(', ')}`] : [])],
     }
     log(`verdict: ${verdict.pass ? 'PASS' : 'FAIL'}; ${verdict.bars.map((b) => `${b.name} ${b.pass ? 'ok' : 'FAIL'} (${b.measured})`).join('; ')}`)
     return run

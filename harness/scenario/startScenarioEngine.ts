@@ -101,7 +101,8 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
     current.stdout!.on('data', onData)
     current.stderr!.on('data', onData)
     exited = new Promise<number | null>((resolveExit) => current.once('exit', (code) => resolveExit(code)))
-    const deadline = Date.now() + 30_000
+    // Each module worker loads viem and cow-sdk through tsx: 5 workers take 5-30 s on 2 busy cores.
+    const deadline = Date.now() + 120_000
     for (;;) {
       const ok = await fetch(`${metricsUrl}/healthz`).then((r) => r.ok, () => false)
       if (ok) break
@@ -130,9 +131,11 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
       const killedAt = Date.now()
       child.kill('SIGKILL')
       await exited
-      keep(`[harness] engine SIGKILLed (pid ${child.pid}); restarting in ${downMs} ms`)
+      keep(`[harness] engine SIGKILLed (pid ${child.pid}, exited in ${Date.now() - killedAt} ms); restarting in ${downMs} ms`)
       await new Promise((r) => setTimeout(r, downMs))
+      const spawnedAt = Date.now()
       await spawnHealthy()
+      keep(`[harness] engine restarted (pid ${child.pid}), healthy in ${Date.now() - spawnedAt} ms`)
       return { downMs: Date.now() - killedAt }
     },
     stop() {

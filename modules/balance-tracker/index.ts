@@ -1,7 +1,7 @@
 import type { Address } from 'viem'
 import { defineModule, type BlockRef, type Host } from '../sdk/index.ts'
 import { balanceTrackerConfig, type BalanceTrackerConfig } from './config.ts'
-import { isDue } from './isDue.ts'
+import { isDue } from '../sdk/index.ts'
 
 /** What `balance:<address>` holds: the last balance read and the block it was read at. */
 export type StoredBalance = { wei: bigint; block: bigint }

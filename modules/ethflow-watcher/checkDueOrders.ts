@@ -1,7 +1,7 @@
 import type { BlockRef, Host } from '../sdk/index.ts'
 import type { EthflowWatcherConfig } from './config.ts'
-import { DUE_EPOCH_PREFIX, takeDue } from './dueSchedule.ts'
-import { runBounded } from './runBounded.ts'
+import { DUE_EPOCH_PREFIX, takeDue } from '../sdk/index.ts'
+import { runBounded } from '../sdk/index.ts'
 import { droppedKey, observedKey, removeWatch, rescheduleWatch, watchKey, type EthflowWatch } from './watchStore.ts'
 
 export type CheckDueOrdersParameters = { host: Host; config: EthflowWatcherConfig; block: BlockRef }

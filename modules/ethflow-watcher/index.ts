@@ -14,7 +14,7 @@ import {
 } from '../sdk/index.ts'
 import { checkDueOrders } from './checkDueOrders.ts'
 import { ethflowWatcherConfig, type EthflowWatcherConfig } from './config.ts'
-import { dueKey } from './dueSchedule.ts'
+import { dueKey } from '../sdk/index.ts'
 import { closedKey, isSettled, removeWatch, watchKey, type EthflowWatch } from './watchStore.ts'
 
 const EXPIRY_NEVER = 0xffffffff

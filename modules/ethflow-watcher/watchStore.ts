@@ -1,6 +1,6 @@
 import type { Address, Hex } from 'viem'
 import type { StoreHost } from '../sdk/index.ts'
-import { dueKey } from './dueSchedule.ts'
+import { dueKey } from '../sdk/index.ts'
 
 /** One EthFlow order waiting to be seen by the orderbook, as kept under `watch:<uid>`. */
 export type EthflowWatch = {

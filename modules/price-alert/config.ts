@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { zAddress } from '../../engine/config/zodTypes.ts'
-import { DECIMAL_PATTERN } from './toFeedUnits.ts'
+import { DECIMAL_PATTERN } from '../sdk/index.ts'
 
 /** Chainlink ETH/USD on Sepolia (8 decimals). */
 export const SEPOLIA_ETH_USD_FEED = '0x694AA1769357215DE4FAC081bf1f309aDC325306'

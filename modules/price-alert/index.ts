@@ -1,9 +1,9 @@
 import { defineModule, type BlockRef, type Host } from '../sdk/index.ts'
 import { priceAlertConfig, type PriceAlertConfig } from './config.ts'
 import { evaluateThreshold, type ThresholdState } from './evaluateThreshold.ts'
-import { isDue } from './isDue.ts'
-import { readFeedDecimals, readLatestRound } from './readLatestRound.ts'
-import { toFeedUnits } from './toFeedUnits.ts'
+import { isDue } from '../sdk/index.ts'
+import { readFeedDecimals, readLatestRound } from '../sdk/index.ts'
+import { toFeedUnits } from '../sdk/index.ts'
 
 /** Store keys, all in the module's namespace. */
 export const PRICE_ALERT_KEYS = {

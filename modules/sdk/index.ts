@@ -99,6 +99,18 @@ export type { ApiErrorAction } from './classifyApiError.ts'
 export { ORDER_POST_ERROR_TYPES } from './orderPostErrorTypes.ts'
 export type { OrderPostErrorType } from './orderPostErrorTypes.ts'
 
+// Chainlink feeds (price-alert, stop-loss).
+export { readFeedDecimals, readLatestRound } from './chainlink/readLatestRound.ts'
+export type { LatestRound, ReadResult } from './chainlink/readLatestRound.ts'
+export { DECIMAL_PATTERN, toFeedUnits } from './chainlink/toFeedUnits.ts'
+export type { ToFeedUnitsReturnType } from './chainlink/toFeedUnits.ts'
+
+// Scheduling: every-N-block reads, a due schedule in the store, bounded concurrency.
+export { isDue } from './schedule/isDue.ts'
+export { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, DUE_MAX, dueAtOf, dueKey, takeDue } from './schedule/dueSchedule.ts'
+export type { Due } from './schedule/dueSchedule.ts'
+export { runBounded } from './schedule/runBounded.ts'
+
 // Store values.
 export { NotStorableError, assertStorable, parseStored, stringifyStored } from './json.ts'
 
@@ -112,3 +124,4 @@ export type { AnswerOptions, CallAnswer, CallMatcher, CallResult, MockCall, Mock
 export type { CowRequestAnswer, CowRequestMatcher, GetAppDataAnswer, GetOrderAnswer, MockCowApi, SubmitAnswer } from './mockHost/mockCowApi.ts'
 export type { MockOperation, MockOutcome, MockRecord, MockRecordOf } from './mockHost/records.ts'
 export { MockHostError } from './mockHost/runOperation.ts'
+export { FEED, T0, blockAt, encodeRound, programFeed } from './testing/chainlinkFeed.ts'

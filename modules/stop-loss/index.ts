@@ -1,10 +1,10 @@
 import { defineModule, type BlockRef, type Host } from '../sdk/index.ts'
 import { buildStopLossOrder, type PendingOrder } from './buildStopLossOrder.ts'
 import { stopLossConfig, type StopLossConfig } from './config.ts'
-import { isDue } from './isDue.ts'
-import { readFeedDecimals, readLatestRound } from './readLatestRound.ts'
+import { isDue } from '../sdk/index.ts'
+import { readFeedDecimals, readLatestRound } from '../sdk/index.ts'
 import { dropPending, markers, submitPending } from './submitPending.ts'
-import { toFeedUnits } from './toFeedUnits.ts'
+import { toFeedUnits } from '../sdk/index.ts'
 
 /** Store keys besides the per-UID markers (`submitted:`, `dropped:`, `backoff:`). */
 export const STOP_LOSS_KEYS = {

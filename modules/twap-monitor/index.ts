@@ -1,6 +1,6 @@
 import { conditionalOrderCreatedEvent, decodeConditionalOrderCreated, defineModule, type Host, type ModuleLog } from '../sdk/index.ts'
 import { twapMonitorConfig, type TwapMonitorConfig } from './config.ts'
-import { dueKey } from './dueSchedule.ts'
+import { dueKey } from '../sdk/index.ts'
 import { pollDueWatches } from './pollDueWatches.ts'
 import { removeWatch, twapWatchId, watchKey, type TwapWatch } from './watchStore.ts'
 

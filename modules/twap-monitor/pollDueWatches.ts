@@ -8,8 +8,8 @@ import {
   type PollOutcome,
 } from '../sdk/index.ts'
 import type { TwapMonitorConfig } from './config.ts'
-import { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, takeDue, type Due } from './dueSchedule.ts'
-import { runBounded } from './runBounded.ts'
+import { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, takeDue, type Due } from '../sdk/index.ts'
+import { runBounded } from '../sdk/index.ts'
 import { submitPart } from './submitPart.ts'
 import { droppedKey, removeWatch, rescheduleWatch, watchKey, type TwapWatch } from './watchStore.ts'
 

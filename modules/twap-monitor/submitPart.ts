@@ -10,7 +10,7 @@ import {
   type GPv2OrderData,
   type Host,
 } from '../sdk/index.ts'
-import type { Due } from './dueSchedule.ts'
+import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex } from './nextPartStart.ts'
 import { backoffKey, droppedKey, submittedKey, type TwapWatch } from './watchStore.ts'
 

@@ -1,6 +1,6 @@
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
 import { conditionalOrderParamsComponents, type ConditionalOrderParams, type StoreHost } from '../sdk/index.ts'
-import { dueKey, type Due } from './dueSchedule.ts'
+import { dueKey, type Due } from '../sdk/index.ts'
 
 /** One conditional order being watched, as kept under `watch:<id>`. */
 export type TwapWatch = {

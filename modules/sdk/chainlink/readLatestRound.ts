@@ -1,5 +1,6 @@
 import { decodeFunctionResult, encodeFunctionData, type Address, type Hex } from 'viem'
-import { chainlinkAggregatorAbi, type Host } from '../sdk/index.ts'
+import type { Host } from '../../../engine/module/types.ts'
+import { chainlinkAggregatorAbi } from '../abi/chainlink.ts'
 
 /** One Chainlink round, as `latestRoundData()` returns it. */
 export type LatestRound = { roundId: bigint; answer: bigint; startedAt: bigint; updatedAt: bigint; answeredInRound: bigint }

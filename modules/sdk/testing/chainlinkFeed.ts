@@ -1,6 +1,8 @@
-// Test helpers shared by this module's tests (not imported by the module itself).
+// Test fixtures for modules that read a Chainlink feed (price-alert, stop-loss): not for module code.
 import { encodeFunctionResult, type Hex } from 'viem'
-import { chainlinkAggregatorAbi, type BlockRef, type MockHost } from '../sdk/index.ts'
+import type { BlockRef } from '../../../engine/module/types.ts'
+import { chainlinkAggregatorAbi } from '../abi/chainlink.ts'
+import type { MockHost } from '../mockHost.ts'
 
 export const FEED = '0x694AA1769357215DE4FAC081bf1f309aDC325306'
 /** Block n has timestamp T0 + 12n. */

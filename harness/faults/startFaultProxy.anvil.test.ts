@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { createWsRpcClient } from '../../engine/chain/createWsRpcClient.ts'
+import { startDevnet, type Devnet } from '../devnet/startDevnet.ts'
+import { startFaultProxy } from './startFaultProxy.ts'
+
+let net: Devnet
+beforeAll(async () => {
+  net = await startDevnet({ log: () => {} })
+  await net.mine(10)
+})
+afterAll(async () => {
+  await net?.stop()
+})
+
+const rpc = async (url: string, method: string, params: unknown[] = []) =>
+  (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })).json()) as { result?: unknown; error?: { message: string } }
+
+test('behavior: with no knobs the proxy is transparent over http and WebSocket', async () => {
+  const proxy = await startFaultProxy({ target: net.rpcUrl })
+  const ws = createWsRpcClient({ url: proxy.wsUrl })
+  try {
+    const direct = await rpc(net.rpcUrl, 'eth_blockNumber')
+    expect(await rpc(proxy.url, 'eth_blockNumber')).toEqual(direct)
+    expect(await ws.request('eth_blockNumber')).toBe(direct.result)
+    expect(proxy.record.counters.fail ?? 0).toBe(0)
+  } finally {
+    ws.close()
+    await proxy.stop()
+  }
+})
+
+test('behavior: failRate by method fails about that share, seeded, and counts each one', async () => {
+  const proxy = await startFaultProxy({ target: net.rpcUrl, seed: 3, knobs: { failRate: { eth_blockNumber: 0.3 } } })
+  try {
+    let failed = 0
+    for (let i = 0; i < 200; i++) if ((await rpc(proxy.url, 'eth_blockNumber')).error) failed++
+    for (let i = 0; i < 20; i++) expect((await rpc(proxy.url, 'eth_chainId')).error).toBeUndefined()
+    expect(failed).toBe(proxy.record.counters['fail:eth_blockNumber'])
+    expect(failed).toBeGreaterThan(30)
+    expect(failed).toBeLessThan(90)
+  } finally {
+    await proxy.stop()
+  }
+})
+
+test('behavior: a lagging head, truncated logs and knobs changed at run time', async () => {
+  const proxy = await startFaultProxy({ target: net.rpcUrl, knobs: { lagBlocks: 4 } })
+  try {
+    const head = BigInt((await rpc(net.rpcUrl, 'eth_blockNumber')).result as string)
+    expect(BigInt((await rpc(proxy.url, 'eth_blockNumber')).result as string)).toBe(head - 4n)
+    proxy.setKnobs({ lagBlocks: null })
+    expect(BigInt((await rpc(proxy.url, 'eth_blockNumber')).result as string)).toBe(head)
+    expect(() => proxy.setKnobs({ failRate: 2 })).toThrow(/failRate must be in \[0, 1\]/)
+  } finally {
+    await proxy.stop()
+  }
+})
+
+test('behavior: scheduled WebSocket drops stop by themselves after maxWsDrops, and a reconnecting client keeps answering', async () => {
+  const proxy = await startFaultProxy({ target: net.rpcUrl, knobs: { dropWsEveryMs: 50, maxWsDrops: 3 } })
+  let reconnects = 0
+  const ws = createWsRpcClient({ url: proxy.wsUrl, minBackoffMs: 10, onReconnect: () => reconnects++ })
+  try {
+    const deadline = Date.now() + 5_000
+    let answered = 0
+    while (Date.now() < deadline && (proxy.record.counters.ws_drop_scheduled ?? 0) < 3) {
+      await ws.request('eth_blockNumber').then(() => answered++, () => {})
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    await new Promise((r) => setTimeout(r, 300)) // the schedule would have dropped ~6 more by now
+    await ws.request('eth_blockNumber')
+    expect(proxy.record.counters.ws_drop_scheduled).toBe(3)
+    expect(proxy.record.counters.ws_drop).toBeGreaterThanOrEqual(1)
+    expect(reconnects).toBeGreaterThanOrEqual(proxy.record.counters.ws_drop!)
+    expect(answered).toBeGreaterThan(0)
+  } finally {
+    ws.close()
+    await proxy.stop()
+  }
+})

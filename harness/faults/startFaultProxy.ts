@@ -1,0 +1,229 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import WebSocket, { WebSocketServer } from 'ws'
+import { createPrng } from '../orderbook/createPrng.ts'
+import { assertFaultKnobs, neverFailed, rateFor, type FaultKnobs } from './faultKnobs.ts'
+import { createFaultRecord, type FaultRecord } from './faultRecord.ts'
+
+export type StartFaultProxyParameters = {
+  /** The node behind the proxy, http(s); its WebSocket is the same host and port (Anvil serves both). */
+  target: string
+  /** Port to listen on, on 127.0.0.1; 0 picks a free one. */
+  port?: number
+  /** Seed for the fault draws, so a run is reproducible when requests arrive in the same order. */
+  seed?: number
+  knobs?: FaultKnobs
+}
+
+export type FaultProxy = {
+  url: string
+  wsUrl: string
+  knobs(): FaultKnobs
+  /** Replaces the knobs given (others stay); `null` clears one. */
+  setKnobs(knobs: { [K in keyof FaultKnobs]?: FaultKnobs[K] | null }): void
+  /** Drops every WebSocket connection now; returns how many. */
+  dropWebSockets(): number
+  record: FaultRecord
+  stop(): Promise<void>
+}
+
+type RpcRequest = { jsonrpc?: string; id?: unknown; method?: unknown; params?: unknown }
+type RpcAnswer = { jsonrpc: '2.0'; id: unknown; result?: unknown; error?: { code: number; message: string } }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
+
+/**
+ * A JSON-RPC and WebSocket proxy on 127.0.0.1 between the engine and a node, that injects faults:
+ * WebSocket drops on a schedule (bounded by `maxWsDrops`), failed or delayed requests by method
+ * (seeded draws), a lagging `eth_blockNumber`, and ranged `eth_getLogs` answers cut short. Knobs
+ * change at run time; `record` counts every fault injected.
+ *
+ * @example
+ * const proxy = await startFaultProxy({ target: devnet.rpcUrl, knobs: { failRate: 0.1, dropWsEveryMs: 10_000, maxWsDrops: 12 } })
+ * // point the engine at proxy.wsUrl ... then
+ * await proxy.stop()
+ */
+export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initial = {} }: StartFaultProxyParameters): Promise<FaultProxy> {
+  assertFaultKnobs(initial)
+  let knobs: FaultKnobs = { ...initial }
+  const random = createPrng(seed)
+  const { record, count } = createFaultRecord()
+  const targetWs = target.replace(/^http/, 'ws')
+  const clients = new Set<WebSocket>()
+  let dropTimer: NodeJS.Timeout | undefined
+  let stopped = false
+
+  function decide(request: RpcRequest): { fail: boolean; delay: boolean } {
+    const method = String(request.method)
+    const fail = !neverFailed.has(method) && random() < rateFor(knobs.failRate, method)
+    const delay = !fail && (knobs.delayMs ?? 0) > 0 && random() < rateFor(knobs.delayRate, method)
+    return { fail, delay }
+  }
+
+  /** Rewrites an answer: a lagging head, a short logs answer. */
+  function rewrite(request: RpcRequest, answer: RpcAnswer): RpcAnswer {
+    const method = String(request.method)
+    if (method === 'eth_blockNumber' && (knobs.lagBlocks ?? 0) > 0 && typeof answer.result === 'string') {
+      const head = BigInt(answer.result)
+      const lagged = head > BigInt(knobs.lagBlocks!) ? head - BigInt(knobs.lagBlocks!) : 0n
+      count('lag', method)
+      return { ...answer, result: `0x${lagged.toString(16)}` }
+    }
+    if (method === 'eth_getLogs' && Array.isArray(answer.result) && answer.result.length && (knobs.truncateLogsRate ?? 0) > 0) {
+      const filter = Array.isArray(request.params) ? (request.params[0] as { blockHash?: unknown } | undefined) : undefined
+      if (filter?.blockHash === undefined && random() < knobs.truncateLogsRate!) {
+        const blocks = [...new Set(answer.result.map((l) => String((l as { blockNumber?: unknown }).blockNumber)))]
+        const kept = new Set(blocks.slice(0, Math.floor(blocks.length / 2)))
+        const result = answer.result.filter((l) => kept.has(String((l as { blockNumber?: unknown }).blockNumber)))
+        count('truncate', method, `${answer.result.length - result.length} of ${answer.result.length} logs dropped`)
+        return { ...answer, result }
+      }
+    }
+    return answer
+  }
+
+  const injectedError = (request: RpcRequest): RpcAnswer => ({ jsonrpc: '2.0', id: request.id ?? null, error: { code: -32603, message: 'injected fault (harness/faults)' } })
+
+  async function forwardHttp(request: RpcRequest): Promise<RpcAnswer> {
+    count('request', String(request.method))
+    const { fail, delay } = decide(request)
+    if (fail) {
+      count('fail', String(request.method))
+      return injectedError(request)
+    }
+    if (delay) {
+      count('delay', String(request.method))
+      await sleep(knobs.delayMs!)
+    }
+    const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })
+    return rewrite(request, (await response.json()) as RpcAnswer)
+  }
+
+  async function onHttp(req: IncomingMessage, res: import('node:http').ServerResponse) {
+    try {
+      const chunks: Buffer[] = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as RpcRequest | RpcRequest[]
+      const answer = Array.isArray(body) ? await Promise.all(body.map(forwardHttp)) : await forwardHttp(body)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
+    } catch (error) {
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: `proxy: ${String(error)}` } }))
+    }
+  }
+
+  function onWsConnection(client: WebSocket) {
+    clients.add(client)
+    count('ws_connection')
+    const upstream = new WebSocket(targetWs)
+    const queue: string[] = []
+    const inFlight = new Map<unknown, RpcRequest>()
+    const close = () => {
+      clients.delete(client)
+      if (client.readyState !== WebSocket.CLOSED) client.terminate()
+      if (upstream.readyState !== WebSocket.CLOSED) upstream.terminate()
+    }
+    upstream.on('open', () => {
+      for (const text of queue.splice(0)) upstream.send(text)
+    })
+    upstream.on('message', (data) => {
+      let message: RpcAnswer
+      try {
+        message = JSON.parse(data.toString()) as RpcAnswer
+      } catch {
+        return
+      }
+      const request = message && typeof message === 'object' && 'id' in message ? inFlight.get(message.id) : undefined
+      if (request) inFlight.delete(message.id)
+      if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify(request ? rewrite(request, message) : message))
+    })
+    upstream.on('error', close)
+    upstream.on('close', close)
+    client.on('error', close)
+    client.on('close', close)
+    client.on('message', async (data) => {
+      let request: RpcRequest
+      try {
+        request = JSON.parse(data.toString()) as RpcRequest
+      } catch {
+        return
+      }
+      if (Array.isArray(request) || typeof request !== 'object' || request === null) return void send(data.toString())
+      count('request', String(request.method))
+      const { fail, delay } = decide(request)
+      if (fail) {
+        count('fail', String(request.method))
+        if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify(injectedError(request)))
+        return
+      }
+      if (delay) {
+        count('delay', String(request.method))
+        await sleep(knobs.delayMs!)
+      }
+      inFlight.set(request.id, request)
+      send(JSON.stringify(request))
+    })
+    function send(text: string) {
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(text)
+      else if (upstream.readyState === WebSocket.CONNECTING) queue.push(text)
+      else close() // never swallow a request: the client sees its socket close and fails at once
+    }
+  }
+
+  function dropWebSockets(): number {
+    const n = clients.size
+    for (const client of [...clients]) client.terminate()
+    if (n) count('ws_drop', undefined, `${n} connections`)
+    return n
+  }
+
+  function schedule() {
+    if (dropTimer) clearInterval(dropTimer)
+    dropTimer = undefined
+    if (!knobs.dropWsEveryMs || stopped) return
+    const max = knobs.maxWsDrops ?? 100
+    let drops = 0
+    dropTimer = setInterval(() => {
+      // Bounded: the schedule stops itself after `maxWsDrops`.
+      if (++drops > max || stopped) return void clearInterval(dropTimer)
+      count('ws_drop_scheduled')
+      dropWebSockets()
+    }, knobs.dropWsEveryMs)
+    dropTimer.unref()
+  }
+
+  const server: Server = createServer((req, res) => void onHttp(req, res))
+  const wss = new WebSocketServer({ noServer: true })
+  server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => onWsConnection(ws)))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve())
+  })
+  const actualPort = (server.address() as AddressInfo).port
+  schedule()
+
+  return {
+    url: `http://127.0.0.1:${actualPort}`,
+    wsUrl: `ws://127.0.0.1:${actualPort}`,
+    knobs: () => ({ ...knobs }),
+    setKnobs(changes) {
+      const next = { ...knobs } as Record<string, unknown>
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === null) delete next[key]
+        else next[key] = value
+      }
+      assertFaultKnobs(next as FaultKnobs)
+      knobs = next as FaultKnobs
+      if ('dropWsEveryMs' in changes || 'maxWsDrops' in changes) schedule()
+    },
+    dropWebSockets,
+    record,
+    async stop() {
+      stopped = true
+      if (dropTimer) clearInterval(dropTimer)
+      for (const client of [...clients]) client.terminate()
+      wss.close()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

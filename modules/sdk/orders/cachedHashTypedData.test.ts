@@ -1,0 +1,67 @@
+import { ORDER_TYPE_FIELDS, getGlobalAdapter, hashOrder, normalizeOrder } from '@cowprotocol/cow-sdk'
+import fc from 'fast-check'
+import { hashTypedData, type Hex } from 'viem'
+import { describe, expect, test } from 'vitest'
+import { cachedHashTypedData } from './cachedHashTypedData.ts'
+import { toCowSdkOrder } from './computeUid.ts'
+import { ensureCowSdkAdapter } from './ensureCowSdkAdapter.ts'
+import { gpv2Domain } from './gpv2Domain.ts'
+import { BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL, ORDER_KIND_BUY, ORDER_KIND_SELL, type GPv2OrderData } from './gpv2Order.ts'
+
+const hexBytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length }).map((bytes) => `0x${Buffer.from(bytes).toString('hex')}` as Hex)
+const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n })
+const orders: fc.Arbitrary<GPv2OrderData> = fc.record({
+  sellToken: hexBytes(20),
+  buyToken: hexBytes(20),
+  receiver: hexBytes(20),
+  sellAmount: u256,
+  buyAmount: u256,
+  validTo: fc.integer({ min: 0, max: 0xffffffff }),
+  appData: hexBytes(32),
+  feeAmount: u256,
+  kind: fc.constantFrom(ORDER_KIND_SELL, ORDER_KIND_BUY),
+  partiallyFillable: fc.boolean(),
+  sellTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL),
+  buyTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_INTERNAL),
+})
+
+describe('cachedHashTypedData', () => {
+  test('behavior: equals viem hashTypedData for random orders on several domains, called again and again', () => {
+    ensureCowSdkAdapter()
+    fc.assert(
+      fc.property(orders, fc.constantFrom(1, 100, 11155111), (order, chainId) => {
+        const domain = gpv2Domain(chainId)
+        const message = normalizeOrder(toCowSdkOrder(order)) as unknown as Record<string, unknown>
+        const expected = hashTypedData({ domain, types: { Order: ORDER_TYPE_FIELDS }, primaryType: 'Order', message: message as never })
+        expect(cachedHashTypedData(domain, { Order: ORDER_TYPE_FIELDS }, message)).toBe(expected)
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  test('behavior: is the offline adapter hashTypedData, so cow-sdk hashOrder goes through it', () => {
+    ensureCowSdkAdapter()
+    expect(getGlobalAdapter().utils.hashTypedData).toBe(cachedHashTypedData)
+    const domain = gpv2Domain(11155111)
+    const order = toCowSdkOrder({
+      sellToken: '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14',
+      buyToken: '0x0625aFB445C3B6B7B929342a04A22599fd5dBB59',
+      receiver: '0x7bF140727D27ea64b607E042f1225680B40ECa6A',
+      sellAmount: 1n,
+      buyAmount: 2n,
+      validTo: 3,
+      appData: `0x${'00'.repeat(32)}`,
+      feeAmount: 0n,
+      kind: ORDER_KIND_SELL,
+      partiallyFillable: false,
+      sellTokenBalance: BALANCE_ERC20,
+      buyTokenBalance: BALANCE_ERC20,
+    })
+    expect(hashOrder(domain, order)).toBe(hashTypedData({ domain, types: { Order: ORDER_TYPE_FIELDS }, primaryType: 'Order', message: normalizeOrder(order) as never }))
+  })
+
+  test('behavior: still validates the message like viem (a validTo beyond uint32 is refused)', () => {
+    const domain = gpv2Domain(11155111)
+    expect(() => cachedHashTypedData(domain, { Order: ORDER_TYPE_FIELDS }, { validTo: 2 ** 32 })).toThrow(/uint32|range|4294967296/i)
+  })
+})
