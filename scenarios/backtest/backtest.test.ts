@@ -62,3 +62,26 @@ describe('backtest: the devnet cassette', () => {
     expect(run.result.totals['rejected-expected']).toBeGreaterThan(0)
   })
 })
+
+describe('backtest: what if the orderbook had answered otherwise', () => {
+  const cassette = 'fixtures/devnet-sepolia.ndjson.gz'
+
+  test('behavior: with a stub that refuses every post as InsufficientBalance, the bar fails and lists each refused UID and block', async () => {
+    const rules = [{ name: 'refuse-all', match: { method: 'POST', path: '/api/v1/orders' }, respond: { status: 400, errorType: 'InsufficientBalance', description: 'order owner must have funds' } }]
+    const run = await runBacktest({ cassette, modules: ['stop-loss'], orderbook: { rules } })
+    expect(run.result.passed).toBe(false)
+    expect(run.result.nonPassing.length).toBeGreaterThan(0)
+    for (const event of run.result.nonPassing) {
+      expect(event).toMatchObject({ module: 'stop-loss', class: 'rejected-unexpected', reason: 'InsufficientBalance' })
+      expect(event.uid).toMatch(/^0x[0-9a-f]{112}$/)
+    }
+    expect(renderBacktestReport(run.result)).toContain('rejected-unexpected')
+  })
+
+  test('behavior: accept-all turns the recorded DuplicatedOrder refusals into submissions', async () => {
+    const run = await runBacktest({ cassette, modules: ['twap-monitor'], orderbook: 'accept-all' })
+    expect(run.result.totals['rejected-expected']).toBe(0)
+    expect(run.result.totals.submitted).toBeGreaterThan(0)
+    expect(run.result.passed).toBe(true)
+  })
+})
