@@ -45,6 +45,19 @@ async function getBlocks(client: PublicClient, from: bigint, to: bigint): Promis
   }))
 }
 
+type ChainLog = { blockNumber: Hex | null; topics: Hex[]; data: Hex; address: Address }
+
+/** eth_getLogs in ranges of `chunk` blocks: a saturation run's logs exceed viem's 10 MiB response limit. */
+async function getLogsChunked(client: PublicClient, address: Address, topic0: Hex, fromBlock: bigint, toBlock: bigint, chunk = 20n): Promise<ChainLog[]> {
+  const out: ChainLog[] = []
+  for (let from = fromBlock; from <= toBlock; from += chunk) {
+    const to = from + chunk - 1n < toBlock ? from + chunk - 1n : toBlock
+    const logs = await client.request({ method: 'eth_getLogs', params: [{ address, fromBlock: numberToHex(from), toBlock: numberToHex(to), topics: [topic0] }] })
+    out.push(...(logs as unknown as ChainLog[]))
+  }
+  return out
+}
+
 /**
  * What should have happened, read from the chain alone: every ConditionalOrderCreated of the TWAP
  * handler becomes its expected part UIDs (TWAP reference model + block timestamps); every
@@ -54,14 +67,8 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
   const blocks = await getBlocks(client, fromBlock, toBlock)
   const byNumber = new Map(blocks.map((b) => [b.number, b]))
   const [createdLogs, placementLogs] = await Promise.all([
-    client.request({
-      method: 'eth_getLogs',
-      params: [{ address: addresses.composableCow, fromBlock: numberToHex(fromBlock), toBlock: numberToHex(toBlock), topics: [toEventSelector(conditionalOrderCreated)] }],
-    }),
-    client.request({
-      method: 'eth_getLogs',
-      params: [{ address: addresses.ethFlow, fromBlock: numberToHex(fromBlock), toBlock: numberToHex(toBlock), topics: [toEventSelector(orderPlacement)] }],
-    }),
+    getLogsChunked(client, addresses.composableCow, toEventSelector(conditionalOrderCreated), fromBlock, toBlock),
+    getLogsChunked(client, addresses.ethFlow, toEventSelector(orderPlacement), fromBlock, toBlock),
   ])
 
   const expectedParts: ExpectedPart[] = []
