@@ -48,7 +48,9 @@ export function buildTwapCreate({ sender, nonce, seed, blockTimestamp, shape, ad
     sellToken: addresses.weth,
     buyToken: addresses.cowToken,
     receiver: sender,
-    partSellAmount: shape.partSellAmount,
+    // + nonce: without it, part k+1 of one TWAP and part k of a TWAP created one interval later
+    // are the same GPv2 order (same UID), which the orderbook accepts once.
+    partSellAmount: shape.partSellAmount + BigInt(nonce),
     minPartLimit: shape.minPartLimit,
     t0: t0 > 0n ? t0 : 1n,
     n: BigInt(shape.n),

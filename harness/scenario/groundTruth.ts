@@ -104,6 +104,16 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
     }
   }
 
+  // Two watches can yield the same GPv2 order (same owner and fields): it is one order, expected once,
+  // from the first block that could see it.
+  const byUid = new Map<Hex, ExpectedPart>()
+  for (const part of expectedParts) {
+    const known = byUid.get(part.uid)
+    if (!known || part.tradeableBlock < known.tradeableBlock) byUid.set(part.uid, part)
+  }
+  expectedParts.length = 0
+  expectedParts.push(...byUid.values())
+
   const ethFlowUids: Array<{ uid: Hex; block: bigint }> = []
   for (const log of placementLogs) {
     const { args } = decodeEventLog({ abi: [orderPlacement], topics: log.topics as [Hex], data: log.data })

@@ -27,7 +27,7 @@ export default defineScenario({
   // TWAP parts of 15 s (baseline: 5 s): a part whose whole window falls inside the engine's restart
   // cannot be posted by anyone (it has expired); 15 s outlives the restart, so loss would be ours.
   load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 120, ci: 20 }, twap: { t: 15 } },
-  drainBlocks: 8,
+  drainBlocks: 15,
   bars: {
     // Faults cost time, not orders: delivery and duplicates keep their strict bars.
     maxTraps: 10,
