@@ -34,7 +34,7 @@ export default defineConfig({
           name: 'scenarios',
           sequence: { groupOrder: 2 },
           // Scenarios judge latency on 2 shared cores: one more run absorbs a noisy neighbour.
-          // Each attempt writes its own report, so a failed attempt stays visible in reports/.
+          // The retry's report replaces the first attempt's; the first verdict line stays in the log.
           retry: 1,
           include: ['scenarios/**/*.test.ts'],
           testTimeout: 900_000,
