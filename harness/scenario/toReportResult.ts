@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import type { LatencySummary, ScenarioResult } from '../report/types.ts'
 import { scaled } from './defineScenario.ts'
 import type { ScenarioRun } from './runScenario.ts'
+import { rustComparison } from './rustReference.ts'
 
 const require = createRequire(import.meta.url)
 const versionOf = (pkg: string) => {
@@ -29,6 +30,11 @@ const summary = (s: { p50?: number; p95?: number; p99?: number; max?: number; co
 
 /** Turns a scenario run (evidence) into the report's result object. */
 export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult {
+  const result = buildResult(run, label)
+  return { ...result, comparison: rustComparison(result) }
+}
+
+function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
   const { definition: def, load, truth, engine } = run
   const blocksInRun = Number(run.blocks.to - run.blocks.from + 1n)
   const counts = (kind: 'twap' | 'ethFlow') => {
@@ -92,6 +98,6 @@ export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult
     }),
     anomalies: [...run.anomalies, ...run.notes],
     acceptance: run.verdict.bars.map((b) => ({ bar: b.name, target: b.bar, measured: b.measured, pass: b.pass })),
-    comparison: def.comparison?.length ? { reference: 'Rust original (from its published reports)', rows: [], notes: [...def.comparison] } : undefined,
+    comparison: undefined,
   }
 }
