@@ -97,7 +97,12 @@ export async function deployProtocol(client: DevnetClient, parameters: DeployPro
       nonce: deployerNonce + creations.length,
       ...fees,
     }),
-    client.sendTransaction({
+  ])
+  await client.mine({ blocks: 1 })
+  // addSolver only after the proxy exists: in the same block the manager's transaction may be
+  // ordered first, call an address without code, "succeed" and do nothing.
+  transactions.push(
+    await client.sendTransaction({
       account: manager,
       chain: null,
       to: sepoliaAddresses.gpv2AllowListAuthentication,
@@ -106,7 +111,7 @@ export async function deployProtocol(client: DevnetClient, parameters: DeployPro
       nonce: managerNonce,
       ...fees,
     }),
-  ])
+  )
   await client.mine({ blocks: 1 })
 
   const receipts = await Promise.all(transactions.map((hash) => client.getTransactionReceipt({ hash }).catch(() => undefined)))
