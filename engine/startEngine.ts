@@ -74,9 +74,8 @@ export async function startEngine({
     if (client) chainHostChains.set(chainId, { client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size })
   }
   const chainHost = givenChainHost ?? createChainHost(chainHostChains)
-  const cowApi =
-    givenCowApi ??
-    createCowApiHost({ baseUrls: new Map([...config.chains].flatMap(([id, c]) => (c.orderbook_url ? [[id, c.orderbook_url] as const] : []))), metrics })
+  const ownCowApi = givenCowApi ? undefined : createCowApiHost({ baseUrls: new Map([...config.chains].flatMap(([id, c]) => (c.orderbook_url ? [[id, c.orderbook_url] as const] : []))), metrics })
+  const cowApi = givenCowApi ?? ownCowApi!
 
   // Each module runs under a supervisor: in a worker thread of its own (memory limit, deadline) by
   // default, or in this thread. A trap restarts it with backoff and retries the event; repeated
@@ -149,6 +148,7 @@ export async function startEngine({
         await ingestStops
         await server?.close()
         for (const source of sources.values()) await source.close()
+        ownCowApi?.close()
         await store.close()
         logger.info('graceful shutdown complete')
       })()

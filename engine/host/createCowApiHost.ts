@@ -1,7 +1,7 @@
-import { OrderBookApi, OrderBookApiError, type SupportedChainId } from '@cowprotocol/cow-sdk'
 import { CowApiError } from '../errors/cowApi.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { AppDataDocument, CowApiHost, CowOrder } from '../module/types.ts'
+import { createJsonHttpClient, type JsonHttpRequest, type JsonHttpResponse } from './createJsonHttpClient.ts'
 
 /** The public orderbook base URL per chain, used when the config gives no `orderbook_url`. */
 export const defaultOrderbookUrls: Readonly<Record<number, string>> = {
@@ -19,76 +19,75 @@ export type CreateCowApiHostParameters = {
   timeoutMs?: number
 }
 
-function retryAfterOf(response: Response | undefined): number | undefined {
-  const header = response?.headers.get('retry-after')
-  if (!header) return undefined
-  const seconds = Number(header)
+function retryAfterOf(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header
+  if (!value) return undefined
+  const seconds = Number(value)
   if (Number.isFinite(seconds)) return Math.max(0, seconds)
-  const date = Date.parse(header)
+  const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000))
 }
 
-/** Maps anything the orderbook client threw to a CowApiError (status 0 for transport faults). */
+/** The CowApiError for a non-2xx answer: the orderbook's `{ errorType, description, data }` body, and Retry-After. */
+export function cowApiErrorOf(response: JsonHttpResponse, url: string): CowApiError {
+  const body = response.body
+  const structured = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
+  return new CowApiError({
+    status: response.status,
+    errorType: typeof structured.errorType === 'string' ? structured.errorType : undefined,
+    description: typeof structured.description === 'string' ? structured.description : typeof body === 'string' ? body : undefined,
+    data: structured.data,
+    retryAfter: retryAfterOf(response.headers['retry-after']),
+    url,
+  })
+}
+
+/** Maps anything a request threw to a CowApiError (status 0 for transport faults). */
 export function toCowApiError(error: unknown, url?: string): CowApiError {
   if (error instanceof CowApiError) return error
-  if (error instanceof OrderBookApiError) {
-    const body: unknown = error.body
-    const structured = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}
-    return new CowApiError({
-      status: error.response.status,
-      errorType: typeof structured.errorType === 'string' ? structured.errorType : undefined,
-      description: typeof structured.description === 'string' ? structured.description : typeof body === 'string' ? body : undefined,
-      data: structured.data,
-      retryAfter: retryAfterOf(error.response),
-      url: url ?? error.response.url,
-      cause: error,
-    })
-  }
   return new CowApiError({ status: 0, description: error instanceof Error ? error.message : String(error), url, cause: error })
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 /**
- * The `cowApi` capability: cow-sdk's OrderBookApi per chain with its retries and its 5/s limiter
- * turned off (the module decides when to retry; a 404 must not be retried ten times in the hot
- * path), and every failure mapped to a structured `CowApiError`.
+ * The `cowApi` capability: the orderbook's REST API on its real paths, with no retries and no rate
+ * limiter (the module decides when to retry; a 404 must not be retried ten times in the hot path),
+ * and every failure mapped to a structured `CowApiError`. Bodies are cow-sdk's types (`OrderCreation`);
+ * the transport is a keep-alive `node:http(s)` client rather than cow-sdk's `OrderBookApi`, whose
+ * global-fetch calls cost ~5x the CPU per request on the engine's main thread (see
+ * engine/host/orderbookTransport.bench.ts). `getOrder` answers the orderbook's order DTO as sent.
+ *
+ * @example
+ * const cowApi = createCowApiHost({ baseUrls: new Map([[11155111, 'http://127.0.0.1:8080']]) })
+ * const uid = await cowApi.submitOrder(11155111, body)
  */
-export function createCowApiHost({ baseUrls, metrics, timeoutMs = 10_000 }: CreateCowApiHostParameters): CowApiHost {
-  const apis = new Map<number, OrderBookApi>()
+export function createCowApiHost({ baseUrls, metrics, timeoutMs = 10_000 }: CreateCowApiHostParameters): CowApiHost & { close(): void } {
+  const client = createJsonHttpClient()
   const baseUrl = (chainId: number) => {
     const url = baseUrls.get(chainId) ?? defaultOrderbookUrls[chainId]
     if (!url) throw new CowApiError({ status: 0, description: `No orderbook URL for chain ${chainId}; set [chains.${chainId}] orderbook_url` })
     return url.replace(/\/$/, '')
   }
-  const api = (chainId: number) => {
-    let client = apis.get(chainId)
-    if (!client) {
-      client = new OrderBookApi({
-        chainId: chainId as SupportedChainId,
-        env: 'prod',
-        baseUrls: { [chainId]: baseUrl(chainId) } as Record<SupportedChainId, string>,
-        backoffOpts: { numOfAttempts: 1 },
-        limiterOpts: { tokensPerInterval: 100_000, interval: 'second' },
-      })
-      apis.set(chainId, client)
+  /** One request; a 2xx answer resolves with it, anything else rejects with a CowApiError. */
+  const call = async (chainId: number, method: JsonHttpRequest['method'], path: string, body?: unknown): Promise<JsonHttpResponse> => {
+    const url = `${baseUrl(chainId)}${path}`
+    let response: JsonHttpResponse
+    try {
+      response = await client.request({ method, url, body, timeoutMs })
+    } catch (error) {
+      throw toCowApiError(error, url)
     }
-    return client
+    if (response.status < 200 || response.status >= 300) throw cowApiErrorOf(response, url)
+    return response
   }
   const count = (chainId: number, outcome: string) => metrics?.cowApiSubmits.inc({ chain_id: String(chainId), outcome })
 
   return {
     async submitOrder(chainId, order) {
       try {
-        const uid = await withTimeout(api(chainId).sendOrder(order), timeoutMs, 'POST /api/v1/orders')
+        const { body } = await call(chainId, 'POST', '/api/v1/orders', order)
+        if (typeof body !== 'string') throw new CowApiError({ status: 0, description: `POST /api/v1/orders answered 2xx without an order UID string (got ${body === null ? 'nothing' : typeof body})`, url: `${baseUrl(chainId)}/api/v1/orders` })
         count(chainId, 'accepted')
-        return uid
+        return body
       } catch (error) {
         const failure = toCowApiError(error, `${baseUrl(chainId)}/api/v1/orders`)
         count(chainId, failure.errorType ?? (failure.status === 0 ? 'transport' : `http_${failure.status}`))
@@ -97,42 +96,33 @@ export function createCowApiHost({ baseUrls, metrics, timeoutMs = 10_000 }: Crea
     },
     async getOrder(chainId, uid) {
       try {
-        return (await withTimeout(api(chainId).getOrder(uid), timeoutMs, 'GET /api/v1/orders')) as unknown as CowOrder
+        return (await call(chainId, 'GET', `/api/v1/orders/${uid}`)).body as CowOrder
       } catch (error) {
-        const failure = toCowApiError(error, `${baseUrl(chainId)}/api/v1/orders/${uid}`)
-        if (failure.status === 404) return null
-        throw failure
+        if (error instanceof CowApiError && error.status === 404) return null
+        throw error
       }
     },
     async getAppData(chainId, hash) {
       try {
-        const document = await withTimeout(api(chainId).getAppData(hash), timeoutMs, 'GET /api/v1/app_data')
-        return document as AppDataDocument
+        return (await call(chainId, 'GET', `/api/v1/app_data/${hash}`)).body as AppDataDocument
       } catch (error) {
-        const failure = toCowApiError(error, `${baseUrl(chainId)}/api/v1/app_data/${hash}`)
-        if (failure.status === 404) return null
-        throw failure
+        if (error instanceof CowApiError && error.status === 404) return null
+        throw error
       }
     },
     async request(chainId, method, path, body) {
       const url = `${baseUrl(chainId)}${path.startsWith('/') ? path : `/${path}`}`
-      let response: Response
+      const verb = method.toUpperCase()
+      if (verb !== 'GET' && verb !== 'POST' && verb !== 'PUT' && verb !== 'DELETE') throw new CowApiError({ status: 0, description: `unsupported method ${method} (GET, POST, PUT or DELETE)`, url })
       try {
-        response = await fetch(url, {
-          method,
-          headers: body === undefined ? {} : { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        })
+        const response = await client.request({ method: verb, url, body, timeoutMs })
+        return { status: response.status, body: response.body }
       } catch (error) {
         throw toCowApiError(error, url)
       }
-      const text = await response.text()
-      let parsed: unknown = text
-      try {
-        parsed = text ? JSON.parse(text) : null
-      } catch {}
-      return { status: response.status, body: parsed }
+    },
+    close() {
+      client.close()
     },
   }
 }
