@@ -64,4 +64,20 @@ describe('cachedHashTypedData', () => {
     const domain = gpv2Domain(11155111)
     expect(() => cachedHashTypedData(domain, { Order: ORDER_TYPE_FIELDS }, { validTo: 2 ** 32 })).toThrow(/uint32|range|4294967296/i)
   })
+
+  test('behavior: equals viem for structs with string and bytes fields, and for nested structs (viem path)', () => {
+    const domain = { name: 'Mail', version: '1', chainId: 1, verifyingContract: '0x00000000000000000000000000000000000000aa' } as const
+    const flat = { Note: [{ name: 'text', type: 'string' }, { name: 'blob', type: 'bytes' }, { name: 'amount', type: 'int128' }, { name: 'tag', type: 'bytes4' }] }
+    fc.assert(
+      fc.property(fc.string(), fc.uint8Array({ maxLength: 90 }), fc.bigInt({ min: -(1n << 127n), max: (1n << 127n) - 1n }), hexBytes(4), (text, blob, amount, tag) => {
+        const message = { text, blob: `0x${Buffer.from(blob).toString('hex')}`, amount, tag }
+        expect(cachedHashTypedData(domain, flat, message)).toBe(hashTypedData({ domain, types: flat, primaryType: 'Note', message: message as never }))
+      }),
+      { numRuns: 100 },
+    )
+    const nested = { Mail: [{ name: 'from', type: 'Person' }, { name: 'contents', type: 'string' }], Person: [{ name: 'name', type: 'string' }, { name: 'wallet', type: 'address' }] }
+    const mail = { from: { name: 'Cow', wallet: '0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826' }, contents: 'Hello, Bob!' }
+    expect(cachedHashTypedData(domain, nested, mail)).toBe(hashTypedData({ domain, types: nested, primaryType: 'Mail', message: mail as never }))
+  })
 })
+

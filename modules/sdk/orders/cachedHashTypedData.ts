@@ -1,4 +1,4 @@
-import { concat, domainSeparator, getTypesForEIP712Domain, hashStruct, keccak256, validateTypedData, type Hex, type TypedDataDomain } from 'viem'
+import { concat, domainSeparator, encodeAbiParameters, getTypesForEIP712Domain, hashStruct, keccak256, toHex, validateTypedData, type Hex, type TypedDataDomain } from 'viem'
 
 /** cow-sdk's adapter signature: `utils.hashTypedData(domain, types, data)`. */
 export type AdapterHashTypedData = (domain: unknown, types: Record<string, unknown>, data: Record<string, unknown>) => string
@@ -18,11 +18,66 @@ function cachedSeparator(domain: TypedDataDomain): Hex {
   return separator
 }
 
+type Field = { name: string; type: string }
+/** How to hash a flat struct: its type hash and each field's ABI type after EIP-712 encoding. */
+type FlatStruct = { typeHash: Hex; fields: readonly Field[]; abiTypes: { type: string }[] }
+
+const ATOMIC = /^(address|bool|u?int\d*|bytes([1-9]|[12]\d|3[0-2]))$/
+const flatStructs = new Map<string, FlatStruct | null>()
+const stringHashes = new Map<string, Hex>()
+const MAX_STRINGS = 256
+
+/**
+ * The plan for `primaryType` when every field is atomic, `string` or `bytes` (a GPv2 Order is), so
+ * the type hash is computed once; null for nested structs or arrays (viem's hashStruct handles those).
+ */
+function flatStructOf(primaryType: string, types: Record<string, unknown>): FlatStruct | null {
+  const fields = types[primaryType] as readonly Field[] | undefined
+  // For a struct with no struct-typed fields, this is exactly EIP-712's encodeType.
+  const key = `${primaryType}(${(fields ?? []).map((f) => `${f.type} ${f.name}`).join(',')})`
+  let plan = flatStructs.get(key)
+  if (plan !== undefined) return plan
+  plan = null
+  if (Array.isArray(fields) && fields.every((f) => f.type === 'string' || f.type === 'bytes' || ATOMIC.test(f.type))) {
+    plan = {
+      typeHash: keccak256(toHex(key)),
+      fields,
+      abiTypes: [{ type: 'bytes32' }, ...fields.map((f) => ({ type: f.type === 'string' || f.type === 'bytes' ? 'bytes32' : f.type }))],
+    }
+  }
+  if (flatStructs.size >= MAX_DOMAINS) flatStructs.clear()
+  flatStructs.set(key, plan)
+  return plan
+}
+
+/** keccak of a string field's UTF-8 bytes; the few distinct values of an order ("sell", "erc20") are hashed once. */
+function stringHash(value: string): Hex {
+  let hash = stringHashes.get(value)
+  if (hash === undefined) {
+    hash = keccak256(toHex(value))
+    if (stringHashes.size >= MAX_STRINGS) stringHashes.clear()
+    stringHashes.set(value, hash)
+  }
+  return hash
+}
+
+/** EIP-712 `hashStruct` of a flat struct: what viem's encodeData does, minus re-hashing constants. */
+function hashFlatStruct(plan: FlatStruct, data: Record<string, unknown>): Hex {
+  const values: unknown[] = [plan.typeHash]
+  for (const field of plan.fields) {
+    const value = data[field.name]
+    values.push(field.type === 'string' ? stringHash(value as string) : field.type === 'bytes' ? keccak256(value as Hex) : value)
+  }
+  return keccak256(encodeAbiParameters(plan.abiTypes, values))
+}
+
 /**
  * viem's `hashTypedData`, step for step (validate, `0x1901 ‖ domainSeparator ‖ hashStruct`), except
- * that the domain separator is computed once per domain: it is constant, and hashing it is four of
- * the ten keccaks of an order digest. Installed as cow-sdk's offline adapter `hashTypedData`, so
- * `computeOrderUid` / `hashOrder` stay cow-sdk's; the orders test cross-checks it against viem.
+ * that what is constant is computed once: the domain separator per domain, and for a flat struct
+ * (every field atomic, string or bytes: a GPv2 Order) its type hash and its string fields' hashes.
+ * Those were six of the ten keccaks of an order digest. Installed as cow-sdk's offline adapter
+ * `hashTypedData`, so `computeOrderUid` / `hashOrder` stay cow-sdk's; the tests cross-check it
+ * against viem's `hashTypedData`.
  *
  * @example
  * cachedHashTypedData(sepoliaDomain, { Order: ORDER_TYPE_FIELDS }, order) // === viem hashTypedData(...)
@@ -34,6 +89,9 @@ export const cachedHashTypedData: AdapterHashTypedData = (domain, types, data) =
   const allTypes = { EIP712Domain: getTypesForEIP712Domain({ domain: typedDomain }), ...types } as Parameters<typeof hashStruct>[0]['types']
   validateTypedData({ domain: typedDomain, message: data, primaryType, types: allTypes } as Parameters<typeof validateTypedData>[0])
   const parts: Hex[] = ['0x1901', cachedSeparator(typedDomain)]
-  if (primaryType !== 'EIP712Domain') parts.push(hashStruct({ data, primaryType, types: allTypes }))
+  if (primaryType !== 'EIP712Domain') {
+    const plan = flatStructOf(primaryType, types)
+    parts.push(plan ? hashFlatStruct(plan, data) : hashStruct({ data, primaryType, types: allTypes }))
+  }
   return keccak256(concat(parts))
 }
