@@ -54,6 +54,24 @@ export function encodeTwapStaticInput(input: TwapStaticInput): Hex {
  * if (twap.ok && twap.value.t0 === 0n) host.log.info('start time comes from the cabinet')
  */
 export function decodeTwapStaticInput(staticInput: Hex): DecodeResult<TwapStaticInput, AbiDecodeError> {
+  // A watch's static input never changes and is decoded on every part it yields: decode it once.
+  const known = typeof staticInput === 'string' ? decodedStaticInputs.get(staticInput) : undefined
+  if (known !== undefined) return known
+  const result = decodeTwapStaticInputUncached(staticInput)
+  // Shared between callers: frozen, so one caller cannot change what the next one reads.
+  if (result.ok) Object.freeze(result.value)
+  Object.freeze(result)
+  if (typeof staticInput === 'string') {
+    if (decodedStaticInputs.size >= DECODED_CACHE_SIZE) decodedStaticInputs.delete(decodedStaticInputs.keys().next().value!)
+    decodedStaticInputs.set(staticInput, result)
+  }
+  return result
+}
+
+const DECODED_CACHE_SIZE = 8192
+const decodedStaticInputs = new Map<string, DecodeResult<TwapStaticInput, AbiDecodeError>>()
+
+function decodeTwapStaticInputUncached(staticInput: Hex): DecodeResult<TwapStaticInput, AbiDecodeError> {
   if (typeof staticInput !== 'string' || !isHex(staticInput, { strict: true }) || staticInput.length % 2 !== 0)
     return { ok: false, error: new AbiDecodeError({ what: 'TWAP static input', detail: 'not an even-length hex string' }) }
   if ((staticInput.length - 2) / 2 < 320)
