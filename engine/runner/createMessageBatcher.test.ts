@@ -17,6 +17,16 @@ describe('createMessageBatcher', () => {
     expect(posted).toEqual([{ type: 'batch', messages: [{ n: 1 }, { n: 2 }, { n: 3 }] }, { n: 4 }])
   })
 
+  test('behavior: messages sent from separate callbacks of one event-loop phase share a batch', async () => {
+    const posted: unknown[] = []
+    const out = createMessageBatcher<{ n: number }>({ postMessage: (message) => posted.push(message) }, () => {})
+    // Two timers due together run in one timers phase, as answers arriving together run in one poll phase.
+    setTimeout(() => out.send({ n: 1 }), 0)
+    setTimeout(() => out.send({ n: 2 }), 0)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(posted).toEqual([{ type: 'batch', messages: [{ n: 1 }, { n: 2 }] }])
+  })
+
   test('behavior: flush sends the queue at once', () => {
     const posted: unknown[] = []
     const out = createMessageBatcher<{ n: number }>({ postMessage: (message) => posted.push(message) }, () => {})
