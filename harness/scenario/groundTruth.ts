@@ -22,8 +22,11 @@ export type GroundTruthParameters = {
   fromBlock: bigint
   /** Parts and placements up to this block are expected to be handled. */
   toBlock: bigint
-  /** Every request the orderbook stub answered. */
-  record: readonly RecordEntry[]
+  /**
+   * Every request the orderbook stub answered; or, for an orderbook we do not run, a reader given
+   * the expected UIDs (see readOrderbookRecord.ts).
+   */
+  record: readonly RecordEntry[] | ((uids: { twap: Hex[]; ethFlow: Hex[] }) => Promise<readonly RecordEntry[]>)
   /** When the harness first saw each block (ms since the epoch). */
   blockSeenAt: ReadonlyMap<bigint, number>
   /** Transaction hashes removed by reorgs: their orders must not be submitted. */
@@ -121,7 +124,8 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
     ethFlowUids.push({ uid: groundTruthOrderUid({ ...order, kind: KIND_SELL, sellTokenBalance: BALANCE_ERC20, buyTokenBalance: BALANCE_ERC20 }, getAddress(log.address), chainId), block: BigInt(log.blockNumber!) })
   }
 
-  return judgeDelivery({ expectedParts, ethFlowUids, record, blockSeenAt, blocks, twapOrders })
+  const entries = typeof record === 'function' ? await record({ twap: expectedParts.map((p) => p.uid), ethFlow: ethFlowUids.map((e) => e.uid) }) : record
+  return judgeDelivery({ expectedParts, ethFlowUids, record: entries, blockSeenAt, blocks, twapOrders })
 }
 
 /** Compares what should have arrived with the stub's record: delivery, duplicates, misses, latency. */

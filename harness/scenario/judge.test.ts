@@ -12,6 +12,16 @@ const clean: Measures = {
 }
 
 describe('judge', () => {
+  test('behavior: against an external orderbook the bars it cannot see are left out, and delivery still fails', () => {
+    const names = (m: Measures) => judge(m).bars.map((b) => b.name)
+    expect(names(clean)).toEqual(expect.arrayContaining(['Duplicates', 'EthFlow observed', 'EthFlow never posted']))
+    const external = { ...clean, externalOrderbook: true }
+    expect(names(external)).not.toEqual(expect.arrayContaining(['Duplicates']))
+    expect(names(external)).not.toContain('EthFlow observed')
+    expect(names(external)).not.toContain('EthFlow never posted')
+    expect(judge({ ...external, twap: { ...clean.twap, delivered: 90 } }).pass).toBe(false)
+  })
+
   test('behavior: a clean run passes every bar', () => {
     const verdict = judge(clean)
     expect(verdict.pass).toBe(true)

@@ -8,6 +8,7 @@ import type { LoadResult } from '../load/loadTypes.ts'
 import { startOrderbookStub } from '../orderbook/startOrderbookStub.ts'
 import { startFaultProxy, type FaultProxy } from '../faults/startFaultProxy.ts'
 import { collectGroundTruth, type GroundTruth } from './groundTruth.ts'
+import { readOrderbookRecord } from './readOrderbookRecord.ts'
 import { currentScale, scaled, type ScenarioDefinition } from './defineScenario.ts'
 import { judge, type BarResult } from './judge.ts'
 import { histogramOf, histogramQuantile, labelValues, quantile, sumOf, type Sample } from './prometheus.ts'
@@ -25,6 +26,12 @@ export type RunScenarioOptions = {
   during?: (context: ScenarioContext) => Promise<ExtraBars | void>
   /** Stops early; teardown still runs. */
   signal?: AbortSignal
+  /**
+   * An orderbook we do not run (a real or staging API, or any stand-in): the engine posts there and
+   * ground truth asks it `GET /api/v1/orders/{uid}` for every expected UID. Default: the
+   * `SHEPHERD_ORDERBOOK_URL` environment variable; unset runs the orderbook stub.
+   */
+  orderbookUrl?: string
 }
 
 export type ExtraBars = { bars: BarResult[]; notes?: string[] }
@@ -84,12 +91,20 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
   const dir = mkdtempSync(join(tmpdir(), `shepherd-${definition.name}-`))
   teardown.push(async () => rmSync(dir, { recursive: true, force: true }))
   const blockTimeMs = definition.devnet.blockTime * 1000
+  const externalOrderbook = options.orderbookUrl ?? (process.env.SHEPHERD_ORDERBOOK_URL || undefined)
+  if (externalOrderbook !== undefined) {
+    if (!/^https?:\/\//.test(externalOrderbook)) throw new Error(`scenario ${definition.name}: orderbook URL must be http(s)://..., got "${externalOrderbook}" (option orderbookUrl or SHEPHERD_ORDERBOOK_URL)`)
+    // Knobs and hooks act on the stub; against an orderbook we do not run they would silently do nothing.
+    if (definition.orderbook?.knobs || options.during)
+      throw new Error(`scenario ${definition.name} drives the orderbook stub (knobs or a during-hook) and cannot run against the external orderbook ${externalOrderbook}; unset SHEPHERD_ORDERBOOK_URL for it`)
+  }
   try {
     // provision
     const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
     teardown.push(devnet.stop)
-    const orderbook = await startOrderbookStub({ devnet, knobs: definition.orderbook?.knobs, ethFlow: { indexingDelayMs: definition.orderbook?.ethFlowIndexingDelayMs ?? 0 } })
-    teardown.push(orderbook.stop)
+    const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, knobs: definition.orderbook?.knobs, ethFlow: { indexingDelayMs: definition.orderbook?.ethFlowIndexingDelayMs ?? 0 } })
+    if (orderbook) teardown.push(orderbook.stop)
+    const orderbookUrl = externalOrderbook ?? orderbook!.baseUrl
     const sampler: { current?: ReturnType<typeof startMetricsSampler> } = {}
     const clock = startBlockClock(devnet.rpcUrl, { onBlock: (block) => sampler.current?.onBlock(block) })
     teardown.push(clock.stop)
@@ -100,14 +115,14 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       mode: definition.engine.mode ?? 'in-process',
       dir,
       rpcUrl: (definition.engine.transport ?? 'ws') === 'ws' ? node.wsUrl : node.url,
-      orderbookUrl: orderbook.baseUrl,
+      orderbookUrl,
       metricsPort: await findFreePort(),
       modules: definition.engine.modules,
     })
     teardown.push(engine.stop)
     // SHEPHERD_ENGINE_LOG=<file> keeps the engine's recent log lines after the run, for post-mortems.
     if (process.env.SHEPHERD_ENGINE_LOG) teardown.push(async () => writeFileSync(process.env.SHEPHERD_ENGINE_LOG!, `${engine.logs().join('\n')}\n`))
-    log(`engine up (${definition.engine.mode ?? 'in-process'}), metrics ${engine.metricsUrl}, orderbook ${orderbook.baseUrl}`)
+    log(`engine up (${definition.engine.mode ?? 'in-process'}), metrics ${engine.metricsUrl}, orderbook ${orderbookUrl}${orderbook ? '' : ' (external)'}`)
 
     // health-wait: the engine follows the head
     await clock.waitFor((clock.head() ?? 0n) + 1n, 30_000)
@@ -127,12 +142,12 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const loadBlocks = definition.load ? scaled(definition.load.blocks, scale) : 0
     log(`load: ${definition.load ? `${definition.load.senders} x (${definition.load.twapPerBlock} + ${definition.load.ethFlowPerBlock}) per block for ${loadBlocks} blocks` : 'none'} from block ${fromBlock}`)
 
-    const context: ScenarioContext = { devnet, orderbook, engine, proxy, scrape: scrapeAll, log }
+    const context: ScenarioContext | undefined = orderbook && { devnet, orderbook, engine, proxy, scrape: scrapeAll, log }
     const progress = setInterval(() => {
       const last = sampler.current?.samples.at(-1)
       if (!last) return
       const p99 = Object.entries(last.p99Ms).map(([m, v]) => `${m} ${v === undefined ? '-' : v.toFixed(1)}ms`).join(', ')
-      const submissions = orderbook.record.entries.filter((e) => e.method === 'POST' && e.status === 201).length
+      const submissions = orderbook ? orderbook.record.entries.filter((e) => e.method === 'POST' && e.status === 201).length : 'n/a (external orderbook)'
       log(`block ${last.block}: events ${last.logsDelivered}, submissions ${submissions}, p99 ${p99}`)
     }, 5 * blockTimeMs)
     teardown.push(async () => clearInterval(progress))
@@ -150,7 +165,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
             signal: options.signal,
           })
         : Promise.resolve(undefined),
-      options.during?.(context),
+      context && options.during?.(context),
     ])
     const toBlock = clock.head()!
     // drain: let the engine finish what the load made due, then stop sampling
@@ -166,13 +181,20 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const drainedTo = clock.head()!
     clearInterval(progress)
 
-    // collect ground truth from the chain and the stub's record
+    // collect ground truth from the chain and the stub's record (or the external orderbook's answers)
+    const lookupFailures: Array<{ uid: string; reason: string }> = []
     const truth = await collectGroundTruth({
       client: devnet.client as never,
       addresses: devnet.addresses,
       fromBlock,
       toBlock,
-      record: orderbook.record.entries,
+      record: orderbook
+        ? orderbook.record.entries
+        : async (uids) => {
+            const readout = await readOrderbookRecord({ url: orderbookUrl, twapUids: uids.twap, ethFlowUids: uids.ethFlow })
+            lookupFailures.push(...readout.failures)
+            return readout.entries
+          },
       blockSeenAt: clock.seenAt,
     })
 
@@ -215,6 +237,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         p99LatencyMs: submissionLatencyMs.p99,
         blockTimeMs,
         extra: extra?.bars,
+        externalOrderbook: orderbook === undefined,
       },
       definition.bars,
     )
@@ -225,6 +248,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       if (load.totals.reverted > 0) anomalies.push(`${load.totals.reverted} load transactions reverted: ${load.reverts.slice(0, 3).map((r) => r.reason).join('; ')}`)
     }
     if (truth.twap.unexpectedAccepted.length) anomalies.push(`${truth.twap.unexpectedAccepted.length} accepted orders fall outside the judged window (TWAP parts that became tradeable during the drain, or other modules' orders)`)
+    if (lookupFailures.length) anomalies.push(`${lookupFailures.length} order lookups at the external orderbook failed (counted neither way), e.g. ${lookupFailures.slice(0, 3).map((f) => `${f.uid.slice(0, 18)}...: ${f.reason}`).join('; ')}`)
     if (clock.errors()) anomalies.push(`${clock.errors()} block-clock polls failed`)
     if (sampler.current.failures()) anomalies.push(`${sampler.current.failures()} metrics scrapes failed`)
     for (const part of truth.twap.missing.slice(0, 10)) anomalies.push(`missing TWAP part ${part.part} of ${part.owner}: uid ${part.uid}, tradeable at block ${part.tradeableBlock}`)
@@ -244,7 +268,9 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       series: sampler.current.samples,
       verdict,
       anomalies,
-      notes: [...(extra?.notes ?? []), ...(proxy ? [`fault proxy injected: ${Object.entries(proxy.record.counters).filter(([k]) => !k.includes(':') || k.startsWith('fail:')).map(([k, v]) => `${k} ${v}`).join(', ')}`] : [])],
+      notes: [
+        ...(extra?.notes ?? []),
+        ...(orderbook ? [] : [`orderbook: external (${orderbookUrl}); delivery and latency come from GET /api/v1/orders/{uid} and each order's creationDate; duplicate posts and the watcher's EthFlow lookups cannot be seen from outside, so those bars are not judged`]), ...(proxy ? [`fault proxy injected: ${Object.entries(proxy.record.counters).filter(([k]) => !k.includes(':') || k.startsWith('fail:')).map(([k, v]) => `${k} ${v}`).join(', ')}`] : [])],
     }
     log(`verdict: ${verdict.pass ? 'PASS' : 'FAIL'}; ${verdict.bars.map((b) => `${b.name} ${b.pass ? 'ok' : 'FAIL'} (${b.measured})`).join('; ')}`)
     return run
