@@ -6,6 +6,8 @@ export type MessageBatcher<message> = {
   send(message: message): void
   /** Sends what is queued now (before a message that must not wait, e.g. a synchronous clock request). */
   flush(): void
+  /** Resolves once what is queued now has been posted (at the next flush). */
+  sent(): Promise<void>
 }
 
 /**
@@ -24,6 +26,7 @@ export type MessageBatcher<message> = {
 export function createMessageBatcher<message>(target: MessageTarget, onCloneError: (message: message, error: unknown) => void): MessageBatcher<message> {
   let queue: message[] = []
   let scheduled = false
+  let waiters: Array<() => void> = []
 
   function sendOne(message: message) {
     try {
@@ -33,17 +36,23 @@ export function createMessageBatcher<message>(target: MessageTarget, onCloneErro
     }
   }
 
-  function flush() {
-    scheduled = false
-    if (queue.length === 0) return
-    const batch = queue
-    queue = []
+  function post(batch: message[]) {
     if (batch.length === 1) return sendOne(batch[0]!)
     try {
       target.postMessage({ type: 'batch', messages: batch })
     } catch {
       for (const message of batch) sendOne(message)
     }
+  }
+
+  function flush() {
+    scheduled = false
+    const batch = queue
+    const done = waiters
+    queue = []
+    waiters = []
+    if (batch.length > 0) post(batch)
+    for (const resolve of done) resolve()
   }
 
   return {
@@ -55,5 +64,9 @@ export function createMessageBatcher<message>(target: MessageTarget, onCloneErro
       }
     },
     flush,
+    sent() {
+      if (queue.length === 0) return Promise.resolve()
+      return new Promise<void>((resolve) => waiters.push(resolve))
+    },
   }
 }

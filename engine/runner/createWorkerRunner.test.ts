@@ -33,6 +33,30 @@ async function trapOf(runner: WorkerRunner, number: bigint) {
 }
 
 describe('createWorkerRunner', () => {
+  test('behavior: a store write that cannot cross to the main thread traps its dispatch; the writes before it land', async () => {
+    const { runner, mock } = await start('writesUncloneable', { config: { block: 7 } })
+    await runner.init()
+    await runner.run({ kind: 'block', block: block(6n) })
+    const error = await trapOf(runner, 7n)
+    expect(error.kind).toBe('throw')
+    expect(error.during).toBe('block 7')
+    expect(await mock.store.get('seen:7')).toBe(true)
+    expect(await mock.store.get('bad')).toBeUndefined()
+  })
+
+  test('behavior: a store write the main thread refuses traps the dispatch it was sent in, not a later one', async () => {
+    const { runner, mock } = await start('writesUncloneable', {
+      config: { block: 1_000 },
+      host: (m) => ({ ...m.host, store: { ...m.host.store, set: async (key: string, value: unknown) => (key === 'seen:4' ? Promise.reject(new Error('disk full')) : m.host.store.set(key, value)) } }),
+    })
+    await runner.init()
+    await runner.run({ kind: 'block', block: block(3n) })
+    const error = await trapOf(runner, 4n)
+    expect(String(error.cause)).toMatch(/disk full/)
+    await runner.run({ kind: 'block', block: block(5n) })
+    expect(await mock.store.get('seen:5')).toBe(true)
+  })
+
   test('behavior: the worker host proxy round-trips store values, chain calls, reverts, CowApiErrors, logs, alerts and the clock', async () => {
     const { runner, mock } = await start('hostProbe', {
       host: (m) => {

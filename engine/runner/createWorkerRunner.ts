@@ -34,7 +34,15 @@ export type WorkerRunner = ModuleRunner & {
 }
 
 type Job = { during: string; resolve(): void; reject(error: ModuleTrapError): void; timer: NodeJS.Timeout }
-type Life = { worker: Worker; jobs: Map<number, Job>; started: Promise<void>; crash?: unknown }
+type Life = {
+  worker: Worker
+  jobs: Map<number, Job>
+  started: Promise<void>
+  crash?: unknown
+  /** Store writes sent without a reply, being applied; and the first that failed, for the next `done`. */
+  writes: Set<Promise<void>>
+  writeFailure?: unknown
+}
 
 /** What a trap is about, for messages: `init`, `block 12`, `logs 12`, `reorg from 10`. */
 export function describeEvent(event: ModuleEvent): string {
@@ -95,7 +103,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
     let ready!: () => void
     let failed!: (error: ModuleTrapError) => void
     const started = new Promise<void>((resolve, reject) => ((ready = resolve), (failed = reject)))
-    const current: Life = { worker, jobs: new Map(), started }
+    const current: Life = { worker, jobs: new Map(), started, writes: new Set() }
     const startTimer = setTimeout(() => {
       failed(trap('timeout', 'start', undefined, [`start timeout: ${startTimeoutMs} ms`]))
       end(current, trap('timeout', 'start'))
@@ -129,6 +137,18 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
             (error: unknown) => reply({ type: 'reply', id: message.id, ok: false, error: serializeError(error) }),
           )
           return
+        case 'write': {
+          // Applied now, in message order; a failure is held for the dispatch's `done` (no reply is awaited).
+          const applied = answerHostCall(host, message.path, message.args).then(
+            () => {},
+            (error: unknown) => {
+              current.writeFailure ??= error
+            },
+          )
+          current.writes.add(applied)
+          void applied.finally(() => current.writes.delete(applied))
+          return
+        }
         case 'log':
           host.log[message.level](message.message, message.fields)
           return
@@ -140,8 +160,15 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
           if (!job) return
           current.jobs.delete(message.id)
           clearTimeout(job.timer)
-          if (message.ok) job.resolve()
-          else job.reject(trap('throw', job.during, deserializeError(message.error)))
+          if (!message.ok) return job.reject(trap('throw', job.during, deserializeError(message.error)))
+          if (current.writes.size === 0 && current.writeFailure === undefined) return job.resolve()
+          // The writes sent before `done` are queued already (the store's set resolves once queued): this waits a microtask.
+          void Promise.all([...current.writes]).then(() => {
+            const failure = current.writeFailure
+            current.writeFailure = undefined
+            if (failure === undefined) job.resolve()
+            else job.reject(trap('throw', job.during, failure, ['a store write failed']))
+          })
           return
         }
         case 'ready':

@@ -14,6 +14,8 @@ const data = workerData as WorkerData
 
 const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>()
 let nextId = 1
+/** A store write that could not be sent (structured clone refused its value): fails the current dispatch. */
+let writeFailure: unknown
 
 // Messages of one tick go out as one postMessage; one that does not clone is handled on its own.
 const outbox = createMessageBatcher<WorkerToMain>(port, (message, error) => {
@@ -22,6 +24,8 @@ const outbox = createMessageBatcher<WorkerToMain>(port, (message, error) => {
     const waiter = pending.get(message.id)
     pending.delete(message.id)
     waiter?.reject(error)
+  } else if (message.type === 'write') {
+    writeFailure ??= error
   } else if (message.type === 'log' || message.type === 'alert') {
     port.postMessage({ ...message, fields: cloneableFields(message.fields) })
   } else if (message.type === 'done' && !message.ok) {
@@ -40,6 +44,24 @@ function call(path: HostCallPath) {
       pending.set(id, { resolve, reject })
       post({ type: 'call', id, path, args })
     })
+}
+
+/**
+ * Store writes go without a reply (at saturation, most of the round trips a TWAP part cost). A
+ * write resolves once its batch is posted, so a worker that dies right after an awaited write
+ * still delivers it; the main thread applies writes in message order, before anything sent later
+ * (reads included) and before the dispatch's `done`.
+ */
+const write = {
+  set: async (key: string, value: unknown) => {
+    if (value === undefined) throw new TypeError(`store.set("${key}"): value is undefined; use delete()`)
+    post({ type: 'write', path: 'store.set', args: [key, value] })
+    await outbox.sent()
+  },
+  delete: async (key: string) => {
+    post({ type: 'write', path: 'store.delete', args: [key] })
+    await outbox.sent()
+  },
 }
 
 function fireAndForget(message: Extract<WorkerToMain, { fields?: LogFields }>) {
@@ -74,8 +96,8 @@ const host: Host = {
   },
   store: {
     get: call('store.get') as Host['store']['get'],
-    set: call('store.set') as Host['store']['set'],
-    delete: call('store.delete') as Host['store']['delete'],
+    set: write.set,
+    delete: write.delete,
     list: call('store.list') as Host['store']['list'],
   },
   log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
@@ -113,7 +135,13 @@ try {
       return
     }
     run(definition, config, message).then(
-      () => post({ type: 'done', id: message.id, ok: true }),
+      () => {
+        // The batch is sent now, so a write that does not clone is known before `done` goes out.
+        outbox.flush()
+        const failure = writeFailure
+        writeFailure = undefined
+        post(failure === undefined ? { type: 'done', id: message.id, ok: true } : { type: 'done', id: message.id, ok: false, error: serializeError(failure) })
+      },
       (error: unknown) => post({ type: 'done', id: message.id, ok: false, error: serializeError(error) }),
     )
   }

@@ -50,6 +50,12 @@ export type WorkerToMain =
   | { type: 'done'; id: number; ok: true }
   | { type: 'done'; id: number; ok: false; error: SerializedError }
   | { type: 'call'; id: number; path: HostCallPath; args: unknown[] }
+  /**
+   * A store write with no reply: the worker resolves it at once (the store's `set` resolves once
+   * queued anyway), and the main thread applies writes in message order, so a later read sees it.
+   * A write that fails fails the dispatch it belongs to (see createWorkerRunner).
+   */
+  | { type: 'write'; path: 'store.set' | 'store.delete'; args: unknown[] }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: LogFields }
   | { type: 'alert'; kind: string; message: string; fields?: LogFields }
   | { type: 'clock' }
