@@ -2,6 +2,7 @@ import { conditionalOrderCreatedEvent, decodeConditionalOrderCreated, defineModu
 import { twapMonitorConfig, type TwapMonitorConfig } from './config.ts'
 import { dueKey } from '../sdk/index.ts'
 import { pollDueWatches } from './pollDueWatches.ts'
+import { beginRecovery } from './recovery.ts'
 import { removeWatch, twapWatchId, watchKey, type TwapWatch } from './watchStore.ts'
 
 /** Creates the watch for one ConditionalOrderCreated log, unless its handler is not watched or it exists. */
@@ -50,10 +51,17 @@ export default defineModule<TwapMonitorConfig>({
     logs: [{ id: 'composable-cow:ConditionalOrderCreated', chainId: config.chainId, address: config.composableCow, event: conditionalOrderCreatedEvent }],
   }),
 
-  // Repairs the schedule after a crash between writes: every watch gets its due entry back.
-  async init({ host }) {
+  // Repairs the schedule after a crash between writes: every watch gets its due entry back. With
+  // watches in the store this is a restart: parts the previous life posted in its last moments may
+  // lack their marker, so the blocks it may have handled are checked against the orderbook first.
+  async init({ host, config }) {
     let repaired = 0
-    for (const [, watch] of await host.store.list<TwapWatch>('watch:')) {
+    const watches = await host.store.list<TwapWatch>('watch:')
+    if (watches.length > 0) {
+      const window = await beginRecovery(host, config.chainId)
+      host.log.info('restarted with watches; orderbook checked before posting while recovering', { watches: watches.length, ...window })
+    }
+    for (const [, watch] of watches) {
       if (typeof watch?.dueKey !== 'string') continue
       if ((await host.store.get(watch.dueKey)) === undefined) {
         await host.store.set(watch.dueKey, watch.id)

@@ -12,6 +12,7 @@ import {
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex } from './nextPartStart.ts'
+import { isRecovering } from './recovery.ts'
 import { backoffKey, droppedKey, submittedKey, type TwapWatch } from './watchStore.ts'
 
 export type SubmitPartParameters = {
@@ -34,9 +35,61 @@ export function afterPart(watch: TwapWatch, validTo: number, block: BlockRef): D
   return next !== undefined && next > block.timestamp ? { kind: 'epoch', at: next } : { kind: 'block', at: block.number + 1n }
 }
 
+/** The HTTP status and Retry-After of a failed submission, read like classifyApiError reads them. */
+function failureOf(error: unknown): { status: number | undefined; retryAfter: number | undefined } {
+  const read = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined)
+  const status = read(error, 'status') ?? read(read(error, 'response'), 'status')
+  const retryAfter = read(error, 'retryAfter')
+  return { status: typeof status === 'number' ? status : undefined, retryAfter: typeof retryAfter === 'number' ? retryAfter : undefined }
+}
+
+/**
+ * The wait before retrying a part after a fault of the server or the transport (5xx, status 0, no
+ * status) for which the server named no Retry-After. The policy's few seconds are a guess; the
+ * part's window is a hard deadline: sleeping past it loses the part. So the wait is at most a
+ * quarter of what is left of the window (at least 1 s): retries bunch up as the deadline nears
+ * (a 13 s window gets ~10 tries instead of 3, so a 20% 5xx rate loses 1 part in 10^7, not 1 in 125).
+ *
+ * @example
+ * fitRetryToWindow(5, 1_000n, 1_012) // 3
+ */
+export function fitRetryToWindow(seconds: number, now: bigint, validTo: number): number {
+  const left = BigInt(validTo) - now
+  const quarter = left > 4n ? Number(left / 4n) : 1
+  return Math.max(1, Math.min(seconds, quarter))
+}
+
+/** True for a fault whose back-off is our guess, not the server's word: 5xx or transport, without Retry-After. */
+function isGuessedServerFault(error: unknown): boolean {
+  const { status, retryAfter } = failureOf(error)
+  return retryAfter === undefined && (status === undefined || status === 0 || status >= 500)
+}
+
+/** No HTTP answer (status 0, or not an orderbook error at all): the post may or may not have landed. */
+function isTransportFault(error: unknown): boolean {
+  const { status } = failureOf(error)
+  return status === undefined || status === 0
+}
+
+/**
+ * Asks the orderbook whether a part is already there (after a restart, or a post whose answer was
+ * lost). Returns 'found', 'absent', or 'unknown' when the lookup failed (then nothing is posted now).
+ */
+async function lookUp(host: Host, chainId: number, uid: Hex): Promise<'found' | 'absent' | 'unknown'> {
+  try {
+    return (await host.cowApi.getOrder(chainId, uid)) === null ? 'absent' : 'found'
+  } catch (error) {
+    host.log.info('TWAP part lookup failed; not posting it this time', { uid, error: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+    return 'unknown'
+  }
+}
+
 /**
  * Handles a tradeable order from a poll: skips expired and already-handled parts, resolves the
  * appData, posts the order (eip1271, from = owner) and writes the marker the outcome calls for.
+ * While recovering from a restart (see recovery.ts), or when the last post of the UID ended in a
+ * transport fault, it first asks the orderbook for the UID: that post may have been accepted
+ * without us learning it (a kill before the marker was durable, a timeout after the server stored it).
  * Returns when the watch is due next; never throws for orderbook answers (store faults do throw).
  *
  * @example
@@ -62,17 +115,21 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   const [submitted, dropped, backoff] = await Promise.all([
     host.store.get(submittedKey(uid)),
     host.store.get(droppedKey(uid)),
-    host.store.get<{ until: bigint }>(backoffKey(watch.id)),
+    host.store.get<{ until: bigint; ambiguousUid?: string }>(backoffKey(watch.id)),
   ])
   if (submitted !== undefined || dropped !== undefined) return done
+  // The last post of this UID ended in a transport fault: the orderbook may have stored it anyway.
+  const inDoubt = backoff?.ambiguousUid === uid
 
   if (backoff !== undefined) {
     if (typeof backoff.until === 'bigint' && backoff.until > now) return { due: { kind: 'epoch', at: backoff.until } }
     await host.store.delete(backoffKey(watch.id))
   }
-  const backOff = async (seconds: number, reason: string): Promise<SubmitPartReturnType> => {
+  // `ambiguous`: the post got no answer, so the next attempt looks the UID up first (a lookup that
+  // answers clears the doubt: a later 5xx is the server's word that it did not store the order).
+  const backOff = async (seconds: number, reason: string, ambiguous = false): Promise<SubmitPartReturnType> => {
     const until = now + BigInt(Math.max(1, Math.ceil(seconds)))
-    await host.store.set(backoffKey(watch.id), { until, reason, uid, block: block.number })
+    await host.store.set(backoffKey(watch.id), { until, reason, uid, block: block.number, ...(ambiguous ? { ambiguousUid: uid } : {}) })
     host.log.info('TWAP part backing off', { uid, reason, until })
     return { due: { kind: 'epoch', at: until } }
   }
@@ -92,6 +149,15 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     host.log.warn('TWAP part cannot be posted; dropped', { uid, reason })
     return done
   }
+  if (inDoubt || isRecovering(host, block)) {
+    const known = await lookUp(host, chainId, uid)
+    if (known === 'unknown') return inDoubt ? backOff(1, 'orderbook lookup failed', true) : { due: { kind: 'block', at: block.number + 1n } }
+    if (known === 'found') {
+      await host.store.set(submittedKey(uid), { ...marker, already: true })
+      host.log.info(`TWAP part already in the orderbook (${inDoubt ? 'its last post ended in a transport fault' : 'posted before the restart'})`, { uid, ...part })
+      return done
+    }
+  }
   try {
     await host.cowApi.submitOrder(chainId, body)
   } catch (error) {
@@ -105,7 +171,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
         host.log.info('TWAP part submit failed; retrying next block', { uid, reason: decision.reason })
         return { due: { kind: 'block', at: block.number + 1n } }
       case 'backoff':
-        return backOff(decision.seconds, decision.reason)
+        return backOff(isGuessedServerFault(error) ? fitRetryToWindow(decision.seconds, now, order.validTo) : decision.seconds, decision.reason, isTransportFault(error))
       case 'drop':
         await host.store.set(droppedKey(uid), { ...marker, reason: decision.reason })
         host.log.warn('TWAP part dropped', { uid, reason: decision.reason })

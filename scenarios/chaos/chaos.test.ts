@@ -1,12 +1,23 @@
 import { expect, test } from 'vitest'
 import { currentScale, scaled } from '../../harness/scenario/defineScenario.ts'
 import { runAndReport } from '../../harness/scenario/runAndReport.ts'
+import type { ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import { runChaos } from './runChaos.ts'
 import scenario from './scenario.ts'
+import { writeChaosDump, type KillWindow } from './writeChaosDump.ts'
 
 test('scenario: chaos loses nothing and duplicates nothing under every fault at once, judged from ground truth', async () => {
   const loadBlocks = scaled(scenario.load!.blocks, currentScale())
-  const { run, paths } = await runAndReport(scenario, { during: (context) => runChaos(context, { loadBlocks, blockTime: scenario.devnet.blockTime }) })
+  let context: ScenarioContext | undefined
+  let kill: KillWindow | undefined
+  const { run, paths } = await runAndReport(scenario, {
+    during: (live) => {
+      context = live
+      return runChaos(live, { loadBlocks, blockTime: scenario.devnet.blockTime, onKill: (window) => (kill = window) })
+    },
+  })
+  // SHEPHERD_CHAOS_DUMP=<file> keeps the evidence for a post-mortem (posts, blocks, kill window, engine log).
+  if (process.env.SHEPHERD_CHAOS_DUMP) writeChaosDump(process.env.SHEPHERD_CHAOS_DUMP, { run, context, kill })
   expect(paths.markdown).toMatch(/reports\/chaos-\d{4}-\d{2}-\d{2}/)
   expect(run.verdict.bars.filter((bar) => !bar.pass)).toEqual([])
   expect(run.truth.twap.expected).toBeGreaterThan(0)

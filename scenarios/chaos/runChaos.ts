@@ -3,6 +3,7 @@ import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
 import { sumOf } from '../../harness/scenario/prometheus.ts'
 import type { ExtraBars, ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import type { BarResult } from '../../harness/scenario/judge.ts'
+import type { KillWindow } from './writeChaosDump.ts'
 
 /** The owners of the two TWAPs the reorg step creates: one is reorged away, one stays (the control). */
 export const chaosAccounts = {
@@ -16,12 +17,15 @@ const bar = (name: string, description: string, measured: string | number, pass:
 /**
  * The chaos timeline, run beside the load: (1) at ~20% of the load, two TWAPs starting a few seconds
  * later are created in one block, then a reorg from that block replays everything except the first
- * one's creation; (2) at ~50%, the engine process is SIGKILLed and restarted; (3) once the orders'
- * windows have passed, the bars: nothing posted for the removed order, the control order posted,
- * and every fault visible in the metrics and the stub's record. The proxy's WebSocket drops and
- * failed requests run by themselves all along.
+ * one's creation; (2) at ~60%, the engine process is SIGKILLed the moment the orderbook accepts a
+ * post, and restarted; (3) once the orders' windows have passed, the bars: nothing posted for the
+ * removed order, the control order posted, and every fault visible in the metrics and the stub's
+ * record. The proxy's WebSocket drops and failed requests run by themselves all along.
  */
-export async function runChaos(context: ScenarioContext, { loadBlocks, blockTime }: { loadBlocks: number; blockTime: number }): Promise<ExtraBars> {
+export async function runChaos(
+  context: ScenarioContext,
+  { loadBlocks, blockTime, onKill }: { loadBlocks: number; blockTime: number; onKill?: (window: KillWindow) => void },
+): Promise<ExtraBars> {
   const { devnet, orderbook, engine, proxy, log } = context
   const client = devnet.client
   const start = await client.getBlockNumber()
@@ -57,9 +61,25 @@ export async function runChaos(context: ScenarioContext, { loadBlocks, blockTime
   // (2) SIGKILL and restart of the engine process.
   await waitForBlock(start + BigInt(Math.floor(loadBlocks * 0.6)), 'kill step')
   if (!engine.killAndRestart) throw new Error('chaos: the engine must run as a process (engine.mode = "process") to be killed')
+  // Kill the moment the orderbook accepts a post: the engine's `submitted:` marker for it is then at
+  // best milliseconds from durable, the window a restart must recover from without posting it twice.
+  const entries = orderbook.record.entries
+  let scanned = entries.length
+  let acceptedAt: number | undefined
+  const acceptDeadline = Date.now() + 15_000
+  while (acceptedAt === undefined && Date.now() < acceptDeadline) {
+    for (; scanned < entries.length; scanned++) {
+      const e = entries[scanned]!
+      if (e.method === 'POST' && e.status === 201 && e.path.endsWith('/api/v1/orders')) acceptedAt = e.answeredAt
+    }
+    if (acceptedAt === undefined) await new Promise((r) => setTimeout(r, 1))
+  }
+  const killedAt = Date.now()
   const { downMs } = await engine.killAndRestart({ downMs: 1000 })
-  log(`engine SIGKILLed and restarted: down ${downMs} ms`)
-  notes.push(`engine SIGKILLed once and restarted from its cursor: down ${downMs} ms`)
+  onKill?.({ killedAt, healthyAt: Date.now() })
+  const afterAccept = acceptedAt === undefined ? 'no post accepted in 15 s before it' : `${killedAt - acceptedAt} ms after the orderbook accepted a post`
+  log(`engine SIGKILLed ${afterAccept} and restarted: down ${downMs} ms`)
+  notes.push(`engine SIGKILLed once (${afterAccept}) and restarted from its cursor: down ${downMs} ms`)
 
   // (3) Both orders share t0: once the control's first part is accepted, the removed one's would
   // have been too. Wait for it (bounded by its window), plus two blocks, then judge what arrived.
@@ -94,7 +114,7 @@ export async function runChaos(context: ScenarioContext, { loadBlocks, blockTime
     bar('RPC failures visible', '>= 1 failed chain request (shepherd_chain_request_total{outcome="error"})', `${failedRequests} failed requests, ${ingestErrors} ingest errors`, failedRequests >= 1),
     bar('Reorg visible', '>= 1 shepherd_reorgs_total', reorgs, reorgs >= 1),
     bar('Orderbook faults visible', '>= 1 post answered 5xx and >= 1 answered 429 (stub record)', `${fivexx} x 5xx, ${status(429)} x 429`, fivexx >= 1 && status(429) >= 1),
-    bar('Engine killed and resumed', '1 SIGKILL, healthy again', `down ${downMs} ms`, true),
+    bar('Engine killed and resumed', '1 SIGKILL, healthy again', `down ${downMs} ms, killed ${afterAccept}`, true),
   ]
   return { bars, notes }
 }

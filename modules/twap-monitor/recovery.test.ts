@@ -1,0 +1,165 @@
+import { afterEach, expect, test } from 'vitest'
+import { pollTwap } from '../../harness/twap/model.ts'
+import { CowApiError, computeUid, createMockHost, createMockStoreBackend, type BlockRef, type MockHost, type MockStoreBackend } from '../sdk/index.ts'
+import { twapMonitorConfig } from './config.ts'
+import twapMonitor from './index.ts'
+import { fitRetryToWindow } from './submitPart.ts'
+import { CHAIN_ID, GENESIS_TIME, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testFixtures.ts'
+import { twapWatchId } from './watchStore.ts'
+
+const config = twapMonitorConfig.parse({})
+const POLL = { selector: '0x26e0a196' } as const
+let mocks: MockHost[] = []
+afterEach(() => {
+  for (const mock of mocks) mock.dispose()
+  mocks = []
+})
+function host(storeBackend: MockStoreBackend = createMockStoreBackend()) {
+  const mock = createMockHost({ module: twapMonitor, storeBackend })
+  mocks.push(mock)
+  return mock
+}
+const onBlock = (mock: MockHost, block: BlockRef) => twapMonitor.onBlock!({ host: mock.host, config, block })
+const blocks = async (mock: MockHost, from: bigint, to: bigint) => {
+  for (let n = from; n <= to; n++) await onBlock(mock, blockAt(n))
+}
+const uidAt = (number: bigint, data = twapData()) => {
+  const r = pollTwap({ data, now: timeOf(number) })
+  if (r.kind !== 'order') throw new Error(`no order at block ${number}`)
+  return computeUid(CHAIN_ID, r.order, OWNER)
+}
+/** What lmdb had made durable at one moment: a deep copy of the store backend. */
+const snapshot = (backend: MockStoreBackend): MockStoreBackend => ({ namespaces: new Map([...backend.namespaces].map(([name, map]) => [name, new Map(map)])) })
+
+test('behavior: after a kill, a part the previous life posted but never marked is found in the orderbook, not posted again', async () => {
+  const backend = createMockStoreBackend()
+  const first = host(backend)
+  first.chain.onMulticall(POLL, modelAnswer)
+  await twapMonitor.onLogs!({ host: first.host, config, block: blockAt(10n), logs: [createdLog(twapParams(), 10n)] })
+  // The kill lands after the post of block 10 was accepted, before its marker was committed.
+  const durable = snapshot(backend)
+  await onBlock(first, blockAt(10n))
+  expect(first.cowApi.submissions.map((s) => s.outcome)).toEqual(['ok'])
+
+  const second = host(durable)
+  second.chain.onMulticall(POLL, modelAnswer)
+  second.chain.onRequest('eth_blockNumber', '0xb') // head 11 when the new life starts
+  for (const [uid, order] of first.cowApi.orders) second.cowApi.orders.set(uid, order) // the same orderbook
+  await twapMonitor.init!({ host: second.host, config })
+  await blocks(second, 10n, 25n) // resumed from the cursor: block 10 is handled again
+  expect(second.cowApi.getOrders.map((g) => g.uid)).toEqual([uidAt(10n), uidAt(20n)])
+  expect(second.cowApi.submissions.map((s) => s.uid)).toEqual([uidAt(20n)]) // part 1 is new: posted once
+  expect(await second.store.get(`submitted:${uidAt(10n)}`)).toMatchObject({ already: true, block: 10n })
+})
+
+test('behavior: recovery ends past the head at start plus a margin; steady state posts without a lookup', async () => {
+  const backend = createMockStoreBackend()
+  const first = host(backend)
+  await twapMonitor.onLogs!({ host: first.host, config, block: blockAt(5n), logs: [createdLog(twapParams(), 5n)] })
+  const second = host(backend)
+  second.chain.onMulticall(POLL, modelAnswer)
+  second.chain.onRequest('eth_blockNumber', '0x5') // head 5: recovery covers blocks up to 5 + 16 = 21
+  await twapMonitor.init!({ host: second.host, config })
+  await blocks(second, 5n, 45n)
+  expect(second.cowApi.submissions.map((s) => s.uid)).toEqual([10n, 20n, 30n, 40n].map((n) => uidAt(n)))
+  expect(second.cowApi.getOrders.map((g) => g.uid)).toEqual([uidAt(10n), uidAt(20n)])
+})
+
+test('behavior: a fresh start (no watches) does no recovery lookups at all', async () => {
+  const mock = host()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  await twapMonitor.init!({ host: mock.host, config })
+  await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(10n), logs: [createdLog(twapParams(), 10n)] })
+  await blocks(mock, 10n, 12n)
+  expect(mock.chain.requests).toHaveLength(0)
+  expect(mock.cowApi.getOrders).toHaveLength(0)
+  expect(mock.cowApi.submissions).toHaveLength(1)
+})
+
+test('behavior: a failed lookup while recovering posts nothing that block and asks again next block', async () => {
+  const backend = createMockStoreBackend()
+  await twapMonitor.onLogs!({ host: host(backend).host, config, block: blockAt(10n), logs: [createdLog(twapParams(), 10n)] })
+  const second = host(backend)
+  second.chain.onMulticall(POLL, modelAnswer)
+  second.chain.onRequest('eth_blockNumber', '0xa')
+  second.cowApi.onGetOrder(new CowApiError({ status: 0, description: 'connection reset' }), { times: 1 })
+  await twapMonitor.init!({ host: second.host, config })
+  await onBlock(second, blockAt(10n))
+  expect(second.cowApi.submissions).toHaveLength(0)
+  await onBlock(second, blockAt(11n))
+  expect(second.cowApi.getOrders.map((g) => g.outcome)).toEqual(['error', 'ok'])
+  expect(second.cowApi.submissions.map((s) => s.uid)).toEqual([uidAt(10n)])
+})
+
+test('behavior: without the head at start, recovery is bounded by time instead', async () => {
+  const backend = createMockStoreBackend()
+  await twapMonitor.onLogs!({ host: host(backend).host, config, block: blockAt(5n), logs: [createdLog(twapParams(), 5n)] })
+  const second = host(backend) // no eth_blockNumber answer: the read fails
+  second.chain.onMulticall(POLL, modelAnswer)
+  await twapMonitor.init!({ host: second.host, config })
+  await blocks(second, 5n, 45n)
+  // The clock starts at GENESIS_TIME: 300 s of recovery cover blocks up to 25.
+  expect(second.cowApi.getOrders.map((g) => g.uid)).toEqual([uidAt(10n), uidAt(20n)])
+  expect(second.cowApi.submissions).toHaveLength(4)
+})
+
+test('behavior: retries after a guessed server fault never sleep past the part window', () => {
+  expect(fitRetryToWindow(5, 1_000n, 1_013)).toBe(3)
+  expect(fitRetryToWindow(5, 1_000n, 1_100)).toBe(5)
+  expect(fitRetryToWindow(5, 1_000n, 1_002)).toBe(1)
+  expect(fitRetryToWindow(5, 1_000n, 999)).toBe(1)
+})
+
+test('behavior: with 1 s blocks and a 14 s part, six 5xx in a row still leave time to deliver the part', async () => {
+  const mock = host()
+  const data = twapData({ t0: GENESIS_TIME, t: 14n, n: 2n })
+  const part = pollTwap({ data, now: GENESIS_TIME })
+  if (part.kind !== 'order') throw new Error('model')
+  mock.chain.onMulticall(POLL, orderResult(part.order))
+  mock.cowApi.onSubmit(new CowApiError({ status: 500, errorType: 'InternalServerError' }), { times: 6 })
+  await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(0n), logs: [createdLog(twapParams(data), 0n)] })
+  // The policy's 5 s back-off would give 3 tries (t = 0, 5, 10) before validTo = t0 + 13.
+  for (let n = 0n; n <= 13n; n++) await onBlock(mock, { ...blockAt(n), timestamp: GENESIS_TIME + n })
+  expect(mock.cowApi.submissions.map((s) => s.outcome)).toEqual([...Array(6).fill('error'), 'ok'])
+  expect(mock.cowApi.submissions.at(-1)!.uid).toBe(computeUid(CHAIN_ID, part.order, OWNER))
+})
+
+test('behavior: a 429 with Retry-After is honoured as the server said, even past the window', async () => {
+  const mock = host()
+  const data = twapData({ t0: GENESIS_TIME, t: 14n, n: 2n })
+  const part = pollTwap({ data, now: GENESIS_TIME })
+  if (part.kind !== 'order') throw new Error('model')
+  mock.chain.onMulticall(POLL, orderResult(part.order))
+  mock.cowApi.onSubmit(new CowApiError({ status: 429, retryAfter: 30 }), { times: 1 })
+  await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(0n), logs: [createdLog(twapParams(data), 0n)] })
+  await onBlock(mock, { ...blockAt(0n), timestamp: GENESIS_TIME })
+  expect(await mock.store.get(`backoff:${twapWatchId(OWNER, twapParams(data))}`)).toMatchObject({ until: GENESIS_TIME + 30n })
+})
+
+test('behavior: a post that ended in a transport fault is looked up before it is posted again', async () => {
+  const mock = host()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  // The orderbook stores the order, but the answer never arrives (a timeout after the server stored it).
+  mock.cowApi.onSubmit(
+    (order) => {
+      mock.cowApi.orders.set(uidAt(10n).toLowerCase(), { ...order, uid: uidAt(10n) })
+      return new CowApiError({ status: 0, description: 'timeout' })
+    },
+    { times: 1 },
+  )
+  await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(10n), logs: [createdLog(twapParams(), 10n)] })
+  await blocks(mock, 10n, 25n)
+  expect(mock.cowApi.submissions.map((s) => s.uid ?? s.outcome)).toEqual(['error', uidAt(20n)])
+  expect(mock.cowApi.getOrders.map((g) => g.uid)).toEqual([uidAt(10n)])
+  expect(await mock.store.get(`submitted:${uidAt(10n)}`)).toMatchObject({ already: true })
+})
+
+test('behavior: a 5xx (the server answered) leaves no doubt: the retry posts without a lookup', async () => {
+  const mock = host()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  mock.cowApi.onSubmit(new CowApiError({ status: 503, errorType: 'InternalServerError' }), { times: 1 })
+  await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(10n), logs: [createdLog(twapParams(), 10n)] })
+  await blocks(mock, 10n, 12n)
+  expect(mock.cowApi.submissions.map((s) => s.outcome)).toEqual(['error', 'ok'])
+  expect(mock.cowApi.getOrders).toHaveLength(0)
+})
