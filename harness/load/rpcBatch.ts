@@ -1,4 +1,10 @@
 import { ShepherdError } from '../../engine/errors/base.ts'
+import { createJsonHttpClient, type JsonHttpResponse } from '../../engine/host/createJsonHttpClient.ts'
+
+// One keep-alive pool for the harness's RPC (the block clock polls every 20 ms, the load generator
+// sends a batch per block): the global fetch costs this process several times the CPU per request,
+// and the harness must not be what slows a scenario down. Idle sockets do not keep the process alive.
+const http = createJsonHttpClient({ maxSockets: 16 })
 
 /** One JSON-RPC call of a batch. */
 export type RpcCall = { method: string; params: readonly unknown[] }
@@ -23,14 +29,9 @@ export type RpcBatchParameters = {
 export async function rpcBatch(url: string, calls: readonly RpcCall[], parameters: RpcBatchParameters = {}): Promise<RpcOutcome[]> {
   if (calls.length === 0) return []
   const body = JSON.stringify(calls.map((call, id) => ({ jsonrpc: '2.0', id, method: call.method, params: call.params })))
-  let response: Response
+  let response: JsonHttpResponse
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-      signal: AbortSignal.timeout(parameters.timeoutMs ?? 30_000),
-    })
+    response = await http.request({ method: 'POST', url, body, timeoutMs: parameters.timeoutMs ?? 30_000 })
   } catch (cause) {
     throw new ShepherdError('JSON-RPC batch request failed', {
       cause,
@@ -39,10 +40,11 @@ export async function rpcBatch(url: string, calls: readonly RpcCall[], parameter
       hint: 'Check that the node is running and reachable.',
     })
   }
-  const text = await response.text()
-  if (!response.ok)
-    throw new ShepherdError(`JSON-RPC batch answered HTTP ${response.status}`, { details: [`rpc: ${url}`, `body: ${text.slice(0, 200)}`], action: 'retry' })
-  return parseBatchResponse(text, calls.length, url)
+  if (response.status < 200 || response.status >= 300)
+    throw new ShepherdError(`JSON-RPC batch answered HTTP ${response.status}`, { details: [`rpc: ${url}`, `body: ${JSON.stringify(response.body).slice(0, 200)}`], action: 'retry' })
+  if (typeof response.body !== 'object' || response.body === null)
+    throw new ShepherdError('JSON-RPC batch answer is not JSON', { details: [`rpc: ${url}`, `body: ${String(response.body).slice(0, 200)}`] })
+  return parseBatchAnswer(response.body, calls.length)
 }
 
 /** Parses a batch answer (any order, by id) into outcomes in call order; missing answers become errors. */
@@ -53,6 +55,11 @@ export function parseBatchResponse(text: string, count: number, url = '(rpc)'): 
   } catch (cause) {
     throw new ShepherdError('JSON-RPC batch answer is not JSON', { cause, details: [`rpc: ${url}`, `body: ${text.slice(0, 200)}`] })
   }
+  return parseBatchAnswer(parsed, count)
+}
+
+/** A parsed batch answer (any order, by id) into outcomes in call order; missing answers become errors. */
+export function parseBatchAnswer(parsed: unknown, count: number): RpcOutcome[] {
   // A node that refuses the whole batch answers one error object instead of an array.
   const items = Array.isArray(parsed) ? parsed : [parsed]
   const outcomes: RpcOutcome[] = Array.from({ length: count }, () => ({ ok: false, message: 'no answer for this call in the batch' }))
