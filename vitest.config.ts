@@ -33,25 +33,10 @@ export default defineConfig({
         test: {
           name: 'scenarios',
           sequence: { groupOrder: 2 },
-          // chaos has its own project, outside `npm test`, until it meets its bars (issue 6).
-          exclude: ['scenarios/chaos/**', '**/node_modules/**'],
           // Scenarios judge latency on 2 shared cores: one more run absorbs a noisy neighbour.
           // The retry's report replaces the first attempt's; the first verdict line stays in the log.
           retry: 1,
           include: ['scenarios/**/*.test.ts'],
-          testTimeout: 900_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          // Run with `npx vitest run scenarios/chaos`. Not in `npm test` while its delivery under
-          // every fault is 97.8-99.5% instead of 100% (issue 6 is open with the findings).
-          name: 'chaos',
-          include: ['scenarios/chaos/**/*.test.ts'],
-          sequence: { groupOrder: 3 },
           testTimeout: 900_000,
           hookTimeout: 120_000,
           fileParallelism: false,

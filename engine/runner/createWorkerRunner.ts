@@ -179,6 +179,11 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
           clearTimeout(startTimer)
           failed(trap('throw', 'start', deserializeError(message.error)))
           void worker.terminate()
+          return
+        default:
+          // A worker speaking another protocol version (its code changed under a running engine):
+          // say so loudly rather than drop what it asked for.
+          log.error('worker sent a message this engine does not understand; restart the engine', { module: name, type: String((message as { type?: unknown }).type) })
       }
     }
     worker.on('message', receive)
