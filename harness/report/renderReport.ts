@@ -96,7 +96,7 @@ function latencySection({ latency }: ScenarioResult, chartFile: string | undefin
   const lines = ['## Latency', '']
   if (latency.length === 0) lines.push('No latency recorded.', '')
   else {
-    lines.push('Dispatch: from the engine histogram. Block to submission: from the chain and the stub records (block timestamp to POST).', '')
+    lines.push('Dispatch: from the engine histogram (a quantile is a bucket estimate, shown no higher than the observed max). Block to submission: from when the harness saw the block that made the part tradeable (its own head poll, every 20 ms) to the arrival of the POST at the orderbook.', '')
     lines.push(...table(['module', 'what', 'p50', 'p95', 'p99', 'max', 'samples'], latency.flatMap((m) => [[m.module, 'dispatch', ...cells(m.dispatch)], [m.module, 'block to submission', ...cells(m.blockToSubmission)]])))
   }
   if (chartFile) lines.push(`![Dispatch latency and load per block](${chartFile})`, '')

@@ -204,8 +204,13 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         const v = histogramQuantile(window, q)
         return v === undefined ? undefined : v * 1000
       }
-      const max = sumOf(after, 'shepherd_event_latency_max_seconds', { module })
-      return { module, events: window.count, p50: ms(0.5), p95: ms(0.95), p99: ms(0.99), max: max * 1000 }
+      const max = sumOf(after, 'shepherd_event_latency_max_seconds', { module }) * 1000
+      // Interpolating inside a histogram bucket can overshoot the largest value seen: cap at it.
+      const capped = (q: number) => {
+        const v = ms(q)
+        return v === undefined || max <= 0 ? v : Math.min(v, max)
+      }
+      return { module, events: window.count, p50: capped(0.5), p95: capped(0.95), p99: capped(0.99), max }
     })
     const moduleErrors: Record<string, number> = {}
     for (const kind of labelValues(after, 'shepherd_module_errors_total', 'error_kind')) moduleErrors[kind] = delta(after, before, 'shepherd_module_errors_total', { error_kind: kind })
