@@ -49,7 +49,7 @@ function parseBody(text: string, contentType: string | undefined): unknown {
  * const client = createJsonHttpClient()
  * const { status, body } = await client.request({ method: 'POST', url, body: order, timeoutMs: 10_000 })
  */
-export function createJsonHttpClient({ maxSockets = 32 }: { maxSockets?: number } = {}): JsonHttpClient {
+export function createJsonHttpClient({ maxSockets = 64 }: { maxSockets?: number } = {}): JsonHttpClient {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets }),
     'https:': new https.Agent({ keepAlive: true, maxSockets }),
