@@ -1,12 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Readable } from 'node:stream'
 import { getResponse } from 'msw'
 import type { OrderbookStub } from './createOrderbookStub.ts'
 
 export type ServeOrderbookStubParameters = {
   /** Port on 127.0.0.1; 0 picks a free one (read it back from the result). Default 0. */
   port?: number
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
 }
 
 export type ServedOrderbookStub = { baseUrl: string; port: number; close(): Promise<void> }
@@ -41,11 +49,9 @@ export async function serveOrderbookStub(stub: OrderbookStub, parameters: ServeO
       else if (Array.isArray(value)) for (const v of value) headers.append(key, v)
     }
     const hasBody = method !== 'GET' && method !== 'HEAD'
-    const request = new Request(new URL(req.url ?? '/', origin), {
-      method,
-      headers,
-      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } : {}),
-    } as RequestInit)
+    // The whole body first, as bytes: a web stream per request cost this process more than the handler.
+    const requestBody = hasBody ? await readAll(req) : undefined
+    const request = new Request(new URL(req.url ?? '/', origin), { method, headers, ...(requestBody ? { body: requestBody } : {}) })
     const response = await getResponse(handlers, request)
     if (!response) {
       res.writeHead(404, { 'Content-Type': 'application/json' })
