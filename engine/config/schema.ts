@@ -48,6 +48,11 @@ export const supervisorSchema = z.strictObject({
   /** Park (poison) a module after this many traps within `poison_window_s`. */
   poison_after: z.number().int().min(1).default(5),
   poison_window_s: z.number().int().min(1).default(600),
+  /**
+   * Events a parked module keeps (in memory, oldest first) to process after its release; past
+   * this, further events are counted as lost for it and the release answer says how many.
+   */
+  replay_limit: z.number().int().min(0).default(10_000),
 })
 
 export const engineConfigSchema = z.strictObject({
@@ -58,13 +63,13 @@ export const engineConfigSchema = z.strictObject({
       metrics: z
         .strictObject({ enabled: z.boolean().default(false), bind: bind.default('127.0.0.1:9100') })
         .default({ enabled: false, bind: '127.0.0.1:9100' }),
-      supervisor: supervisorSchema.default({ backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600 }),
+      supervisor: supervisorSchema.default({ backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000 }),
     })
     .default({
       state_dir: '.state',
       log_level: 'info',
       metrics: { enabled: false, bind: '127.0.0.1:9100' },
-      supervisor: { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600 },
+      supervisor: { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000 },
     }),
   chains: z.record(z.string().regex(/^\d+$/, 'expected a numeric chain id as the table name, e.g. [chains.11155111]'), chainSchema),
   modules: z.array(moduleEntrySchema).default([]),

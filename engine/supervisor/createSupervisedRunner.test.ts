@@ -87,7 +87,7 @@ describe('createSupervisedRunner', () => {
     expect(await metricValue(metrics, 'shepherd_module_errors_total', { module: 'fake', error_kind: 'throw' })).toBe(0)
   })
 
-  test('behavior: poison after poison_after traps in the window; skipped events are counted with the first block; release runs it again', async () => {
+  test('behavior: poison after poison_after traps in the window; skipped events are counted with the first block; release replays them in order, then runs on', async () => {
     const { fake, metrics, mock, runner } = setup(Number.POSITIVE_INFINITY, { backoff_initial_ms: 10, poison_after: 5, poison_window_s: 600 })
     await runner.handle(blockEvent(10n))
     expect(runner.state()).toMatchObject({ status: 'poisoned', traps: 5, restarts: 4 })
@@ -104,11 +104,40 @@ describe('createSupervisedRunner', () => {
     fake.record.failuresLeft = 0
     expect(runner.release().released).toBe(true)
     expect(await metricValue(metrics, 'shepherd_module_poisoned', { module: 'fake' })).toBe(0)
-    expect(runner.state()).toMatchObject({ status: 'running', traps: 0 })
+    expect(runner.state()).toMatchObject({ status: 'running', traps: 0, parked: 3, lost: 0 })
     await runner.handle(blockEvent(13n))
-    expect(fake.record.processed).toEqual([13n])
+    // Nothing the module missed while parked is lost: 10-12 first, in order, then 13.
+    expect(fake.record.processed).toEqual([10n, 11n, 12n, 13n])
+    expect(runner.state()).toMatchObject({ parked: 0, lost: 0 })
     expect(fake.record.starts).toBe(6)
     expect(runner.release().released).toBe(false)
+  })
+
+  test('behavior: past replay_limit a parked module counts events as lost, and says so', async () => {
+    const { fake, mock, runner } = setup(Number.POSITIVE_INFINITY, { backoff_initial_ms: 1, poison_after: 1, replay_limit: 2 })
+    for (const n of [1n, 2n, 3n, 4n]) await runner.handle(blockEvent(n))
+    expect(runner.state()).toMatchObject({ status: 'poisoned', parked: 2, lost: 2 })
+    expect(mock.logs.some((l) => l.level === 'error' && l.message.includes('replay_limit reached'))).toBe(true)
+    fake.record.failuresLeft = 0
+    runner.release()
+    await runner.handle(blockEvent(5n))
+    expect(fake.record.processed).toEqual([1n, 2n, 5n])
+    expect(runner.state()).toMatchObject({ parked: 0, lost: 2 })
+  })
+
+  test('behavior: a module parked again while replaying keeps the rest parked in order, counted once', async () => {
+    const { fake, metrics, runner } = setup(Number.POSITIVE_INFINITY, { backoff_initial_ms: 1, poison_after: 1 })
+    for (const n of [1n, 2n, 3n]) await runner.handle(blockEvent(n))
+    expect(await metricValue(metrics, 'shepherd_module_skipped_events_total', { module: 'fake' })).toBe(3)
+    // Released while still broken: block 1 traps again, so 1..3 stay parked, and 4 joins behind them.
+    runner.release()
+    await runner.handle(blockEvent(4n))
+    expect(runner.state()).toMatchObject({ status: 'poisoned', parked: 4 })
+    expect(await metricValue(metrics, 'shepherd_module_skipped_events_total', { module: 'fake' })).toBe(4)
+    fake.record.failuresLeft = 0
+    runner.release()
+    await runner.handle(blockEvent(5n))
+    expect(fake.record.processed).toEqual([1n, 2n, 3n, 4n, 5n])
   })
 
   test('behavior: traps spread wider than the poison window never poison', async () => {

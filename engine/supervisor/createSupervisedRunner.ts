@@ -23,13 +23,20 @@ export type SupervisedState = {
   lastError: { kind: TrapKind; during: string; message: string; at: number } | null
   /** Events not processed while poisoned (kept across releases); `first` is where an operator must look. Block numbers as strings. */
   skipped: { events: number; first: { event: string; chainId: number; block: string; at: number } | null }
+  /** Parked events waiting to be processed (after a release, before any newer event). */
+  parked: number
+  /** Events parked past `replay_limit`: never processed by this module (kept across releases). */
+  lost: number
   /** Why the module is parked, while poisoned. */
   poisonedReason: string | null
 }
 
 export type SupervisedRunner = ModuleRunner & {
   state(): SupervisedState
-  /** Un-parks a poisoned module: gauge back to 0, trap history cleared, a fresh start at the next event. */
+  /**
+   * Un-parks a poisoned module: gauge back to 0, trap history cleared, a fresh start at the next
+   * event, which first processes the events parked meanwhile, in order.
+   */
   release(): { released: boolean; state: SupervisedState }
 }
 
@@ -81,7 +88,7 @@ function abortableSleep(ms: number, signal: AbortSignal) {
  */
 export function createSupervisedRunner(parameters: CreateSupervisedRunnerParameters): SupervisedRunner {
   const { name, subscriptions, start, metrics, log, sleep = abortableSleep, now = Date.now } = parameters
-  const settings = { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, ...parameters.supervisor }
+  const settings = { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000, ...parameters.supervisor }
   const skippedCounter = metrics ? skippedEventsCounter(metrics.registry) : undefined
   metrics?.modulePoisoned.set({ module: name }, 0)
 
@@ -94,15 +101,23 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   let lastError: SupervisedState['lastError'] = null
   let skipped: SupervisedState['skipped'] = { events: 0, first: null }
   let poisonedReason: string | null = null
+  // Events that came while parked: the cursor moved on (the other modules must not wait), so this
+  // module's only copy of them is here, replayed in order after a release.
+  let parked: ModuleEvent[] = []
+  let lost = 0
   const stopping = new AbortController()
 
   function toTrap(error: unknown, during: string): ModuleTrapError {
     return isModuleTrapError(error) ? error : new ModuleTrapError({ module: name, kind: 'throw', during, cause: error })
   }
 
-  function skip(event: ModuleEvent) {
+  function skip(event: ModuleEvent, replaying: boolean) {
+    // A replayed event that parks the module again goes back to the front, counted once.
+    if (replaying) return void parked.unshift(event)
     skipped.events++
     skippedCounter?.inc({ module: name })
+    if (parked.length < settings.replay_limit) parked.push(event)
+    else if (lost++ === 0) log.error('parked module: replay_limit reached, further events will not be replayed', { module: name, replayLimit: settings.replay_limit, firstLost: describeEvent(event) })
     if (skipped.first) return
     const block = event.kind === 'reorg' ? event.reorg.fromBlock : event.block.number
     const chainId = event.kind === 'reorg' ? event.reorg.chainId : event.block.chainId
@@ -118,12 +133,12 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   }
 
   /** Runs `event` (or only a start, for init) until it is processed, or the module is poisoned. */
-  async function attempt(event: ModuleEvent | undefined) {
+  async function attempt(event: ModuleEvent | undefined, replaying = false) {
     const during = event ? describeEvent(event) : 'init'
     for (;;) {
       if (stopping.signal.aborted) throw new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
       if (status === 'poisoned') {
-        if (event) skip(event)
+        if (event) skip(event, replaying)
         return
       }
       try {
@@ -163,7 +178,14 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   }
 
   function state(): SupervisedState {
-    return { status, traps, restarts, lastError, skipped: { events: skipped.events, first: skipped.first }, poisonedReason }
+    return { status, traps, restarts, lastError, skipped: { events: skipped.events, first: skipped.first }, parked: parked.length, lost, poisonedReason }
+  }
+
+  /** After a release: the parked events first, in order; one that parks the module again keeps the rest parked. */
+  async function replayParked() {
+    while (parked.length > 0 && status !== 'poisoned') {
+      await attempt(parked.shift()!, true)
+    }
   }
 
   return {
@@ -171,7 +193,10 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     subscriptions,
     state,
     init: () => attempt(undefined),
-    handle: (event) => attempt(event),
+    handle: async (event) => {
+      if (parked.length > 0 && status !== 'poisoned') await replayParked()
+      return attempt(event)
+    },
     release() {
       if (status !== 'poisoned') return { released: false, state: state() }
       status = 'running'
@@ -180,7 +205,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       consecutive = 0
       poisonedReason = null
       metrics?.modulePoisoned.set({ module: name }, 0)
-      log.info('module released: starts fresh at the next event', { module: name })
+      log.info('module released: starts fresh at the next event, after replaying what it missed', { module: name, parked: parked.length, lost })
       return { released: true, state: state() }
     },
     async stop() {
