@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import nodeModule, { isBuiltin } from 'node:module'
-import { dirname, extname, join, relative, sep } from 'node:path'
+import { dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 /** The package root (where package.json and node_modules live). */
@@ -182,6 +182,8 @@ async function buildMirror(root, entry) {
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
+      // Error locations are relative to this: fixed, so describeBuildError can make them absolute.
+      absWorkingDir: packageRoot,
       plugins: [mirrorPlugin(discovered, hashes)],
     })
     outputs.push(...result.outputFiles)
@@ -234,6 +236,6 @@ export function mirrorEntry(entry, options = {}) {
 function describeBuildError(error, entry) {
   const errors = Array.isArray(error?.errors) ? error.errors : []
   if (errors.length === 0) return error
-  const lines = errors.slice(0, 5).map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text))
+  const lines = errors.slice(0, 5).map((e) => (e.location ? `${resolve(packageRoot, e.location.file)}:${e.location.line}:${e.location.column}: ${e.text}` : e.text))
   return new Error(`Cannot bundle ${entry}:\n  ${lines.join('\n  ')}`, { cause: error })
 }
