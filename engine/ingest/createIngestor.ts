@@ -40,12 +40,17 @@ class ChainMovedError extends Error {
  * retried with backoff, never skipped; a parent-hash mismatch walks back to the common ancestor
  * and tells the modules (`onReorg`) before the new branch is delivered.
  */
+/** Block hashes saved with each cursor write (a reorg deeper than this while down is resumed past, with an error log). */
+const SAVED_HASHES = 64
+
 export function createIngestor({ source, chain, store, dispatcher, filter, metrics, log, maxInFlight = 64, maxBackoffMs = 30_000 }: CreateIngestorParameters) {
   const chainId = source.chainId
   const label = { chain_id: String(chainId) }
   const recent = createRecentChain(256)
   const inFlight: Array<{ block: BlockRef; done: Promise<void>; settled: boolean }> = []
   let committed = store.getCursor(chainId)
+  // The hashes saved with the cursor: a reorg while the engine was down finds its fork point.
+  if (committed?.recent) recent.seed(committed.recent)
   let tip: { number: bigint; hash: Hex | undefined } | undefined
   let stopped = false
   let wake: (() => void) | undefined
@@ -67,7 +72,7 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
   async function commitSettled() {
     while (inFlight[0]?.settled) {
       const { block } = inFlight.shift()!
-      committed = { number: block.number, hash: block.hash }
+      committed = { number: block.number, hash: block.hash, recent: recent.idsThrough(block.number, SAVED_HASHES) }
       await store.setCursor(chainId, committed)
       metrics?.cursorBlock.set(label, Number(block.number))
       metrics?.blocksProcessed.inc(label)
@@ -96,6 +101,8 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
       log.error('reorg deeper than the recent-block ring; resuming from before it', { chainId, ancestor })
     }
     const removedLogs = recent.logsAfter(ancestor)
+    if (!recent.logsKnownAfter(ancestor))
+      log.warn('reorg reaches blocks delivered before the engine restarted: their removed logs are not known to it; the new branch is delivered from the fork point', { chainId, fromBlock: ancestor + 1n })
     // Counted once the walk succeeded: a failed walk is retried and must not count twice.
     metrics?.reorgs.inc(label)
     log.warn('reorg detected', { chainId, fromBlock: ancestor + 1n, depth: Number((tip?.number ?? ancestor) - ancestor), removedLogs: removedLogs.length })
@@ -103,7 +110,7 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
     await dispatcher.dispatchReorg({ chainId, fromBlock: ancestor + 1n, removedLogs: [] }, removedLogs)
     const ancestorHash = recent.hashOf(ancestor)
     tip = { number: ancestor, hash: ancestorHash }
-    committed = { number: ancestor, hash: ancestorHash ?? '0x' }
+    committed = { number: ancestor, hash: ancestorHash ?? '0x', recent: recent.idsThrough(ancestor, SAVED_HASHES) }
     await store.setCursor(chainId, committed)
   }
 

@@ -153,6 +153,29 @@ describe('ingestion and dispatch', () => {
     expect(after.filter((s) => s.kind === 'block').map((s) => s.block)).toEqual([3n, 4n, 5n, 6n])
   })
 
+  test('behavior: a reorg that happens while the engine is down is found at restart, and the new branch is delivered from the fork point', async () => {
+    const subscriptions = { blocks: [{ chainId: 11155111 }], logs: [{ chainId: 11155111, address: emitter, event: ping }] }
+    const first = recorder('a', subscriptions)
+    const mem = createMemoryChainSource()
+    const store = memoryCursorStore()
+    mem.mine([logsFor(1), logsFor(1), logsFor(1), logsFor(1), logsFor(1)])
+    const run1 = setup([first.runner], mem, store)
+    run1.ingestor.start()
+    await until(() => store.cursors.get(11155111)?.number === 5n, 'cursor 5')
+    await run1.ingestor.stop()
+    // Down: blocks 3-5 are replaced by a branch 3'-6' with other logs.
+    const newBranch = [logsFor(1), logsFor(2), logsFor(1), []]
+    mem.reorg(3, newBranch)
+    const second = recorder('a', subscriptions)
+    const run2 = setup([second.runner], mem, store)
+    run2.ingestor.start()
+    await until(() => store.cursors.get(11155111)?.number === 6n, 'cursor 6 on the new branch')
+    await run2.ingestor.stop()
+    expect(second.seen[0]).toMatchObject({ kind: 'reorg', fromBlock: 3n })
+    expect(second.seen.filter((s) => s.kind === 'block').map((s) => s.block)).toEqual([3n, 4n, 5n, 6n])
+    expect(second.seen.filter((s) => s.kind === 'logs').flatMap((s) => s.seqs)).toEqual(newBranch.flat().map((l) => BigInt(l.topics[1]!)))
+  })
+
   test('behavior: a head that goes backwards (lagging node) is not a reorg and loses nothing', async () => {
     const a = recorder('a', { blocks: [{ chainId: 11155111 }] })
     const { mem, ingestor, store } = setup([a.runner])

@@ -3,12 +3,18 @@ import { open, type Database, type RootDatabase } from 'lmdb'
 import type { StoreHost } from '../module/types.ts'
 import { decodeValue, encodeValue } from './json.ts'
 
+/**
+ * Where ingestion stands on one chain: the last block every module finished, and the hashes of the
+ * blocks before it (newest last), so a reorg that happens while the engine is down is still found.
+ */
+export type Cursor = { number: bigint; hash: string; recent?: ReadonlyArray<{ number: bigint; hash: string }> }
+
 export type EngineStore = {
   /** The store of one module: its own named database, so it can never read another's keys. */
   forModule(name: string): StoreHost
   /** The engine's own records: cursors per chain. */
-  getCursor(chainId: number): { number: bigint; hash: string } | undefined
-  setCursor(chainId: number, cursor: { number: bigint; hash: string }): Promise<void>
+  getCursor(chainId: number): Cursor | undefined
+  setCursor(chainId: number, cursor: Cursor): Promise<void>
   /** Resolves once every write queued so far is durable. */
   flush(): Promise<void>
   /** Waits for pending writes, then closes the environment. */
