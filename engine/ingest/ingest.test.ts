@@ -154,7 +154,7 @@ describe('ingestion and dispatch', () => {
   })
 
   test('behavior: a reorg that happens while the engine is down is found at restart, and the new branch is delivered from the fork point', async () => {
-    const subscriptions = { blocks: [{ chainId: 11155111 }], logs: [{ chainId: 11155111, address: emitter, event: ping }] }
+    const subscriptions: Subscriptions = { blocks: [{ chainId: 11155111 }], logs: [{ chainId: 11155111, address: emitter, event: ping }] }
     const first = recorder('a', subscriptions)
     const mem = createMemoryChainSource()
     const store = memoryCursorStore()
