@@ -17,5 +17,6 @@ const run = await runScenario(
   },
   { scale: 'ci' },
 )
-console.log(JSON.stringify({ scenario: name, blocks, pass: run.verdict.pass, submission: run.submissionLatencyMs, handlers: run.engine.latency }))
+const cpu = process.cpuUsage()
+console.log(JSON.stringify({ scenario: name, blocks, harnessCpuS: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)), pass: run.verdict.pass, submission: run.submissionLatencyMs, handlers: run.engine.latency }))
 process.exit(0)

@@ -66,6 +66,9 @@ export function createOrderbookHandlers(stub: OrderbookStub, baseUrl = '*'): Htt
         ? { response: faultResponse(fault.respond), injected: fault.injected }
         : await route.resolve({ ...context, facts })
       const uid = answer.uid ?? facts.uid
+      // The answer's body is read once, for the record, and the reply is rebuilt from that text:
+      // cheaper than `clone()`, which tees the body stream on every request.
+      const { response, recorded } = await settle(answer.response)
       stub.record.push({
         seq: entrySeq,
         at,
@@ -74,12 +77,12 @@ export function createOrderbookHandlers(stub: OrderbookStub, baseUrl = '*'): Htt
         method: request.method,
         path,
         body,
-        status: answer.response.status,
-        responseBody: await readResponseBody(answer.response),
+        status: response.status,
+        responseBody: recorded,
         ...(uid ? { uid } : {}),
         ...(answer.injected ? { injected: answer.injected } : {}),
       })
-      return answer.response
+      return response
     }),
   )
 }
@@ -94,7 +97,8 @@ function faultResponse(respond: InjectedResponse): Response {
 }
 
 async function readBody(request: Request): Promise<unknown> {
-  const text = await request.clone().text()
+  // Read once: every route works from this parsed body, never from the request again.
+  const text = await request.text()
   if (text === '') return undefined
   try {
     return JSON.parse(text) as unknown
@@ -103,14 +107,16 @@ async function readBody(request: Request): Promise<unknown> {
   }
 }
 
-async function readResponseBody(response: Response): Promise<unknown> {
-  if (response.type === 'error' || response.status === 0) return undefined
-  const text = await response.clone().text()
-  if (!(response.headers.get('Content-Type') ?? '').includes('json')) return text
+/** The response to send (rebuilt from its text) and its body as the record keeps it. */
+async function settle(response: Response): Promise<{ response: Response; recorded: unknown }> {
+  if (response.type === 'error' || response.status === 0) return { response, recorded: undefined }
+  const text = await response.text()
+  const rebuilt = new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers })
+  if (!(response.headers.get('Content-Type') ?? '').includes('json')) return { response: rebuilt, recorded: text }
   try {
-    return JSON.parse(text) as unknown
+    return { response: rebuilt, recorded: JSON.parse(text) as unknown }
   } catch {
-    return text
+    return { response: rebuilt, recorded: text }
   }
 }
 
