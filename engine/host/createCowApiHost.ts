@@ -53,7 +53,7 @@ export function toCowApiError(error: unknown, url?: string): CowApiError {
  * limiter (the module decides when to retry; a 404 must not be retried ten times in the hot path),
  * and every failure mapped to a structured `CowApiError`. Bodies are cow-sdk's types (`OrderCreation`);
  * the transport is a keep-alive `node:http(s)` client rather than cow-sdk's `OrderBookApi`, whose
- * global-fetch calls cost ~5x the CPU per request on the engine's main thread (see
+ * global-fetch calls cost ~2.5x the CPU per request on the engine's main thread (see
  * engine/host/orderbookTransport.bench.ts). `getOrder` answers the orderbook's order DTO as sent.
  *
  * @example

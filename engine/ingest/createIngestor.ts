@@ -33,6 +33,9 @@ class ChainMovedError extends Error {
   override name = 'ChainMovedError'
 }
 
+/** Block hashes saved with each cursor write (a reorg deeper than this while down is resumed past, with an error log). */
+const SAVED_HASHES = 64
+
 /**
  * Follows one chain and owns its unfinalized part. Invariant: every block handed to the
  * dispatcher has `parentHash` equal to the hash of the block before it; the cursor (persisted)
@@ -40,9 +43,6 @@ class ChainMovedError extends Error {
  * retried with backoff, never skipped; a parent-hash mismatch walks back to the common ancestor
  * and tells the modules (`onReorg`) before the new branch is delivered.
  */
-/** Block hashes saved with each cursor write (a reorg deeper than this while down is resumed past, with an error log). */
-const SAVED_HASHES = 64
-
 export function createIngestor({ source, chain, store, dispatcher, filter, metrics, log, maxInFlight = 64, maxBackoffMs = 30_000 }: CreateIngestorParameters) {
   const chainId = source.chainId
   const label = { chain_id: String(chainId) }

@@ -15,7 +15,7 @@ export type MessageBatcher<message> = {
  * `postMessage`: a handler's `Promise.all` of 200 store reads costs one message, not 200 (each
  * `postMessage` wakes the other thread and pays a fixed cost). The flush waits for `setImmediate`,
  * not a microtask, so answers that complete in separate callbacks of one I/O phase (200 order posts
- * answered together) share a message too: at saturation that cut the main thread's posts ~3x. Order is kept. A batch that
+ * answered together) share a message too: at saturation that halved the main thread's posts. Order is kept. A batch that
  * structured clone refuses is sent again message by message, and `onCloneError` gets each
  * message that still fails (to reject that call, or to send a cloneable copy).
  *

@@ -103,7 +103,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   let poisonedReason: string | null = null
   // Events that came while parked: the cursor moved on (the other modules must not wait), so this
   // module's only copy of them is here, replayed in order after a release.
-  let parked: ModuleEvent[] = []
+  const parked: ModuleEvent[] = []
   let lost = 0
   const stopping = new AbortController()
 
