@@ -58,7 +58,7 @@ export const ERROR_TYPE_POLICY: Readonly<Record<OrderPostErrorType, ApiErrorActi
   Forbidden: { action: 'drop', reason: 'Forbidden' },
 }
 
-type Parsed = { status: number | undefined; errorType: string | undefined; description: string | undefined; retryAfter: number | undefined }
+export type ApiErrorFields = { status: number | undefined; errorType: string | undefined; description: string | undefined; retryAfter: number | undefined }
 
 function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null) return undefined
@@ -69,8 +69,15 @@ function field(value: unknown, key: string): unknown {
   }
 }
 
-/** Reads a CowApiFailure/CowApiError, or cow-sdk's OrderBookApiError (`response.status`, `body.errorType`). */
-function parse(error: unknown): Parsed {
+/**
+ * Reads status, errorType, description and Retry-After from a CowApiFailure/CowApiError, or
+ * cow-sdk's OrderBookApiError (`response.status`, `body.errorType`); a field that is not there or
+ * not of its type is undefined. Never throws.
+ *
+ * @example
+ * const { status, retryAfter } = readApiError(error)
+ */
+export function readApiError(error: unknown): ApiErrorFields {
   const status = field(error, 'status') ?? field(field(error, 'response'), 'status')
   const body = field(error, 'body')
   const errorType = field(error, 'errorType') ?? field(body, 'errorType')
@@ -99,7 +106,7 @@ function parse(error: unknown): Parsed {
  * }
  */
 export function classifyApiError(error: unknown, log?: LogHost): ApiErrorAction {
-  const { status, errorType, description, retryAfter } = parse(error)
+  const { status, errorType, description, retryAfter } = readApiError(error)
   if (status === undefined) {
     const what = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : typeof error
     return { action: 'backoff', seconds: TRANSPORT_BACKOFF_SECONDS, reason: `transport fault (${what})` }

@@ -94,8 +94,9 @@ export {
   RATE_LIMIT_BACKOFF_SECONDS,
   TRANSPORT_BACKOFF_SECONDS,
   classifyApiError,
+  readApiError,
 } from './classifyApiError.ts'
-export type { ApiErrorAction } from './classifyApiError.ts'
+export type { ApiErrorAction, ApiErrorFields } from './classifyApiError.ts'
 export { ORDER_POST_ERROR_TYPES } from './orderPostErrorTypes.ts'
 export type { OrderPostErrorType } from './orderPostErrorTypes.ts'
 

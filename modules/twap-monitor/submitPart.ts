@@ -5,6 +5,7 @@ import {
   buildOrderCreation,
   classifyApiError,
   computeUid,
+  readApiError,
   resolveAppData,
   type BlockRef,
   type GPv2OrderData,
@@ -35,14 +36,6 @@ export function afterPart(watch: TwapWatch, validTo: number, block: BlockRef): D
   return next !== undefined && next > block.timestamp ? { kind: 'epoch', at: next } : { kind: 'block', at: block.number + 1n }
 }
 
-/** The HTTP status and Retry-After of a failed submission, read like classifyApiError reads them. */
-function failureOf(error: unknown): { status: number | undefined; retryAfter: number | undefined } {
-  const read = (value: unknown, key: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined)
-  const status = read(error, 'status') ?? read(read(error, 'response'), 'status')
-  const retryAfter = read(error, 'retryAfter')
-  return { status: typeof status === 'number' ? status : undefined, retryAfter: typeof retryAfter === 'number' ? retryAfter : undefined }
-}
-
 /**
  * The wait before retrying a part after a fault of the server or the transport (5xx, status 0, no
  * status) for which the server named no Retry-After. The policy's few seconds are a guess; the
@@ -61,13 +54,13 @@ export function fitRetryToWindow(seconds: number, now: bigint, validTo: number):
 
 /** True for a fault whose back-off is our guess, not the server's word: 5xx or transport, without Retry-After. */
 function isGuessedServerFault(error: unknown): boolean {
-  const { status, retryAfter } = failureOf(error)
+  const { status, retryAfter } = readApiError(error)
   return retryAfter === undefined && (status === undefined || status === 0 || status >= 500)
 }
 
 /** No HTTP answer (status 0, or not an orderbook error at all): the post may or may not have landed. */
 function isTransportFault(error: unknown): boolean {
-  const { status } = failureOf(error)
+  const { status } = readApiError(error)
   return status === undefined || status === 0
 }
 
