@@ -1,5 +1,7 @@
 import type { Hex } from 'viem'
-import { createJsonHttpClient } from '../../engine/host/createJsonHttpClient.ts'
+import { CowApiError } from '../../engine/errors/cowApi.ts'
+import { createCowApiHost } from '../../engine/host/createCowApiHost.ts'
+import { runBounded } from '../../modules/sdk/schedule/runBounded.ts'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
 
 export type ReadOrderbookRecordParameters = {
@@ -9,6 +11,8 @@ export type ReadOrderbookRecordParameters = {
   twapUids: readonly Hex[]
   /** EthFlow order UIDs: each found order counts as indexed by the orderbook. */
   ethFlowUids: readonly Hex[]
+  /** The chain the orderbook serves (only names it to the client). */
+  chainId?: number
   /** Requests in flight at once (be gentle with a shared orderbook). */
   concurrency?: number
   timeoutMs?: number
@@ -31,28 +35,24 @@ export type OrderbookReadout = {
  * @example
  * const { entries } = await readOrderbookRecord({ url, twapUids, ethFlowUids })
  */
-export async function readOrderbookRecord({ url, twapUids, ethFlowUids, concurrency = 8, timeoutMs = 10_000 }: ReadOrderbookRecordParameters): Promise<OrderbookReadout> {
-  const base = url.replace(/\/$/, '')
-  const client = createJsonHttpClient({ maxSockets: concurrency })
+export async function readOrderbookRecord({ url, twapUids, ethFlowUids, chainId = 11155111, concurrency = 8, timeoutMs = 10_000 }: ReadOrderbookRecordParameters): Promise<OrderbookReadout> {
+  // The engine's own orderbook client: the same paths, 404-as-null and error mapping.
+  const cowApi = createCowApiHost({ baseUrls: new Map([[chainId, url]]), timeoutMs })
   const entries: RecordEntry[] = []
   const failures: OrderbookReadout['failures'] = []
   const work = [...twapUids.map((uid) => ({ uid, kind: 'twap' as const })), ...ethFlowUids.map((uid) => ({ uid, kind: 'ethFlow' as const }))]
-  let next = 0
   const lookOne = async ({ uid, kind }: (typeof work)[number]) => {
     const path = `/api/v1/orders/${uid}`
-    let status: number
     let body: unknown
     try {
-      ;({ status, body } = await client.request({ method: 'GET', url: `${base}${path}`, timeoutMs }))
+      body = await cowApi.getOrder(chainId, uid)
     } catch (error) {
-      failures.push({ uid, reason: error instanceof Error ? error.message : String(error) })
+      // getOrder throws CowApiError: an answer that was not 200/404, or a transport fault (status 0).
+      const failure = error instanceof CowApiError ? error : undefined
+      failures.push({ uid, reason: failure && failure.status > 0 ? `HTTP ${failure.status}` : (failure?.description ?? String(error)) })
       return
     }
-    if (status === 404) return
-    if (status !== 200) {
-      failures.push({ uid, reason: `HTTP ${status}` })
-      return
-    }
+    if (body === null) return
     const created = typeof body === 'object' && body !== null ? Date.parse(String((body as { creationDate?: unknown }).creationDate)) : Number.NaN
     if (kind === 'twap' && Number.isNaN(created)) {
       failures.push({ uid, reason: 'found, but without a readable creationDate' })
@@ -63,13 +63,9 @@ export async function readOrderbookRecord({ url, twapUids, ethFlowUids, concurre
     entries.push(kind === 'twap' ? { ...common, method: 'POST', path: '/api/v1/orders', status: 201 } : { ...common, method: 'GET', path, status: 200 })
   }
   try {
-    await Promise.all(
-      Array.from({ length: Math.max(1, concurrency) }, async () => {
-        while (next < work.length) await lookOne(work[next++]!)
-      }),
-    )
+    await runBounded(work, Math.max(1, concurrency), lookOne, (error, { uid }) => failures.push({ uid, reason: String(error) }))
   } finally {
-    client.close()
+    cowApi.close()
   }
   entries.sort((a, b) => a.at - b.at)
   entries.forEach((entry, index) => (entry.seq = index + 1))
