@@ -1,24 +1,14 @@
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
-import { CowApiError, computeUid, createMockHost, createMockStoreBackend, type BlockRef, type MockHost, type MockStoreBackend } from '../sdk/index.ts'
-import { twapMonitorConfig } from './config.ts'
+import { CowApiError, computeUid, createMockStoreBackend, type BlockRef, type MockHost, type MockStoreBackend } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
 import { fitRetryToWindow } from './submitPart.ts'
 import { CHAIN_ID, GENESIS_TIME, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testFixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
 import { twapWatchId } from './watchStore.ts'
 
-const config = twapMonitorConfig.parse({})
-const POLL = { selector: '0x26e0a196' } as const
-let mocks: MockHost[] = []
-afterEach(() => {
-  for (const mock of mocks) mock.dispose()
-  mocks = []
-})
-function host(storeBackend: MockStoreBackend = createMockStoreBackend()) {
-  const mock = createMockHost({ module: twapMonitor, storeBackend })
-  mocks.push(mock)
-  return mock
-}
+const hosts = mockHostsForEachTest()
+const host = (storeBackend: MockStoreBackend = createMockStoreBackend()) => hosts({ storeBackend })
 const onBlock = (mock: MockHost, block: BlockRef) => twapMonitor.onBlock!({ host: mock.host, config, block })
 const blocks = async (mock: MockHost, from: bigint, to: bigint) => {
   for (let n = from; n <= to; n++) await onBlock(mock, blockAt(n))

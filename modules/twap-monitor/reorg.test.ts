@@ -1,27 +1,20 @@
 import { keccak256, toHex } from 'viem'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
-import { computeUid, createMockHost, type MockHost, type ModuleLog } from '../sdk/index.ts'
-import { twapMonitorConfig } from './config.ts'
+import { computeUid, type MockHost, type ModuleLog } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
 import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, timeOf, twapData, twapParams } from './testFixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
 import { twapWatchId, type TwapWatch } from './watchStore.ts'
 
 // The engine's order on a reorg: in-flight blocks finish, then onReorg with the removed logs, then
 // the new branch block by block (one queue per module). These tests replay that order with the
 // same TWAP creation mined again on the new branch, which must leave exactly one live watch.
 
-const config = twapMonitorConfig.parse({})
-const POLL = { selector: '0x26e0a196' } as const
-let mocks: MockHost[] = []
-afterEach(() => {
-  for (const mock of mocks) mock.dispose()
-  mocks = []
-})
+const hosts = mockHostsForEachTest()
 function host() {
-  const mock = createMockHost({ module: twapMonitor })
+  const mock = hosts()
   mock.chain.onMulticall(POLL, modelAnswer)
-  mocks.push(mock)
   return mock
 }
 const id = twapWatchId(OWNER, twapParams())

@@ -1,24 +1,14 @@
 import { getAddress, keccak256, toHex } from 'viem'
-import { afterEach, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
-import { CowApiError, computeUid, createMockHost, createMockStoreBackend, type MockHost, type ModuleLog } from '../sdk/index.ts'
+import { CowApiError, computeUid, createMockStoreBackend, type MockHost, type ModuleLog } from '../sdk/index.ts'
 import { twapMonitorConfig } from './config.ts'
 import twapMonitor from './index.ts'
 import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, orderResult, pollRevert, timeOf, twapData, twapParams } from './testFixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
 import { twapWatchId } from './watchStore.ts'
 
-const config = twapMonitorConfig.parse({})
-const POLL = { selector: '0x26e0a196' } as const
-let mocks: MockHost[] = []
-afterEach(() => {
-  for (const mock of mocks) mock.dispose()
-  mocks = []
-})
-function host(options: Parameters<typeof createMockHost>[0] = { module: twapMonitor }) {
-  const mock = createMockHost(options)
-  mocks.push(mock)
-  return mock
-}
+const host = mockHostsForEachTest()
 const logs = (mock: MockHost, list: ModuleLog[], number = list[0]!.blockNumber) => twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(number), logs: list })
 const block = (mock: MockHost, number: bigint) => twapMonitor.onBlock!({ host: mock.host, config, block: blockAt(number) })
 const polls = (mock: MockHost) => mock.chain.multicalls.flatMap((m) => m.calls.map(() => m.blockNumber))
