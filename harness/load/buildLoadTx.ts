@@ -1,4 +1,5 @@
-import { encodeAbiParameters, encodeFunctionData, getAddress, keccak256, slice, toHex, type Address, type Hex } from 'viem'
+import { encodeAbiParameters, encodeFunctionData, getAddress, slice, toHex, type Address, type Hex } from 'viem'
+import { keccak256 } from '../../modules/sdk/hash/keccak256.ts'
 import { composableCowAbi, ethFlowAbi } from '../devnet/abis.ts'
 import type { ConditionalOrderParams } from '../devnet/helpers/createTwap.ts'
 import { ethFlowOrderUid, type EthFlowOrder } from '../devnet/helpers/placeEthFlowOrder.ts'

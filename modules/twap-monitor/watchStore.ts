@@ -1,5 +1,5 @@
-import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
-import { conditionalOrderParamsComponents, type ConditionalOrderParams, type StoreHost } from '../sdk/index.ts'
+import { encodeAbiParameters, type Address, type Hex } from 'viem'
+import { conditionalOrderParamsComponents, keccak256, type ConditionalOrderParams, type StoreHost } from '../sdk/index.ts'
 import { dueKey, type Due } from '../sdk/index.ts'
 
 /** One conditional order being watched, as kept under `watch:<id>`. */

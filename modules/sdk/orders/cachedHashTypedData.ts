@@ -1,4 +1,5 @@
-import { concat, domainSeparator, encodeAbiParameters, getTypesForEIP712Domain, hashStruct, keccak256, toHex, validateTypedData, type Hex, type TypedDataDomain } from 'viem'
+import { concat, domainSeparator, encodeAbiParameters, getTypesForEIP712Domain, hashStruct, toHex, validateTypedData, type Hex, type TypedDataDomain } from 'viem'
+import { keccak256 } from '../hash/keccak256.ts'
 
 /** cow-sdk's adapter signature: `utils.hashTypedData(domain, types, data)`. */
 export type AdapterHashTypedData = (domain: unknown, types: Record<string, unknown>, data: Record<string, unknown>) => string
@@ -19,8 +20,10 @@ function cachedSeparator(domain: TypedDataDomain): Hex {
 }
 
 type Field = { name: string; type: string }
+/** How one field becomes one 32-byte word, when it is a type `encodeWords` writes itself. */
+type Word = { kind: 'address' | 'bytes32' | 'bool' } | { kind: 'uint'; limit: bigint } | { kind: 'other' }
 /** How to hash a flat struct: its type hash and each field's ABI type after EIP-712 encoding. */
-type FlatStruct = { typeHash: Hex; fields: readonly Field[]; abiTypes: { type: string }[] }
+type FlatStruct = { typeHash: Hex; fields: readonly Field[]; abiTypes: { type: string }[]; words: Word[] }
 
 const ATOMIC = /^(address|bool|u?int\d*|bytes([1-9]|[12]\d|3[0-2]))$/
 const flatStructs = new Map<string, FlatStruct | null>()
@@ -39,15 +42,60 @@ function flatStructOf(primaryType: string, types: Record<string, unknown>): Flat
   if (plan !== undefined) return plan
   plan = null
   if (Array.isArray(fields) && fields.every((f) => f.type === 'string' || f.type === 'bytes' || ATOMIC.test(f.type))) {
-    plan = {
-      typeHash: keccak256(toHex(key)),
-      fields,
-      abiTypes: [{ type: 'bytes32' }, ...fields.map((f) => ({ type: f.type === 'string' || f.type === 'bytes' ? 'bytes32' : f.type }))],
-    }
+    const abiTypes = [{ type: 'bytes32' }, ...fields.map((f) => ({ type: f.type === 'string' || f.type === 'bytes' ? 'bytes32' : f.type }))]
+    plan = { typeHash: keccak256(toHex(key)), fields, abiTypes, words: abiTypes.map(({ type }) => wordOf(type)) }
   }
   if (flatStructs.size >= MAX_DOMAINS) flatStructs.clear()
   flatStructs.set(key, plan)
   return plan
+}
+
+function wordOf(type: string): Word {
+  if (type === 'address' || type === 'bytes32' || type === 'bool') return { kind: type }
+  const uint = /^uint(\d*)$/.exec(type)
+  if (uint) return { kind: 'uint', limit: 1n << BigInt(uint[1] || 256) }
+  return { kind: 'other' }
+}
+
+const ZERO_WORD = '0'.repeat(64)
+const ONE_WORD = `${'0'.repeat(63)}1`
+const ADDRESS_PAD = '0'.repeat(24)
+
+/**
+ * The ABI encoding of static words, written directly (a GPv2 Order: addresses, uints, a bool and
+ * bytes32 hashes); undefined for anything else or any value that is not already in canonical form
+ * (a short bytes32, a uint out of range), which viem's `encodeAbiParameters` then encodes or refuses.
+ * viem's encoder costs about 20 µs per order; this, about 2.
+ */
+function encodeWords(words: readonly Word[], values: readonly unknown[]): Hex | undefined {
+  let out = '0x'
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!
+    const value = values[i]
+    switch (word.kind) {
+      case 'address':
+        if (typeof value !== 'string' || value.length !== 42) return undefined
+        out += ADDRESS_PAD + value.slice(2)
+        break
+      case 'bytes32':
+        if (typeof value !== 'string' || value.length !== 66) return undefined
+        out += value.slice(2)
+        break
+      case 'bool':
+        if (typeof value !== 'boolean') return undefined
+        out += value ? ONE_WORD : ZERO_WORD
+        break
+      case 'uint': {
+        const n = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined
+        if (n === undefined || n < 0n || n >= word.limit) return undefined
+        out += n.toString(16).padStart(64, '0')
+        break
+      }
+      default:
+        return undefined
+    }
+  }
+  return out as Hex
 }
 
 /** keccak of a string field's UTF-8 bytes; the few distinct values of an order ("sell", "erc20") are hashed once. */
@@ -68,7 +116,7 @@ function hashFlatStruct(plan: FlatStruct, data: Record<string, unknown>): Hex {
     const value = data[field.name]
     values.push(field.type === 'string' ? stringHash(value as string) : field.type === 'bytes' ? keccak256(value as Hex) : value)
   }
-  return keccak256(encodeAbiParameters(plan.abiTypes, values))
+  return keccak256(encodeWords(plan.words, values) ?? encodeAbiParameters(plan.abiTypes, values))
 }
 
 /**
