@@ -8,6 +8,7 @@ import {
   type Hex,
   type PublicClient,
 } from 'viem'
+import { decodeAggregate3Result } from './decodeAggregate3Result.ts'
 import { ChainCallError, ChainRequestError } from '../errors/chain.ts'
 import type { ChainHost, MulticallCall, MulticallResult, ReadOptions } from '../module/types.ts'
 
@@ -63,6 +64,8 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
         method: 'eth_call',
         details: [`multicall address: ${chain.multicallAddress}`, 'Is Multicall3 deployed on this chain?'],
       })
+    const fast = decodeAggregate3Result(result)
+    if (fast) return fast
     const decoded = decodeFunctionResult({ abi: multicall3Abi, functionName: 'aggregate3', data: result })
     return decoded.map((r) => ({ success: r.success, returnData: r.returnData }))
   }

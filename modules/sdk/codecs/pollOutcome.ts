@@ -1,6 +1,7 @@
 import { decodeErrorResult, decodeFunctionResult, encodeFunctionData, isHex, type Address, type Hex } from 'viem'
 import { getTradeableOrderWithSignatureFunction, pollErrorsAbi } from '../abi/composableCow.ts'
 import type { GPv2OrderData } from '../orders/gpv2Order.ts'
+import { decodeOrderWithSignature } from './decodeOrderWithSignature.ts'
 import type { ConditionalOrderParams } from './decodeConditionalOrderCreated.ts'
 import type { MulticallResult } from '../../../engine/module/types.ts'
 
@@ -84,6 +85,8 @@ export function decodePollRevert(data: unknown): PollOutcome {
  */
 export function decodePollReturn(data: unknown): PollOutcome {
   if (!isEvenHex(data)) return { kind: 'unknown', data }
+  const fast = decodeOrderWithSignature(data)
+  if (fast) return { kind: 'order', order: fast.order, signature: fast.signature }
   try {
     const [order, signature] = decodeFunctionResult({
       abi: [getTradeableOrderWithSignatureFunction],
