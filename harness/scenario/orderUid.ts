@@ -1,4 +1,4 @@
-import { concat, hashTypedData, keccak256, numberToHex, toHex, type Address, type Hex } from 'viem'
+import { concat, domainSeparator, hashStruct, keccak256, numberToHex, toHex, type Address, type Hex } from 'viem'
 import type { GPv2OrderData } from '../twap/model.ts'
 
 const settlement: Address = '0x9008D19f58AAbD9eD0D60971565AA8510560ab41'
@@ -21,6 +21,14 @@ const orderTypes = {
   ],
 } as const
 
+const separators = new Map<string, Hex>()
+function separatorOf(chainId: number, verifyingContract: Address): Hex {
+  const key = `${chainId}:${verifyingContract.toLowerCase()}`
+  let separator = separators.get(key)
+  if (separator === undefined) separators.set(key, (separator = domainSeparator({ domain: { name: 'Gnosis Protocol', version: 'v2', chainId, verifyingContract } })))
+  return separator
+}
+
 /**
  * The order UID (digest ‖ owner ‖ validTo) computed with viem's EIP-712 hashing alone, so the
  * scenario's ground truth does not share code with the engine or the modules (which use cow-sdk).
@@ -31,16 +39,17 @@ export function groundTruthOrderUid(order: GPv2OrderData, owner: Address, chainI
     if (!found) throw new Error(`Unknown GPv2 enum hash ${hash}`)
     return found
   }
-  const digest = hashTypedData({
-    domain: { name: 'Gnosis Protocol', version: 'v2', chainId, verifyingContract },
+  const structHash = hashStruct({
     types: orderTypes,
     primaryType: 'Order',
-    message: {
+    data: {
       ...order,
       kind: name(order.kind),
       sellTokenBalance: name(order.sellTokenBalance),
       buyTokenBalance: name(order.buyTokenBalance),
     },
   })
+  // What viem's hashTypedData does, with the domain separator computed once per domain.
+  const digest = keccak256(concat(['0x1901', separatorOf(chainId, verifyingContract), structHash]))
   return concat([digest, owner, numberToHex(order.validTo, { size: 4 })]).toLowerCase() as Hex
 }

@@ -1,0 +1,55 @@
+import fc from 'fast-check'
+import { concat, hashTypedData, numberToHex, type Address, type Hex } from 'viem'
+import { describe, expect, test } from 'vitest'
+import { BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL, ORDER_KIND_BUY, ORDER_KIND_SELL } from '../../modules/sdk/orders/gpv2Order.ts'
+import { computeUid } from '../../modules/sdk/orders/computeUid.ts'
+import type { GPv2OrderData } from '../twap/model.ts'
+import { groundTruthOrderUid } from './orderUid.ts'
+
+const hexBytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length }).map((b) => `0x${Buffer.from(b).toString('hex')}` as Hex)
+const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n })
+const orders: fc.Arbitrary<GPv2OrderData> = fc.record({
+  sellToken: hexBytes(20),
+  buyToken: hexBytes(20),
+  receiver: hexBytes(20).filter((r) => BigInt(r) !== 0n),
+  sellAmount: u256,
+  buyAmount: u256,
+  validTo: fc.integer({ min: 0, max: 0xffffffff }),
+  appData: hexBytes(32),
+  feeAmount: u256,
+  kind: fc.constantFrom(ORDER_KIND_SELL, ORDER_KIND_BUY),
+  partiallyFillable: fc.boolean(),
+  sellTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL),
+  buyTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_INTERNAL),
+}) as fc.Arbitrary<GPv2OrderData>
+const names: Record<string, string> = { [ORDER_KIND_SELL]: 'sell', [ORDER_KIND_BUY]: 'buy', [BALANCE_ERC20]: 'erc20', [BALANCE_EXTERNAL]: 'external', [BALANCE_INTERNAL]: 'internal' }
+
+describe('groundTruthOrderUid', () => {
+  test('behavior: equals viem hashTypedData ‖ owner ‖ validTo and cow-sdk computeOrderUid, on two domains', () => {
+    const gpv2 = [{ name: 'sellToken', type: 'address' }, { name: 'buyToken', type: 'address' }, { name: 'receiver', type: 'address' }, { name: 'sellAmount', type: 'uint256' }, { name: 'buyAmount', type: 'uint256' }, { name: 'validTo', type: 'uint32' }, { name: 'appData', type: 'bytes32' }, { name: 'feeAmount', type: 'uint256' }, { name: 'kind', type: 'string' }, { name: 'partiallyFillable', type: 'bool' }, { name: 'sellTokenBalance', type: 'string' }, { name: 'buyTokenBalance', type: 'string' }] as const
+    fc.assert(
+      fc.property(orders, hexBytes(20), fc.constantFrom(1, 11155111), (order, owner, chainId) => {
+        const verifyingContract: Address = '0x9008D19f58AAbD9eD0D60971565AA8510560ab41'
+        const digest = hashTypedData({
+          domain: { name: 'Gnosis Protocol', version: 'v2', chainId, verifyingContract },
+          types: { Order: gpv2 },
+          primaryType: 'Order',
+          message: { ...order, kind: names[order.kind]!, sellTokenBalance: names[order.sellTokenBalance]!, buyTokenBalance: names[order.buyTokenBalance]! },
+        })
+        const uid = groundTruthOrderUid(order, owner as Address, chainId)
+        expect(uid).toBe(concat([digest, owner, numberToHex(order.validTo, { size: 4 })]).toLowerCase())
+        expect(uid).toBe(computeUid(chainId, order, owner as Address))
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  test('behavior: refuses an unknown enum hash, naming it', () => {
+    fc.assert(
+      fc.property(orders, (order) => {
+        expect(() => groundTruthOrderUid({ ...order, kind: `0x${'12'.repeat(32)}` }, order.receiver)).toThrow(/Unknown GPv2 enum hash 0x1212/)
+      }),
+      { numRuns: 3 },
+    )
+  })
+})
