@@ -1,4 +1,5 @@
 import { HttpResponse } from 'msw'
+import { jsonAnswer, type StubAnswer } from './stubExchange.ts'
 
 /** The error body the real orderbook answers with (`OrderPostError` and friends). */
 export type OrderbookErrorBody = { errorType: string; description: string; data?: unknown }
@@ -19,6 +20,24 @@ export function apiError(
   if (options.data !== undefined) body.data = options.data
   const headers = options.retryAfter === undefined ? undefined : { 'Retry-After': String(options.retryAfter) }
   return HttpResponse.json(body, { status, headers })
+}
+
+/**
+ * The same error answer as `apiError`, as a plain `StubAnswer` (what the routes build: no
+ * `Response` per request).
+ *
+ * @example
+ * return { answer: apiErrorAnswer(404, 'NotFound', 'Order was not found') }
+ */
+export function apiErrorAnswer(
+  status: number,
+  errorType: string,
+  description: string,
+  options: { retryAfter?: number; data?: unknown } = {},
+): StubAnswer {
+  const body: OrderbookErrorBody = { errorType, description }
+  if (options.data !== undefined) body.data = options.data
+  return jsonAnswer(body, status, options.retryAfter === undefined ? undefined : { 'retry-after': String(options.retryAfter) })
 }
 
 /** The default errorType and description for an injected status, as the real service words them. */

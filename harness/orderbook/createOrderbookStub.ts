@@ -1,4 +1,5 @@
-import { keccak256, stringToBytes, type Address, type Hex } from 'viem'
+import type { Address, Hex } from 'viem'
+import { keccak256Utf8 } from '../../modules/sdk/hash/keccak256.ts'
 import type { HttpHandler } from 'msw'
 import { createPrng } from './createPrng.ts'
 import { createRequestRecord, type RequestRecord } from './createRequestRecord.ts'
@@ -8,7 +9,7 @@ import type { OrderFields, SigningSchemeName } from './parseOrderCreation.ts'
 import { createOrderbookHandlers } from './createOrderbookHandlers.ts'
 
 /** keccak256("{}"): the empty app data document, always known. */
-export const EMPTY_APP_DATA_HASH: Hex = keccak256(stringToBytes('{}'))
+export const EMPTY_APP_DATA_HASH: Hex = keccak256Utf8('{}')
 
 /** An order the stub holds, as it will be shown by GET /api/v1/orders/{uid}. */
 export type StoredOrder = OrderFields & {
@@ -131,7 +132,7 @@ export function createOrderbookStub(parameters: CreateOrderbookStubParameters = 
       return key === EMPTY_APP_DATA_HASH ? (appData.get(key) ?? '{}') : appData.get(key)
     },
     putAppData(document) {
-      const hash = keccak256(stringToBytes(document))
+      const hash = keccak256Utf8(document)
       const created = !appData.has(hash)
       if (created) appData.set(hash, document)
       return { hash, created }

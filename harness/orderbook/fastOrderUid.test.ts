@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { keccakBackend, keccakReady } from '../../modules/sdk/hash/keccak256.ts'
 import { computeStubOrderUidWithCowSdk, offlineAdapterRequests, orderDomain } from './computeStubOrderUid.ts'
 import { fastOrderUid } from './fastOrderUid.ts'
 import type { OrderFields } from './parseOrderCreation.ts'
@@ -22,7 +23,16 @@ const fields: fc.Arbitrary<OrderFields> = fc.record({
   buyTokenBalance: fc.constantFrom('erc20' as const, 'internal' as const),
 })
 
+// Hash on the WebAssembly keccak, as a served stub does once warm (before that it falls back to viem).
+beforeAll(async () => {
+  await keccakReady
+})
+
 describe('fastOrderUid', () => {
+  test('behavior: hashes on the WebAssembly keccak once it is ready', () => {
+    expect(keccakBackend()).toEqual({ wasm: true })
+  })
+
   test('behavior: equals cow-sdk computeOrderUid on random orders, owners, app data and domains', () => {
     fc.assert(
       fc.property(fields, hexBytes(32), address, fc.constantFrom(1, 100, 11155111), address, (order, appData, owner, chainId, settlement) => {

@@ -1,4 +1,6 @@
-import { domainSeparator, keccak256, stringToHex, type Address, type Hex } from 'viem'
+import { domainSeparator, stringToHex, type Address, type Hex } from 'viem'
+// WebAssembly keccak (falls back to viem's until compiled): the two hashes per order are most of a post's CPU.
+import { keccak256 } from '../../modules/sdk/hash/keccak256.ts'
 import type { OrderFields } from './parseOrderCreation.ts'
 
 /** The domain fields the digest depends on (a subset of OrderDomain, to avoid an import cycle). */

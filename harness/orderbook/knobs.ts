@@ -13,14 +13,22 @@ export type InjectedResponse = {
   data?: unknown
 }
 
-/** What a matcher sees of a request. `uid` and `owner` are known for order posts and order paths. */
+/**
+ * What a matcher sees of a request. `uid` and `owner` are known for order posts and order paths.
+ * `headers` (lower-case names) and `query` come from the plain request; `request` is a WHATWG
+ * `Request` built only when a predicate reads it (behind `serveOrderbookStub` no `Request` exists
+ * otherwise), so prefer the plain fields in new predicates.
+ */
 export type RequestFacts = {
   method: string
   path: string
+  /** The query string without `?` ('' when there is none). */
+  query: string
+  headers: Readonly<Record<string, string>>
   body: unknown
   uid?: Hex
   owner?: Address
-  request: Request
+  readonly request: Request
 }
 
 /**
@@ -104,9 +112,10 @@ export function decideFault(
 ): FaultDecision | null {
   const rules = knobs.rules ?? []
   for (const [index, rule] of rules.entries()) {
-    if (!matches(rule.match, facts)) continue
+    // Uses first: a spent rule's predicate is not run (it may read the lazily built `request`).
     const used = uses.get(rule) ?? 0
     if (rule.times !== undefined && used >= rule.times) continue
+    if (!matches(rule.match, facts)) continue
     uses.set(rule, used + 1)
     return { injected: `rule:${rule.name ?? index}`, respond: rule.respond }
   }

@@ -1,12 +1,13 @@
-import { HttpResponse } from 'msw'
-import { keccak256, recoverAddress, recoverMessageAddress, stringToBytes, slice, zeroAddress, type Address, type Hex } from 'viem'
-import { apiError } from './apiError.ts'
+import { recoverAddress, recoverMessageAddress, slice, zeroAddress, type Address, type Hex } from 'viem'
+import { keccak256Utf8 } from '../../modules/sdk/hash/keccak256.ts'
+import { apiErrorAnswer } from './apiError.ts'
 import { computeStubOrderUid } from './computeStubOrderUid.ts'
 import { EMPTY_APP_DATA_HASH, type OrderbookStub, type StoredOrder } from './createOrderbookStub.ts'
 import { decideLoss } from './knobs.ts'
 import { orderView } from './orderView.ts'
 import { parseOrderCreation, type ParsedOrderCreation } from './parseOrderCreation.ts'
-import type { Route } from './createOrderbookHandlers.ts'
+import { jsonAnswer } from './stubExchange.ts'
+import type { Route } from './answerRoute.ts'
 
 type Rejection = { status: number; errorType: string; description: string }
 type PreparedPost =
@@ -20,7 +21,7 @@ async function preparePost(stub: OrderbookStub, body: unknown): Promise<Prepared
   const parsed = parseOrderCreation(body)
   if (!parsed.ok) return reject(parsed.errorType, parsed.description)
   const order = parsed.value
-  const appDataHash = 'hash' in order.appData ? order.appData.hash : keccak256(stringToBytes(order.appData.document))
+  const appDataHash = 'hash' in order.appData ? order.appData.hash : keccak256Utf8(order.appData.document)
   let owner = order.from
   if (owner === null) {
     if (order.signingScheme === 'eip1271' || order.signingScheme === 'presign') {
@@ -70,15 +71,14 @@ const postOrder: Route = {
     const prepared = await preparePost(stub, body)
     return { prepared, ...(prepared.uid ? { uid: prepared.uid } : {}), ...(prepared.owner ? { owner: prepared.owner } : {}) }
   },
-  resolve({ stub, request, body, facts }) {
+  resolve({ stub, facts, requestFacts }) {
     const prepared = facts.prepared as PreparedPost
-    if (!prepared.ok) return { response: apiError(prepared.status, prepared.errorType, prepared.description) }
+    if (!prepared.ok) return { answer: apiErrorAnswer(prepared.status, prepared.errorType, prepared.description) }
     const checked = validate(stub, prepared)
-    if ('errorType' in checked) return { response: apiError(checked.status, checked.errorType, checked.description) }
-    const accepted = HttpResponse.json(prepared.uid, { status: 201 })
-    const requestFacts = { method: request.method, path: new URL(request.url).pathname, body, request, uid: prepared.uid, owner: prepared.owner }
+    if ('errorType' in checked) return { answer: apiErrorAnswer(checked.status, checked.errorType, checked.description) }
+    const accepted = jsonAnswer(prepared.uid, 201)
     if (decideLoss(stub.knobs, requestFacts, stub.internals.random, stub.internals.uses)) {
-      return { response: accepted, injected: 'acceptThenLose' }
+      return { answer: accepted, injected: 'acceptThenLose' }
     }
     if ('document' in prepared.parsed.appData && checked.fullAppData !== null) stub.putAppData(checked.fullAppData)
     const { parsed } = prepared
@@ -105,7 +105,7 @@ const postOrder: Route = {
       class: parsed.quoteId === null ? 'limit' : 'market',
     }
     stub.putOrder(stored)
-    return { response: accepted }
+    return { answer: accepted }
   },
 }
 
@@ -117,10 +117,10 @@ const getOrder: Route = {
   inspect: ({ params }) => (params.uid && UID_PATTERN.test(params.uid) ? { uid: params.uid.toLowerCase() as Hex } : {}),
   resolve({ stub, params }) {
     const uid = params.uid ?? ''
-    if (!UID_PATTERN.test(uid)) return { response: apiError(400, 'InvalidRequest', `orderUid: expected 56 bytes of hex, got "${uid}"`) }
+    if (!UID_PATTERN.test(uid)) return { answer: apiErrorAnswer(400, 'InvalidRequest', `orderUid: expected 56 bytes of hex, got "${uid}"`) }
     const order = stub.getOrder(uid)
-    if (!order) return { response: apiError(404, 'NotFound', 'Order was not found') }
-    return { response: HttpResponse.json(orderView(order, stub.settlement)) }
+    if (!order) return { answer: apiErrorAnswer(404, 'NotFound', 'Order was not found') }
+    return { answer: jsonAnswer(orderView(order, stub.settlement)) }
   },
 }
 

@@ -1,8 +1,8 @@
-import { HttpResponse } from 'msw'
-import { apiError } from './apiError.ts'
+import { apiErrorAnswer } from './apiError.ts'
 import { EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
 import { readAddress, readString } from './parseOrderCreation.ts'
-import type { Route } from './createOrderbookHandlers.ts'
+import { jsonAnswer } from './stubExchange.ts'
+import type { Route } from './answerRoute.ts'
 
 const QUOTE_LIFETIME_MS = 60_000
 const DEFAULT_VALID_FOR_S = 1800
@@ -19,7 +19,7 @@ const postQuote: Route = {
   method: 'POST',
   path: '/api/v1/quote',
   resolve({ stub, body }) {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { response: apiError(400, 'InvalidRequest', 'body: expected a JSON object') }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { answer: apiErrorAnswer(400, 'InvalidRequest', 'body: expected a JSON object') }
     const b = body as Record<string, unknown>
     try {
       const sellToken = readAddress(b.sellToken, 'sellToken')
@@ -27,7 +27,7 @@ const postQuote: Route = {
       const from = readAddress(b.from, 'from')
       const kind = readString(b.kind, 'kind')
       if (kind !== 'sell' && kind !== 'buy') throw new Error(`kind: expected sell or buy, got "${kind}"`)
-      if (sellToken === buyToken) return { response: apiError(400, 'SameBuyAndSellToken', 'Buy token is the same as the sell token.') }
+      if (sellToken === buyToken) return { answer: apiErrorAnswer(400, 'SameBuyAndSellToken', 'Buy token is the same as the sell token.') }
       const { numerator, denominator } = stub.quotePrice
       let sellAmount: bigint
       let buyAmount: bigint
@@ -42,7 +42,7 @@ const postQuote: Route = {
         buyAmount = buy
         sellAmount = (buy * denominator + numerator - 1n) / numerator
       }
-      if (sellAmount === 0n || buyAmount === 0n) return { response: apiError(400, 'ZeroAmount', 'Buy or sell amount is zero.') }
+      if (sellAmount === 0n || buyAmount === 0n) return { answer: apiErrorAnswer(400, 'ZeroAmount', 'Buy or sell amount is zero.') }
       const now = stub.internals.now()
       const validTo =
         typeof b.validTo === 'number' ? b.validTo : Math.floor(now / 1000) + (typeof b.validFor === 'number' ? b.validFor : DEFAULT_VALID_FOR_S)
@@ -66,7 +66,7 @@ const postQuote: Route = {
         signingScheme: typeof b.signingScheme === 'string' ? b.signingScheme : 'eip712',
       }
       return {
-        response: HttpResponse.json({
+        answer: jsonAnswer({
           quote,
           from: from.toLowerCase(),
           expiration: new Date(now + QUOTE_LIFETIME_MS).toISOString(),
@@ -76,7 +76,7 @@ const postQuote: Route = {
         }),
       }
     } catch (error) {
-      return { response: apiError(400, 'InvalidRequest', error instanceof Error ? error.message : String(error)) }
+      return { answer: apiErrorAnswer(400, 'InvalidRequest', error instanceof Error ? error.message : String(error)) }
     }
   },
 }

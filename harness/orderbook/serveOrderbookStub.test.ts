@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { OrderBookApi, OrderBookApiError, SupportedChainId, type OrderCreation } from '@cowprotocol/cow-sdk'
+import { Agent, request as httpRequest } from 'node:http'
 import { getAddress } from 'viem'
-import { createOrderbookStub } from './createOrderbookStub.ts'
+import { createOrderbookStub, EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
 import { exampleOrderCreation } from './exampleOrderCreation.ts'
 import { serveOrderbookStub, type ServedOrderbookStub } from './serveOrderbookStub.ts'
 
@@ -89,5 +90,84 @@ describe("cow-sdk's OrderBookApi against the stub", () => {
     expect(error).toBeInstanceOf(OrderBookApiError)
     expect((error as OrderBookApiError).response.status).toBe(404)
     expect((error as OrderBookApiError<{ errorType: string }>).body.errorType).toBe('NotFound')
+  })
+})
+
+describe('serveOrderbookStub hot path (node:http client, keep-alive)', () => {
+  const hot = createOrderbookStub()
+  let hotServer: ServedOrderbookStub
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  beforeAll(async () => {
+    hotServer = await serveOrderbookStub(hot, { port: 0 })
+  })
+  afterAll(async () => {
+    agent.destroy()
+    await hotServer.close()
+  })
+
+  function send(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
+    return new Promise<{ status: number; text: string; reusedSocket: boolean }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: hotServer.port, method, path, agent, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), reusedSocket: req.reusedSocket }))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+
+  /** Counts WHATWG Request/Response/Headers constructions while `run` runs. */
+  async function countWebObjects(run: () => Promise<void>): Promise<number> {
+    const originals = { Request: globalThis.Request, Response: globalThis.Response, Headers: globalThis.Headers }
+    let built = 0
+    const counting = <T extends abstract new (...args: never[]) => object>(Original: T): T =>
+      new Proxy(Original, {
+        construct(target, args, newTarget) {
+          built++
+          return Reflect.construct(target, args, newTarget) as object
+        },
+      })
+    Object.assign(globalThis, { Request: counting(originals.Request), Response: counting(originals.Response), Headers: counting(originals.Headers) })
+    try {
+      await run()
+    } finally {
+      Object.assign(globalThis, originals)
+    }
+    return built
+  }
+
+  test('behavior: order post, order read and app data read build no Request, Response or Headers', async () => {
+    const built = await countWebObjects(async () => {
+      const posted = await send('POST', '/api/v1/orders', JSON.stringify(exampleOrderCreation({ sellAmount: '777' })))
+      expect(posted.status).toBe(201)
+      expect((await send('GET', `/api/v1/orders/${JSON.parse(posted.text) as string}`)).status).toBe(200)
+      expect((await send('GET', `/api/v1/app_data/${EMPTY_APP_DATA_HASH}`)).status).toBe(200)
+    })
+    expect(built).toBe(0)
+  })
+
+  test('behavior: a predicate that reads facts.request gets a real Request (built only then); facts.headers needs none', async () => {
+    hot.addRule({ name: 'byRequest', match: (facts) => facts.request.headers.get('x-shepherd-test') === 'request', respond: { status: 418 }, times: 1 })
+    hot.addRule({ name: 'byHeaders', match: (facts) => facts.headers['x-shepherd-test'] === 'plain', respond: { status: 409 }, times: 1 })
+    let byRequest = 0
+    const built = await countWebObjects(async () => {
+      byRequest = (await send('GET', '/api/v1/version', undefined, { 'x-shepherd-test': 'request' })).status
+    })
+    expect(byRequest).toBe(418)
+    expect(built).toBeGreaterThan(0)
+    expect((await send('GET', '/api/v1/version', undefined, { 'x-shepherd-test': 'plain' })).status).toBe(409)
+  })
+
+  test('behavior: keep-alive carries consecutive requests, including after a 404 with a body', async () => {
+    await send('GET', '/api/v1/version')
+    expect((await send('POST', '/api/v1/nope', '{"a":1}')).status).toBe(404)
+    const next = await send('GET', '/api/v1/version')
+    expect(next).toMatchObject({ status: 200, reusedSocket: true })
+  })
+
+  test('behavior: routes match with a trailing slash, any letter case and a query, as MSW matched them', async () => {
+    expect(await send('GET', '/API/v1/Version/?x=1')).toMatchObject({ status: 200, text: hot.version })
+    expect(hot.record.entries.at(-1)).toMatchObject({ method: 'GET', path: '/API/v1/Version/' })
   })
 })

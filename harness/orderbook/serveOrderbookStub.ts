@@ -1,28 +1,50 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { getResponse } from 'msw'
+import { keccakReady } from '../../modules/sdk/hash/keccak256.ts'
 import type { OrderbookStub } from './createOrderbookStub.ts'
+import { answerRoute } from './answerRoute.ts'
+import { createRouteMatcher } from './createRouteMatcher.ts'
+import { stubRoutes } from './stubRoutes.ts'
+import { toWhatwgRequest, type StubRequest } from './stubExchange.ts'
 
 export type ServeOrderbookStubParameters = {
   /** Port on 127.0.0.1; 0 picks a free one (read it back from the result). Default 0. */
   port?: number
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
+export type ServedOrderbookStub = { baseUrl: string; port: number; close(): Promise<void> }
+
+function readAll(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
 }
 
-export type ServedOrderbookStub = { baseUrl: string; port: number; close(): Promise<void> }
+/** Lower-case header names (node:http already lower-cases them); repeats joined as `Headers` does. */
+function plainHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (typeof value === 'string') headers[key] = value
+    else if (Array.isArray(value)) headers[key] = value.join(', ')
+  }
+  return headers
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value)
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
 
 /**
- * Serves the stub's MSW handlers as a real HTTP server on 127.0.0.1, for clients in other
- * processes (the engine CLI). Requests with no handler get a JSON 404; an injected transport
- * fault (status 0) destroys the socket.
+ * Serves the stub's routes as a real HTTP server on 127.0.0.1, for clients in other processes
+ * (the engine CLI). Routes are matched here and answered by the same `answerRoute` the MSW
+ * handlers use, on plain objects: no `Request`, `Response`, `Headers` or web stream per request
+ * (under load those cost this process as much CPU as the routes themselves). Requests with no
+ * route get a JSON 404; an injected transport fault (status 0) destroys the socket.
  *
  * @example
  * const server = await serveOrderbookStub(stub, { port: 0 })
@@ -30,48 +52,46 @@ export type ServedOrderbookStub = { baseUrl: string; port: number; close(): Prom
  * await server.close()
  */
 export async function serveOrderbookStub(stub: OrderbookStub, parameters: ServeOrderbookStubParameters = {}): Promise<ServedOrderbookStub> {
-  const handlers = stub.handlers('*')
+  const match = createRouteMatcher(stubRoutes)
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'application/json' })
-        res.end(JSON.stringify({ errorType: 'InternalServerError', description: error instanceof Error ? error.message : String(error) }))
-      } else res.destroy()
+      if (!res.headersSent) sendJson(res, 500, { errorType: 'InternalServerError', description: error instanceof Error ? error.message : String(error) })
+      else res.destroy()
     })
   })
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const method = req.method ?? 'GET'
-    const headers = new Headers()
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers.set(key, value)
-      else if (Array.isArray(value)) for (const v of value) headers.append(key, v)
-    }
-    const hasBody = method !== 'GET' && method !== 'HEAD'
-    // The whole body first, as bytes: a web stream per request cost this process more than the handler.
-    const requestBody = hasBody ? await readAll(req) : undefined
-    const request = new Request(new URL(req.url ?? '/', origin), { method, headers, ...(requestBody ? { body: requestBody } : {}) })
-    const response = await getResponse(handlers, request)
-    if (!response) {
-      res.writeHead(404, { 'Content-Type': 'application/json' })
-      res.end(JSON.stringify({ errorType: 'NotFound', description: `no route for ${method} ${req.url}` }))
+    const url = req.url ?? '/'
+    const mark = url.indexOf('?')
+    const path = mark === -1 ? url : url.slice(0, mark)
+    const matched = match(method, path)
+    if (!matched) {
+      // Drain the body so the keep-alive connection can carry the next request.
+      req.resume()
+      sendJson(res, 404, { errorType: 'NotFound', description: `no route for ${method} ${url}` })
       return
     }
-    if (response.type === 'error') {
+    const hasBody = method !== 'GET' && method !== 'HEAD'
+    const request: StubRequest = {
+      method,
+      path,
+      query: mark === -1 ? '' : url.slice(mark + 1),
+      headers: plainHeaders(req),
+      bodyText: hasBody ? await readAll(req) : '',
+    }
+    if (!hasBody) req.resume()
+    const answer = await answerRoute(stub, matched.route, request, matched.params, () => toWhatwgRequest(request, baseUrl))
+    if (answer.status === 0) {
       res.destroy()
       return
     }
-    const body = Buffer.from(await response.arrayBuffer())
-    const outHeaders: Record<string, string> = {}
-    response.headers.forEach((value, key) => {
-      outHeaders[key] = value
-    })
-    outHeaders['content-length'] = String(body.length)
-    res.writeHead(response.status, outHeaders)
-    res.end(body)
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.bodyText) })
+    res.end(answer.bodyText)
   }
 
+  // Order UIDs hash on the WebAssembly keccak from the first request on (not viem's, ~20x slower).
+  await keccakReady
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(parameters.port ?? 0, '127.0.0.1', () => {
@@ -80,8 +100,9 @@ export async function serveOrderbookStub(stub: OrderbookStub, parameters: ServeO
     })
   })
   const port = (server.address() as AddressInfo).port
+  const baseUrl = `http://127.0.0.1:${port}`
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
