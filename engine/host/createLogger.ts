@@ -1,4 +1,5 @@
 import type { LogFields, LogHost } from '../module/types.ts'
+import { writeStdoutLine } from './stdoutLines.ts'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
@@ -7,7 +8,7 @@ export type LoggerParameters = {
   level?: LogLevel
   /** Human-readable lines instead of JSON. */
   pretty?: boolean
-  /** Where lines go; stdout by default. Tests pass a collector. */
+  /** Where lines go; stdout by default (batched per event-loop turn). Tests pass a collector. */
   write?: (line: string) => void
   /** Fields on every line (module, chain). */
   bindings?: LogFields
@@ -30,7 +31,7 @@ function serialise(fields: LogFields): string {
  * const log = createLogger({ level: 'info' }).child({ module: 'twap-monitor' })
  * log.info('watch created', { owner })
  */
-export function createLogger({ level = 'info', pretty = false, write = (line) => process.stdout.write(`${line}\n`), bindings = {} }: LoggerParameters = {}): Logger {
+export function createLogger({ level = 'info', pretty = false, write = writeStdoutLine, bindings = {} }: LoggerParameters = {}): Logger {
   const threshold = order[level]
   const emit = (lineLevel: LogLevel, msg: string, fields: LogFields = {}) => {
     if (order[lineLevel] < threshold) return
