@@ -28,7 +28,7 @@ export const twapMonitorConfig = z
     /** At most this many watches are polled per block; the rest stay due for the next block. */
     maxPollsPerBlock: z.number().int().positive().default(5000),
     /** Orders submitted (appData lookup + POST) in parallel within one block. */
-    submitConcurrency: z.number().int().min(1).max(256).default(64),
+    submitConcurrency: z.number().int().min(1).max(1024).default(256),
     /** Consecutive undecodable poll answers after which a watch is dropped (`dropped:<watchId>`). */
     maxUnknownPolls: z.number().int().min(1).default(5),
   })

@@ -265,7 +265,7 @@ test('behavior: the config fills every default and rejects unknown keys', () => 
     composableCow: '0xfdaFc9d1902f4e0b84f65F49f244b32b31013b74',
     handlers: ['0x6cF1e9cA41f7611dEf408122793c358a3d11E5a5'],
     maxPollsPerBlock: 5000,
-    submitConcurrency: 64,
+    submitConcurrency: 256,
     maxUnknownPolls: 5,
   })
   expect(() => twapMonitorConfig.parse({ handler: [] })).toThrow(/handler/)
