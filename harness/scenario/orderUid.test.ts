@@ -3,25 +3,10 @@ import { concat, hashTypedData, numberToHex, type Address, type Hex } from 'viem
 import { describe, expect, test } from 'vitest'
 import { BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL, ORDER_KIND_BUY, ORDER_KIND_SELL } from '../../modules/sdk/orders/gpv2Order.ts'
 import { computeUid } from '../../modules/sdk/orders/computeUid.ts'
-import type { GPv2OrderData } from '../twap/model.ts'
+import { gpv2Orders, hexBytes } from '../../modules/sdk/testing/orderArbitraries.ts'
 import { groundTruthOrderUid } from './orderUid.ts'
 
-const hexBytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length }).map((b) => `0x${Buffer.from(b).toString('hex')}` as Hex)
-const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n })
-const orders: fc.Arbitrary<GPv2OrderData> = fc.record({
-  sellToken: hexBytes(20),
-  buyToken: hexBytes(20),
-  receiver: hexBytes(20).filter((r) => BigInt(r) !== 0n),
-  sellAmount: u256,
-  buyAmount: u256,
-  validTo: fc.integer({ min: 0, max: 0xffffffff }),
-  appData: hexBytes(32),
-  feeAmount: u256,
-  kind: fc.constantFrom(ORDER_KIND_SELL, ORDER_KIND_BUY),
-  partiallyFillable: fc.boolean(),
-  sellTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL),
-  buyTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_INTERNAL),
-}) as fc.Arbitrary<GPv2OrderData>
+const orders = gpv2Orders({ receiver: hexBytes(20).filter((r) => BigInt(r) !== 0n) })
 const names: Record<string, string> = { [ORDER_KIND_SELL]: 'sell', [ORDER_KIND_BUY]: 'buy', [BALANCE_ERC20]: 'erc20', [BALANCE_EXTERNAL]: 'external', [BALANCE_INTERNAL]: 'internal' }
 
 describe('groundTruthOrderUid', () => {

@@ -2,27 +2,13 @@ import fc from 'fast-check'
 import { decodeFunctionResult, encodeFunctionResult, type Hex } from 'viem'
 import { describe, expect, test } from 'vitest'
 import { getTradeableOrderWithSignatureFunction } from '../abi/composableCow.ts'
-import { BALANCE_ERC20, BALANCE_INTERNAL, ORDER_KIND_BUY, ORDER_KIND_SELL, type GPv2OrderData } from '../orders/gpv2Order.ts'
+import { ORDER_KIND_BUY, ORDER_KIND_SELL, type GPv2OrderData } from '../orders/gpv2Order.ts'
+import { gpv2Orders, hexBytes } from '../testing/orderArbitraries.ts'
 import { decodeOrderWithSignature } from './decodeOrderWithSignature.ts'
 import { decodePollReturn } from './pollOutcome.ts'
 
 const abi = [getTradeableOrderWithSignatureFunction]
-const hexBytes = (min: number, max = min) => fc.uint8Array({ minLength: min, maxLength: max }).map((b) => `0x${Buffer.from(b).toString('hex')}` as Hex)
-const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n })
-const orders: fc.Arbitrary<GPv2OrderData> = fc.record({
-  sellToken: hexBytes(20),
-  buyToken: hexBytes(20),
-  receiver: hexBytes(20),
-  sellAmount: u256,
-  buyAmount: u256,
-  validTo: fc.integer({ min: 0, max: 0xffffffff }),
-  appData: hexBytes(32),
-  feeAmount: u256,
-  kind: fc.constantFrom(ORDER_KIND_SELL, ORDER_KIND_BUY, `0x${'ab'.repeat(32)}` as Hex),
-  partiallyFillable: fc.boolean(),
-  sellTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_INTERNAL),
-  buyTokenBalance: hexBytes(32),
-})
+const orders = gpv2Orders({ kind: fc.constantFrom(ORDER_KIND_SELL, ORDER_KIND_BUY, `0x${'ab'.repeat(32)}` as Hex), buyTokenBalance: hexBytes(32) })
 const encode = (order: GPv2OrderData, signature: Hex) => encodeFunctionResult({ abi, functionName: 'getTradeableOrderWithSignature', result: [order, signature] })
 const viemDecode = (data: Hex) => {
   const [order, signature] = decodeFunctionResult({ abi, functionName: 'getTradeableOrderWithSignature', data })

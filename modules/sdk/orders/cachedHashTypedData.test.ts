@@ -6,24 +6,10 @@ import { cachedHashTypedData } from './cachedHashTypedData.ts'
 import { toCowSdkOrder } from './computeUid.ts'
 import { ensureCowSdkAdapter } from './ensureCowSdkAdapter.ts'
 import { gpv2Domain } from './gpv2Domain.ts'
-import { BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL, ORDER_KIND_BUY, ORDER_KIND_SELL, type GPv2OrderData } from './gpv2Order.ts'
+import { BALANCE_ERC20, ORDER_KIND_SELL } from './gpv2Order.ts'
+import { gpv2Orders, hexBytes } from '../testing/orderArbitraries.ts'
 
-const hexBytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length }).map((bytes) => `0x${Buffer.from(bytes).toString('hex')}` as Hex)
-const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n })
-const orders: fc.Arbitrary<GPv2OrderData> = fc.record({
-  sellToken: hexBytes(20),
-  buyToken: hexBytes(20),
-  receiver: hexBytes(20),
-  sellAmount: u256,
-  buyAmount: u256,
-  validTo: fc.integer({ min: 0, max: 0xffffffff }),
-  appData: hexBytes(32),
-  feeAmount: u256,
-  kind: fc.constantFrom(ORDER_KIND_SELL, ORDER_KIND_BUY),
-  partiallyFillable: fc.boolean(),
-  sellTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL),
-  buyTokenBalance: fc.constantFrom(BALANCE_ERC20, BALANCE_INTERNAL),
-})
+const orders = gpv2Orders()
 
 describe('cachedHashTypedData', () => {
   test('behavior: equals viem hashTypedData for random orders on several domains, called again and again', () => {
