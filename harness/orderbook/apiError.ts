@@ -1,5 +1,4 @@
-import { HttpResponse } from 'msw'
-import { jsonAnswer, type StubAnswer } from './stubExchange.ts'
+import { jsonAnswer, toHttpResponse, type StubAnswer } from './stubExchange.ts'
 
 /** The error body the real orderbook answers with (`OrderPostError` and friends). */
 export type OrderbookErrorBody = { errorType: string; description: string; data?: unknown }
@@ -10,21 +9,12 @@ export type OrderbookErrorBody = { errorType: string; description: string; data?
  * @example
  * return apiError(400, 'DuplicatedOrder', 'order already exists')
  */
-export function apiError(
-  status: number,
-  errorType: string,
-  description: string,
-  options: { retryAfter?: number; data?: unknown } = {},
-): Response {
-  const body: OrderbookErrorBody = { errorType, description }
-  if (options.data !== undefined) body.data = options.data
-  const headers = options.retryAfter === undefined ? undefined : { 'Retry-After': String(options.retryAfter) }
-  return HttpResponse.json(body, { status, headers })
+export function apiError(status: number, errorType: string, description: string, options: { retryAfter?: number; data?: unknown } = {}): Response {
+  return toHttpResponse(apiErrorAnswer(status, errorType, description, options))
 }
 
 /**
- * The same error answer as `apiError`, as a plain `StubAnswer` (what the routes build: no
- * `Response` per request).
+ * The error answer as a plain `StubAnswer` (what the routes build: no `Response` per request).
  *
  * @example
  * return { answer: apiErrorAnswer(404, 'NotFound', 'Order was not found') }

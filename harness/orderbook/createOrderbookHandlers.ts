@@ -1,8 +1,8 @@
-import { http, HttpResponse, type HttpHandler } from 'msw'
+import { http, type HttpHandler } from 'msw'
 import type { OrderbookStub } from './createOrderbookStub.ts'
 import { answerRoute } from './answerRoute.ts'
 import { stubRoutes } from './stubRoutes.ts'
-import type { StubAnswer, StubRequest } from './stubExchange.ts'
+import { toHttpResponse, type StubRequest } from './stubExchange.ts'
 
 const methods = { GET: http.get, POST: http.post, PUT: http.put } as const
 
@@ -33,14 +33,6 @@ async function toStubRequest(request: Request): Promise<StubRequest> {
     headers[key] = value
   })
   return { method: request.method, path: url.pathname, query: url.search.slice(1), headers, bodyText: await request.text() }
-}
-
-function toHttpResponse(answer: StubAnswer): Response {
-  if (answer.status === 0) return HttpResponse.error()
-  return new HttpResponse(answer.bodyText, {
-    status: answer.status,
-    headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.bodyText)) },
-  })
 }
 
 function stringParams(params: Record<string, string | readonly string[] | undefined>): Record<string, string> {

@@ -45,8 +45,8 @@ class FieldError extends Error {}
  * `{ ok: false, errorType: 'InvalidRequest', description }` naming the bad field.
  *
  * @example
- * const parsed = parseOrderCreation(await request.json())
- * if (!parsed.ok) return apiError(400, parsed.errorType, parsed.description)
+ * const parsed = parseOrderCreation(JSON.parse(request.bodyText))
+ * if (!parsed.ok) return { answer: apiErrorAnswer(400, parsed.errorType, parsed.description) }
  */
 export function parseOrderCreation(input: unknown): ParseResult<ParsedOrderCreation> {
   try {

@@ -1,3 +1,4 @@
+import { HttpResponse } from 'msw'
 /**
  * A request as the stub's routes see it: no WHATWG objects, so `serveOrderbookStub` can build it
  * straight from `node:http` and the MSW adapter from a `Request`.
@@ -72,4 +73,18 @@ export function toWhatwgRequest(request: StubRequest, origin: string): Request {
   const url = `${origin}${request.path}${request.query ? `?${request.query}` : ''}`
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
   return new Request(url, { method: request.method, headers: request.headers, ...(hasBody ? { body: request.bodyText } : {}) })
+}
+
+/**
+ * The MSW `HttpResponse` of an answer (`HttpResponse.error()` for a dropped connection).
+ *
+ * @example
+ * return toHttpResponse(jsonAnswer({ ok: true }))
+ */
+export function toHttpResponse(answer: StubAnswer): Response {
+  if (answer.status === 0) return HttpResponse.error()
+  return new HttpResponse(answer.bodyText, {
+    status: answer.status,
+    headers: { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.bodyText)) },
+  })
 }
