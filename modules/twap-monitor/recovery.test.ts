@@ -100,12 +100,18 @@ test('behavior: retries after a guessed server fault never sleep past the part w
   expect(fitRetryToWindow(5, 1_000n, 999)).toBe(1)
 })
 
-test('behavior: with 1 s blocks and a 14 s part, six 5xx in a row still leave time to deliver the part', async () => {
+/** A host whose polls answer the first part of a 2-part TWAP with 14 s parts starting at genesis. */
+function fourteenSecondPart() {
   const mock = host()
   const data = twapData({ t0: GENESIS_TIME, t: 14n, n: 2n })
   const part = pollTwap({ data, now: GENESIS_TIME })
   if (part.kind !== 'order') throw new Error('model')
   mock.chain.onMulticall(POLL, orderResult(part.order))
+  return { mock, data, part }
+}
+
+test('behavior: with 1 s blocks and a 14 s part, six 5xx in a row still leave time to deliver the part', async () => {
+  const { mock, data, part } = fourteenSecondPart()
   mock.cowApi.onSubmit(new CowApiError({ status: 500, errorType: 'InternalServerError' }), { times: 6 })
   await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(0n), logs: [createdLog(twapParams(data), 0n)] })
   // The policy's 5 s back-off would give 3 tries (t = 0, 5, 10) before validTo = t0 + 13.
@@ -115,11 +121,7 @@ test('behavior: with 1 s blocks and a 14 s part, six 5xx in a row still leave ti
 })
 
 test('behavior: a 429 with Retry-After is honoured as the server said, even past the window', async () => {
-  const mock = host()
-  const data = twapData({ t0: GENESIS_TIME, t: 14n, n: 2n })
-  const part = pollTwap({ data, now: GENESIS_TIME })
-  if (part.kind !== 'order') throw new Error('model')
-  mock.chain.onMulticall(POLL, orderResult(part.order))
+  const { mock, data, part } = fourteenSecondPart()
   mock.cowApi.onSubmit(new CowApiError({ status: 429, retryAfter: 30 }), { times: 1 })
   await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(0n), logs: [createdLog(twapParams(data), 0n)] })
   await onBlock(mock, { ...blockAt(0n), timestamp: GENESIS_TIME })
