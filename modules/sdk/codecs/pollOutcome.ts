@@ -84,9 +84,10 @@ export function decodePollRevert(data: unknown): PollOutcome {
  * const outcome = decodePollReturn(await host.chain.call(chainId, { to, data }))
  */
 export function decodePollReturn(data: unknown): PollOutcome {
-  if (!isEvenHex(data)) return { kind: 'unknown', data }
-  const fast = decodeOrderWithSignature(data)
+  // The fixed-layout reader checks the hex itself: canonical data is scanned once.
+  const fast = typeof data === 'string' ? decodeOrderWithSignature(data) : undefined
   if (fast) return { kind: 'order', order: fast.order, signature: fast.signature }
+  if (!isEvenHex(data)) return { kind: 'unknown', data }
   try {
     const [order, signature] = decodeFunctionResult({
       abi: [getTradeableOrderWithSignatureFunction],
