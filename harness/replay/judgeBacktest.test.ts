@@ -1,5 +1,10 @@
-import { describe, expect, test } from 'vitest'
-import { classifyOutcome, compareOutcomes, judgeBacktest } from './judgeBacktest.ts'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test, vi } from 'vitest'
+import { CASSETTE_FORMAT, CASSETTE_VERSION, encodeEntry, type CassetteEntry } from './cassette.ts'
+import { classifyOutcome, compareOutcomes, judgeBacktest, type JudgeBacktestParameters } from './judgeBacktest.ts'
+import { replayCommand } from './replayCommands.ts'
 import type { Outcome } from './instrumentModule.ts'
 import { renderBacktestReport } from './renderBacktestReport.ts'
 
@@ -38,5 +43,53 @@ describe('judgeBacktest', () => {
     expect(result.passed).toBe(false)
     expect(result.failures.join()).toMatch(/drift: 3 outcomes differ/)
     expect(compareOutcomes(recorded, [...recorded].reverse())).toEqual([])
+  })
+
+  // Each row is a replay that breaks exactly one bar: the judge must fail, naming that bar alone.
+  const clean: JudgeBacktestParameters = { outcomes: [o('submitted', '0x01'), o('alert', 'price-threshold', 'x')], modules: ['m'], cassette, orderbook: 'recorded', blocks: 9 }
+  const violations: Array<[string, Partial<JudgeBacktestParameters>, RegExp]> = [
+    ['pass rate', { outcomes: [o('submitted', '0x01'), o('rejected', '0x02', 'DuplicatedOrder'), o('strategy-error', 'throw', 'boom')], bar: { maxStrategyErrors: 1 } }, /^pass rate 66\.67% is below 100\.00%$/],
+    ['unexpected rejections', { outcomes: [o('submitted', '0x01'), o('rejected', '0x02', 'InsufficientFee')], bar: { minPassRate: 0.5 } }, /^1 unexpected rejections \(max 0\)$/],
+    ['strategy errors', { outcomes: [o('submitted', '0x01'), o('strategy-error', 'throw', 'boom')], bar: { minPassRate: 0.5 } }, /^1 strategy errors \(max 0\)$/],
+    ['drift', { recorded: [o('submitted', '0x01')] }, /^drift: 1 outcomes differ from the recording$/],
+    ['nothing to judge', { outcomes: [] }, /^nothing to judge: 9 blocks replayed and no module \(m\) produced an event/],
+    ['no blocks', { outcomes: [], blocks: 0 }, /^nothing to judge: the cassette has no blocks$/],
+    ['expects none', { bar: { expectsNone: true } }, /^the pass bar expects no events, the replay produced 2$/],
+  ]
+  test('behavior: a clean replay passes', () => {
+    expect(judgeBacktest(clean)).toMatchObject({ passed: true, failures: [] })
+  })
+  test.each(violations)('behavior: a replay that breaks only "%s" fails, naming it', (_name, change, failure) => {
+    const result = judgeBacktest({ ...clean, ...change })
+    expect(result.passed).toBe(false)
+    expect(result.failures).toHaveLength(1)
+    expect(result.failures[0]).toMatch(failure)
+  })
+  test('behavior: with no events the pass rate is n/a, not 100%; a declared empty range passes', () => {
+    const empty = judgeBacktest({ ...clean, outcomes: [] })
+    expect(empty.passRate).toBeNull()
+    expect(empty.perModule[0]!.passRate).toBeNull()
+    expect(renderBacktestReport(empty)).toContain('n/a (no events)')
+    expect(judgeBacktest({ ...clean, outcomes: [], bar: { expectsNone: true } }).passed).toBe(true)
+  })
+})
+
+describe('replayCommand', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shepherd-replay-cmd-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('behavior: `shepherd replay` on a cassette with no blocks exits non-zero, saying there is nothing to judge', async () => {
+    const file = join(dir, 'empty.ndjson')
+    const header: CassetteEntry = { t: 'header', format: CASSETTE_FORMAT, version: CASSETTE_VERSION, chainId: 11155111, recordedOn: 'local devnet', from: 1n, to: 1n, modules: [], tool: 'shepherd test', recordedAt: '2026-01-01T00:00:00Z' }
+    writeFileSync(file, `${encodeEntry(header)}\n`)
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {})
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      expect(await replayCommand([file])).toBe(1)
+      expect(out.mock.calls.flat().join('\n')).toMatch(/\*\*FAIL\*\*: nothing to judge: the cassette has no blocks/)
+    } finally {
+      out.mockRestore()
+      err.mockRestore()
+    }
   })
 })
