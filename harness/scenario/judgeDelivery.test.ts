@@ -46,7 +46,7 @@ describe('judgeDelivery', () => {
     const result = judgeDelivery({ ...base, expectedParts: [part(1), part(2)], record: [post(1, 1_100)], lookupFailed: new Set([uid(2)]) })
     expect(result.twap).toMatchObject({ expected: 2, delivered: 1 })
     expect(result.twap.missing).toEqual([])
-    expect(result.twap.notMeasured.map((p) => p.uid)).toEqual([uid(2)])
+    expect(result.twap.lookupFailed.map((p) => p.uid)).toEqual([uid(2)])
   })
 
   test('behavior: a negative block-to-submission value is kept, not clamped to 0', () => {

@@ -85,13 +85,13 @@ export function judgeDelivery({
   const failed = new Set([...lookupFailed].map((uid) => uid.toLowerCase()))
   const deliveries: Delivery[] = []
   const missing: ExpectedPart[] = []
-  const notMeasured: ExpectedPart[] = []
+  const lookupFailedParts: ExpectedPart[] = []
   const withoutStart: Hex[] = []
   for (const part of expectedParts) {
     const uid = part.uid.toLowerCase()
     const accepted = posts.get(uid)?.find(isAccepted)
     if (!accepted) {
-      if (failed.has(uid)) notMeasured.push(part)
+      if (failed.has(uid)) lookupFailedParts.push(part)
       else missing.push(part)
       continue
     }
@@ -136,10 +136,10 @@ export function judgeDelivery({
     twap: {
       orders: twapOrders,
       expected: expectedParts.length,
-      delivered: expectedParts.length - missing.length - notMeasured.length,
+      delivered: expectedParts.length - missing.length - lookupFailedParts.length,
       missing,
-      /** Expected parts whose lookup failed at an external orderbook: not counted either way. */
-      notMeasured,
+      /** Expected parts whose lookup failed at an external orderbook: not measured, counted neither way. */
+      lookupFailed: lookupFailedParts,
       duplicates,
       duplicateUids,
       duplicatePosts,

@@ -236,7 +236,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
 
     const verdict = judge(
       {
-        twap: { ...truth.twap, notMeasured: truth.twap.notMeasured.length },
+        twap: { ...truth.twap, notMeasured: truth.twap.lookupFailed.length },
         ethFlow: truth.ethFlow,
         unexplainedOrders: truth.orders.unexplained.length,
         moduleErrors: countOf(figures.moduleErrors),

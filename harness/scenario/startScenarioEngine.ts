@@ -5,7 +5,7 @@ import { loadConfig } from '../../engine/config/loadConfig.ts'
 import { createLogger } from '../../engine/host/createLogger.ts'
 import { startEngine, type Engine } from '../../engine/startEngine.ts'
 import type { ScenarioModule } from './defineScenario.ts'
-import { parseExposition, sumOf } from './prometheus.ts'
+import { parseExposition } from './prometheus.ts'
 import type { EndedEngine, RunMetrics, Scrape } from './runMetrics.ts'
 import { waitForHealthy, type HealthAnswer } from './waitForHealthy.ts'
 
@@ -64,6 +64,12 @@ export async function scrapeEngine(metricsUrl: string, pid?: number): Promise<Sc
   const response = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })
   if (!response.ok) throw new Error(`GET ${metricsUrl}/metrics answered HTTP ${response.status}`)
   return { ...parseExposition(await response.text()), at: Date.now(), pid }
+}
+
+/** The highest `shepherd_cursor_block` in a scrape; undefined when no chain has committed a cursor yet. */
+function cursorOf(scrape: Scrape | undefined): number | undefined {
+  const values = scrape?.samples.filter((s) => s.name === 'shepherd_cursor_block').map((s) => s.value) ?? []
+  return values.length ? Math.max(...values) : undefined
 }
 
 /** True when no process has this PID (kill(pid, 0) fails with ESRCH). */
@@ -228,7 +234,7 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
           exitedAt: exit.at,
           exit: { code: exit.code, signal: exit.signal },
           pidGone: gone,
-          lastCursor: final && final.families.has('shepherd_cursor_block') ? sumOf(final.samples, 'shepherd_cursor_block') : undefined,
+          lastCursor: cursorOf(final),
           final,
           finalError: final ? undefined : finalError,
         },
