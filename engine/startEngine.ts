@@ -10,6 +10,7 @@ import { createChainHost, type ChainHostChain } from './host/createChainHost.ts'
 import { createCowApiHost } from './host/createCowApiHost.ts'
 import { createHost } from './host/createHost.ts'
 import { createLogger, type Logger } from './host/createLogger.ts'
+import { createHealthBoard } from './health/createHealthBoard.ts'
 import { createIngestor, type Ingestor } from './ingest/createIngestor.ts'
 import { createMetrics } from './metrics/createMetrics.ts'
 import { serveMetrics } from './metrics/serveMetrics.ts'
@@ -62,6 +63,7 @@ export async function startEngine({
   const logger = givenLogger ?? createLogger({ level: config.engine.log_level })
   const modules = givenModules ?? (await loadModules(config))
   const metrics = createMetrics()
+  const health = createHealthBoard()
   const stateDir = resolve(dirname(config.file), config.engine.state_dir)
   const store = createStore({ stateDir })
 
@@ -83,7 +85,7 @@ export async function startEngine({
   const supervised = new Map<string, SupervisedRunner>()
   const runners: ModuleRunner[] = modules.map((loaded) => {
     const name = loaded.entry.name
-    const host = createHost({ module: name, chain: chainHost, cowApi, store: store.forModule(name), logger, metrics, clock })
+    const host = createHost({ module: name, chain: chainHost, cowApi, store: store.forModule(name), logger, metrics, clock, health })
     const inWorker = isolation !== 'in-process' && loaded.entry.isolation === 'worker'
     const runner = createSupervisedRunner({
       name,
@@ -119,8 +121,9 @@ export async function startEngine({
         registry: metrics.registry,
         bind: config.engine.metrics.bind,
         health: () => ({
-          ok: true,
-          details: { chains: ingestors.map((i) => i.status()), modules: Object.fromEntries([...supervised].map(([name, r]) => [name, r.state().status])) },
+          ok: health.problems().length === 0,
+          details: {
+            reasons: health.problems(), chains: ingestors.map((i) => i.status()), modules: Object.fromEntries([...supervised].map(([name, r]) => [name, r.state().status])) },
         }),
         admin: createAdminRoutes(supervised),
       })
@@ -135,6 +138,8 @@ export async function startEngine({
     store,
     metricsUrl: server?.url,
     supervisors: supervised as ReadonlyMap<string, SupervisedRunner>,
+    /** Open health problems (what `/healthz` answers 503 with). */
+    health,
     status: () => ingestors.map((i) => i.status()),
     /** Lets in-flight dispatches finish, persists cursors, closes everything. Safe to call twice. */
     stop() {

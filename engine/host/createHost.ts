@@ -1,3 +1,4 @@
+import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { ChainHost, ClockHost, CowApiHost, Host, StoreHost } from '../module/types.ts'
 import type { Logger } from './createLogger.ts'
@@ -10,15 +11,56 @@ export type CreateHostParameters = {
   logger: Logger
   metrics?: EngineMetrics
   clock?: ClockHost
+  /** Where `host.health` reports go (the engine's `/healthz`); without it they are logged and metered only. */
+  health?: HealthBoard
 }
 
-/** The production Host of one module: shared chain and orderbook clients, its own store and log tags. */
-export function createHost({ module, chain, cowApi, store, logger, metrics, clock = { now: () => Date.now() } }: CreateHostParameters): Host {
+/** A revert is the chain's answer, not a failure of the call (polls revert by design). */
+const isRevert = (error: unknown) => error instanceof Error && error.name === 'ChainCallError'
+
+/**
+ * Wraps each method so that a rejection the module receives is counted in
+ * `shepherd_module_host_failures_total{module,capability}`: the engine's own count of what reached
+ * the module, which a scenario compares with what its faults injected (not the module's word).
+ */
+function counted<capability extends object>(target: capability, onFailure: (error: unknown) => void): capability {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(target)) {
+    wrapped[name] =
+      typeof method === 'function'
+        ? (...args: unknown[]) => {
+            const fail = (error: unknown) => {
+              onFailure(error)
+              throw error
+            }
+            try {
+              const result: unknown = (method as (...a: unknown[]) => unknown).apply(target, args)
+              return result instanceof Promise ? result.catch(fail) : result
+            } catch (error) {
+              return fail(error)
+            }
+          }
+        : method
+  }
+  return wrapped as capability
+}
+
+/**
+ * The production Host of one module: shared chain and orderbook clients, its own store and log tags,
+ * and its alerts, handled errors and health checks metered under its name.
+ *
+ * @example
+ * const host = createHost({ module: 'twap-monitor', chain, cowApi, store: store.forModule('twap-monitor'), logger, metrics, health })
+ */
+export function createHost({ module, chain, cowApi, store, logger, metrics, clock = { now: () => Date.now() }, health }: CreateHostParameters): Host {
   const log = logger.child({ module })
+  const source = `module:${module}`
+  // The reason each degraded check was last logged with: a module may report every block, the log says it once.
+  const degraded = new Map<string, string>()
   return {
     module,
-    chain,
-    cowApi,
+    chain: metrics ? counted(chain, (error) => isRevert(error) || metrics.moduleHostFailures.inc({ module, capability: 'chain' })) : chain,
+    cowApi: metrics ? counted(cowApi, () => metrics.moduleHostFailures.inc({ module, capability: 'cow_api' })) : cowApi,
     store,
     log,
     clock,
@@ -26,6 +68,25 @@ export function createHost({ module, chain, cowApi, store, logger, metrics, cloc
       alert(kind, message, fields) {
         metrics?.moduleAlerts.inc({ module, kind })
         log.warn(message, { alert: kind, ...fields })
+      },
+      error(kind, message, fields) {
+        metrics?.moduleErrors.inc({ module, error_kind: kind })
+        log.warn(message, { error_kind: kind, ...fields })
+      },
+    },
+    health: {
+      degraded(check, reason, fields) {
+        metrics?.moduleDegraded.set({ module, check }, 1)
+        health?.degraded(source, check, reason, fields)
+        if (degraded.get(check) === reason) return
+        degraded.set(check, reason)
+        log.warn(`health check "${check}" degraded: ${reason}`, { check, ...fields })
+      },
+      ok(check) {
+        health?.ok(source, check)
+        if (!degraded.delete(check)) return
+        metrics?.moduleDegraded.set({ module, check }, 0)
+        log.info(`health check "${check}" ok again`, { check })
       },
     },
   }

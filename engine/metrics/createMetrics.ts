@@ -25,8 +25,26 @@ export function createMetrics() {
     }),
     moduleErrors: new Counter({
       name: 'shepherd_module_errors_total',
-      help: 'Errors raised by module handlers, by kind',
+      help: 'Errors a module reported and handled itself (host.metrics.error), by kind',
       labelNames: ['module', 'error_kind'] as const,
+      registers,
+    }),
+    moduleTraps: new Counter({
+      name: 'shepherd_module_traps_total',
+      help: 'Events a module failed to process (throw, deadline, memory, dead_worker); each is retried after a restart',
+      labelNames: ['module', 'kind'] as const,
+      registers,
+    }),
+    moduleHostFailures: new Counter({
+      name: 'shepherd_module_host_failures_total',
+      help: 'Host calls that rejected to a module (chain: transport or node errors, not reverts; cow_api: any failed orderbook call)',
+      labelNames: ['module', 'capability'] as const,
+      registers,
+    }),
+    moduleDegraded: new Gauge({
+      name: 'shepherd_module_degraded',
+      help: '1 while a module reports a health check degraded (host.health)',
+      labelNames: ['module', 'check'] as const,
       registers,
     }),
     moduleRestarts: new Counter({ name: 'shepherd_module_restarts_total', help: 'Module restarts by the supervisor', labelNames: ['module'] as const, registers }),

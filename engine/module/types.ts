@@ -116,6 +116,23 @@ export type ClockHost = { /** Milliseconds since the epoch. */ now(): number }
 export type MetricsHost = {
   /** Raise an alert: a Warn log and `shepherd_module_alerts_total{module,kind}`. */
   alert(kind: string, message: string, fields?: LogFields): void
+  /**
+   * Report an error the module handled itself (a read it will retry, a post the orderbook refused):
+   * a Warn log and `shepherd_module_errors_total{module,error_kind}`. Traps are counted apart
+   * (`shepherd_module_traps_total`), so a scenario can bound what a module absorbed.
+   */
+  error(kind: string, message: string, fields?: LogFields): void
+}
+
+/**
+ * The module's own health checks, served by the engine's `/healthz` and as
+ * `shepherd_module_degraded{module,check}`. A check stays degraded until the module reports it ok.
+ */
+export type HealthHost = {
+  /** Mark `check` degraded, with the reason an operator reads (and what to do, when known). */
+  degraded(check: string, reason: string, fields?: LogFields): void
+  /** Mark `check` healthy again; a check never reported degraded is a no-op. */
+  ok(check: string): void
 }
 
 /** Everything a module may touch. Production, the worker proxy and MockHost implement it. */
@@ -127,6 +144,7 @@ export type Host = {
   log: LogHost
   clock: ClockHost
   metrics: MetricsHost
+  health: HealthHost
 }
 
 export type ModuleContext<config> = { host: Host; config: config }

@@ -9,6 +9,14 @@ import { ShepherdError, describeError } from '../errors/base.ts'
  */
 export type TrapKind = 'throw' | 'timeout' | 'oom' | 'exit'
 
+/** The `kind` label of `shepherd_module_traps_total`: the words an operator reads on a dashboard. */
+export const trapMetricKind: Readonly<Record<TrapKind, 'throw' | 'deadline' | 'memory' | 'dead_worker'>> = {
+  throw: 'throw',
+  timeout: 'deadline',
+  oom: 'memory',
+  exit: 'dead_worker',
+}
+
 export type ModuleTrapErrorParameters = {
   module: string
   kind: TrapKind

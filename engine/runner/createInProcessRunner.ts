@@ -50,7 +50,7 @@ export function createInProcessRunner({ loaded, host, metrics, log }: CreateInPr
       try {
         await run(event)
       } catch (error) {
-        metrics?.moduleErrors.inc({ module: name, error_kind: 'throw' })
+        metrics?.moduleTraps.inc({ module: name, kind: 'throw' })
         log.error('module handler failed', {
           event: event.kind,
           block: event.kind === 'reorg' ? event.reorg.fromBlock : event.block.number,

@@ -57,7 +57,7 @@ describe('createWorkerRunner', () => {
     expect(await mock.store.get('seen:5')).toBe(true)
   })
 
-  test('behavior: the worker host proxy round-trips store values, chain calls, reverts, CowApiErrors, logs, alerts and the clock', async () => {
+  test('behavior: the worker host proxy round-trips store values, chain calls, reverts, CowApiErrors, logs, alerts, handled errors, health and the clock', async () => {
     const { runner, mock } = await start('hostProbe', {
       host: (m) => {
         m.chain.onCall({ data: '0x01' }, '0xbeef')
@@ -80,6 +80,10 @@ describe('createWorkerRunner', () => {
     // Logs and alerts are fire-and-forget, but posted before the event's done message, so they are already here.
     expect(mock.logs.map((l) => l.message)).toEqual(expect.arrayContaining(['probe done', 'probe alert']))
     expect(mock.alerts).toEqual([expect.objectContaining({ kind: 'probe', message: 'probe alert' })])
+    expect(mock.errors).toEqual([{ kind: 'probe_error', message: 'probe handled an error', fields: { block: 5n } }])
+    expect(mock.health.checks.get('probe')).toEqual({ reason: 'odd block 5', fields: undefined })
+    await runner.run({ kind: 'block', block: block(6n) })
+    expect(mock.health.checks.has('probe')).toBe(false)
   })
 
   test('behavior: a handler throw rejects with a throw trap carrying the module error', async () => {

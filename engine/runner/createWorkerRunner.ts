@@ -5,7 +5,7 @@ import { observeEventLatency, type EngineMetrics } from '../metrics/createMetric
 import type { Host, LogHost, Subscriptions } from '../module/types.ts'
 import { answerHostCall } from './answerHostCall.ts'
 import { createMessageBatcher } from './createMessageBatcher.ts'
-import { ModuleTrapError, isModuleTrapError, type TrapKind } from './ModuleTrapError.ts'
+import { ModuleTrapError, isModuleTrapError, trapMetricKind, type TrapKind } from './ModuleTrapError.ts'
 import { deserializeError, serializeError } from './serializeError.ts'
 import { clockBufferBytes, clockViews, isHostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
 
@@ -52,7 +52,7 @@ export function describeEvent(event: ModuleEvent): string {
 /**
  * Runs ONE module in a `node:worker_threads` Worker with a heap limit and a per-event deadline. The
  * worker imports the module by URL and talks to the real Host through messages (one per Host call;
- * logs and alerts need no answer; `clock.now()` is answered synchronously through a shared buffer).
+ * logs, alerts, handled errors and health reports need no answer; `clock.now()` is answered synchronously through a shared buffer).
  * After a trap the worker is gone; the next `run` or `init` starts a fresh one and runs `init` again.
  *
  * @example
@@ -154,6 +154,13 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
           return
         case 'alert':
           host.metrics.alert(message.kind, message.message, message.fields)
+          return
+        case 'error':
+          host.metrics.error(message.kind, message.message, message.fields)
+          return
+        case 'health':
+          if (message.reason === null) host.health.ok(message.check)
+          else host.health.degraded(message.check, message.reason, message.fields)
           return
         case 'done': {
           const job = current.jobs.get(message.id)
@@ -268,7 +275,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
         await run(event)
       } catch (error) {
         const kind = isModuleTrapError(error) ? error.kind : 'throw'
-        metrics?.moduleErrors.inc({ module: name, error_kind: kind })
+        metrics?.moduleTraps.inc({ module: name, kind: trapMetricKind[kind] })
         log.error('module handler failed', { event: describeEvent(event), trap: kind, error: describeError(error) })
       }
     },

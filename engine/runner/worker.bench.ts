@@ -16,7 +16,8 @@ const host: Host = {
   store: { get: async <T>(key: string) => values.get(key) as T | undefined, set: async () => {}, delete: async () => {}, list: async () => [] },
   log: { debug: noop, info: noop, warn: noop, error: noop },
   clock: { now: () => Date.now() },
-  metrics: { alert: noop },
+  metrics: { alert: noop, error: noop },
+  health: { degraded: noop, ok: noop },
 }
 const block = (number: bigint): BlockRef => ({ chainId: 11155111, number, hash: '0x01', parentHash: '0x00', timestamp: number })
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!

@@ -26,7 +26,7 @@ const outbox = createMessageBatcher<WorkerToMain>(port, (message, error) => {
     waiter?.reject(error)
   } else if (message.type === 'write') {
     writeFailure ??= error
-  } else if (message.type === 'log' || message.type === 'alert') {
+  } else if (message.type === 'log' || message.type === 'alert' || message.type === 'error' || message.type === 'health') {
     port.postMessage({ ...message, fields: cloneableFields(message.fields) })
   } else if (message.type === 'done' && !message.ok) {
     port.postMessage({ type: 'done', id: message.id, ok: false, error: { name: 'Error', message: String(message.error?.message ?? message.error) } })
@@ -102,7 +102,14 @@ const host: Host = {
   },
   log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
   clock: { now },
-  metrics: { alert: (kind, message, fields) => fireAndForget({ type: 'alert', kind, message, fields }) },
+  metrics: {
+    alert: (kind, message, fields) => fireAndForget({ type: 'alert', kind, message, fields }),
+    error: (kind, message, fields) => fireAndForget({ type: 'error', kind, message, fields }),
+  },
+  health: {
+    degraded: (check, reason, fields) => fireAndForget({ type: 'health', check, reason, fields }),
+    ok: (check) => post({ type: 'health', check, reason: null }),
+  },
 }
 
 async function load(): Promise<{ definition: ModuleDefinition<unknown>; config: unknown }> {

@@ -58,6 +58,10 @@ export type WorkerToMain =
   | { type: 'write'; path: 'store.set' | 'store.delete'; args: unknown[] }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: LogFields }
   | { type: 'alert'; kind: string; message: string; fields?: LogFields }
+  /** `host.metrics.error`: an error the module handled itself. */
+  | { type: 'error'; kind: string; message: string; fields?: LogFields }
+  /** `host.health`: `reason` null marks the check ok again. */
+  | { type: 'health'; check: string; reason: string | null; fields?: LogFields }
   | { type: 'clock' }
   /** Calls, logs and results sent in the same tick, in order (see createMessageBatcher). */
   | { type: 'batch'; messages: WorkerToMain[] }

@@ -67,7 +67,9 @@ describe('createSupervisedRunner', () => {
     expect(fake.record.starts).toBe(6)
     expect(fake.record.stops).toBe(5)
     expect(await metricValue(metrics, 'shepherd_module_restarts_total', { module: 'fake' })).toBe(5)
-    expect(await metricValue(metrics, 'shepherd_module_errors_total', { module: 'fake', error_kind: 'throw' })).toBe(5)
+    expect(await metricValue(metrics, 'shepherd_module_traps_total', { module: 'fake', kind: 'throw' })).toBe(5)
+    // Traps are not errors the module handled: those come only from host.metrics.error.
+    expect(await metricValue(metrics, 'shepherd_module_errors_total', { module: 'fake', error_kind: 'throw' })).toBe(0)
     expect(runner.state()).toMatchObject({ status: 'running', traps: 5, restarts: 5, lastError: { kind: 'throw', during: 'block 7' } })
   })
 
@@ -83,8 +85,8 @@ describe('createSupervisedRunner', () => {
   test('behavior: trap kinds are counted by kind', async () => {
     const { metrics, runner } = setup(2, { backoff_initial_ms: 1, poison_after: 100 }, 'oom')
     await runner.handle(blockEvent(1n))
-    expect(await metricValue(metrics, 'shepherd_module_errors_total', { module: 'fake', error_kind: 'oom' })).toBe(2)
-    expect(await metricValue(metrics, 'shepherd_module_errors_total', { module: 'fake', error_kind: 'throw' })).toBe(0)
+    expect(await metricValue(metrics, 'shepherd_module_traps_total', { module: 'fake', kind: 'memory' })).toBe(2)
+    expect(await metricValue(metrics, 'shepherd_module_traps_total', { module: 'fake', kind: 'throw' })).toBe(0)
   })
 
   test('behavior: poison after poison_after traps in the window; skipped events are counted with the first block; release replays them in order, then runs on', async () => {

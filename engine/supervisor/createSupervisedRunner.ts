@@ -5,7 +5,7 @@ import { ShepherdError, describeError } from '../errors/base.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LogHost, Subscriptions } from '../module/types.ts'
 import { describeEvent } from '../runner/createWorkerRunner.ts'
-import { ModuleTrapError, isModuleTrapError, type TrapKind } from '../runner/ModuleTrapError.ts'
+import { ModuleTrapError, isModuleTrapError, trapMetricKind, type TrapKind } from '../runner/ModuleTrapError.ts'
 
 /** One life of a module: a worker runner, or an in-process runner's `run`. */
 export type TrappableRunner = {
@@ -47,7 +47,7 @@ export type CreateSupervisedRunnerParameters = {
   start(): TrappableRunner
   /** `[engine.supervisor]`; missing fields take the config defaults. */
   supervisor?: Partial<SupervisorConfig>
-  metrics?: Pick<EngineMetrics, 'registry' | 'moduleErrors' | 'moduleRestarts' | 'modulePoisoned'>
+  metrics?: Pick<EngineMetrics, 'registry' | 'moduleTraps' | 'moduleRestarts' | 'modulePoisoned'>
   log: LogHost
   /** Injectable for tests: waits `ms`, rejects when `signal` aborts. */
   sleep?(ms: number, signal: AbortSignal): Promise<void>
@@ -156,7 +156,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         traps++
         trapTimes = [...trapTimes.filter((t) => t > at - settings.poison_window_s * 1000), at]
         lastError = { kind: trap.kind, during: trap.during, message: describeError(trap.cause ?? trap), at }
-        metrics?.moduleErrors.inc({ module: name, error_kind: trap.kind })
+        metrics?.moduleTraps.inc({ module: name, kind: trapMetricKind[trap.kind] })
         const old = instance
         instance = undefined
         await old?.stop().catch(() => {})

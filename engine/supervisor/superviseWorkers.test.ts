@@ -77,8 +77,8 @@ describe('supervised worker modules', () => {
     expect(trapping.state()).toMatchObject({ status: 'poisoned', traps: 2, restarts: 1, lastError: { kind, during: 'block 2' }, skipped: { events: 3, first: { block: '2' } } })
     expect(await trappingHost.store.get('seen:1')).toBe(true)
     expect(await trappingHost.store.get('seen:3')).toBeUndefined()
-    const errors = await metrics.moduleErrors.get()
-    expect(errors.values.find((v) => v.labels.error_kind === kind)?.value).toBe(2)
+    const traps = await metrics.moduleTraps.get()
+    expect(traps.values.find((v) => v.labels.kind === { timeout: 'deadline', oom: 'memory' }[kind])?.value).toBe(2)
     expect((await metrics.modulePoisoned.get()).values.find((v) => v.labels.module === trapping.name)?.value).toBe(1)
   })
 

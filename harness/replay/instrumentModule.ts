@@ -84,6 +84,7 @@ export function instrumentModule(loaded: LoadedModule, sink: OutcomeSink): Loade
           emit({ kind: 'alert', key: kind, detail: message })
           host.metrics.alert(kind, message, fields)
         },
+        error: (kind, message, fields) => host.metrics.error(kind, message, fields),
       },
     }
   }

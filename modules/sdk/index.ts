@@ -13,6 +13,7 @@ export type {
   CowOrder,
   Host,
   LogFields,
+  HealthHost,
   LogHost,
   LogSubscription,
   MetricsHost,
@@ -119,7 +120,7 @@ export { NotStorableError, assertStorable, parseStored, stringifyStored } from '
 
 // Testing.
 export { createMockHost } from './mockHost.ts'
-export type { CreateMockHostParameters, MockAlert, MockClock, MockFaults, MockHost, MockLogEntry } from './mockHost.ts'
+export type { CreateMockHostParameters, MockAlert, MockClock, MockFaults, MockHealth, MockHost, MockLogEntry, MockModuleError } from './mockHost.ts'
 export { createMockStoreBackend } from './mockHost/mockStore.ts'
 export type { MockStore, MockStoreBackend } from './mockHost/mockStore.ts'
 export type { FaultHandle, FaultSpec, MockFault } from './mockHost/faults.ts'

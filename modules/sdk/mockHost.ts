@@ -1,4 +1,4 @@
-import type { ClockHost, Host, LogFields, LogHost, MetricsHost, ModuleDefinition } from '../../engine/module/types.ts'
+import type { ClockHost, HealthHost, Host, LogFields, LogHost, MetricsHost, ModuleDefinition } from '../../engine/module/types.ts'
 import { createFaultRegistry, createRandom, type FaultHandle, type FaultSpec, type MockFault } from './mockHost/faults.ts'
 import { createMockChain, type MockChain } from './mockHost/mockChain.ts'
 import { createMockCowApi, type MockCowApi } from './mockHost/mockCowApi.ts'
@@ -19,6 +19,10 @@ export type CreateMockHostParameters = {
 
 export type MockLogEntry = { level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields: LogFields | undefined }
 export type MockAlert = { kind: string; message: string; fields: LogFields | undefined }
+/** An error the module reported through `host.metrics.error`. */
+export type MockModuleError = { kind: string; message: string; fields: LogFields | undefined }
+/** `host.health` plus the checks that are degraded now (check -> reason and fields). */
+export type MockHealth = HealthHost & { checks: ReadonlyMap<string, { reason: string; fields: LogFields | undefined }> }
 export type MockClock = ClockHost & { set(ms: number): void; advance(ms: number): void }
 
 export type MockFaults = {
@@ -44,6 +48,9 @@ export type MockHost = Host & {
   clock: MockClock
   logs: MockLogEntry[]
   alerts: MockAlert[]
+  /** Errors the module reported and handled (`host.metrics.error`), in order. */
+  errors: MockModuleError[]
+  health: MockHealth
   faults: MockFaults
   /** Every Host operation, in call order. */
   records: MockRecord[]
@@ -79,12 +86,28 @@ export function createMockHost(parameters: CreateMockHostParameters): MockHost {
 
   const logs: MockLogEntry[] = []
   const alerts: MockAlert[] = []
+  const errors: MockModuleError[] = []
   const logAt = (level: MockLogEntry['level']) => (message: string, fields?: LogFields) => void logs.push({ level, message, fields })
   const log: LogHost = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') }
   const metrics: MetricsHost = {
     alert(kind, message, fields) {
       alerts.push({ kind, message, fields })
       logs.push({ level: 'warn', message, fields: { ...fields, alert: kind } })
+    },
+    error(kind, message, fields) {
+      errors.push({ kind, message, fields })
+      logs.push({ level: 'warn', message, fields: { ...fields, error_kind: kind } })
+    },
+  }
+  const checks = new Map<string, { reason: string; fields: LogFields | undefined }>()
+  const health: MockHealth = {
+    checks,
+    degraded(check, reason, fields) {
+      if (checks.get(check)?.reason !== reason) logs.push({ level: 'warn', message: `health check "${check}" degraded: ${reason}`, fields: { ...fields, check } })
+      checks.set(check, { reason, fields })
+    },
+    ok(check) {
+      if (checks.delete(check)) logs.push({ level: 'info', message: `health check "${check}" ok again`, fields: { check } })
     },
   }
   const clock: MockClock = {
@@ -116,6 +139,7 @@ export function createMockHost(parameters: CreateMockHostParameters): MockHost {
     log: Object.freeze({ ...log }),
     clock: Object.freeze({ now: clock.now }),
     metrics: Object.freeze({ ...metrics }),
+    health: Object.freeze({ degraded: health.degraded, ok: health.ok }),
   })
 
   return {
@@ -127,8 +151,10 @@ export function createMockHost(parameters: CreateMockHostParameters): MockHost {
     log,
     clock,
     metrics,
+    health,
     logs,
     alerts,
+    errors,
     faults,
     records: recorder.all,
     recordsOf: (op) => recorder.of(op),
