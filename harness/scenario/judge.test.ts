@@ -92,6 +92,9 @@ describe('judge', () => {
 
   test('behavior: scenario bars override the defaults, and extra bars count', () => {
     expect(judge({ ...clean, traps: { value: 3 } }, { bars: { maxTraps: 5 } }).pass).toBe(true)
+    const latencyBar = (p99LatencyBlocks: number) => judge(clean, { bars: { p99LatencyBlocks } }).bars.find((b) => b.name === 'p99 block-to-submission')?.bar
+    expect(latencyBar(1)).toBe('< 1000 ms (1 block time)')
+    expect(latencyBar(2)).toBe('< 2000 ms (2 block times)')
     expect(judge({ ...clean, unexplainedOrders: 2 }, { bars: { maxUnexplainedOrders: 2 } }).pass).toBe(true)
     expect(judge({ ...clean, extra: [{ name: 'stop-loss submitted', bar: 'submitted:', measured: 'no', pass: false }] }).pass).toBe(false)
   })

@@ -69,8 +69,9 @@ describe('judgeDelivery', () => {
   })
 
   test('behavior: EthFlow placements are observed by GET 200 and must never be posted', () => {
-    const result = judgeDelivery({ ...base, expectedParts: [], ethFlowUids: [{ uid: uid(7), block: 10n }, { uid: uid(8), block: 10n }], record: [get(7), get(8, 404), post(8, 1_100)] })
-    expect(result.ethFlow).toMatchObject({ placed: 2, observed: 1, postedByWatcher: 1 })
+    const result = judgeDelivery({ ...base, expectedParts: [], ethFlowUids: [{ uid: uid(7), block: 10n }, { uid: uid(8), block: 10n }, { uid: uid(9), block: 11n }], record: [get(7), get(8, 404), post(8, 1_100)] })
+    expect(result.ethFlow).toMatchObject({ placed: 3, observed: 1, postedByWatcher: 1 })
+    expect(result.ethFlow.missing.map((e) => e.uid)).toEqual([uid(8), uid(9)])
     expect(result.orders.byExplanation).toEqual({ 'EthFlow order': 1 })
   })
 })
