@@ -1,6 +1,6 @@
-import { HttpRequestError, RpcRequestError, stringify } from 'viem'
+import { HttpRequestError, ResponseBodyTooLargeError, RpcRequestError, stringify, TimeoutError } from 'viem'
 import { ChainRequestTooLargeError } from '../errors/chain.ts'
-import { createJsonHttpClient, type JsonHttpResponse } from '../host/createJsonHttpClient.ts'
+import { minRequestBytes } from './createRequestSizeLimit.ts'
 import type { RequestSizeLimit } from './createRequestSizeLimit.ts'
 import { isTooLargeAnswer } from './isTooLargeAnswer.ts'
 import { splitBySize } from './splitBySize.ts'
@@ -14,6 +14,8 @@ export type CreateHttpBatchClientParameters = {
   batchSize?: number
   /** Per-body timeout, ms. */
   timeoutMs?: number
+  /** Larger answers are refused, as viem does (10 MiB); a batch so refused is split in halves. */
+  maxResponseBytes?: number
 }
 
 export type HttpBatchClient = {
@@ -23,6 +25,15 @@ export type HttpBatchClient = {
 
 type Pending = { id: number; method: string; params: unknown; body: string; resolve: (value: unknown) => void; reject: (error: unknown) => void }
 type RpcAnswer = { id?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } }
+type HttpAnswer = { status: number; ok: boolean; text: string }
+
+// A node that refuses a body may answer and close before it has read it all: the sender then sees
+// the connection break mid-body (Anvil 1.7.1 does so for bodies over its 2 MiB limit, at random).
+const BROKEN_MID_BODY = new Set(['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'])
+const brokenMidBody = (error: unknown) => {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (BROKEN_MID_BODY.has(String((e as { code?: unknown }).code))) return true
+  return false
+}
 
 /** Request bodies larger than this appear in error messages by method and size only. */
 const QUOTED_BODY_BYTES = 2_048
@@ -44,8 +55,7 @@ const QUOTED_BODY_BYTES = 2_048
  * const client = createHttpBatchClient({ url: 'http://127.0.0.1:8545', chainId: 11155111, limit: createRequestSizeLimit() })
  * const [head, chainId] = await Promise.all([client.request('eth_blockNumber', []), client.request('eth_chainId', [])])
  */
-export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, timeoutMs = 10_000 }: CreateHttpBatchClientParameters): HttpBatchClient {
-  const http = createJsonHttpClient({ maxSockets: 32 })
+export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, timeoutMs = 10_000, maxResponseBytes = 10_485_760 }: CreateHttpBatchClientParameters): HttpBatchClient {
   let queue: Pending[] = []
   let timer: NodeJS.Timeout | undefined
   let nextId = 1
@@ -63,26 +73,31 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
   async function send(group: Pending[]): Promise<void> {
     const body = group.length === 1 ? group[0]!.body : `[${group.map((p) => p.body).join(',')}]`
     const first = summary(group[0]!)
-    let answer: JsonHttpResponse
+    let answer: HttpAnswer
     try {
-      answer = await http.request({ method: 'POST', url, body, timeoutMs })
+      answer = await post(body)
     } catch (error) {
-      const failure = new HttpRequestError({ body: first, cause: error as Error, details: (error as Error).message, url })
+      if (error instanceof ResponseBodyTooLargeError && group.length > 1) return resend(group)
+      if (brokenMidBody(error) && body.length > minRequestBytes) return tooLarge(group, body.length, `the node broke the connection while the body was sent (${(error as Error).message})`, error)
+      const failure =
+        error instanceof ResponseBodyTooLargeError
+          ? error
+          : error instanceof Error && error.name === 'TimeoutError'
+            ? new TimeoutError({ body: first, url })
+            : new HttpRequestError({ body: first, cause: error as Error, details: (error as Error).message, url })
       for (const p of group) p.reject(failure)
       return
     }
-    const json = answer.body
-    const ok = answer.status >= 200 && answer.status < 300
-    const text = typeof json === 'string' ? json : ''
-    const bodyError = wholeBodyError(json, group)
-    if (isTooLargeAnswer({ status: answer.status, bodyError: bodyError ?? (ok ? undefined : text), bytes: body.length })) {
-      limit.shrink(body.length)
-      if (group.length > 1) return resend(group)
-      const refused = group[0]!
-      const said = bodyError ? `${String(bodyError.code)} ${String(bodyError.message)}` : text.slice(0, 200)
-      refused.reject(new ChainRequestTooLargeError({ chainId, method: refused.method, bytes: body.length, answer: `HTTP ${answer.status}: ${said}`, limitBytes: limit.bytes }))
-      return
+    let json: unknown
+    try {
+      json = JSON.parse(answer.text)
+    } catch {
+      json = answer.text
     }
+    const { ok, text } = answer
+    const bodyError = wholeBodyError(json, group)
+    if (isTooLargeAnswer({ status: answer.status, bodyError: bodyError ?? (ok ? undefined : text), bytes: body.length }))
+      return tooLarge(group, body.length, `HTTP ${answer.status}: ${bodyError ? `${String(bodyError.code)} ${String(bodyError.message)}` : text.slice(0, 200)}`)
     if (!ok && bodyError === undefined) {
       const failure = new HttpRequestError({ body: first, details: text.slice(0, 500) || `HTTP ${answer.status}`, status: answer.status, url })
       for (const p of group) p.reject(failure)
@@ -105,6 +120,31 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
       else if (item.error) p.reject(new RpcRequestError({ body: summary(p), error: item.error as { code: number; message: string }, url }))
       else p.resolve(item.result)
     }
+  }
+
+  /** The node refused a body of `bytes` for its size: lower the limit, then split it, or reject the one request. */
+  async function tooLarge(group: Pending[], bytes: number, said: string, cause?: unknown): Promise<void> {
+    limit.shrink(bytes)
+    if (group.length > 1) return resend(group)
+    const refused = group[0]!
+    refused.reject(new ChainRequestTooLargeError({ chainId, method: refused.method, bytes, answer: said, limitBytes: limit.bytes, cause }))
+  }
+
+  async function post(body: string): Promise<HttpAnswer> {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) })
+    const declared = Number(response.headers.get('content-length') ?? 0)
+    if (declared > maxResponseBytes) {
+      await response.body?.cancel()
+      throw new ResponseBodyTooLargeError({ maxSize: maxResponseBytes, size: declared })
+    }
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for await (const chunk of response.body ?? []) {
+      size += chunk.byteLength
+      if (size > maxResponseBytes) throw new ResponseBodyTooLargeError({ maxSize: maxResponseBytes, size })
+      chunks.push(chunk)
+    }
+    return { status: response.status, ok: response.ok, text: Buffer.concat(chunks).toString('utf8') }
   }
 
   /** A refused batch again, in halves (each at most the lowered limit); bounded: each half is smaller. */

@@ -168,10 +168,14 @@ export function createWsRpcClient({ url, timeoutMs = 10_000, minBackoffMs = 100,
         const wasOpen = socket === ws
         if (wasOpen) socket = undefined
         if (opening && !wasOpen) opening = undefined
-        failures++
-        retryAt = Date.now() + Math.min(maxBackoffMs, minBackoffMs * 2 ** Math.min(failures - 1, 10))
         const reason = `WebSocket to ${url} closed (code ${code})`
-        if (code === MESSAGE_TOO_BIG) failTooBig(`${reason}: message too big`)
+        // A message too big says nothing about the node's health: reopen at once, so the smaller
+        // requests its callers split it into go out now, not after a backoff pause.
+        if (code === MESSAGE_TOO_BIG && wasOpen) failTooBig(`${reason}: message too big`)
+        else {
+          failures++
+          retryAt = Date.now() + Math.min(maxBackoffMs, minBackoffMs * 2 ** Math.min(failures - 1, 10))
+        }
         failAll(new WsRpcError(reason, undefined))
         if (wasOpen) {
           onDrop?.(reason)

@@ -30,8 +30,7 @@ export function splitBySize<item>(items: readonly item[], { sizeOf, maxBytes, ma
     if (group.length > 0 && (bytes + added > maxBytes || group.length >= maxCount)) {
       groups.push(group)
       group = []
-      bytes = overheadBytes
-      bytes += size
+      bytes = overheadBytes + size
     } else bytes += added
     group.push(item)
   }

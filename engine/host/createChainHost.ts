@@ -1,4 +1,4 @@
-import { decodeFunctionResult, encodeFunctionData, multicall3Abi, type Address, type Hex, type PublicClient } from 'viem'
+import { decodeFunctionResult, encodeFunctionData, multicall3Abi, ResponseBodyTooLargeError, type Address, type Hex, type PublicClient } from 'viem'
 import { canonicalHex, parseRevertData } from '../../modules/sdk/codecs/revertData.ts'
 import { createRequestSizeLimit, minRequestBytes, type RequestSizeLimit } from '../chain/createRequestSizeLimit.ts'
 import { splitBySize } from '../chain/splitBySize.ts'
@@ -101,18 +101,26 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
     return results
   }
 
-  /** aggregate3, split in halves while the node refuses it as too large; each half is smaller, so this ends. */
+  /**
+   * aggregate3, split in halves while the node refuses it as too large (or its answer is over the
+   * transport's response limit); each half is smaller, so this ends.
+   */
   async function aggregate3Fitting(chainId: number, chain: ChainHostChain, calls: readonly MulticallCall[], options?: ReadOptions): Promise<MulticallResult[]> {
     try {
       return await aggregate3(chainId, chain, calls, options)
     } catch (error) {
-      if (!(error instanceof ChainRequestTooLargeError) || calls.length < 2 || error.bytes <= minRequestBytes) throw error
+      const requestTooLarge = error instanceof ChainRequestTooLargeError && error.bytes > minRequestBytes
+      if (!(requestTooLarge || answerTooLarge(error)) || calls.length < 2) throw error
       const limit = limitOf(chainId, chain)
-      limit.shrink(error.bytes)
+      if (requestTooLarge) limit.shrink(error.bytes)
       const packed = pack(chain, limit, calls)
       const middle = Math.ceil(calls.length / 2)
       const parts = packed.length > 1 ? packed : [calls.slice(0, middle), calls.slice(middle)]
-      return (await Promise.all(parts.map((part) => aggregate3Fitting(chainId, chain, part, options)))).flat()
+      // One after another: over WebSocket a node closes the socket for a message too big, which
+      // fails every request in flight on it. This runs only while the limit is being learned.
+      const results: MulticallResult[] = []
+      for (const part of parts) results.push(...(await aggregate3Fitting(chainId, chain, part, options)))
+      return results
     }
   }
 
@@ -155,6 +163,11 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
       }
     },
   }
+}
+
+function answerTooLarge(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (e instanceof ResponseBodyTooLargeError) return true
+  return false
 }
 
 function decodeWithViem(data: Hex): MulticallResult[] | undefined {
