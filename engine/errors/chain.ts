@@ -1,7 +1,12 @@
 import type { Hex } from 'viem'
 import { ShepherdError, type ErrorAction } from './base.ts'
 
-/** An `eth_call` that reverted. `data` is the revert data (canonical lower-case hex), for the module to decode. */
+/**
+ * An `eth_call` that reverted. `data` is the revert data (canonical lower-case hex), for the module to decode.
+ *
+ * @example
+ * throw new ChainCallError({ chainId: 1, to: '0xfdaFc9d1902f4e0b84f65F49f244b32b31013b74', data: '0x7a933234' })
+ */
 export class ChainCallError extends ShepherdError {
   override name = 'ChainCallError'
   readonly chainId: number
@@ -27,7 +32,13 @@ export type ChainRequestErrorParameters = {
   action?: ErrorAction
 }
 
-/** The RPC failed (transport, bad answer, timeout). Retried by the ingestor. */
+/**
+ * The RPC failed (transport, bad answer, timeout). Retried by the ingestor. Subclasses name causes
+ * no retry fixes (`action: 'stop'`).
+ *
+ * @example
+ * throw new ChainRequestError('eth_call failed', { chainId: 1, method: 'eth_call', cause: error })
+ */
 export class ChainRequestError extends ShepherdError {
   override name = 'ChainRequestError'
   readonly chainId: number
@@ -70,7 +81,12 @@ export class ChainRequestTooLargeError extends ChainRequestError {
   }
 }
 
-/** The node does not serve this JSON-RPC method (-32601): no retry fixes it. */
+/**
+ * The node does not serve this JSON-RPC method (-32601): no retry fixes it.
+ *
+ * @example
+ * if (error instanceof ChainMethodNotFoundError) log.error('point rpc_url at a node that serves it', { method: error.method })
+ */
 export class ChainMethodNotFoundError extends ChainRequestError {
   override name = 'ChainMethodNotFoundError'
   constructor(parameters: { chainId: number; method: string; cause?: unknown }) {
