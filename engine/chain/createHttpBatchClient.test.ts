@@ -61,6 +61,21 @@ describe('createHttpBatchClient', () => {
     expect(limit.bytes).toBeLessThan(100_000)
   })
 
+  test('behavior: a connection broken while a large body is sent counts as too large (split, limit lowered); for a small body it is a transport fault', async () => {
+    node = await startRpcStandIn({ answer: echo, maxBodyBytes: 200_000, refuseAs: 'hangup' })
+    const limit = createRequestSizeLimit({ maxBytes: 1_000_000 })
+    const client = createHttpBatchClient({ url: node.httpUrl, chainId: 1, limit })
+    const values = Array.from({ length: 20 }, (_, i) => blob(i, 15_000))
+    expect(await Promise.all(values.map((v) => client.request('echo', [v])))).toEqual(values)
+    expect(limit.bytes).toBeLessThanOrEqual(200_000)
+    await node.stop()
+    node = await startRpcStandIn({ answer: echo, maxBodyBytes: 100, refuseAs: 'hangup' })
+    const small = createHttpBatchClient({ url: node.httpUrl, chainId: 1, limit: createRequestSizeLimit() })
+    const error = await small.request('echo', [blob(1, 100)]).catch((e: unknown) => e)
+    expect(error).not.toBeInstanceOf(ChainRequestTooLargeError)
+    expect(String(error)).toMatch(/HTTP request failed/)
+  })
+
   test('behavior: a small body answered -32600 is an invalid request (not a size problem): the limit stays', async () => {
     node = await startRpcStandIn({ answer: echo, maxBodyBytes: 10, refuseAs: 'anvil' })
     const limit = createRequestSizeLimit()

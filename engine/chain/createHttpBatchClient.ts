@@ -41,15 +41,18 @@ const QUOTED_BODY_BYTES = 2_048
 /**
  * JSON-RPC over HTTP whose bodies respect the node's size limit. Requests issued in the same tick
  * are grouped by `splitBySize` into JSON-RPC batches of at most `limit.bytes` and `batchSize`
- * requests (a batch costs ~10x less Node CPU than a request each), sent over keep-alive `node:http`
- * (`createJsonHttpClient`, 2.5-5x cheaper per request than the global fetch viem uses). Each
- * request is serialised once, and its size is its length in characters: bytes for the hex that
- * JSON-RPC carries (a rare non-ASCII string counts short; the default limit's headroom covers it). When the node answers "too large" (HTTP 413, a body-level
- * "too large" message, Anvil's body-level -32600 for a large body), the limit is halved and
- * remembered, and the batch is split and sent again, down to single requests; a single request
- * still refused rejects with `ChainRequestTooLargeError`. Other errors are viem's (`RpcRequestError`
- * with the node's code and data, `HttpRequestError` for a transport fault or a non-2xx answer), as
- * from viem's own http transport, so revert data and error codes are found where viem looks for them.
+ * requests (a batch costs ~10x less Node CPU than a request each). Each request is serialised
+ * once, and its size is its length in characters: bytes for the hex that JSON-RPC carries (a rare
+ * non-ASCII string counts short; the default limit's headroom covers it). When the node answers
+ * "too large" (HTTP 413, a body-level "too large" message, Anvil's body-level -32600 for a large
+ * body), or breaks the connection while a body over 64 KiB is sent (Anvil does that too), the limit
+ * is halved and remembered, and the batch is split and sent again, down to single requests; a
+ * single request still refused rejects with `ChainRequestTooLargeError`. Other errors are viem's
+ * (`RpcRequestError` with the node's code and data, `HttpRequestError`, `TimeoutError`), as from
+ * viem's own http transport, so revert data and error codes are found where viem looks for them.
+ * Bodies go through the global fetch, as viem's do (same CPU per request, measured): with
+ * keep-alive `node:http`, a node that answers and closes mid-body left a pooled socket raising an
+ * unhandled EPIPE.
  *
  * @example
  * const client = createHttpBatchClient({ url: 'http://127.0.0.1:8545', chainId: 11155111, limit: createRequestSizeLimit() })

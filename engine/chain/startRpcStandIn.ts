@@ -13,10 +13,11 @@ export type StartRpcStandInParameters = {
   /**
    * HTTP bodies over this many bytes are refused as a node does: `anvil` answers HTTP 200
    * `{"id":null,"error":{"code":-32600,"message":"Invalid request"}}` (Anvil 1.7.1, over 2 MiB),
-   * `geth` answers HTTP 413 "content length too large (N>M)".
+   * `geth` answers HTTP 413 "content length too large (N>M)", `hangup` closes the connection
+   * before reading the body (what a sender of a large body sees from Anvil now and then).
    */
   maxBodyBytes?: number
-  refuseAs?: 'anvil' | 'geth'
+  refuseAs?: 'anvil' | 'geth' | 'hangup'
   /** WebSocket messages over this many bytes close the socket with 1009 (geth's read limit does so). */
   maxWsMessageBytes?: number
 }
@@ -53,6 +54,11 @@ export async function startRpcStandIn({ answer, maxBodyBytes, refuseAs = 'anvil'
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (refuseAs === 'hangup' && maxBodyBytes !== undefined && Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
+      bodies.push(Number(req.headers['content-length']))
+      req.socket.destroy()
+      return
+    }
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {

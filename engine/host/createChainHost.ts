@@ -89,9 +89,13 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
         method: 'eth_call',
         details: [`multicall address: ${chain.multicallAddress}`, 'Is Multicall3 deployed on this chain?'],
       })
-    // The fast reader takes canonical data only: a node answering upper case or `0X` goes through canonicalHex first.
-    const canonical = canonicalHex(answer)
-    const results = decodeAggregate3Result(answer) ?? (canonical && decodeAggregate3Result(canonical)) ?? (canonical && decodeWithViem(canonical))
+    // The fast reader takes canonical data only; a node answering upper case or `0X` (rare: only
+    // then is the multi-megabyte answer scanned again) goes through canonicalHex first.
+    let results = decodeAggregate3Result(answer)
+    if (!results) {
+      const canonical = canonicalHex(answer)
+      results = canonical && (decodeAggregate3Result(canonical) ?? decodeWithViem(canonical))
+    }
     if (!results || results.length !== calls.length)
       throw new ChainRequestError('Multicall3 answered data that does not decode as aggregate3 results', {
         chainId,
