@@ -173,7 +173,9 @@ describe('MockHost store, logs, clock', () => {
   test('behavior: host holds exactly the Host members', () => {
     mock = createMockHost({ module: 'm' })
     const host: Host = mock.host
-    expect(Object.keys(host).sort()).toEqual(['chain', 'clock', 'cowApi', 'log', 'metrics', 'module', 'store'])
+    expect(Object.keys(host).sort()).toEqual(['chain', 'clock', 'cowApi', 'health', 'log', 'metrics', 'module', 'store'])
+    expect(Object.keys(host.metrics).sort()).toEqual(['alert', 'error'])
+    expect(Object.keys(host.health).sort()).toEqual(['degraded', 'ok'])
     expect(Object.keys(host.chain).sort()).toEqual(['call', 'getBalance', 'multicall', 'request'])
     expect(Object.keys(host.cowApi).sort()).toEqual(['getAppData', 'getOrder', 'request', 'submitOrder'])
     expect(Object.keys(host.store).sort()).toEqual(['delete', 'get', 'list', 'set'])
