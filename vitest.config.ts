@@ -12,7 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['{engine,harness,modules}/**/*.test.ts'],
+          // Scenario folders keep their pure judging tests beside the scenario as *.unit.test.ts.
+          include: ['{engine,harness,modules}/**/*.test.ts', 'scenarios/**/*.unit.test.ts'],
           exclude: ['**/*.anvil.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
         },
@@ -37,6 +38,7 @@ export default defineConfig({
           // The retry's report replaces the first attempt's; the first verdict line stays in the log.
           retry: 1,
           include: ['scenarios/**/*.test.ts'],
+          exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
           testTimeout: 900_000,
           hookTimeout: 120_000,
           fileParallelism: false,
