@@ -50,6 +50,7 @@ describe('parseConfig', () => {
       state_dir: '.state',
       log_level: 'info',
       metrics: { enabled: false, bind: '127.0.0.1:9100' },
+      admin: {},
       supervisor: { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000 },
     })
     expect(config.chains.get(11155111)).toMatchObject({ rpc_url: 'http://127.0.0.1:8545', confirmations: 0, poll_interval_ms: 1000, max_lookback_blocks: 10_000 })

@@ -64,6 +64,25 @@ export function createMetrics() {
     logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module'] as const, registers }),
     reorgs: new Counter({ name: 'shepherd_reorgs_total', help: 'Reorgs detected per chain', labelNames: ['chain_id'] as const, registers }),
     ingestErrors: new Counter({ name: 'shepherd_ingest_errors_total', help: 'Ingestion failures (retried), by kind', labelNames: ['chain_id', 'kind'] as const, registers }),
+    chainLag: new Gauge({ name: 'shepherd_chain_lag_blocks', help: 'Blocks between the confirmed head and the cursor, per chain', labelNames: ['chain_id'] as const, registers }),
+    chainStopped: new Gauge({
+      name: 'shepherd_chain_stopped',
+      help: '1 while a chain is stopped on an error no retry fixes (wrong chain id, method not served, gap under on_gap = "halt")',
+      labelNames: ['chain_id'] as const,
+      registers,
+    }),
+    blocksSkipped: new Counter({
+      name: 'shepherd_blocks_skipped_total',
+      help: 'Blocks no module saw: skipped after an outage longer than max_lookback_blocks under on_gap = "skip"',
+      labelNames: ['chain_id'] as const,
+      registers,
+    }),
+    dispatchOutcomes: new Counter({
+      name: 'shepherd_dispatch_outcomes_total',
+      help: "Module events the dispatcher could not deliver, by the error's action: retry (tried again), drop (given up, cursor moves on), stop (left uncommitted)",
+      labelNames: ['module', 'action'] as const,
+      registers,
+    }),
   }
 }
 
