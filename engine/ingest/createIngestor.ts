@@ -171,8 +171,8 @@ export function createIngestor({
     while (inFlight[0]?.settled) {
       const { block } = inFlight.shift()!
       committed = { number: block.number, hash: block.hash, recent: recent.idsThrough(block.number, SAVED_HASHES) }
-      await store.setCursor(chainId, committed)
       position = block.number
+      await store.setCursor(chainId, committed)
       metrics?.cursorBlock.set(label, Number(block.number))
       metrics?.blocksProcessed.inc(label)
     }
@@ -227,8 +227,8 @@ export function createIngestor({
     const ancestorHash = recent.hashOf(ancestor)
     tip = { number: ancestor, hash: ancestorHash }
     committed = { number: ancestor, hash: ancestorHash ?? '0x', recent: recent.idsThrough(ancestor, SAVED_HASHES) }
-    await store.setCursor(chainId, committed)
     position = ancestor
+    await store.setCursor(chainId, committed)
   }
 
   /** Where the first pass starts: the cursor, a configured start, or past a gap (on_gap = "skip"). */
