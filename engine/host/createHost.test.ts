@@ -103,7 +103,7 @@ describe('createHost', () => {
       mock.chain.onRequest('eth_sendTransaction', '0xabc')
       const config = definition.config!.parse({ method })
       const runner = createWorkerRunner({
-        loaded: { name: 'probe', url, definition, config, subscriptions: resolveSubscriptions(definition, config), entry: { config: { method } } },
+        loaded: { name: 'probe', url, config, subscriptions: resolveSubscriptions(definition, config), entry: { config: { method } } },
         host,
         memoryMb: 64,
         deadlineMs: 5_000,

@@ -112,8 +112,19 @@ export function createIngestor({
   let chainIdChecks = 0
   const createdAt = now()
 
+  // When the lag first went over max_lag_blocks, as seen at a head fetch (once per poll interval, not per block).
+  let lagSince: number | undefined
+  const currentLag = () => (lastHead === undefined || position === undefined || lastHead - confirmations <= position ? 0n : lastHead - confirmations - position)
+
   metrics?.chainStopped.set(label, 0)
   metrics?.blocksSkipped.inc(label, 0)
+  metrics?.readChainLag(label.chain_id, () => (lastHead === undefined ? undefined : Number(currentLag())))
+  // Conditions over time are read when /healthz asks, so following a block costs nothing here.
+  const unwatchLag = health?.watch(healthSource, 'lag', () => {
+    const lag = currentLag()
+    if (haltedBy || lag <= maxLag) return undefined
+    return { reason: `cursor ${position} is ${lag} blocks behind the confirmed head ${lastHead! - confirmations} (max_lag_blocks ${maxLag})`, since: lagSince, fields: { cursor: position, head: lastHead, lag } }
+  })
   const unwatchHead = health?.watch(healthSource, 'head', () => {
     if (haltedBy) return undefined // the 'stopped' problem says why
     const since = lastHeadAt ?? createdAt
@@ -138,23 +149,14 @@ export function createIngestor({
       wake = done
     })
 
-  function reportLag() {
-    if (lastHead === undefined || position === undefined) return
-    const safe = lastHead - confirmations
-    const lag = safe > position ? safe - position : 0n
-    metrics?.chainLag.set(label, Number(lag))
-    if (lag > maxLag)
-      health?.degraded(healthSource, 'lag', `cursor ${position} is ${lag} blocks behind the confirmed head ${safe} (max_lag_blocks ${maxLag})`, { cursor: position, head: lastHead, lag })
-    else health?.ok(healthSource, 'lag')
-  }
-
   async function fetchHead() {
     const head = await source.getBlockNumber()
     lastHeadAt = now()
     metrics?.headBlock.set(label, Number(head))
     if (lastHead !== undefined && head < lastHead) log.debug('head went backwards (lagging node); waiting, not a reorg', { chainId, head, previous: lastHead })
     lastHead = head
-    reportLag()
+    if (currentLag() <= maxLag) lagSince = undefined
+    else lagSince ??= lastHeadAt
     return head - confirmations
   }
 
@@ -176,13 +178,11 @@ export function createIngestor({
       metrics?.cursorBlock.set(label, Number(block.number))
       metrics?.blocksProcessed.inc(label)
     }
-    reportLag()
     return inFlight[0] && 'failed' in inFlight[0] ? inFlight[0].failed : undefined
   }
 
-  async function commitOrThrow() {
-    const failure = await commitSettled()
-    // A block the dispatcher left uncommitted stays so: it is delivered again after a restart.
+  /** A block the dispatcher left uncommitted stays so (it is delivered again after a restart): the pass ends with its error. */
+  function throwIfFailed(failure: unknown) {
     if (failure !== undefined && !stopped) throw failure
   }
 
@@ -265,7 +265,6 @@ export function createIngestor({
     if (!tip) {
       tip = resumePoint(safe)
       if (position === undefined || position < tip.number) position = tip.number
-      reportLag()
       log.info('ingestion starting', { chainId, from: tip.number + 1n, head: lastHead, source: source.kind })
     }
     while (!stopped && tip.number < safe) {
@@ -295,14 +294,14 @@ export function createIngestor({
         inFlight.push(entry)
         recent.push(block, logs)
         tip = { number: block.number, hash: block.hash }
-        await commitOrThrow()
+        throwIfFailed(await commitSettled())
         while (inFlight.length >= maxInFlight && !stopped) {
           await waitForOldest()
-          await commitOrThrow()
+          throwIfFailed(await commitSettled())
         }
       }
     }
-    await commitOrThrow()
+    throwIfFailed(await commitSettled())
   }
 
   function halt(error: ShepherdError) {
@@ -370,15 +369,15 @@ export function createIngestor({
       wake?.()
       await loop
       unwatchHead?.()
+      unwatchLag?.()
     },
     status() {
-      const lag = lastHead !== undefined && position !== undefined && lastHead - confirmations > position ? lastHead - confirmations - position : 0n
       return {
         chainId,
         state: haltedBy ? ('stopped' as const) : lastHeadAt === undefined ? ('starting' as const) : ('running' as const),
         head: lastHead,
         cursor: committed?.number,
-        lag,
+        lag: currentLag(),
         headAgeMs: lastHeadAt === undefined ? undefined : now() - lastHeadAt,
         inFlight: inFlight.length,
         ...(haltedBy ? { stoppedReason: haltedBy.shortMessage, hint: haltedBy.hint } : {}),
