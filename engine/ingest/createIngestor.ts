@@ -12,6 +12,7 @@ import type { EngineStore } from '../store/createStore.ts'
 import { ChainMovedError, createRangeFetcher } from './createRangeFetcher.ts'
 import { decideIngestAction } from './decideIngestAction.ts'
 import { createRecentChain } from './recentChain.ts'
+import { chainLag, headStaleAfterMs, watchChainHealth } from './watchChainHealth.ts'
 
 export type CreateIngestorParameters = {
   source: ChainSource
@@ -36,21 +37,6 @@ export type CreateIngestorParameters = {
 
 /** Block hashes saved with each cursor write (a reorg deeper than this while down is resumed past, with an error log). */
 const SAVED_HASHES = 64
-
-/**
- * Poll intervals without a fetched head before the chain is unhealthy: 5. A healthy loop fetches a
- * head at least once per interval (also during a long catch-up and while waiting on slow
- * modules), and a failed pass is retried after 0.2, 0.4, 0.8 and 1.6 s: a fault that one or two
- * retries absorb does not flip /healthz, an outage does within seconds.
- */
-export const HEAD_STALE_POLLS = 5
-/** Floor of the head check, ms: a devnet-speed poll interval (25 ms) must not flap on a busy 2-core machine. */
-export const HEAD_STALE_FLOOR_MS = 5_000
-
-/** The head-staleness limit for a poll interval: `max(HEAD_STALE_POLLS x poll, HEAD_STALE_FLOOR_MS)`. */
-export function headStaleAfterMs(pollIntervalMs: number) {
-  return Math.max(HEAD_STALE_POLLS * pollIntervalMs, HEAD_STALE_FLOOR_MS)
-}
 
 /**
  * Follows one chain and owns its unfinalized part. Invariant: every block handed to the
@@ -92,7 +78,7 @@ export function createIngestor({
   const onGap = chain.on_gap ?? 'halt'
   const recent = createRecentChain(256)
   const fetchRange = createRangeFetcher({ source, filter, metrics, log })
-  type InFlight = { block: BlockRef; done: Promise<void>; settled: boolean; failed?: unknown }
+  type InFlight = { block: BlockRef; done: Promise<void>; settled: boolean; failure?: { error: unknown } }
   const inFlight: InFlight[] = []
   let committed = store.getCursor(chainId)
   // The hashes saved with the cursor: a reorg while the engine was down finds its fork point.
@@ -114,29 +100,20 @@ export function createIngestor({
 
   // When the lag first went over max_lag_blocks, as seen at a head fetch (once per poll interval, not per block).
   let lagSince: number | undefined
-  const currentLag = () => (lastHead === undefined || position === undefined || lastHead - confirmations <= position ? 0n : lastHead - confirmations - position)
+  const state = () => ({
+    createdAt,
+    lastHeadAt,
+    safeHead: lastHead === undefined ? undefined : lastHead - confirmations,
+    position,
+    lagSince,
+    lastError,
+    halted: haltedBy !== undefined,
+  })
+  const currentLag = () => chainLag(state())
 
   metrics?.chainStopped.set(label, 0)
   metrics?.blocksSkipped.inc(label, 0)
-  metrics?.readChainLag(label.chain_id, () => (lastHead === undefined ? undefined : Number(currentLag())))
-  // Conditions over time are read when /healthz asks, so following a block costs nothing here.
-  const unwatchLag = health?.watch(healthSource, 'lag', () => {
-    const lag = currentLag()
-    if (haltedBy || lag <= maxLag) return undefined
-    return { reason: `cursor ${position} is ${lag} blocks behind the confirmed head ${lastHead! - confirmations} (max_lag_blocks ${maxLag})`, since: lagSince, fields: { cursor: position, head: lastHead, lag } }
-  })
-  const unwatchHead = health?.watch(healthSource, 'head', () => {
-    if (haltedBy) return undefined // the 'stopped' problem says why
-    const since = lastHeadAt ?? createdAt
-    const age = now() - since
-    if (lastHeadAt === undefined)
-      return { reason: `no chain head fetched yet (${(age / 1000).toFixed(1)} s since start)${lastError ? `; last error: ${lastError}` : ''}`, since: createdAt }
-    if (age <= staleAfterMs) return undefined
-    return {
-      reason: `no chain head for ${(age / 1000).toFixed(1)} s (limit ${(staleAfterMs / 1000).toFixed(1)} s: ${HEAD_STALE_POLLS} poll intervals, at least ${HEAD_STALE_FLOOR_MS / 1000} s)${lastError ? `; last error: ${lastError}` : ''}`,
-      since: lastHeadAt + staleAfterMs,
-    }
-  })
+  const unwatchHealth = watchChainHealth({ chainId, health, metrics, staleAfterMs, maxLagBlocks: maxLag, read: state, now })
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -168,8 +145,8 @@ export function createIngestor({
     checkChainId = false
   }
 
-  /** Commits every finished block at the front, in order; returns the error of a block the dispatcher gave up on. */
-  async function commitSettled(): Promise<unknown> {
+  /** Commits every finished block at the front, in order; returns the failure of a block the dispatcher gave up on. */
+  async function commitSettled(): Promise<{ error: unknown } | undefined> {
     while (inFlight[0]?.settled) {
       const { block } = inFlight.shift()!
       committed = { number: block.number, hash: block.hash, recent: recent.idsThrough(block.number, SAVED_HASHES) }
@@ -178,12 +155,12 @@ export function createIngestor({
       metrics?.cursorBlock.set(label, Number(block.number))
       metrics?.blocksProcessed.inc(label)
     }
-    return inFlight[0] && 'failed' in inFlight[0] ? inFlight[0].failed : undefined
+    return inFlight[0]?.failure
   }
 
   /** A block the dispatcher left uncommitted stays so (it is delivered again after a restart): the pass ends with its error. */
-  function throwIfFailed(failure: unknown) {
-    if (failure !== undefined && !stopped) throw failure
+  function throwIfFailed(failure: { error: unknown } | undefined) {
+    if (failure && !stopped) throw failure.error
   }
 
   async function drainInFlight() {
@@ -288,7 +265,7 @@ export function createIngestor({
             entry.settled = true
           },
           (error: unknown) => {
-            entry.failed = error
+            entry.failure = { error }
           },
         )
         inFlight.push(entry)
@@ -368,8 +345,7 @@ export function createIngestor({
       stopped = true
       wake?.()
       await loop
-      unwatchHead?.()
-      unwatchLag?.()
+      unwatchHealth()
     },
     status() {
       return {
