@@ -24,26 +24,6 @@ export class ChainIdMismatchError extends ShepherdError {
 }
 
 /**
- * The node does not serve a JSON-RPC method ingestion needs (`-32601`, `-32004`, or a provider's
- * text-only wording, see `methodNotFoundAnswer`). No retry fixes it.
- *
- * @example
- * throw new RpcMethodUnsupportedError({ chainId: 1, request: 'RPC eth_getLogs failed', answer: 'Unsupported method: eth_getLogs', cause })
- */
-export class RpcMethodUnsupportedError extends ShepherdError {
-  override name = 'RpcMethodUnsupportedError'
-
-  constructor(parameters: { chainId: number; answer: string; request?: string; cause?: unknown }) {
-    super(`The node does not serve a method ingestion needs`, {
-      details: [`chain: ${parameters.chainId}`, ...(parameters.request ? [`request: ${parameters.request}`] : []), `answer: ${parameters.answer}`],
-      hint: 'Ingestion needs eth_chainId, eth_blockNumber, eth_getBlockByNumber and eth_getLogs: point rpc_url at a node (or provider plan) that serves them, then restart.',
-      cause: parameters.cause,
-      action: 'stop',
-    })
-  }
-}
-
-/**
  * The cursor is older than `max_lookback_blocks` and the chain's `on_gap` is "halt": resuming would
  * skip blocks no module has seen, so the chain stops and waits for a person to decide.
  *

@@ -1,7 +1,8 @@
 import { InvalidRequestRpcError, RpcRequestError, UnknownRpcError } from 'viem'
 import { describe, expect, test } from 'vitest'
 import { WsRpcError } from '../chain/createWsRpcClient.ts'
-import { ChainRequestError } from './chain.ts'
+import { toChainRequestError } from '../chain/toChainRequestError.ts'
+import { ChainMethodNotFoundError, ChainRequestError } from './chain.ts'
 import { methodNotFoundAnswer } from './methodNotFoundAnswer.ts'
 
 /** A node's JSON-RPC error as viem's http transport surfaces it, wrapped as createRpcChainSource wraps it. */
@@ -22,7 +23,6 @@ const notServed: Array<[string, number | undefined, string]> = [
   ['a paid plan (text only)', -32000, 'Unauthorized method: eth_getLogs.'],
   ['Ganache (text only)', undefined, 'Method eth_getLogs not supported.'],
   ['EIP-1474', -32004, 'Method not supported'],
-  ['Anvil over WebSocket (text only, -32602)', -32602, 'data did not match any variant of untagged enum EthRpcCall'],
 ]
 
 // Answers that must stay retryable (or be someone else's decision): none is about the method.
@@ -35,6 +35,8 @@ const otherAnswers: Array<[string, number | undefined, string]> = [
   ['a timeout', undefined, 'eth_getLogs timed out after 10000 ms'],
   ['a drop', undefined, 'WebSocket to ws://node closed (code 1006)'],
   ['geth, bad params', -32602, 'invalid argument 0: hex string without 0x prefix'],
+  // Anvil over ws says this for an unknown method and for bad params alike: ambiguous, so not "method not found".
+  ['Anvil over WebSocket, an unknown method or bad params', -32602, 'data did not match any variant of untagged enum EthRpcCall'],
   ['Alchemy, a log answer too big', -32602, 'Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range'],
 ]
 
@@ -53,5 +55,21 @@ describe('methodNotFoundAnswer', () => {
     expect(methodNotFoundAnswer(new ChainRequestError('Method not found', { chainId: 1, method: 'eth_getLogs' }))).toBeUndefined()
     expect(methodNotFoundAnswer(new Error('plain'))).toBeUndefined()
     expect(methodNotFoundAnswer('Method not found')).toBeUndefined()
+  })
+
+  test('behavior: toChainRequestError types every one of these wordings as ChainMethodNotFoundError (stop) with the answer, and leaves the others retryable', () => {
+    const typed = (code: number | undefined, message: string) => toChainRequestError(new WsRpcError(message, code), { chainId: 1, method: 'eth_getLogs', shortMessage: 'RPC eth_getLogs failed' })
+    for (const [, code, message] of notServed) {
+      const error = typed(code, message)
+      expect(error, message).toBeInstanceOf(ChainMethodNotFoundError)
+      expect(error.action).toBe('stop')
+      expect(error.shortMessage).toBe('The node does not serve eth_getLogs')
+      expect(error.details).toContain(`answer: ${code === undefined ? message : `${message} (code ${code})`}`)
+    }
+    for (const [, code, message] of otherAnswers) {
+      const error = typed(code, message)
+      expect(error, message).not.toBeInstanceOf(ChainMethodNotFoundError)
+      expect(error.action).toBe('retry')
+    }
   })
 })

@@ -12,13 +12,14 @@ const methodNotFoundCodes = new Set([-32601, -32004])
  * - public OP Stack and Arbitrum endpoints (code -32001): "rpc method is not whitelisted"
  * - some paid plans: "Unauthorized method: eth_x."
  * - Ganache: "Method eth_x not supported."; EIP-1474 -32004: "Method not supported"
- * - Anvil over WebSocket (code -32602, measured with 1.7.1; over HTTP it answers -32601): "data did
- *   not match any variant of untagged enum EthRpcCall". Anvil says the same for params it cannot
- *   parse; for the fixed, well-formed requests of ingestion it means the method, and either way
- *   the same request fails again.
+ *
+ * Not recognised on purpose: Anvil over WebSocket (1.7.1) answers an unknown method with -32602
+ * "data did not match any variant of untagged enum EthRpcCall", exactly as it answers params it
+ * cannot parse (over HTTP it answers -32601). Naming that "method not found" would misname a
+ * module's bad params; it stays a retryable error (ingestion only asks methods Anvil serves).
  */
 const methodNotFoundWording =
-  /does not exist\/is not available|\bmethod not found\b|\bmethod '?[\w-]+'? not found\b|\bunsupported method\b|\bmethod is not whitelisted\b|\bunauthorized method\b|\bmethod (?:[\w-]+ )?not supported\b|did not match any variant of untagged enum EthRpcCall/i
+  /does not exist\/is not available|\bmethod not found\b|\bmethod '?[\w-]+'? not found\b|\bunsupported method\b|\bmethod is not whitelisted\b|\bunauthorized method\b|\bmethod (?:[\w-]+ )?not supported\b/i
 
 /**
  * The node's answer when `error` (or any cause in its chain) says that the node does not serve the

@@ -5,6 +5,7 @@ import { createDispatcher } from '../dispatch/createDispatcher.ts'
 import { createLogRouter } from '../dispatch/createLogRouter.ts'
 import type { ModuleRunner } from '../dispatch/types.ts'
 import { ShepherdError } from '../errors/base.ts'
+import { ChainRequestError } from '../errors/chain.ts'
 import { ConfigError } from '../errors/config.ts'
 import { createHealthBoard } from '../health/createHealthBoard.ts'
 import { createLogger } from '../host/createLogger.ts'
@@ -242,13 +243,13 @@ describe('ingestor: errors no retry fixes stop the chain; transport faults are r
     ['text only (OP Stack public endpoint, -32001)', nodeError(-32001, 'rpc method is not whitelisted')],
   ])('behavior: a method the node does not serve stops the chain: %s', async (_name, error) => {
     const { mem, ingestor, problem } = setup({
-      source: (m) => ({ ...m.source, getLogs: () => Promise.reject(new ShepherdError('RPC eth_getLogs failed', { action: 'retry', cause: error })) }),
+      source: (m) => ({ ...m.source, getLogs: () => Promise.reject(new ChainRequestError('RPC eth_getLogs failed', { chainId, method: 'eth_getLogs', cause: error })) }),
       runners: [{ ...counter().runner, subscriptions: { logs: [{ chainId, address: '0x00000000000000000000000000000000000000e1', event: { type: 'event', name: 'Ping', inputs: [] } }] } }],
     })
     mem.mine([[]])
     ingestor.start()
     await until(() => ingestor.status().state === 'stopped', 'chain stopped')
-    expect(problem('stopped')?.reason).toBe('The node does not serve a method ingestion needs')
+    expect(problem('stopped')?.reason).toBe('The node does not serve eth_getLogs')
     expect(String(problem('stopped')?.fields?.details)).toContain(`answer: ${error.details}`)
   })
 
