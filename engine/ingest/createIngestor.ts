@@ -242,7 +242,7 @@ export function createIngestor({
     if (!tip) {
       tip = resumePoint(safe)
       if (position === undefined || position < tip.number) position = tip.number
-      log.info('ingestion starting', { chainId, from: tip.number + 1n, head: lastHead, source: source.kind })
+      log.info('ingestion starting', { chainId, from: tip.number + 1n, head: lastHead, source: source.kind, onGap })
     }
     while (!stopped && tip.number < safe) {
       // A long catch-up keeps following the head (and keeps /healthz's head check true).
