@@ -89,6 +89,9 @@ export function createRpcChainSource({
     async getBlockNumber() {
       return parseBlockNumber(await request('eth_blockNumber', []))
     },
+    async getChainId() {
+      return Number(parseBlockNumber(await request('eth_chainId', [])))
+    },
     getBlock,
     async getBlocks(from, to) {
       const numbers: bigint[] = []

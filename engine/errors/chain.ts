@@ -82,17 +82,19 @@ export class ChainRequestTooLargeError extends ChainRequestError {
 }
 
 /**
- * The node does not serve this JSON-RPC method (-32601): no retry fixes it.
+ * The node does not serve this JSON-RPC method (-32601, -32004, or a node's wording for it, see
+ * `methodNotFoundAnswer`): no retry fixes it. `answer` is the node's own text, kept verbatim.
  *
  * @example
  * if (error instanceof ChainMethodNotFoundError) log.error('point rpc_url at a node that serves it', { method: error.method })
  */
 export class ChainMethodNotFoundError extends ChainRequestError {
   override name = 'ChainMethodNotFoundError'
-  constructor(parameters: { chainId: number; method: string; cause?: unknown }) {
+  constructor(parameters: { chainId: number; method: string; answer?: string; cause?: unknown }) {
     super(`The node does not serve ${parameters.method}`, {
       chainId: parameters.chainId,
       method: parameters.method,
+      details: parameters.answer === undefined ? [] : [`answer: ${parameters.answer}`],
       cause: parameters.cause,
       action: 'stop',
       hint: 'Point rpc_url at a node (or provider plan) that serves this method.',
