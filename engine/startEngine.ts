@@ -70,10 +70,19 @@ export async function startEngine({
   const sources = new Map<number, ChainSource & { client?: ChainHostChain['client'] }>()
   const chainHostChains = new Map<number, ChainHostChain>()
   for (const [chainId, chain] of config.chains) {
-    const source = givenSources?.get(chainId) ?? createRpcChainSource({ chainId, rpcUrl: chain.rpc_url, metrics })
+    const source =
+      givenSources?.get(chainId) ??
+      createRpcChainSource({
+        chainId,
+        rpcUrl: chain.rpc_url,
+        metrics,
+        maxRequestBytes: chain.max_request_bytes,
+        onRequestLimitShrink: ({ from, to, refusedBytes }) =>
+          logger.warn('the node refused a request as too large; request size limit lowered for this run', { chainId, refusedBytes, fromBytes: from, toBytes: to, hint: 'set [chains.<id>] max_request_bytes at or below toBytes' }),
+      })
     sources.set(chainId, source)
-    const client = (source as { client?: ChainHostChain['client'] }).client
-    if (client) chainHostChains.set(chainId, { client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size })
+    const { client, requestLimit } = source as { client?: ChainHostChain['client']; requestLimit?: ChainHostChain['requestLimit'] }
+    if (client) chainHostChains.set(chainId, { client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size, requestLimit })
   }
   const chainHost = givenChainHost ?? createChainHost(chainHostChains)
   const ownCowApi = givenCowApi ? undefined : createCowApiHost({ baseUrls: new Map([...config.chains].flatMap(([id, c]) => (c.orderbook_url ? [[id, c.orderbook_url] as const] : []))), metrics })

@@ -24,6 +24,12 @@ export const chainSchema = z.strictObject({
   multicall_address: zAddress.default('0xcA11bde05977b3631167028862bE2a173976CA11'),
   /** Inner calls per Multicall3 aggregate3 request. */
   multicall_batch_size: z.number().int().min(1).max(10_000).default(500),
+  /**
+   * Largest JSON-RPC request body (HTTP) or message (WebSocket), bytes. Batches and aggregate3 calls
+   * are split to fit; a "too large" answer halves it for the rest of the run. Default 1.5 MiB: a
+   * quarter below Anvil's 2 MiB limit, the strictest common node (geth: 5 MB over HTTP).
+   */
+  max_request_bytes: z.number().int().min(65_536).max(1_073_741_824).default(1_572_864),
 })
 
 export const moduleEntrySchema = z.strictObject({

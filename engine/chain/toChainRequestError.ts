@@ -1,0 +1,27 @@
+import { ChainMethodNotFoundError, ChainRequestError } from '../errors/chain.ts'
+
+export type ToChainRequestErrorParameters = {
+  chainId: number
+  method: string
+  /** The message of a plain transport failure, e.g. "eth_call failed". */
+  shortMessage: string
+  details?: string[]
+}
+
+/**
+ * Names the cause of a failed RPC request with a typed error, so callers decide by class: a
+ * `ChainRequestTooLargeError` the transport raised (found anywhere in viem's cause chain) as is,
+ * `ChainMethodNotFoundError` for JSON-RPC -32601, otherwise a retryable `ChainRequestError`
+ * (transport fault, timeout, other node error) carrying the original as its cause.
+ *
+ * @example
+ * try { await client.request({ method: 'eth_call', params }) }
+ * catch (error) { throw toChainRequestError(error, { chainId, method: 'eth_call', shortMessage: 'eth_call failed' }) }
+ */
+export function toChainRequestError(error: unknown, { chainId, method, shortMessage, details }: ToChainRequestErrorParameters): ChainRequestError {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof ChainRequestError && e.action !== 'retry') return e
+    if ((e as { code?: unknown }).code === -32601) return new ChainMethodNotFoundError({ chainId, method, cause: error })
+  }
+  return new ChainRequestError(shortMessage, { chainId, method, cause: error, details })
+}
