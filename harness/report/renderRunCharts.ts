@@ -71,7 +71,7 @@ function submissionPanel(charts: RunCharts, frameOf: (ticks: number[]) => PanelF
       { label: `${m.module} p50`, color: measured.length === 1 ? colors.p50 : color, kind: 'dash' as const },
     ]
   })
-  if (submission.limitMs !== undefined) legend.push({ label: `bar: p99 < ${formatMs(submission.limitMs)}`, color: colors.bar, kind: 'dash' })
+  if (submission.limitMs !== undefined) legend.push({ label: `bar: p99 < ${Math.round(submission.limitMs)} ms`, color: colors.bar, kind: 'dash' })
   const out = [...around(f, window, submission.source), ...panelAxes(f, { title: 'Block to submission per module (p50 and p99 of the parts due in each block)', yLabel: 'ms', legend })]
   measured.forEach((m, i) => {
     const color = measured.length === 1 ? colors.p99 : modulePalette[i % modulePalette.length]!
@@ -113,8 +113,9 @@ function deliveryPanel(charts: RunCharts, frameOf: (ticks: number[]) => PanelFra
   return [
     ...around(f, window, source),
     ...panelAxes(f, { title: 'TWAP parts expected against delivered (cumulative)', yLabel: 'parts', legend }),
+    // Expected on top, dashed: where every part arrived, the two lines coincide and both stay visible.
+    ...polylines(delivered, scale, { color: colors.delivered, width: 3 }),
     ...polylines(expected, scale, { color: colors.expected, dash: '6 3' }),
-    ...polylines(delivered, scale, { color: colors.delivered }),
     ...short,
   ]
 }

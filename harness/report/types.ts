@@ -237,7 +237,7 @@ export function judgedFigures(result: Pick<ScenarioResult, 'delivery' | 'latency
     `EthFlow ${ethFlow.observed}/${ethFlow.placed} verified`,
     `${duplicatePosts} duplicate ${duplicatePosts === 1 ? 'post' : 'posts'}`,
     `${unexplained} unexplained ${unexplained === 1 ? 'order' : 'orders'}`,
-    `p99 block-to-submission ${Number.isFinite(p99) ? formatMs(p99) : 'not measured'}${limit !== undefined ? ` (bar < ${formatMs(limit)})` : ''}`,
+    `p99 block-to-submission ${Number.isFinite(p99) ? formatMs(p99) : 'not measured'}${limit !== undefined ? ` (bar < ${Math.round(limit)} ms)` : ''}`,
   ]
 }
 
