@@ -47,6 +47,8 @@ export const defaultBars: Required<ScenarioBars> = {
 
 /** The standard bars by key (for `notApplicable`). */
 export type BarKey = 'twapDelivery' | 'ethFlowObserved' | 'ethFlowNeverPosted' | 'duplicates' | 'unexplainedOrders' | 'moduleErrors' | 'traps' | 'poisoned' | 'latency'
+const barKeys: readonly BarKey[] = ['twapDelivery', 'ethFlowObserved', 'ethFlowNeverPosted', 'duplicates', 'unexplainedOrders', 'moduleErrors', 'traps', 'poisoned', 'latency']
+const comparisonMetrics: readonly string[] = ['twap dispatch p99', 'delivery', 'worst-case dispatch']
 
 /** Which of our measures a published reference figure is compared with (see compareWithReference.ts). */
 export type ComparisonMetric = 'twap dispatch p99' | 'delivery' | 'worst-case dispatch'
@@ -126,6 +128,13 @@ export type ScenarioDefinition = {
 export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.name)) throw new TypeError(`Scenario name "${definition.name}" must be lowercase letters, digits and dashes`)
   if (!(definition.devnet.blockTime > 0)) throw new TypeError(`Scenario "${definition.name}": devnet.blockTime must be > 0 seconds`)
+  const bad = (key: string, expected: string, found: unknown) => new TypeError(`Scenario "${definition.name}": ${key} must be ${expected}, found ${JSON.stringify(found)}`)
+  for (const kind of definition.expectsNone ?? []) if (kind !== 'twap' && kind !== 'ethFlow') throw bad('each expectsNone entry', '"twap" or "ethFlow"', kind)
+  for (const [key, reason] of Object.entries(definition.notApplicable ?? {})) {
+    if (!barKeys.includes(key as BarKey)) throw bad(`notApplicable.${key}`, `a bar key (${barKeys.join(', ')})`, key)
+    if (typeof reason !== 'string' || reason.trim() === '') throw bad(`notApplicable.${key}`, 'the reason the report shows (a non-empty string)', reason)
+  }
+  for (const row of definition.comparison?.rows ?? []) if (!comparisonMetrics.includes(row.metric)) throw bad('comparison.rows[].metric', `one of ${comparisonMetrics.join(', ')}`, row.metric)
   return definition
 }
 

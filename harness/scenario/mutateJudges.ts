@@ -96,6 +96,13 @@ export type MutationReport = { total: number; killed: number; survivors: Mutant[
 export async function mutateJudges({ root = process.cwd(), targets = judgeTargets, timeoutMs = 120_000, log = (line: string) => console.info(line) } = {}): Promise<MutationReport> {
   const started = performance.now()
   const scratch = mkdtempSync(join(tmpdir(), 'shepherd-mutants-'))
+  // An interrupted check must not leave its scratch copy behind.
+  const interrupted = () => {
+    rmSync(scratch, { recursive: true, force: true })
+    process.exit(130)
+  }
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
   try {
     for (const dir of ['engine', 'harness', 'modules', 'scenarios']) cpSync(join(root, dir), join(scratch, dir), { recursive: true })
     for (const file of ['package.json', 'tsconfig.json']) cpSync(join(root, file), join(scratch, file))
@@ -157,6 +164,8 @@ export async function mutateJudges({ root = process.cwd(), targets = judgeTarget
       await vitest.close()
     }
   } finally {
+    process.off('SIGINT', interrupted)
+    process.off('SIGTERM', interrupted)
     rmSync(scratch, { recursive: true, force: true })
   }
 }
