@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { exampleScenarioResult } from './exampleScenarioResult.ts'
-import { beginAttempt, startAttempt } from './trackAttempts.ts'
+import { beginAttempt, startAttempt, type AttemptRecord } from './trackAttempts.ts'
 import type { ScenarioResult } from './types.ts'
 
 const dirs: string[] = []
@@ -33,7 +33,7 @@ describe('startAttempt', () => {
 
   test('behavior: a pass on the retry keeps the first attempt as -attempt1 (superseded), and the final report says "Passed on retry 1" with its failed bars', () => {
     const dir = tempDir()
-    const records: Parameters<typeof startAttempt>[1] = []
+    const records: AttemptRecord[] = []
     startAttempt({ id: 't', retryCount: 0, errors: [] }, records).write(exampleScenarioResult(), dir)
     const second = startAttempt({ id: 't', retryCount: 1, errors: ['expected [ …(6) ] to deeply equal []\n\n- Expected'] }, records)
     expect(second.number).toBe(2)
@@ -53,7 +53,7 @@ describe('startAttempt', () => {
 
   test('behavior: an attempt that threw before its report is remembered by the test\'s error', () => {
     const dir = tempDir()
-    const records: Parameters<typeof startAttempt>[1] = []
+    const records: AttemptRecord[] = []
     startAttempt({ id: 't', retryCount: 0, errors: [] }, records) // runScenario threw: no write
     const { paths } = startAttempt({ id: 't', retryCount: 1, errors: ['engine did not catch up with the devnet head'] }, records).write(passing(), dir)
     expect(readFileSync(paths.markdown, 'utf8')).toContain('> - attempt 1: no verdict; it wrote no report; the test failed with: engine did not catch up with the devnet head')
@@ -62,7 +62,7 @@ describe('startAttempt', () => {
 
   test('behavior: a first attempt written under another name (another day) is moved, not left as a second final report', () => {
     const dir = tempDir()
-    const records: Parameters<typeof startAttempt>[1] = []
+    const records: AttemptRecord[] = []
     const yesterday = exampleScenarioResult()
     yesterday.metadata.date = '2026-11-22T23:59:00.000Z'
     startAttempt({ id: 't', retryCount: 0, errors: [] }, records).write(yesterday, dir)

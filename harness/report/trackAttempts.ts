@@ -19,7 +19,8 @@ export type ScenarioAttempt = {
   write(result: ScenarioResult, dir: string): { paths: ReportPaths; line?: string | undefined }
 }
 
-type AttemptRecord = { number: number; errorsAtStart: number; result?: ScenarioResult; dir?: string; paths?: ReportPaths }
+/** What the tracker remembers of one attempt: its number, how many test errors came before it, and its report. */
+export type AttemptRecord = { number: number; errorsAtStart: number; result?: ScenarioResult; dir?: string; paths?: ReportPaths }
 
 /** Attempts per test id, in this worker: vitest retries a test in the same module instance. */
 const history = new Map<string, AttemptRecord[]>()
