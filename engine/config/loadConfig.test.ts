@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { ConfigError } from '../errors/config.ts'
 import { loadModules } from '../module/loadModules.ts'
 import { loadConfig, parseConfig } from './loadConfig.ts'
@@ -29,6 +29,7 @@ async function asyncErrorOf(promise: Promise<unknown>): Promise<ConfigError> {
 
 function moduleDir(source: string) {
   const dir = mkdtempSync(join(tmpdir(), 'shepherd-config-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'mod.ts'), source)
   return dir
 }

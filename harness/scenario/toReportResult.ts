@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { createRequire } from 'node:module'
+import { completeReportResult } from '../report/completeReportResult.ts'
 import type { LatencySummary, ScenarioResult } from '../report/types.ts'
 import { compareWithReference } from './compareWithReference.ts'
 import { scaled } from './defineScenario.ts'
@@ -67,7 +68,7 @@ export type ScenarioResultEvidence = {
  */
 export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult & ScenarioResultEvidence {
   const result = buildResult(run, label)
-  return { ...result, comparison: compareWithReference(run.definition.comparison, result), evidence: evidenceOf(run) }
+  return completeReportResult({ ...result, comparison: compareWithReference(run.definition.comparison, result), evidence: evidenceOf(run) }, run)
 }
 
 function evidenceOf(run: ScenarioRun): ScenarioResultEvidence['evidence'] {
