@@ -115,8 +115,6 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
   const log = options.log ?? ((line: string) => console.info(`[${definition.name}] ${line}`))
   const startedAt = new Date()
   const teardown: Array<() => Promise<void>> = []
-  const dir = mkdtempSync(join(tmpdir(), `shepherd-${definition.name}-`))
-  teardown.push(async () => rmSync(dir, { recursive: true, force: true }))
   const blockTimeMs = definition.devnet.blockTime * 1000
   const externalOrderbook = options.orderbookUrl ?? (process.env.SHEPHERD_ORDERBOOK_URL || undefined)
   if (externalOrderbook !== undefined) {
@@ -125,6 +123,9 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     if (definition.orderbook?.knobs || options.during)
       throw new Error(`scenario ${definition.name} drives the orderbook stub (knobs or a during-hook) and cannot run against the external orderbook ${externalOrderbook}; unset SHEPHERD_ORDERBOOK_URL for it`)
   }
+  // Made once the input is known good: a refused run leaves nothing behind.
+  const dir = mkdtempSync(join(tmpdir(), `shepherd-${definition.name}-`))
+  teardown.push(async () => rmSync(dir, { recursive: true, force: true }))
   try {
     // provision
     const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
