@@ -25,4 +25,9 @@ describe('ciSummaryLine', () => {
     expect(ciSummaryLine({ numPassedTests: 'many' })).toBe('tests: 0 passed, 1 failed')
     expect(ciSummaryLine({ numPassedTests: 5 })).toBe('tests: 5 passed, 1 failed')
   })
+
+  test('behavior: a failure before the tests (a dirty install) is counted with the tests', () => {
+    expect(ciSummaryLine({ numTotalTests: 2, numPassedTests: 2, numFailedTests: 0 }, 1)).toBe('tests: 2 passed, 1 failed')
+    expect(ciSummaryLine(undefined, 1)).toBe('tests: 0 passed, 2 failed')
+  })
 })

@@ -1,4 +1,5 @@
-// CLI: `tsx harness/ci/ciSummary.ts <vitest-results.json>` prints the CI summary line of `.ci/run`.
+// CLI: `tsx harness/ci/ciSummary.ts <vitest-results.json> [failures before the tests]` prints the CI
+// summary line of `.ci/run` (a failure before the tests: an install that changed a tracked file).
 import { readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
@@ -23,12 +24,12 @@ const vitestJson = z.object({
  * ciSummaryLine(JSON.parse(readFileSync('.vitest-results.json', 'utf8')))
  * // 'tests: 412 passed, 0 failed, 1 flaky (scenario: baseline meets every acceptance bar, judged from ground truth)'
  */
-export function ciSummaryLine(results: unknown): string {
+export function ciSummaryLine(results: unknown, failedBeforeTests = 0): string {
   const parsed = vitestJson.safeParse(results)
-  if (!parsed.success) return 'tests: 0 passed, 1 failed'
+  if (!parsed.success) return `tests: 0 passed, ${1 + failedBeforeTests} failed`
   const r = parsed.data
   const passed = r.numPassedTests ?? 0
-  const failed = (r.numFailedTests ?? 0) + (r.numTotalTests === undefined ? 1 : 0)
+  const failed = (r.numFailedTests ?? 0) + (r.numTotalTests === undefined ? 1 : 0) + failedBeforeTests
   const flaky = (r.testResults ?? []).flatMap((file) => (file.assertionResults ?? []).filter((a) => a.status === 'passed' && (a.failureMessages?.length ?? 0) > 0).map((a) => a.fullName))
   return `tests: ${passed} passed, ${failed} failed${flaky.length ? `, ${flaky.length} flaky (${flaky.join('; ')})` : ''}`
 }
@@ -40,5 +41,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   } catch {
     results = undefined
   }
-  console.log(ciSummaryLine(results))
+  console.log(ciSummaryLine(results, Number(process.argv[3] ?? 0) || 0))
 }
