@@ -21,10 +21,10 @@ export default defineScenario({
     modules: [
       { name: 'twap-monitor' },
       { name: 'ethflow-watcher' },
-      // Traps on its 1st block, then every 35th: restarted by the supervisor, under its poison threshold
-      // (5 in 600 s). Its journal (in the run's folder) is the evidence of the traps it injected and of
+      // Traps on its 1st block, then every 45th: restarted by the supervisor, under its poison threshold
+      // (5 in 600 s): a full-length run sees ~150 blocks, so 4 traps (every 35th gave 5 and parked it). Its journal (in the run's folder) is the evidence of the traps it injected and of
       // every block it received, across the engine's SIGKILL and restart.
-      { name: 'traps-every-k', path: 'engine/testing/fixtures/trapsEveryK.ts', config: { n: 35, journal: `{runDir}/${chaosJournal}` } },
+      { name: 'traps-every-k', path: 'engine/testing/fixtures/trapsEveryK.ts', config: { n: 45, journal: `{runDir}/${chaosJournal}` } },
     ],
   },
   // TWAP parts of 15 s (baseline: 5 s): a part whose whole window falls inside the engine's restart
