@@ -144,7 +144,7 @@ test('behavior: a block that is not old by the clock costs no head lookup', asyn
   const mock = host()
   mock.chain.onMulticall(POLL, modelAnswer)
   await logs(mock, [createdLog(twapParams(), 10n)])
-  mock.clock.set(Number(timeOf(10n)) * 1000 + 2000)
+  mock.clock.set(Number(timeOf(10n)) * 1000 + 900)
   await block(mock, 10n)
   expect(mock.cowApi.submissions).toHaveLength(1)
   expect(mock.chain.requests).toHaveLength(0)

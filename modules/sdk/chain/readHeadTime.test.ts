@@ -9,7 +9,7 @@ const T0 = 1_700_000_000
 const head = (number: number) => ({ number: `0x${number.toString(16)}`, timestamp: `0x${(T0 + number * 12).toString(16)}` })
 
 test('behavior: a recent block is its own time; no request', async () => {
-  mock = createMockHost({ module: 'm', now: (T0 + 10 * 12 + 2) * 1000 })
+  mock = createMockHost({ module: 'm', now: (T0 + 10 * 12) * 1000 + 900 })
   expect(await readHeadTime(mock.host, 11155111, blockAt(10n))).toEqual({ timestamp: BigInt(T0 + 120), behind: false })
   expect(mock.chain.requests).toHaveLength(0)
 })

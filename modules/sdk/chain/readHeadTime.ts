@@ -1,14 +1,18 @@
 import type { BlockRef, Host } from '../../../engine/module/types.ts'
 
-/** A block older than this by the module's clock (seconds) may be behind the head: the head is asked. */
-export const STALE_BLOCK_SECONDS = 3
+/**
+ * A block older than this by the module's clock (seconds) may be behind the head: the head is asked.
+ * Small on purpose: one block behind on a 1 s chain is enough to post a part that has just expired,
+ * and the question costs one `eth_getBlockByNumber` (no transactions) at most every `HEAD_CACHE_MS`.
+ */
+export const STALE_BLOCK_SECONDS = 1
 /** How long one answer of the head is reused (ms of the module's clock). */
-export const HEAD_CACHE_MS = 1000
+export const HEAD_CACHE_MS = 500
 
 export type ReadHeadTimeParameters = {
-  /** Seconds a block may lag the module's clock before the head is asked (default 3). */
+  /** Seconds a block may lag the module's clock before the head is asked (default 1). */
   staleAfterSeconds?: number
-  /** How long an answer is reused, ms (default 1000). */
+  /** How long an answer is reused, ms (default 500). */
   cacheMs?: number
 }
 
