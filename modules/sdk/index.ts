@@ -119,6 +119,10 @@ export type { LatestRound, ReadResult } from './chainlink/readLatestRound.ts'
 export { DECIMAL_PATTERN, toFeedUnits } from './chainlink/toFeedUnits.ts'
 export type { ToFeedUnitsReturnType } from './chainlink/toFeedUnits.ts'
 
+// Failures a module meets repeatedly (polls, lookups): metered, and a health check past a streak.
+export { reportFailure, reportSuccess } from './health/failureStreak.ts'
+export type { ReportFailureParameters } from './health/failureStreak.ts'
+
 // The chain's time when catching up.
 export { HEAD_CACHE_MS, STALE_BLOCK_SECONDS, readHeadTime } from './chain/readHeadTime.ts'
 export type { ReadHeadTimeParameters, ReadHeadTimeReturnType } from './chain/readHeadTime.ts'
