@@ -1,4 +1,4 @@
-import { classifyApiError, refusalReason, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
+import { classifyApiError, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
 import type { EthflowWatcherConfig } from './config.ts'
 import { DUE_EPOCH_PREFIX, takeDue } from '../sdk/index.ts'
 import { runBounded } from '../sdk/index.ts'
@@ -37,33 +37,10 @@ async function ask(host: Host, chainId: number, uid: string): Promise<Answer> {
   return { kind: 'found', status: typeof found.status === 'string' ? found.status : null }
 }
 
-/**
- * Before an order is declared missing: is the 404 the orderbook's own (`{"errorType": "NotFound"}`)?
- * Any server answers 404 to a path it does not have (a wrong `orderbook_url`); that says nothing
- * about the order. One extra request, only for an order about to be declared missing.
- */
-async function confirmAbsent(host: Host, chainId: number, uid: string): Promise<Answer> {
-  let answer: { status: number; body: unknown }
-  try {
-    answer = await host.cowApi.request(chainId, 'GET', `/api/v1/orders/${uid}`)
-  } catch (error) {
-    return { kind: 'failed', reason: describe(error) }
-  }
-  const body = typeof answer?.body === 'object' && answer.body !== null ? (answer.body as { errorType?: unknown; uid?: unknown; status?: unknown }) : undefined
-  if (answer?.status === 404 && body?.errorType === 'NotFound') return { kind: 'absent' }
-  if (answer?.status === 200 && typeof body?.uid === 'string' && body.uid.toLowerCase() === uid.toLowerCase())
-    return { kind: 'found', status: typeof body.status === 'string' ? body.status : null }
-  const errorType = typeof body?.errorType === 'string' ? body.errorType : undefined
-  const description = typeof answer?.body === 'string' ? answer.body : undefined
-  const reason = refusalReason({ status: answer?.status, errorType, description, url: `GET /api/v1/orders/${uid}` })
-  return answer?.status >= 500 || answer?.status === 429 ? { kind: 'failed', reason } : { kind: 'refused', reason }
-}
-
 async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, watch: EthflowWatch) {
   const now = block.timestamp
-  let answer = await ask(host, config.chainId, watch.uid)
-  if (answer.kind === 'absent' && now >= watch.deadline) answer = await confirmAbsent(host, config.chainId, watch.uid)
-  if (answer.kind === 'found' || (answer.kind === 'absent' && now >= watch.deadline)) reportSuccess(host, LOOKUPS_CHECK)
+  const answer = await ask(host, config.chainId, watch.uid)
+  if (answer.kind === 'found' || answer.kind === 'absent') reportSuccess(host, LOOKUPS_CHECK)
   if (answer.kind === 'found') {
     const delaySeconds = now - watch.placedAt
     await host.store.set(observedKey(watch.uid), { block: block.number, timestamp: now, delaySeconds, status: answer.status })

@@ -132,7 +132,7 @@ test('behavior: past the deadline, repeated failures give up as unverified witho
 })
 
 test.each([
-  ['a 404 HTML from another server (a wrong orderbook_url)', (mock: MockHost): { cancel(): void } | void => mock.cowApi.onRequest({ method: 'GET', path: /^\/api\/v1\/orders\// }, { status: 404, body: '<html><body><h1>404 Not Found</h1></body></html>' })],
+  ['a lookup rejected with a 404 that is not the orderbook\'s NotFound (HTML from another server)', (mock: MockHost): { cancel(): void } | void => mock.faults.inject({ on: 'cowApi.getOrder', fault: { kind: 'throw', error: new CowApiError({ status: 404, description: '<html><body><h1>404 Not Found</h1></body></html>', url: 'http://127.0.0.1:9/api/v1/orders/0x' }) }, times: Infinity })],
   ['a 401 from an auth proxy', (mock: MockHost): { cancel(): void } | void => mock.faults.inject({ on: 'cowApi.getOrder', fault: { kind: 'throw', error: new CowApiError({ status: 401, description: 'Unauthorized', url: 'http://127.0.0.1:9/api/v1/orders/0x' }) }, times: Infinity })],
 ])('behavior: %s never declares an order missing nor gives it up; the lookups check says why and clears when the orderbook answers', async (_, refuse) => {
   const mock = host()
