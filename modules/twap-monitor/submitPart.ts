@@ -140,10 +140,11 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   }
   // `ambiguous`: the post got no answer, so the next attempt looks the UID up first (a lookup that
   // answers clears the doubt: a later 5xx is the server's word that it did not store the order).
-  const backOff = async (seconds: number, reason: string, ambiguous = false): Promise<SubmitPartReturnType> => {
+  const backOff = async (seconds: number, reason: string, ambiguous = false, quiet = false): Promise<SubmitPartReturnType> => {
     const until = now + BigInt(Math.max(1, Math.ceil(seconds)))
     await host.store.set(backoffKey(watch.id), { until, reason, uid, block: block.number, ...(ambiguous ? { ambiguousUid: uid } : {}) })
-    host.log.info('TWAP part backing off', { uid, reason, until })
+    // While posting is stopped every due part waits here: the health check says it once, not each part.
+    host.log[quiet ? 'debug' : 'info']('TWAP part backing off', { uid, reason, until })
     return { due: { kind: 'epoch', at: until } }
   }
 
@@ -170,7 +171,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     }
   }
   const ticket = gate.admit()
-  if (!ticket.go) return backOff(ticket.retryInSeconds, 'order posts stopped: the orderbook does not answer about orders (see health check "submissions")')
+  if (!ticket.go) return backOff(ticket.retryInSeconds, 'order posts stopped: the orderbook does not answer about orders (see health check "submissions")', false, true)
   try {
     await host.cowApi.submitOrder(chainId, body)
   } catch (error) {

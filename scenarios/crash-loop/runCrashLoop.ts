@@ -63,6 +63,9 @@ const validToOfUid = (uid: string) => BigInt(`0x${uid.slice(-8)}`)
  * the load ends; then, once the last parts have had time to settle, judge from the chain and the
  * stub's record: no post after validTo (by the chain's time at arrival), no duplicate, every part
  * posted once unless its window lay wholly inside an outage (then not posted at all).
+ *
+ * @example
+ * await runAndReport(scenario, { during: (context) => runCrashLoop(context, { loadBlocks: 90, blockTime: 1, intervalSeconds: [4, 10], partSeconds: 4 }) })
  */
 export async function runCrashLoop(context: ScenarioContext, parameters: RunCrashLoopParameters): Promise<ExtraBars> {
   const { devnet, orderbook, engine, log } = context
