@@ -124,7 +124,7 @@ export { reportFailure, reportSuccess } from './health/failureStreak.ts'
 export type { ReportFailureParameters } from './health/failureStreak.ts'
 
 // The chain's time when catching up.
-export { HEAD_CACHE_MS, STALE_BLOCK_SECONDS, readHeadTime } from './chain/readHeadTime.ts'
+export { STALE_BLOCK_SECONDS, readHeadTime } from './chain/readHeadTime.ts'
 export type { ReadHeadTimeParameters, ReadHeadTimeReturnType } from './chain/readHeadTime.ts'
 
 // Watches a module removed by its own decision, kept for an operator to list and restore.

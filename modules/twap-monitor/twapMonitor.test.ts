@@ -161,9 +161,9 @@ test('behavior: catching up, a part valid at the old block but expired at the he
   expect(mock.cowApi.submissions).toHaveLength(0)
   expect(await mock.store.get(`missed:${uidAt(undefined, 10n)}`)).toMatchObject({ block: 10n, headTime: timeOf(25n) })
   expect(mock.errors.map((e) => e.kind)).toEqual(['part_missed'])
-  // Catching up further: blocks in the same second reuse the head (one lookup), and part 1 is posted.
+  // Catching up further: the next poll (part 1, at block 20) asks the head again, and part 1 is posted.
   for (let n = 11n; n <= 20n; n++) await block(mock, n)
-  expect(mock.chain.requests).toHaveLength(1)
+  expect(mock.chain.requests).toHaveLength(2)
   expect(mock.cowApi.submissions.map((s) => s.uid)).toEqual([uidAt(undefined, 20n)])
 })
 
