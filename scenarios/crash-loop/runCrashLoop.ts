@@ -2,6 +2,7 @@ import { createPrng } from '../../harness/orderbook/createPrng.ts'
 import { collectGroundTruth } from '../../harness/scenario/groundTruth.ts'
 import type { BarResult } from '../../harness/scenario/judge.ts'
 import { sumOf } from '../../harness/scenario/prometheus.ts'
+import { counterTotals, describeEvidence, total } from '../../harness/scenario/runMetrics.ts'
 import type { ExtraBars, ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import { scrape } from '../../harness/scenario/startMetricsSampler.ts'
 
@@ -121,7 +122,7 @@ export async function runCrashLoop(context: ScenarioContext, parameters: RunCras
       return outages.some((o) => start >= o.killHeadTime - 2n * BigInt(blockTime) && validTo <= o.caughtUpHeadTime)
     }
     const unexcused = truth.twap.missing.filter((part) => !excused(part.uid))
-    const missedByEngine = sumOf(await context.scrape(), 'shepherd_module_errors_total', { module: 'twap-monitor', error_kind: 'part_missed' })
+    const missedByEngine = describeEvidence(total(counterTotals(await context.scrape(), 'shepherd_module_errors_total', ['module', 'error_kind']), { module: 'twap-monitor', error_kind: 'part_missed' }))
     const downs = outages.map((o) => o.healthyAt - o.killedAt)
     const catchUps = outages.map((o) => o.caughtUpAt - o.healthyAt)
     const minKills = Math.max(1, Math.floor((loadBlocks * blockTime - 20) / (intervalSeconds[1] + 10)))

@@ -3,6 +3,7 @@ import { getTradeableOrderWithSignatureFunction } from '../abi/composableCow.ts'
 import { readPollError } from './readPollError.ts'
 import type { GPv2OrderData } from '../orders/gpv2Order.ts'
 import { decodeOrderWithSignature } from './decodeOrderWithSignature.ts'
+import { canonicalHex, parseRevertData } from './revertData.ts'
 import type { ConditionalOrderParams } from './decodeConditionalOrderCreated.ts'
 import type { MulticallResult } from '../../../engine/module/types.ts'
 
@@ -53,8 +54,9 @@ function isEvenHex(data: unknown): data is Hex {
  * decodePollRevert('0xd05f3065...') // { kind: 'tryNextBlock', reason: '...' }
  */
 export function decodePollRevert(data: unknown): PollOutcome {
+  data = parseRevertData(data) ?? data
   if (!isEvenHex(data) || data.length < 10) return { kind: 'unknown', data }
-  const error = readPollError(data.toLowerCase() as Hex)
+  const error = readPollError(data)
   if (error === undefined) return { kind: 'unknown', data }
   switch (error.name) {
     case 'PollTryNextBlock':
@@ -85,12 +87,15 @@ export function decodePollRevert(data: unknown): PollOutcome {
  */
 export function decodePollReturn(data: unknown): PollOutcome {
   if (typeof data !== 'string') return { kind: 'unknown', data }
-  // The fixed-layout reader checks the hex itself: canonical data is scanned once.
-  const decoded = decodeOrderWithSignature(data) ?? (MIXED_CASE_HEX.test(data) ? decodeOrderWithSignature(`0x${data.slice(2).toLowerCase()}`) : undefined)
+  // The fixed-layout reader checks the hex itself: canonical data is scanned once; another dialect
+  // (upper-case digits, `0X`) is made canonical first.
+  let decoded = decodeOrderWithSignature(data)
+  if (decoded === undefined) {
+    const canonical = canonicalHex(data)
+    if (canonical !== undefined && canonical !== data) decoded = decodeOrderWithSignature(canonical)
+  }
   return decoded ? { kind: 'order', order: decoded.order, signature: decoded.signature } : { kind: 'unknown', data }
 }
-
-const MIXED_CASE_HEX = /^0[xX][0-9a-fA-F]*[A-F][0-9a-fA-F]*$/
 
 /**
  * Decodes one Multicall3 result of a poll: return data when it succeeded, revert data otherwise.
@@ -105,8 +110,9 @@ export function decodePollResult(result: MulticallResult): PollOutcome {
 
 /**
  * The poll outcome carried by a rejected `host.chain.call` (a `ChainCallError` with revert `data`).
- * Rethrows anything that is not a revert (transport faults, timeouts), so the caller's retry
- * policy sees them.
+ * The data may be in any node dialect `parseRevertData` knows (`Reverted 0x...`, upper case, `0X`):
+ * `decodePollRevert` reads every dialect as the bare lower-case hex. Rethrows anything that is not a revert
+ * (transport faults, timeouts), so the caller's retry policy sees them.
  *
  * @example
  * const outcome = await host.chain.call(chainId, { to, data }).then(decodePollReturn, pollOutcomeFromError)
