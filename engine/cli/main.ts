@@ -14,6 +14,8 @@ Usage:
   shepherd orderbook-stub [--port N]               serve the orderbook stub on 127.0.0.1
   shepherd release <module> [--config F] [--admin URL]
                                                    un-park a poisoned module (admin endpoint; token from --config or SHEPHERD_ADMIN_TOKEN)
+  shepherd watches [restore <id>|--all] --config <engine.toml> [--module M] [--json]
+                                                   list watches modules removed (with why); restore them
   shepherd load --rpc-url URL [--senders W --twap N --ethflow M --blocks B]
                                                    drive TWAP and EthFlow load against any RPC
   shepherd record --rpc URL --from N --to M --config <engine.toml> --out fixtures/<name>.ndjson[.gz] [--orderbook configured|stub]
@@ -33,6 +35,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'orderbook-stub': async () => (await import('../../harness/orderbook/orderbookStubCommand.ts')).orderbookStubCommand,
   load: async () => (await import('../../harness/load/index.ts')).loadCommand,
   release: async () => (await import('../supervisor/releaseCommand.ts')).releaseCommand,
+  watches: async () => (await import('./watchesCommand.ts')).watchesCommand,
   devnet: async () => (await import('../../harness/devnet/devnetCommand.ts')).devnetCommand,
   record: async () => (await import('../../harness/replay/replayCommands.ts')).recordCommand,
   replay: async () => (await import('../../harness/replay/replayCommands.ts')).replayCommand,

@@ -1,7 +1,20 @@
 import { ShepherdError } from './base.ts'
 import type { CowApiFailure } from '../module/types.ts'
+import { cowApiErrorAction } from '../../modules/sdk/orderPostErrorTypes.ts'
 
-/** An orderbook answer that was not 2xx, or a transport fault (status 0). */
+const URL_DETAIL = 'url: '
+
+/**
+ * An orderbook answer that was not 2xx, or a transport fault (status 0). Its `action` says what to
+ * do (see `cowApiErrorAction`): `retry` (status 0, 429, 5xx, a known errorType a later attempt may
+ * pass), `drop` (a final errorType about the order, or DuplicatedOrder), `stop` (an answer that is
+ * not about the order: 401/403/404/413 without a known errorType, an unknown errorType).
+ *
+ * @example
+ * const error = new CowApiError({ status: 404, description: '<html>Not Found</html>', url: 'http://host/api/v1/orders' })
+ * error.action // 'stop'
+ * error.url // 'http://host/api/v1/orders'
+ */
 export class CowApiError extends ShepherdError implements CowApiFailure {
   override name = 'CowApiError'
   readonly status: number
@@ -14,18 +27,26 @@ export class CowApiError extends ShepherdError implements CowApiFailure {
     const what = failure.status === 0 ? 'transport fault' : `HTTP ${failure.status}`
     super(`Orderbook ${what}${failure.errorType ? `: ${failure.errorType}` : ''}`, {
       details: [
-        ...(failure.url ? [`url: ${failure.url}`] : []),
+        ...(failure.url ? [`${URL_DETAIL}${failure.url}`] : []),
         ...(failure.description ? [`description: ${failure.description}`] : []),
         ...(failure.retryAfter !== undefined ? [`retry after: ${failure.retryAfter}s`] : []),
       ],
       cause: failure.cause,
-      action: failure.status === 0 || failure.status === 429 || failure.status >= 500 ? 'retry' : 'drop',
+      action: cowApiErrorAction(failure.status, failure.errorType),
     })
     this.status = failure.status
     this.errorType = failure.errorType
     this.description = failure.description
     this.data = failure.data
     this.retryAfter = failure.retryAfter
+  }
+
+  /**
+   * The URL asked, when known. Read from the details, which also cross a worker boundary (the
+   * rebuilt error gets the original details back), so a module in a worker can name it too.
+   */
+  get url(): string | undefined {
+    return this.details.find((line) => line.startsWith(URL_DETAIL))?.slice(URL_DETAIL.length)
   }
 
   toJSON(): CowApiFailure {

@@ -13,7 +13,7 @@ describe('serializeError', () => {
     const original = new CowApiError({ status: 400, errorType: 'InsufficientFee', description: 'fee too low', data: { fee: 10n }, url: 'http://127.0.0.1/api/v1/orders' })
     const rebuilt = cross(original)
     expect(rebuilt).toBeInstanceOf(CowApiError)
-    expect(rebuilt).toMatchObject({ status: 400, errorType: 'InsufficientFee', description: 'fee too low', data: { fee: 10n }, action: 'drop', message: original.message })
+    expect(rebuilt).toMatchObject({ status: 400, errorType: 'InsufficientFee', description: 'fee too low', data: { fee: 10n }, action: 'retry', url: 'http://127.0.0.1/api/v1/orders', message: original.message })
     expect(classifyApiError(rebuilt)).toEqual(classifyApiError(original))
   })
 

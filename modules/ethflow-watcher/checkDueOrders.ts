@@ -1,4 +1,4 @@
-import type { BlockRef, Host } from '../sdk/index.ts'
+import { classifyApiError, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
 import type { EthflowWatcherConfig } from './config.ts'
 import { DUE_EPOCH_PREFIX, takeDue } from '../sdk/index.ts'
 import { runBounded } from '../sdk/index.ts'
@@ -7,14 +7,27 @@ import { droppedKey, observedKey, removeWatch, rescheduleWatch, watchKey, type E
 export type CheckDueOrdersParameters = { host: Host; config: EthflowWatcherConfig; block: BlockRef }
 
 /** The orderbook's answer to GET /orders/{uid}, read from unknown. */
-type Answer = { kind: 'found'; status: string | null } | { kind: 'absent' } | { kind: 'failed'; reason: string }
+type Answer =
+  | { kind: 'found'; status: string | null }
+  | { kind: 'absent' }
+  | { kind: 'failed'; reason: string }
+  /** An answer that is not the orderbook's about this order (a wrong URL, an auth proxy): never a reason to give up on it. */
+  | { kind: 'refused'; reason: string }
+
+/** The health check ethflow-watcher reports when the orderbook's answers are not about orders. */
+export const LOOKUPS_CHECK = 'lookups'
+/** Refused lookups in a row after which the `lookups` check is degraded. */
+const DEGRADE_AFTER_REFUSALS = 5
+
+const describe = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error))
 
 async function ask(host: Host, chainId: number, uid: string): Promise<Answer> {
   let answer: unknown
   try {
     answer = await host.cowApi.getOrder(chainId, uid)
   } catch (error) {
-    return { kind: 'failed', reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) }
+    const decision = classifyApiError(error)
+    return decision.action === 'stop' ? { kind: 'refused', reason: decision.reason } : { kind: 'failed', reason: describe(error) }
   }
   if (answer === null) return { kind: 'absent' }
   const found = typeof answer === 'object' ? (answer as { uid?: unknown; status?: unknown }) : undefined
@@ -27,6 +40,7 @@ async function ask(host: Host, chainId: number, uid: string): Promise<Answer> {
 async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, watch: EthflowWatch) {
   const now = block.timestamp
   const answer = await ask(host, config.chainId, watch.uid)
+  if (answer.kind === 'found' || answer.kind === 'absent') reportSuccess(host, LOOKUPS_CHECK)
   if (answer.kind === 'found') {
     const delaySeconds = now - watch.placedAt
     await host.store.set(observedKey(watch.uid), { block: block.number, timestamp: now, delaySeconds, status: answer.status })
@@ -52,14 +66,27 @@ async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, 
     return rescheduleWatch(host.store, watch, next < watch.deadline ? next : watch.deadline, 0)
   }
   const errors = watch.errors + 1
-  if (now >= watch.deadline && errors >= config.maxCheckErrors) {
+  if (answer.kind === 'refused') {
+    // Not the orderbook's word on the order: the order is never declared missing or given up for it.
+    reportFailure(host, {
+      check: LOOKUPS_CHECK,
+      degradeAfter: DEGRADE_AFTER_REFUSALS,
+      errorKind: 'orderbook_refused',
+      message: `Orderbook answer is not about the order: ${answer.reason}`,
+      reason:
+        `order lookups get answers that are not the orderbook's (last: ${answer.reason}). ` +
+        'No EthFlow order is declared missing or given up while this lasts; each is checked again with back-off. ' +
+        `What to do: check [chains.${config.chainId}] orderbook_url and any proxy or firewall in front of it.`,
+      fields: { uid: watch.uid, block: block.number },
+    })
+  } else if (now >= watch.deadline && errors >= config.maxCheckErrors) {
     await host.store.set(droppedKey(watch.uid), { reason: 'unverified', lastError: answer.reason, errors, block: block.number, timestamp: now, placedAt: watch.placedAt })
     await removeWatch(host.store, watch)
     host.log.warn('EthFlow order could not be verified; giving up', { uid: watch.uid, errors, lastError: answer.reason })
     return
   }
   const backoff = Math.min(2 ** Math.min(errors - 1, 30), config.maxErrorBackoffSeconds)
-  host.log.warn('EthFlow order check failed; retrying later', { uid: watch.uid, errors, backoffSeconds: backoff, reason: answer.reason })
+  if (answer.kind === 'failed') host.log.warn('EthFlow order check failed; retrying later', { uid: watch.uid, errors, backoffSeconds: backoff, reason: answer.reason })
   await rescheduleWatch(host.store, watch, now + BigInt(backoff), errors)
 }
 

@@ -132,6 +132,27 @@ test('behavior: past the deadline, repeated failures give up as unverified witho
 })
 
 test.each([
+  ['a lookup rejected with a 404 that is not the orderbook\'s NotFound (HTML from another server)', (mock: MockHost): { cancel(): void } | void => mock.faults.inject({ on: 'cowApi.getOrder', fault: { kind: 'throw', error: new CowApiError({ status: 404, description: '<html><body><h1>404 Not Found</h1></body></html>', url: 'http://127.0.0.1:9/api/v1/orders/0x' }) }, times: Infinity })],
+  ['a 401 from an auth proxy', (mock: MockHost): { cancel(): void } | void => mock.faults.inject({ on: 'cowApi.getOrder', fault: { kind: 'throw', error: new CowApiError({ status: 401, description: 'Unauthorized', url: 'http://127.0.0.1:9/api/v1/orders/0x' }) }, times: Infinity })],
+])('behavior: %s never declares an order missing nor gives it up; the lookups check says why and clears when the orderbook answers', async (_, refuse) => {
+  const mock = host()
+  const uid = uidOf(1n)
+  await logs(mock, [placementLog(1n, 10n)])
+  const refusal = refuse(mock)
+  await blocks(mock, 10n, 300n) // deadline at block 40, maxCheckErrors 10: long past both
+  expect(mock.alerts).toEqual([])
+  expect(keys(mock).filter((k) => k.startsWith('dropped:'))).toEqual([])
+  expect(await mock.store.get(`watch:${uid}`)).toBeDefined()
+  expect(mock.health.checks.get('lookups')?.reason).toMatch(/HTTP 40[14]/)
+  expect(mock.errors.every((e) => e.kind === 'orderbook_refused')).toBe(true)
+  refusal?.cancel()
+  mock.cowApi.orders.set(uid, { uid, status: 'open' })
+  await blocks(mock, 301n, 330n)
+  expect(await mock.store.get(`observed:${uid}`)).toBeDefined()
+  expect(mock.health.checks.size).toBe(0)
+})
+
+test.each([
   ['OrderInvalidation', invalidationLog],
   ['OrderRefund', refundLog],
 ])('behavior: %s closes the watch with closed:<uid>', async (name, make) => {

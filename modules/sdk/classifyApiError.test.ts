@@ -3,8 +3,8 @@ import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { CowApiError } from '../../engine/errors/cowApi.ts'
 import type { LogFields, LogHost } from '../../engine/module/types.ts'
-import { classifyApiError } from './classifyApiError.ts'
-import { ORDER_POST_ERROR_TYPES } from './orderPostErrorTypes.ts'
+import { ERROR_TYPE_POLICY, classifyApiError } from './classifyApiError.ts'
+import { FINAL_ERROR_TYPES, ORDER_POST_ERROR_TYPES, cowApiErrorAction } from './orderPostErrorTypes.ts'
 
 function captureLog() {
   const warnings: Array<{ message: string; fields: LogFields | undefined }> = []
@@ -33,6 +33,12 @@ const factsList = `DuplicatedOrder, QuoteNotFound, QuoteNotVerified, InvalidQuot
   InvalidAppData, AppDataHashMismatch, AppDataMismatch, AppdataFromMismatch, MetadataSerializationFailed, OldOrderActivelyBidOn,
   NonZeroFee, InvalidValidFrom, Forbidden, InternalServerError`.split(/[\s,]+/).filter(Boolean)
 
+/** The errorType a failure carries, as classifyApiError reads it. */
+const readType = (value: unknown) => {
+  const v = value as { errorType?: unknown; body?: { errorType?: unknown } } | null
+  const type = typeof v === 'object' && v !== null ? (v.errorType ?? (typeof v.body === 'object' && v.body !== null ? v.body.errorType : undefined)) : undefined
+  return typeof type === 'string' ? type : undefined
+}
 const summary = (d: ReturnType<typeof classifyApiError>) => (d.action === 'backoff' ? `backoff ${d.seconds}` : d.action)
 
 describe('classifyApiError', () => {
@@ -49,12 +55,51 @@ describe('classifyApiError', () => {
     expect(warnings).toEqual([])
   })
 
-  test('behavior: an unknown errorType is dropped with a Warn carrying the body', () => {
+  test('behavior: an unknown errorType is not the order\'s fault: stop (kept, retried in 5 s) with a Warn carrying the body', () => {
     const { log, warnings } = captureLog()
     const decision = classifyApiError(new CowApiError({ status: 400, errorType: 'BrandNewError', description: 'huh', data: { a: 1 } }), log)
-    expect(decision.action).toBe('drop')
+    expect(decision).toMatchObject({ action: 'stop', seconds: 5 })
+    expect(decision.reason).toContain('"BrandNewError"')
     expect(warnings).toHaveLength(1)
     expect(warnings[0]?.fields).toMatchObject({ status: 400, errorType: 'BrandNewError', description: 'huh', body: { a: 1 } })
+  })
+
+  test.each([
+    ['401 from an auth proxy', { status: 401, description: 'Unauthorized' }],
+    ['403 from a firewall', { status: 403, description: '<html><body>Request blocked</body></html>' }],
+    ['404 HTML from another server (a wrong orderbook_url)', { status: 404, description: '<!DOCTYPE html><html><head><title>404 Not Found</title></head></html>' }],
+    ['413 from a proxy', { status: 413, description: 'Request Entity Too Large' }],
+    ['400 without an errorType', { status: 400, description: 'Bad Request' }],
+    ['415, a content type the server does not take', { status: 415 }],
+    ['422, a body the server does not read', { status: 422, description: 'Failed to deserialize the JSON body' }],
+    ['400 with an unknown errorType', { status: 400, errorType: 'SomethingNew', description: 'new rule' }],
+  ])('behavior: %s is never a drop: the error class is stop, the decision keeps the order', (_, failure) => {
+    const error = new CowApiError({ ...failure, url: 'http://127.0.0.1:9/api/v1/orders' })
+    expect(error.action).toBe('stop')
+    expect(error.url).toBe('http://127.0.0.1:9/api/v1/orders')
+    const decision = classifyApiError(error)
+    expect(decision).toMatchObject({ action: 'stop', seconds: 5 })
+    expect(decision.reason).toContain(`HTTP ${failure.status}`)
+    expect(decision.reason).toContain('http://127.0.0.1:9/api/v1/orders')
+  })
+
+  test('behavior: only the final errorTypes drop, and the class and the decision agree for every known errorType', () => {
+    for (const errorType of ORDER_POST_ERROR_TYPES) {
+      const error = new CowApiError({ status: 400, errorType })
+      const decision = classifyApiError(error)
+      const final = FINAL_ERROR_TYPES.has(errorType)
+      expect(decision.action === 'drop', errorType).toBe(final)
+      expect(ERROR_TYPE_POLICY[errorType].action === 'drop', errorType).toBe(final)
+      expect(error.action, errorType).toBe(final || errorType === 'DuplicatedOrder' ? 'drop' : 'retry')
+    }
+    expect(cowApiErrorAction(403, 'Forbidden')).toBe('drop') // the orderbook's own word: the owner is deny-listed
+    expect(cowApiErrorAction(403, undefined)).toBe('stop') // a firewall's
+  })
+
+  test('behavior: the decision follows the error\'s class, also for an error rebuilt from its fields (worker boundary, cow-sdk)', () => {
+    expect(classifyApiError({ status: 404, description: 'Not Found' }).action).toBe('stop')
+    const sdkError = Object.assign(new Error('Request failed'), { response: { status: 401 }, body: { description: 'no token' } })
+    expect(classifyApiError(sdkError).action).toBe('stop')
   })
 
   test('behavior: transport faults and 5xx back off a few seconds', () => {
@@ -75,12 +120,6 @@ describe('classifyApiError', () => {
     expect(classifyApiError(sdkError)).toMatchObject({ action: 'backoff', seconds: 600 })
   })
 
-  test('behavior: 403 and 404 without an errorType are dropped with a warning', () => {
-    const { log, warnings } = captureLog()
-    expect(classifyApiError({ status: 404 }, log).action).toBe('drop')
-    expect(warnings).toHaveLength(1)
-  })
-
   test('property: never throws on arbitrary bodies', () => {
     const { log } = captureLog()
     const knownType = fc.constantFrom(...ORDER_POST_ERROR_TYPES)
@@ -92,8 +131,9 @@ describe('classifyApiError', () => {
     fc.assert(
       fc.property(body, (value) => {
         const decision = classifyApiError(value, log)
-        expect(['submitted-already', 'retry-next-block', 'backoff', 'drop']).toContain(decision.action)
-        if (decision.action === 'backoff') expect(Number.isFinite(decision.seconds) && decision.seconds >= 0).toBe(true)
+        expect(['submitted-already', 'retry-next-block', 'backoff', 'drop', 'stop']).toContain(decision.action)
+        if (decision.action === 'drop') expect(FINAL_ERROR_TYPES.has(readType(value) as never)).toBe(true)
+        if (decision.action === 'backoff' || decision.action === 'stop') expect(Number.isFinite(decision.seconds) && decision.seconds >= 0).toBe(true)
       }),
       { numRuns: 500 },
     )

@@ -1,5 +1,6 @@
+import { ShepherdError } from '../../engine/errors/base.ts'
 import type { LogHost } from '../../engine/module/types.ts'
-import type { OrderPostErrorType } from './orderPostErrorTypes.ts'
+import { cowApiErrorAction, type OrderPostErrorType } from './orderPostErrorTypes.ts'
 
 /** What a watcher should do after a failed submission. */
 export type ApiErrorAction =
@@ -9,13 +10,21 @@ export type ApiErrorAction =
   | { action: 'retry-next-block'; reason: string }
   /** Wait `seconds` before trying this order again. */
   | { action: 'backoff'; seconds: number; reason: string }
-  /** The order can never be accepted as it is: stop trying. */
+  /** The orderbook said the order can never be accepted as it is (a final errorType): stop trying it. */
   | { action: 'drop'; reason: string }
+  /**
+   * The answer is not about the order (a wrong URL, an auth proxy, a firewall, an errorType this code
+   * does not know): keep the order and try again after `seconds`; when such answers repeat, stop
+   * submitting until the orderbook answers sensibly (`createSubmissionGate`).
+   */
+  | { action: 'stop'; seconds: number; reason: string }
 
 /** Back-off for 5xx and transport faults: short, the server or network usually recovers. */
 export const TRANSPORT_BACKOFF_SECONDS = 5
 /** Back-off for a 429 without a usable Retry-After. */
 export const RATE_LIMIT_BACKOFF_SECONDS = 10
+/** The first wait after an answer that is not about the order (see the `stop` action). */
+export const REFUSED_BACKOFF_SECONDS = 5
 /** The longest Retry-After honoured; a larger value is clamped to it. */
 export const MAX_RETRY_AFTER_SECONDS = 3600
 
@@ -58,7 +67,14 @@ export const ERROR_TYPE_POLICY: Readonly<Record<OrderPostErrorType, ApiErrorActi
   Forbidden: { action: 'drop', reason: 'Forbidden' },
 }
 
-export type ApiErrorFields = { status: number | undefined; errorType: string | undefined; description: string | undefined; retryAfter: number | undefined }
+export type ApiErrorFields = {
+  status: number | undefined
+  errorType: string | undefined
+  description: string | undefined
+  retryAfter: number | undefined
+  /** The URL asked, when the error names it (a CowApiError does). */
+  url: string | undefined
+}
 
 function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null) return undefined
@@ -83,7 +99,9 @@ export function readApiError(error: unknown): ApiErrorFields {
   const errorType = field(error, 'errorType') ?? field(body, 'errorType')
   const description = field(error, 'description') ?? field(body, 'description')
   const retryAfter = field(error, 'retryAfter')
+  const url = field(error, 'url')
   return {
+    url: typeof url === 'string' ? url : undefined,
     status: typeof status === 'number' && Number.isInteger(status) ? status : undefined,
     errorType: typeof errorType === 'string' ? errorType : undefined,
     description: typeof description === 'string' ? description : undefined,
@@ -91,13 +109,24 @@ export function readApiError(error: unknown): ApiErrorFields {
   }
 }
 
+/** The error's own class when it carries one (a CowApiError), else the same rule applied to its fields. */
+function actionOf(error: unknown, status: number, errorType: string | undefined) {
+  return error instanceof ShepherdError ? error.action : cowApiErrorAction(status, errorType)
+}
+
 /**
- * Decides what to do after a failed order submission, from the table mature watchers use:
- * DuplicatedOrder -> submitted-already; quote/validTo/signature hiccups -> retry-next-block;
- * balance/allowance -> back off 10 min; TooManyLimitOrders -> 1 h; InvalidAppData -> 1 min;
- * 5xx and transport faults (status 0 or a non-orderbook error) -> back off a few seconds;
- * 429 -> honour Retry-After; validation failures -> drop; an unknown errorType -> drop and a Warn
- * with the body through `log`. Never throws, whatever it is given.
+ * Decides what to do after a failed order submission, by the error's class (`CowApiError.action`,
+ * see `cowApiErrorAction`), then the table mature watchers use for the timing:
+ * - retry: 5xx and transport faults (status 0 or a non-orderbook error) -> back off a few seconds;
+ *   429 -> honour Retry-After; DuplicatedOrder -> submitted-already; quote/validTo/signature
+ *   hiccups -> retry-next-block; balance/allowance -> back off 10 min; TooManyLimitOrders -> 1 h;
+ *   InvalidAppData -> 1 min;
+ * - drop: a final errorType about the order (validation failures, see `FINAL_ERROR_TYPES`);
+ * - stop: anything else (401/403/404/413 without a known errorType, an unknown errorType): the
+ *   answer is not about the order, so it is kept and tried again after 5 s; a Warn with the body
+ *   goes to `log`. A module counts these with `createSubmissionGate` and stops submitting when
+ *   they repeat.
+ * Never throws, whatever it is given.
  *
  * @example
  * try { await host.cowApi.submitOrder(chainId, body) } catch (error) {
@@ -106,7 +135,7 @@ export function readApiError(error: unknown): ApiErrorFields {
  * }
  */
 export function classifyApiError(error: unknown, log?: LogHost): ApiErrorAction {
-  const { status, errorType, description, retryAfter } = readApiError(error)
+  const { status, errorType, description, retryAfter, url } = readApiError(error)
   if (status === undefined) {
     const what = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : typeof error
     return { action: 'backoff', seconds: TRANSPORT_BACKOFF_SECONDS, reason: `transport fault (${what})` }
@@ -124,7 +153,22 @@ export function classifyApiError(error: unknown, log?: LogHost): ApiErrorAction 
       seconds: retryAfter === undefined ? TRANSPORT_BACKOFF_SECONDS : Math.min(Math.ceil(retryAfter), MAX_RETRY_AFTER_SECONDS),
       reason: `server error (${status}${errorType ? ` ${errorType}` : ''})`,
     }
-  if (errorType !== undefined && Object.hasOwn(ERROR_TYPE_POLICY, errorType)) return ERROR_TYPE_POLICY[errorType as OrderPostErrorType]
-  log?.warn('Unknown orderbook error; dropping the order', { status, errorType, description, body: field(error, 'data') ?? field(error, 'body') })
-  return { action: 'drop', reason: `unknown orderbook error (${status}${errorType ? ` ${errorType}` : ''})` }
+  const action = actionOf(error, status, errorType)
+  if (action !== 'stop' && errorType !== undefined && Object.hasOwn(ERROR_TYPE_POLICY, errorType)) return ERROR_TYPE_POLICY[errorType as OrderPostErrorType]
+  log?.warn('Orderbook answer is not about the order; keeping the order', { status, errorType, description, url, body: field(error, 'data') ?? field(error, 'body') })
+  return { action: 'stop', seconds: REFUSED_BACKOFF_SECONDS, reason: refusalReason({ status, errorType, description, url }) }
+}
+
+/**
+ * One line naming an answer that is not about the order: status, errorType, where, and a short
+ * piece of the body.
+ *
+ * @example
+ * refusalReason({ status: 404, errorType: undefined, description: '<html>...', url: 'http://x/api/v1/orders' })
+ * // 'HTTP 404 without a known errorType from http://x/api/v1/orders ("<html>...")'
+ */
+export function refusalReason({ status, errorType, description, url }: Pick<ApiErrorFields, 'status' | 'errorType' | 'description' | 'url'>): string {
+  const what = errorType === undefined ? 'without a known errorType' : `with errorType "${errorType}", unknown to this version`
+  const body = description === undefined ? '' : ` ("${description.replace(/\s+/g, ' ').trim().slice(0, 80)}")`
+  return `HTTP ${status ?? '?'} ${what}${url === undefined ? '' : ` from ${url}`}${body}`
 }

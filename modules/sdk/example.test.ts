@@ -34,7 +34,9 @@ const pollOnce = defineModule<{ chainId: number }>({
         await host.cowApi.submitOrder(config.chainId, buildOrderCreation({ order: outcome.order, owner: watch.owner, signingScheme: 'eip1271', signature: outcome.signature }))
         await host.store.set(`submitted:${uid}`, block.number)
       } catch (error) {
-        const decision = classifyApiError(error, host.log)
+        const decision = classifyApiError(error, host.log) // decide by the error's class, never by message
+        if (decision.action === 'drop') await host.store.set(`dropped:${uid}`, decision.reason)
+        // 'stop': not about the order (a wrong URL, a proxy): keep it; see submissionGate
         host.log.info('submit failed', { uid, action: decision.action })
       }
     }

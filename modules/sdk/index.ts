@@ -96,12 +96,22 @@ export {
   ERROR_TYPE_POLICY,
   MAX_RETRY_AFTER_SECONDS,
   RATE_LIMIT_BACKOFF_SECONDS,
+  REFUSED_BACKOFF_SECONDS,
   TRANSPORT_BACKOFF_SECONDS,
   classifyApiError,
   readApiError,
+  refusalReason,
 } from './classifyApiError.ts'
 export type { ApiErrorAction, ApiErrorFields } from './classifyApiError.ts'
-export { ORDER_POST_ERROR_TYPES } from './orderPostErrorTypes.ts'
+export { FINAL_ERROR_TYPES, ORDER_POST_ERROR_TYPES, cowApiErrorAction } from './orderPostErrorTypes.ts'
+export {
+  DEFAULT_STOP_AFTER_REFUSALS,
+  FIRST_PROBE_SECONDS,
+  MAX_PROBE_SECONDS,
+  SUBMISSIONS_CHECK,
+  submissionGate,
+} from './submissions/submissionGate.ts'
+export type { SubmissionGate, SubmissionGateParameters, SubmissionTicket } from './submissions/submissionGate.ts'
 export type { OrderPostErrorType } from './orderPostErrorTypes.ts'
 
 // Chainlink feeds (price-alert, stop-loss).
@@ -109,6 +119,18 @@ export { readFeedDecimals, readLatestRound } from './chainlink/readLatestRound.t
 export type { LatestRound, ReadResult } from './chainlink/readLatestRound.ts'
 export { DECIMAL_PATTERN, toFeedUnits } from './chainlink/toFeedUnits.ts'
 export type { ToFeedUnitsReturnType } from './chainlink/toFeedUnits.ts'
+
+// Failures a module meets repeatedly (polls, lookups): metered, and a health check past a streak.
+export { reportFailure, reportSuccess } from './health/failureStreak.ts'
+export type { ReportFailureParameters } from './health/failureStreak.ts'
+
+// The chain's time when catching up.
+export { STALE_BLOCK_SECONDS, readHeadTime } from './chain/readHeadTime.ts'
+export type { ReadHeadTimeParameters, ReadHeadTimeReturnType } from './chain/readHeadTime.ts'
+
+// Watches a module removed by its own decision, kept for an operator to list and restore.
+export { REMOVED_PREFIX, listRemovedWatches, recordRemovedWatch, restoreRemovedWatch } from './store/removedWatches.ts'
+export type { RemovedWatch } from './store/removedWatches.ts'
 
 // Scheduling: every-N-block reads, a due schedule in the store, bounded concurrency.
 export { isDue } from './schedule/isDue.ts'

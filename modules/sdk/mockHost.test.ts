@@ -114,6 +114,13 @@ describe('MockHost orderbook', () => {
     expect(await mock.cowApi.request(1, 'get', '/api/v1/version')).toEqual({ status: 200, body: '1.0' })
     await expect(mock.cowApi.request(1, 'GET', '/api/v1/other')).rejects.toThrow(/no answer for orderbook GET \/api\/v1\/other/)
   })
+
+  test('behavior: a raw GET of an order answers from the in-memory orderbook, 404 with the orderbook\'s NotFound body', async () => {
+    mock = createMockHost({ module: 'm' })
+    expect(await mock.cowApi.request(1, 'GET', '/api/v1/orders/0xab')).toEqual({ status: 404, body: { errorType: 'NotFound', description: 'Order was not found' } })
+    mock.cowApi.orders.set('0xab', { uid: '0xAB' })
+    expect(await mock.cowApi.request(1, 'GET', '/api/v1/orders/0xAB')).toEqual({ status: 200, body: { uid: '0xAB' } })
+  })
 })
 
 describe('MockHost store, logs, clock', () => {

@@ -53,6 +53,8 @@ export const stopLossConfig = z
     backoffMaxSeconds: z.number().positive().default(300),
     /** Submissions tried before giving up with `dropped:` "retries exhausted". */
     maxAttempts: z.number().int().min(1).default(8),
+    /** Answers in a row that are not about the order (404, 401, 403, 413, unknown errorType) that stop order posts until the orderbook answers again; they never count as attempts. */
+    stopSubmissionsAfter: z.number().int().min(1).default(5),
   })
   .superRefine((config, context) => {
     if (config.sellToken === config.buyToken) context.addIssue({ code: 'custom', path: ['buyToken'], message: 'buyToken must differ from sellToken' })

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { toHex, type Hex } from 'viem'
 import { expect, test } from 'vitest'
-import { CowApiError, ORDER_POST_ERROR_TYPES, createMockHost, type MockHost } from '../sdk/index.ts'
+import { CowApiError, FIRST_PROBE_SECONDS, ORDER_POST_ERROR_TYPES, classifyApiError, createMockHost, type MockHost } from '../sdk/index.ts'
 import stopLoss from './index.ts'
 import { stopLossConfig } from './config.ts'
 import { FEED, blockAt, encodeRound, programFeed } from '../sdk/index.ts'
@@ -29,18 +29,23 @@ const submitOutcome = fc.oneof(
   fc.anything().map((value) => ({ thrown: value })),
 )
 
+/** Runs the steps; returns, per failed submission, whether its answer was about the order (`counted`) or not (`stop`). */
 async function runSteps(mock: MockHost, steps: Array<{ feed: unknown; submit: unknown }>, passes: number) {
+  const answers: Array<'counted' | 'stop'> = []
   for (let pass = 0; pass < passes; pass++)
     for (const [i, step] of steps.entries()) {
       mock.chain.onCall({ to: FEED, selector: '0xfeaf968c' }, step.feed as Hex, { times: 1 })
       const submit = step.submit
       if (submit !== 'accept')
         mock.cowApi.onSubmit(() => {
-          throw submit instanceof CowApiError ? submit : (submit as { thrown: unknown }).thrown
+          const error = submit instanceof CowApiError ? submit : (submit as { thrown: unknown }).thrown
+          answers.push(classifyApiError(error).action === 'stop' ? 'stop' : 'counted')
+          throw error
         }, { times: 1 })
       await stopLoss.onBlock!({ host: mock.host, config, block: blockAt(BigInt(i + 1)) })
       mock.clock.advance(2000)
     }
+  return answers
 }
 
 test('behavior: never throws on arbitrary feed data and orderbook errors; submissions stay bounded and end in one marker (property)', async () => {
@@ -49,10 +54,13 @@ test('behavior: never throws on arbitrary feed data and orderbook errors; submis
       const mock = createMockHost({ module: stopLoss })
       programFeed(mock, () => 2000)
       try {
-        await runSteps(mock, steps, 1)
+        const answers = await runSteps(mock, steps, 1)
         const uids = new Set(mock.cowApi.submissions.map((s) => JSON.stringify(s.order)))
         expect(uids.size).toBeLessThanOrEqual(1) // every retry sends the same order
-        expect(mock.cowApi.submissions.length).toBeLessThanOrEqual(config.maxAttempts)
+        // Answers about the order count as attempts; the others (a wrong URL, a proxy) never do, and the
+        // gate spaces them: at most stopSubmissionsAfter, then one probe per FIRST_PROBE_SECONDS or more.
+        expect(answers.filter((a) => a === 'counted').length).toBeLessThanOrEqual(config.maxAttempts)
+        expect(answers.filter((a) => a === 'stop').length).toBeLessThanOrEqual(config.stopSubmissionsAfter + Math.ceil((steps.length * 2) / FIRST_PROBE_SECONDS))
         const done = (await mock.store.list('submitted:')).length + (await mock.store.list('dropped:')).length
         expect(done).toBeLessThanOrEqual(1)
         if (done === 1) expect(await mock.store.list('backoff:')).toEqual([])

@@ -85,8 +85,7 @@ test('behavior: DuplicatedOrder counts as submitted', async () => {
 
 test.each([
   ['a validation error', new CowApiError({ status: 400, errorType: 'WrongOwner' }), 'WrongOwner'],
-  ['an unknown errorType', new CowApiError({ status: 400, errorType: 'SomethingNew' }), 'unknown orderbook error (400 SomethingNew)'],
-  ['a 403', new CowApiError({ status: 403, errorType: 'Forbidden' }), 'Forbidden'],
+  ['a 403 Forbidden from the orderbook (owner deny-listed)', new CowApiError({ status: 403, errorType: 'Forbidden' }), 'Forbidden'],
 ])('behavior: %s drops the order with its reason, and the module goes quiet', async (_, error, reason) => {
   mock = createMockHost({ module: stopLoss })
   programFeed(mock, () => 1000)
@@ -98,6 +97,34 @@ test.each([
   expect(mock.alerts.map((a) => a.kind)).toEqual(['stop-loss-triggered', 'stop-loss-dropped'])
   expect(mock.cowApi.submissions).toHaveLength(1)
   expect(mock.chain.calls).toHaveLength(2) // decimals + one latestRoundData
+})
+
+test.each([
+  ['404 HTML from another server', new CowApiError({ status: 404, description: '<html><body>Not Found</body></html>', url: 'http://127.0.0.1:9/api/v1/orders' })],
+  ['401 from an auth proxy', new CowApiError({ status: 401, description: 'Unauthorized', url: 'http://127.0.0.1:9/api/v1/orders' })],
+  ['an unknown errorType', new CowApiError({ status: 400, errorType: 'SomethingNew', url: 'http://127.0.0.1:9/api/v1/orders' })],
+])('behavior: %s never drops the order nor counts as an attempt; repeated, it stops submissions until the orderbook answers', async (_, error) => {
+  mock = createMockHost({ module: stopLoss })
+  programFeed(mock, () => 1000)
+  const refusal = mock.faults.inject({ on: 'cowApi.submitOrder', fault: { kind: 'throw', error }, times: Infinity })
+  const cfg = config({ maxAttempts: 3 })
+  for (let n = 1n; n <= 30n; n++) {
+    mock.clock.set(Number(T0 + n * 12n) * 1000)
+    await stopLoss.onBlock!({ host: mock.host, config: cfg, block: blockAt(n) })
+  }
+  const pending = await pendingOf(mock)
+  expect(await mock.store.get(`dropped:${pending!.uid}`)).toBeUndefined() // maxAttempts 3 is long past
+  expect(mock.cowApi.submissions.length).toBeGreaterThan(5)
+  expect(mock.health.checks.get('submissions')?.reason).toContain(`HTTP ${error.status}`)
+  expect(mock.errors.filter((e) => e.kind === 'submissions_stopped')).toHaveLength(1)
+  refusal.cancel()
+  for (let n = 31n; n <= 40n; n++) {
+    mock.clock.set(Number(T0 + n * 12n) * 1000)
+    await stopLoss.onBlock!({ host: mock.host, config: cfg, block: blockAt(n) })
+  }
+  expect(await mock.store.get(`submitted:${pending!.uid}`)).toMatchObject({ duplicate: false })
+  expect(mock.health.checks.size).toBe(0)
+  expect(mock.cowApi.submissions.filter((s) => s.outcome === 'ok')).toHaveLength(1)
 })
 
 test.each([

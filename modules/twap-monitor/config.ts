@@ -29,8 +29,17 @@ export const twapMonitorConfig = z
     maxPollsPerBlock: z.number().int().positive().default(5000),
     /** Orders submitted (appData lookup + POST) in parallel within one block. */
     submitConcurrency: z.number().int().min(1).max(1024).default(256),
-    /** Consecutive undecodable poll answers after which a watch is dropped (`dropped:<watchId>`). */
-    maxUnknownPolls: z.number().int().min(1).default(5),
+    /**
+     * Consecutive unreadable poll answers after which a watch is removed, with a `removed:<id>`
+     * record that `shepherd watches restore <id>` undoes. Between them the watch backs off.
+     */
+    maxUnknownPolls: z.number().int().min(1).default(12),
+    /** The longest wait (blocks) between polls of a watch whose answers cannot be read: 1, 2, 4, ... up to this. */
+    unknownBackoffMaxBlocks: z.number().int().min(1).default(256),
+    /** Answers in a row that are not about the order (404, 401, 403, 413, unknown errorType) that stop order posts until the orderbook answers again. */
+    stopSubmissionsAfter: z.number().int().min(1).default(5),
+    /** Blocks in a row whose poll multicall failed before the `polls` health check is degraded. */
+    degradedAfterFailedPolls: z.number().int().min(1).default(3),
   })
   .prefault({})
 

@@ -1,17 +1,23 @@
 import type { Hex } from 'viem'
 import {
   decodePollResult,
+  dueKey,
   encodeGetTradeableOrderWithSignature,
+  readHeadTime,
+  recordRemovedWatch,
+  submissionGate,
   type BlockRef,
   type Host,
   type MulticallCall,
   type PollOutcome,
+  type SubmissionGate,
 } from '../sdk/index.ts'
 import type { TwapMonitorConfig } from './config.ts'
 import { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, takeDue, type Due } from '../sdk/index.ts'
 import { runBounded } from '../sdk/index.ts'
+import { pollFailed, pollSucceeded } from './pollHealth.ts'
 import { submitPart } from './submitPart.ts'
-import { droppedKey, removeWatch, rescheduleWatch, watchKey, type TwapWatch } from './watchStore.ts'
+import { removeWatch, rescheduleWatch, watchKey, type TwapWatch } from './watchStore.ts'
 
 export type PollDueWatchesParameters = { host: Host; config: TwapMonitorConfig; block: BlockRef }
 /** What one block's pass did, for logs and tests. */
@@ -59,8 +65,53 @@ async function dueWatches(host: Host, config: TwapMonitorConfig, block: BlockRef
   return { watches, stale }
 }
 
+/**
+ * Blocks to wait after the `unknowns`-th unreadable answer in a row: 1, 2, 4, ... up to `max`. An
+ * answer nobody can read is usually a node or a contract in a bad moment; polling it every block
+ * wastes work, and removing the watch after a few would lose the order.
+ *
+ * @example
+ * unknownBackoffBlocks(4, 256) // 8n
+ */
+export function unknownBackoffBlocks(unknowns: number, max: number): bigint {
+  const wait = 2n ** BigInt(Math.min(Math.max(unknowns - 1, 0), 62))
+  return wait < BigInt(max) ? wait : BigInt(max)
+}
+
+/** After `maxUnknownPolls` unreadable answers in a row: removed, with a record an operator can list and undo. */
+async function removeAfterUnknowns(host: Host, config: TwapMonitorConfig, block: BlockRef, watch: TwapWatch, unknowns: number, last: string | undefined) {
+  const reason = `${unknowns} poll answers in a row could not be read (last: ${last ?? 'none'})`
+  // Restored as it was, due at once (block 0 is always due), with the count reset.
+  const restoreKey = dueKey({ kind: 'block', at: 0n }, watch.id)
+  await recordRemovedWatch(host.store, {
+    id: watch.id,
+    reason,
+    removedAt: host.clock.now(),
+    block: block.number,
+    details: { owner: watch.owner, handler: watch.params.handler, createdBlock: watch.createdBlock, lastAnswer: last ?? null },
+    restore: [
+      { key: watchKey(watch.id), value: { ...watch, unknowns: 0, dueKey: restoreKey } },
+      { key: restoreKey, value: watch.id },
+    ],
+  })
+  await removeWatch(host.store, watch)
+  host.metrics.error('watch_removed', `watch removed after ${unknowns} unreadable poll answers; undo with \`shepherd watches restore ${watch.id}\``, {
+    watch: watch.id,
+    owner: watch.owner,
+    block: block.number,
+    unknowns,
+    last: last ?? null,
+  })
+  host.log.error('conditional order watch removed after repeated unreadable poll answers; it is kept under removed:<id>', {
+    watch: watch.id,
+    reason,
+    restore: `shepherd watches restore ${watch.id} --config <engine.toml>`,
+  })
+}
+
 /** Applies one poll outcome to its watch: reschedule, remove, count an unknown, or submit. */
-async function applyOutcome(host: Host, config: TwapMonitorConfig, block: BlockRef, watch: TwapWatch, outcome: PollOutcome, claimed: Set<string>) {
+async function applyOutcome(context: PassContext, watch: TwapWatch, outcome: PollOutcome) {
+  const { host, config, block } = context
   const nextBlock: Due = { kind: 'block', at: block.number + 1n }
   let unknownReason: string | undefined
   switch (outcome.kind) {
@@ -75,7 +126,7 @@ async function applyOutcome(host: Host, config: TwapMonitorConfig, block: BlockR
       host.log.info('conditional order no longer valid; watch removed', { watch: watch.id, owner: watch.owner, outcome: outcome.kind, reason: outcome.reason })
       return removeWatch(host.store, watch)
     case 'order': {
-      const result = await submitPart({ host, chainId: config.chainId, block, watch, order: outcome.order, signature: outcome.signature, claimed })
+      const result = await submitPart({ host, chainId: config.chainId, block, watch, order: outcome.order, signature: outcome.signature, claimed: context.claimed, headTime: context.headTime, gate: context.gate })
       if ('due' in result) return rescheduleWatch(host.store, watch, result.due, { unknowns: 0 })
       unknownReason = result.unknown
       break
@@ -85,16 +136,34 @@ async function applyOutcome(host: Host, config: TwapMonitorConfig, block: BlockR
       break
   }
   const unknowns = watch.unknowns + 1
-  host.log.warn('poll answer not understood', { watch: watch.id, unknowns, answer: unknownReason })
-  if (unknowns < config.maxUnknownPolls) return rescheduleWatch(host.store, watch, nextBlock, { unknowns })
-  await host.store.set(droppedKey(watch.id), { reason: `${unknowns} consecutive unknown poll answers`, last: unknownReason ?? null, owner: watch.owner, block: block.number })
-  await removeWatch(host.store, watch)
+  if (unknowns >= config.maxUnknownPolls) return removeAfterUnknowns(host, config, block, watch, unknowns, unknownReason)
+  const wait = unknownBackoffBlocks(unknowns, config.unknownBackoffMaxBlocks)
+  host.metrics.error('poll_unknown', 'poll answer not understood; the watch backs off', { watch: watch.id, unknowns, waitBlocks: wait, answer: unknownReason })
+  return rescheduleWatch(host.store, watch, { kind: 'block', at: block.number + wait }, { unknowns })
 }
 
+/** What one block's pass shares between its outcomes. */
+type PassContext = {
+  host: Host
+  config: TwapMonitorConfig
+  block: BlockRef
+  /** UIDs already handled in this block (two watches may yield the same order). */
+  claimed: Set<string>
+  /** The chain's time now: the head's when the module is behind (see readHeadTime). */
+  headTime: bigint
+  gate: SubmissionGate
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error))
+
 /**
- * One block's work: poll the due watches in one multicall at this block, then apply each outcome
- * (tradeable orders with at most `submitConcurrency` in flight). A failed multicall leaves every watch due (polled
- * again next block); a failed task leaves its watch due.
+ * One block's work: poll the due watches in one multicall at this block, then apply each outcome.
+ * Tradeable orders go to the orderbook with at most `submitConcurrency` in flight, the ones whose
+ * validTo is nearest first; when the block is old (the module is catching up), they are judged
+ * against the head's time, and the expired ones are recorded as missed instead of posted. A failed
+ * multicall leaves every watch due (polled again next block), is reported (`poll_failed`), and after
+ * `degradedAfterFailedPolls` blocks in a row marks the `polls` health check; a failed task leaves
+ * its watch due.
  *
  * @example
  * await pollDueWatches({ host, config, block })
@@ -107,15 +176,16 @@ export async function pollDueWatches({ host, config, block }: PollDueWatchesPara
   try {
     results = await host.chain.multicall(config.chainId, calls, { blockNumber: block.number })
   } catch (error) {
-    host.log.warn('polling multicall failed; due watches stay due', { block: block.number, watches: watches.length, error: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+    pollFailed(host, { block: block.number, watches: watches.length, cause: describe(error), degradeAfter: config.degradedAfterFailedPolls })
     return { polled: 0, stale }
   }
   if (!Array.isArray(results) || results.length !== calls.length) {
-    host.log.warn('polling multicall answered the wrong shape; due watches stay due', { block: block.number, expected: calls.length })
+    const cause = `the multicall answered ${Array.isArray(results) ? `${results.length} results for ${calls.length} calls` : `a ${typeof results}, not a list`}`
+    pollFailed(host, { block: block.number, watches: watches.length, cause, degradeAfter: config.degradedAfterFailedPolls })
     return { polled: 0, stale }
   }
+  pollSucceeded(host)
   const answers: unknown[] = results
-  const claimed = new Set<string>()
   const polled = watches.map((watch, index) => {
     const result = answers[index]
     const outcome: PollOutcome =
@@ -124,14 +194,28 @@ export async function pollDueWatches({ host, config, block }: PollDueWatchesPara
         : { kind: 'unknown', data: result }
     return { watch, outcome }
   })
+  // Tradeable parts, nearest deadline first: when catching up, the ones still valid but about to
+  // expire get the first slots (expired ones cost no post at all).
+  const orders = polled.filter((item) => item.outcome.kind === 'order')
+  orders.sort((a, b) => validToOf(a.outcome) - validToOf(b.outcome))
+  const context: PassContext = {
+    host,
+    config,
+    block,
+    claimed: new Set<string>(),
+    headTime: orders.length > 0 ? (await readHeadTime(host, config.chainId, block)).timestamp : block.timestamp,
+    gate: submissionGate(host, { stopAfter: config.stopSubmissionsAfter, chainId: config.chainId }),
+  }
   const failed = (error: unknown, { watch }: { watch: TwapWatch }) =>
-    host.log.error('handling a poll outcome failed; the watch stays due', { watch: watch.id, error: error instanceof Error ? error.message.split('\n')[0] : String(error) })
-  const apply = (item: (typeof polled)[number]) => applyOutcome(host, config, block, item.watch, item.outcome, claimed)
+    host.log.error('handling a poll outcome failed; the watch stays due', { watch: watch.id, error: describe(error) })
+  const apply = (item: (typeof polled)[number]) => applyOutcome(context, item.watch, item.outcome)
   // Reschedules are store writes only: issue them all at once so the store batches them.
   // Tradeable orders talk to the orderbook: at most `submitConcurrency` in flight.
   await Promise.all([
     ...polled.filter((item) => item.outcome.kind !== 'order').map((item) => apply(item).catch((error: unknown) => failed(error, item))),
-    runBounded(polled.filter((item) => item.outcome.kind === 'order'), config.submitConcurrency, apply, failed),
+    runBounded(orders, config.submitConcurrency, apply, failed),
   ])
   return { polled: watches.length, stale }
 }
+
+const validToOf = (outcome: PollOutcome) => (outcome.kind === 'order' ? outcome.order.validTo : Number.MAX_SAFE_INTEGER)

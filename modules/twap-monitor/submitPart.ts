@@ -10,11 +10,12 @@ import {
   type BlockRef,
   type GPv2OrderData,
   type Host,
+  type SubmissionGate,
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex } from './nextPartStart.ts'
 import { isRecovering } from './recovery.ts'
-import { backoffKey, droppedKey, submittedKey, type TwapWatch } from './watchStore.ts'
+import { backoffKey, droppedKey, missedKey, submittedKey, type TwapWatch } from './watchStore.ts'
 
 export type SubmitPartParameters = {
   host: Host
@@ -25,6 +26,10 @@ export type SubmitPartParameters = {
   signature: Hex
   /** UIDs already being handled in this block (two watches may yield the same order). */
   claimed: Set<string>
+  /** The chain's time now (the head's timestamp when the module is behind, else the block's). */
+  headTime: bigint
+  /** The module's submission gate: stops posting while the orderbook answers nothing about orders. */
+  gate: SubmissionGate
 }
 
 /** What to do with the watch after handling a tradeable order. */
@@ -78,24 +83,25 @@ async function lookUp(host: Host, chainId: number, uid: Hex): Promise<'found' | 
 }
 
 /**
- * Handles a tradeable order from a poll: skips expired and already-handled parts, resolves the
- * appData, posts the order (eip1271, from = owner) and writes the marker the outcome calls for.
+ * Handles a tradeable order from a poll: a part already expired at the chain's head is recorded as
+ * missed (`missed:<uid>`, `part_missed` error metric) and not posted; otherwise it skips parts
+ * already handled, resolves the appData, posts the order (eip1271, from = owner) through the
+ * module's submission gate, and writes the marker the outcome calls for. Only an answer about the
+ * order itself (a final errorType) drops it (`dropped:<uid>`); an answer that is not about the order
+ * (a wrong URL, an auth proxy, a firewall) keeps it and tries again, and the gate stops posting when
+ * such answers repeat.
  * While recovering from a restart (see recovery.ts), or when the last post of the UID ended in a
  * transport fault, it first asks the orderbook for the UID: that post may have been accepted
  * without us learning it (a kill before the marker was durable, a timeout after the server stored it).
  * Returns when the watch is due next; never throws for orderbook answers (store faults do throw).
  *
  * @example
- * const next = await submitPart({ host, chainId, block, watch, order, signature, claimed: new Set() })
+ * const next = await submitPart({ host, chainId, block, watch, order, signature, claimed: new Set(), headTime: block.timestamp, gate })
  */
 export async function submitPart(parameters: SubmitPartParameters): Promise<SubmitPartReturnType> {
-  const { host, chainId, block, watch, order, signature, claimed } = parameters
+  const { host, chainId, block, watch, order, signature, claimed, headTime, gate } = parameters
   const now = block.timestamp
   const done = { due: afterPart(watch, order.validTo, block) }
-  if (BigInt(order.validTo) < now) {
-    host.log.debug('TWAP part already expired; not submitted', { watch: watch.id, validTo: order.validTo, block: block.number })
-    return done
-  }
   let uid: Hex
   try {
     uid = computeUid(chainId, order, watch.owner)
@@ -104,15 +110,29 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   }
   if (claimed.has(uid)) return done
   claimed.add(uid)
-  // One round trip for the three reads (the store answers them in one batch).
-  const [submitted, dropped, backoff] = await Promise.all([
+  // One round trip for the four reads (the store answers them in one batch).
+  const [submitted, dropped, missed, backoff] = await Promise.all([
     host.store.get(submittedKey(uid)),
     host.store.get(droppedKey(uid)),
+    host.store.get(missedKey(uid)),
     host.store.get<{ until: bigint; ambiguousUid?: string }>(backoffKey(watch.id)),
   ])
-  if (submitted !== undefined || dropped !== undefined) return done
+  if (submitted !== undefined || dropped !== undefined || missed !== undefined) return done
+  const part = { watchId: watch.id, owner: watch.owner, validTo: order.validTo, part: partIndex(watch.params.staticInput, order.validTo) ?? null }
+  const marker = { ...part, block: block.number, timestamp: now }
   // The last post of this UID ended in a transport fault: the orderbook may have stored it anyway.
   const inDoubt = backoff?.ambiguousUid === uid
+  if (BigInt(order.validTo) < headTime) {
+    // The orderbook refuses an expired order: posting it would only hide the loss. Say it instead,
+    // unless an earlier post (before a restart, or one whose answer was lost) did get it there.
+    if ((inDoubt || isRecovering(host, block)) && (await lookUp(host, chainId, uid)) === 'found') {
+      await host.store.set(submittedKey(uid), { ...marker, already: true })
+      return done
+    }
+    await host.store.set(missedKey(uid), { ...marker, headTime })
+    host.metrics.error('part_missed', 'TWAP part expired before it could be posted; recorded as missed', { uid, ...part, block: block.number, blockTime: now, headTime })
+    return done
+  }
 
   if (backoff !== undefined) {
     if (typeof backoff.until === 'bigint' && backoff.until > now) return { due: { kind: 'epoch', at: backoff.until } }
@@ -120,10 +140,11 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   }
   // `ambiguous`: the post got no answer, so the next attempt looks the UID up first (a lookup that
   // answers clears the doubt: a later 5xx is the server's word that it did not store the order).
-  const backOff = async (seconds: number, reason: string, ambiguous = false): Promise<SubmitPartReturnType> => {
+  const backOff = async (seconds: number, reason: string, ambiguous = false, quiet = false): Promise<SubmitPartReturnType> => {
     const until = now + BigInt(Math.max(1, Math.ceil(seconds)))
     await host.store.set(backoffKey(watch.id), { until, reason, uid, block: block.number, ...(ambiguous ? { ambiguousUid: uid } : {}) })
-    host.log.info('TWAP part backing off', { uid, reason, until })
+    // While posting is stopped every due part waits here: the health check says it once, not each part.
+    host.log[quiet ? 'debug' : 'info']('TWAP part backing off', { uid, reason, until })
     return { due: { kind: 'epoch', at: until } }
   }
 
@@ -131,8 +152,6 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   if (appData.kind === 'notFound' || appData.kind === 'mismatch') return backOff(ERROR_TYPE_POLICY.InvalidAppData.action === 'backoff' ? ERROR_TYPE_POLICY.InvalidAppData.seconds : 60, `appData ${appData.kind}`)
   if (appData.kind === 'error') return backOff(TRANSPORT_BACKOFF_SECONDS, 'appData lookup failed')
 
-  const part = { watchId: watch.id, owner: watch.owner, validTo: order.validTo, part: partIndex(watch.params.staticInput, order.validTo) ?? null }
-  const marker = { ...part, block: block.number, timestamp: now }
   let body
   try {
     body = buildOrderCreation({ order, owner: watch.owner, signingScheme: 'eip1271', signature })
@@ -151,10 +170,13 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
       return done
     }
   }
+  const ticket = gate.admit()
+  if (!ticket.go) return backOff(ticket.retryInSeconds, 'order posts stopped: the orderbook does not answer about orders (see health check "submissions")', false, true)
   try {
     await host.cowApi.submitOrder(chainId, body)
   } catch (error) {
     const decision = classifyApiError(error, host.log)
+    const refusedFor = gate.settle(ticket, error, decision)
     switch (decision.action) {
       case 'submitted-already':
         await host.store.set(submittedKey(uid), { ...marker, already: true })
@@ -165,12 +187,16 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
         return { due: { kind: 'block', at: block.number + 1n } }
       case 'backoff':
         return backOff(isGuessedServerFault(error) ? fitRetryToWindow(decision.seconds, now, order.validTo) : decision.seconds, decision.reason, isTransportFault(error))
+      case 'stop':
+        // Not the order's fault: it is kept. While the gate is open, retries fit the part's window.
+        return backOff(gate.stopped ? (refusedFor ?? decision.seconds) : fitRetryToWindow(refusedFor ?? decision.seconds, now, order.validTo), decision.reason)
       case 'drop':
         await host.store.set(droppedKey(uid), { ...marker, reason: decision.reason })
         host.log.warn('TWAP part dropped', { uid, reason: decision.reason })
         return done
     }
   }
+  gate.settle(ticket)
   await host.store.set(submittedKey(uid), marker)
   host.log.info('TWAP part submitted', { uid, ...part, block: block.number })
   return done

@@ -3,6 +3,7 @@ import { encodeErrorResult, keccak256, toHex, type Hex } from 'viem'
 import { expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
 import { CowApiError, computeUid, createMockHost, pollErrorsAbi, type ModuleLog } from '../sdk/index.ts'
+import { nonCanonicalOrderResults, nonCanonicalPollErrors } from '../sdk/testing/nonCanonical.ts'
 import { twapMonitorConfig } from './config.ts'
 import twapMonitor from './index.ts'
 import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testFixtures.ts'
@@ -41,10 +42,34 @@ test('property: onBlock never throws on arbitrary multicall return or revert dat
         await twapMonitor.onBlock!({ host: mock.host, config, block: blockAt(10n + BigInt(index)) })
       }
       const watches = await mock.store.list('watch:')
-      expect(watches.length + (await mock.store.list('dropped:')).length).toBeLessThanOrEqual(2)
+      expect(watches.length + (await mock.store.list('removed:')).length).toBeLessThanOrEqual(2)
       mock.dispose()
     }),
     { numRuns: 150 },
+  )
+})
+
+test('property: no non-canonical encoding of a poll error or of an order removes a watch or posts anything', async () => {
+  const answer = fc.oneof(
+    nonCanonicalPollErrors.map((e) => ({ what: `${e.name}: ${e.damage}`, answer: { revert: e.data } as const })),
+    nonCanonicalOrderResults.map((o) => ({ what: `order: ${o.damage}`, answer: o.data })),
+  )
+  const everyBlock = { ...config, unknownBackoffMaxBlocks: 1 }
+  await fc.assert(
+    fc.asyncProperty(fc.array(answer, { minLength: 1, maxLength: everyBlock.maxUnknownPolls - 1 }), async (answers) => {
+      const mock = createMockHost({ module: twapMonitor })
+      await twapMonitor.onLogs!({ host: mock.host, config: everyBlock, block: blockAt(10n), logs: [createdLog(twapParams(), 10n)] })
+      for (const [index, { answer }] of answers.entries()) {
+        mock.chain.onMulticall(POLL, answer, { times: 1 })
+        await twapMonitor.onBlock!({ host: mock.host, config: everyBlock, block: blockAt(10n + BigInt(index)) })
+      }
+      expect(mock.chain.multicalls).toHaveLength(answers.length) // every answer was polled and met
+      expect(await mock.store.list('watch:'), answers.map((a) => a.what).join('; ')).toHaveLength(1)
+      expect(await mock.store.list('removed:')).toEqual([])
+      expect(mock.cowApi.submissions).toEqual([])
+      mock.dispose()
+    }),
+    { numRuns: 200 },
   )
 })
 

@@ -1,7 +1,7 @@
 import { getAddress, keccak256, toHex } from 'viem'
 import { expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
-import { CowApiError, computeUid, createMockStoreBackend, type MockHost, type ModuleLog } from '../sdk/index.ts'
+import { CowApiError, computeUid, createMockStoreBackend, restoreRemovedWatch, type MockHost, type ModuleLog } from '../sdk/index.ts'
 import { twapMonitorConfig } from './config.ts'
 import twapMonitor from './index.ts'
 import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, orderResult, pollRevert, timeOf, twapData, twapParams } from './testFixtures.ts'
@@ -95,15 +95,26 @@ test.each([
   expect(polls(mock)).toEqual([1n])
 })
 
-test('behavior: unknown answers retry next block, and K in a row drop the watch', async () => {
+test('behavior: unreadable answers back off exponentially in blocks; after maxUnknownPolls the watch is removed, metered, and restorable', async () => {
   const mock = host()
   const id = twapWatchId(OWNER, twapParams())
+  const cfg = { ...config, maxUnknownPolls: 5, unknownBackoffMaxBlocks: 4 }
   await logs(mock, [createdLog(twapParams(), 1n)])
   mock.chain.onMulticall(POLL, { revert: '0xdeadbeef' })
-  for (let n = 1n; n <= 8n; n++) await block(mock, n)
-  expect(polls(mock)).toEqual([1n, 2n, 3n, 4n, 5n])
-  expect(keys(mock)).toEqual([`dropped:${id}`])
-  expect(await mock.store.get(`dropped:${id}`)).toMatchObject({ reason: '5 consecutive unknown poll answers' })
+  for (let n = 1n; n <= 20n; n++) await twapMonitor.onBlock!({ host: mock.host, config: cfg, block: blockAt(n) })
+  expect(polls(mock)).toEqual([1n, 2n, 4n, 8n, 12n]) // waits of 1, 2, 4 and (capped) 4 blocks
+  expect(keys(mock)).toEqual([`removed:${id}`])
+  expect(await mock.store.get(`removed:${id}`)).toMatchObject({ id, reason: '5 poll answers in a row could not be read (last: 0xdeadbeef)', block: 12n })
+  expect(mock.errors.map((e) => e.kind)).toEqual(['poll_unknown', 'poll_unknown', 'poll_unknown', 'poll_unknown', 'watch_removed'])
+  expect(mock.logs.some((l) => l.level === 'error' && String(l.fields?.restore).includes(`shepherd watches restore ${id}`))).toBe(true)
+
+  // An operator restores it: it is polled at the next block, with its count reset.
+  expect(await restoreRemovedWatch(mock.store, id)).toBe(true)
+  mock.chain.onMulticall(POLL, modelAnswer)
+  await twapMonitor.onBlock!({ host: mock.host, config: cfg, block: blockAt(21n) })
+  expect(polls(mock).at(-1)).toBe(21n)
+  expect(await mock.store.get(`watch:${id}`)).toMatchObject({ unknowns: 0 })
+  expect(await mock.store.get(`removed:${id}`)).toBeUndefined()
 })
 
 test('behavior: an unknown answer followed by a known one resets the count', async () => {
@@ -116,15 +127,57 @@ test('behavior: an unknown answer followed by a known one resets the count', asy
   expect(await mock.store.list('watch:')).toHaveLength(1)
 })
 
-test('behavior: an already expired part is never submitted', async () => {
+test('behavior: an already expired part is never submitted: it is recorded as missed and metered, once', async () => {
   const mock = host()
   const order = pollTwap({ data: twapData(), now: timeOf(10n) })
   if (order.kind !== 'order') throw new Error('model')
   mock.chain.onMulticall(POLL, orderResult(order.order))
   await logs(mock, [createdLog(twapParams(), 25n)])
   await block(mock, 25n) // part 0 ended at block 20
+  await block(mock, 26n)
   expect(mock.cowApi.submissions).toHaveLength(0)
-  expect(mock.logs.some((l) => /already expired/.test(l.message))).toBe(true)
+  expect(await mock.store.get(`missed:${uidAt(undefined, 10n)}`)).toMatchObject({ validTo: order.order.validTo, headTime: timeOf(25n) })
+  expect(mock.errors.map((e) => e.kind)).toEqual(['part_missed'])
+})
+
+test('behavior: a block that is not old by the clock costs no head lookup', async () => {
+  const mock = host()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  await logs(mock, [createdLog(twapParams(), 10n)])
+  mock.clock.set(Number(timeOf(10n)) * 1000 + 900)
+  await block(mock, 10n)
+  expect(mock.cowApi.submissions).toHaveLength(1)
+  expect(mock.chain.requests).toHaveLength(0)
+})
+
+test('behavior: catching up, a part valid at the old block but expired at the head is recorded as missed, not posted', async () => {
+  const mock = host()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  // The head is block 25 (part 0 ended at block 20); the module is still at block 10.
+  mock.clock.set(Number(timeOf(25n)) * 1000 + 1500)
+  mock.chain.onRequest('eth_getBlockByNumber', { number: '0x19', timestamp: `0x${timeOf(25n).toString(16)}` })
+  await logs(mock, [createdLog(twapParams(), 10n)])
+  await block(mock, 10n)
+  expect(mock.cowApi.submissions).toHaveLength(0)
+  expect(await mock.store.get(`missed:${uidAt(undefined, 10n)}`)).toMatchObject({ block: 10n, headTime: timeOf(25n) })
+  expect(mock.errors.map((e) => e.kind)).toEqual(['part_missed'])
+  // Catching up further: the next poll (part 1, at block 20) asks the head again, and part 1 is posted.
+  for (let n = 11n; n <= 20n; n++) await block(mock, n)
+  expect(mock.chain.requests).toHaveLength(2)
+  expect(mock.cowApi.submissions.map((s) => s.uid)).toEqual([uidAt(undefined, 20n)])
+})
+
+test('behavior: tradeable parts of one block are posted nearest validTo first', async () => {
+  const mock = host()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  // Six TWAPs whose part 0 ends at different times; created in an order unrelated to it.
+  const periods = [360n, 120n, 600n, 240n, 480n, 180n]
+  const datas = periods.map((t) => twapData({ t }))
+  await logs(mock, datas.map((data, i) => createdLog(twapParams(data, keccak256(toHex(`p${i}`))), 10n, { logIndex: i })))
+  await twapMonitor.onBlock!({ host: mock.host, config: { ...config, submitConcurrency: 1 }, block: blockAt(10n) })
+  const validTos = mock.cowApi.submissions.map((s) => s.order.validTo)
+  expect(validTos).toHaveLength(6)
+  expect(validTos).toEqual([...validTos].sort((a, b) => a - b))
 })
 
 test('behavior: a part marked submitted is skipped and the watch waits for the next part', async () => {
@@ -266,7 +319,10 @@ test('behavior: the config fills every default and rejects unknown keys', () => 
     handlers: ['0x6cF1e9cA41f7611dEf408122793c358a3d11E5a5'],
     maxPollsPerBlock: 5000,
     submitConcurrency: 256,
-    maxUnknownPolls: 5,
+    maxUnknownPolls: 12,
+    unknownBackoffMaxBlocks: 256,
+    stopSubmissionsAfter: 5,
+    degradedAfterFailedPolls: 3,
   })
   expect(() => twapMonitorConfig.parse({ handler: [] })).toThrow(/handler/)
   expect(() => twapMonitorConfig.parse({ handlers: ['0x12'] })).toThrow(/address/)

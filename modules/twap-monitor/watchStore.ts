@@ -20,7 +20,9 @@ export type TwapWatch = {
 export const watchKey = (id: string) => `watch:${id}`
 export const backoffKey = (id: string) => `backoff:${id}`
 export const submittedKey = (uid: string) => `submitted:${uid}`
-export const droppedKey = (idOrUid: string) => `dropped:${idOrUid}`
+export const droppedKey = (uid: string) => `dropped:${uid}`
+/** A part that expired (at the chain's head) before it could be posted. */
+export const missedKey = (uid: string) => `missed:${uid}`
 
 /**
  * The watch id: keccak256(abi.encode(owner, params)). The same order created twice has one id,

@@ -3,6 +3,7 @@ import { decodeFunctionResult, encodeFunctionResult, type Hex } from 'viem'
 import { describe, expect, test } from 'vitest'
 import { getTradeableOrderWithSignatureFunction } from '../abi/composableCow.ts'
 import { ORDER_KIND_BUY, ORDER_KIND_SELL, type GPv2OrderData } from '../orders/gpv2Order.ts'
+import { nonCanonicalOrderResults } from '../testing/nonCanonical.ts'
 import { gpv2Orders, hexBytes } from '../testing/orderArbitraries.ts'
 import { decodeOrderWithSignature } from './decodeOrderWithSignature.ts'
 import { decodePollReturn } from './pollOutcome.ts'
@@ -28,43 +29,32 @@ describe('decodeOrderWithSignature', () => {
     )
   })
 
-  test('behavior: trailing bytes after the signature are ignored, as viem does', () => {
+  test('behavior: refuses every non-canonical encoding (viem would read some of them as an order), and decodePollReturn calls it unknown', () => {
     fc.assert(
-      fc.property(orders, hexBytes(0, 100), hexBytes(1, 64), (order, signature, trailing) => {
-        const data = `${encode(order, signature)}${trailing.slice(2)}` as Hex
-        expect(decodeOrderWithSignature(data)).toEqual(viemDecode(data))
+      fc.property(nonCanonicalOrderResults, ({ damage, data }) => {
+        expect(decodeOrderWithSignature(data), damage).toBeUndefined()
+        expect(decodePollReturn(data), damage).toEqual({ kind: 'unknown', data })
       }),
-      { numRuns: 50 },
+      { numRuns: 400 },
     )
   })
 
-  test('behavior: leaves non-canonical data to viem (returns undefined), and decodePollReturn still answers as viem does', () => {
-    fc.assert(
-      fc.property(orders, hexBytes(1, 200), fc.constantFrom('dirtyAddress', 'bigValidTo', 'boolTwo', 'offset', 'short', 'upper', 'longLength'), (order, signature, damage) => {
-        const clean = encode(order, signature)
-        const at = (word: number) => 2 + word * 64
-        const put = (word: number, value: string) => `${clean.slice(0, at(word))}${value}${clean.slice(at(word) + 64)}` as Hex
-        const damaged: Hex = {
-          dirtyAddress: put(0, `ff${clean.slice(at(0) + 2, at(0) + 64)}`),
-          bigValidTo: put(5, `01${clean.slice(at(5) + 2, at(5) + 64)}`),
-          boolTwo: put(9, '2'.padStart(64, '0')),
-          offset: put(12, '1c0'.padStart(64, '0')),
-          short: clean.slice(0, clean.length - 64) as Hex,
-          upper: clean.toUpperCase().replace('0X', '0x') as Hex,
-          longLength: put(13, 'ffff'.padStart(64, '0')),
-        }[damage as 'short']
-        fc.pre(damaged !== clean)
-        expect(decodeOrderWithSignature(damaged)).toBeUndefined()
-        let expected: unknown
-        try {
-          expected = { kind: 'order', ...viemDecode(damaged) }
-        } catch {
-          expected = { kind: 'unknown', data: damaged }
-        }
-        expect(decodePollReturn(damaged)).toEqual(expected)
-      }),
-      { numRuns: 150 },
-    )
+  test('behavior: the issue\'s cases: a dirty-padded address and a validTo past uint32 are not orders', () => {
+    const clean = encode(fc.sample(orders, 1)[0]!, '0xc0ffee')
+    const at = (word: number) => 2 + word * 64
+    const put = (word: number, value: string) => `${clean.slice(0, at(word))}${value}${clean.slice(at(word) + 64)}` as Hex
+    const dirtyAddress = put(0, `ff${clean.slice(at(0) + 2, at(0) + 64)}`)
+    const bigValidTo = put(5, `${'0'.repeat(52)}01${clean.slice(at(5) + 54, at(5) + 64)}`) // 2^40 + validTo
+    expect(viemDecode(dirtyAddress).order.sellToken).toBeDefined() // viem reads it...
+    expect(viemDecode(bigValidTo).order.validTo).toBeGreaterThan(0xffffffff)
+    expect(decodePollReturn(dirtyAddress).kind).toBe('unknown') // ...we do not
+    expect(decodePollReturn(bigValidTo).kind).toBe('unknown')
+  })
+
+  test('behavior: upper-case hex is read as lower-case (a node dialect), the signature in lower case', () => {
+    const clean = encode(fc.sample(orders, 1)[0]!, '0xC0FFEE')
+    const upper = `0x${clean.slice(2).toUpperCase()}` as Hex
+    expect(decodePollReturn(upper)).toEqual({ kind: 'order', ...viemDecode(clean) })
   })
 
   test('behavior: refuses what is not hex', () => {

@@ -1,8 +1,9 @@
-import { decodeErrorResult, decodeFunctionResult, encodeFunctionData, isHex, type Address, type Hex } from 'viem'
-import { getTradeableOrderWithSignatureFunction, pollErrorsAbi } from '../abi/composableCow.ts'
+import { encodeFunctionData, isHex, type Address, type Hex } from 'viem'
+import { getTradeableOrderWithSignatureFunction } from '../abi/composableCow.ts'
+import { readPollError } from './readPollError.ts'
 import type { GPv2OrderData } from '../orders/gpv2Order.ts'
 import { decodeOrderWithSignature } from './decodeOrderWithSignature.ts'
-import { parseRevertData } from './revertData.ts'
+import { canonicalHex, parseRevertData } from './revertData.ts'
 import type { ConditionalOrderParams } from './decodeConditionalOrderCreated.ts'
 import type { MulticallResult } from '../../../engine/module/types.ts'
 
@@ -44,8 +45,10 @@ function isEvenHex(data: unknown): data is Hex {
 }
 
 /**
- * Decodes the revert data of a poll into a scheduling hint. Never throws: unknown selectors,
- * truncated arguments and non-hex input come back as `{ kind: 'unknown', data }`.
+ * Decodes the revert data of a poll into a scheduling hint, strictly (see `readPollError`): only
+ * the exact canonical encoding of a poll error counts. Never throws: unknown selectors, trailing or
+ * missing bytes, another offset, dirty padding and non-hex input come back as
+ * `{ kind: 'unknown', data }`, which backs off but never removes a watch.
  *
  * @example
  * decodePollRevert('0xd05f3065...') // { kind: 'tryNextBlock', reason: '...' }
@@ -53,53 +56,45 @@ function isEvenHex(data: unknown): data is Hex {
 export function decodePollRevert(data: unknown): PollOutcome {
   data = parseRevertData(data) ?? data
   if (!isEvenHex(data) || data.length < 10) return { kind: 'unknown', data }
-  let decoded
-  try {
-    decoded = decodeErrorResult({ abi: pollErrorsAbi, data })
-  } catch {
-    return { kind: 'unknown', data }
-  }
-  switch (decoded.errorName) {
+  const error = readPollError(data)
+  if (error === undefined) return { kind: 'unknown', data }
+  switch (error.name) {
     case 'PollTryNextBlock':
-      return { kind: 'tryNextBlock', reason: decoded.args[0] }
+      return { kind: 'tryNextBlock', reason: error.reason }
     case 'PollTryAtBlock':
-      return { kind: 'tryAtBlock', block: decoded.args[0], reason: decoded.args[1] }
+      return { kind: 'tryAtBlock', block: error.at, reason: error.reason }
     case 'PollTryAtEpoch':
-      return { kind: 'tryAtEpoch', epoch: decoded.args[0], reason: decoded.args[1] }
+      return { kind: 'tryAtEpoch', epoch: error.at, reason: error.reason }
     case 'PollNever':
-      return { kind: 'never', reason: decoded.args[0] }
+      return { kind: 'never', reason: error.reason }
     case 'OrderNotValid':
-      return { kind: 'notValid', reason: decoded.args[0] }
+      return { kind: 'notValid', reason: error.reason }
     case 'ProofNotAuthed':
     case 'SingleOrderNotAuthed':
-      return { kind: 'never', reason: decoded.errorName }
-    default:
-      return { kind: 'unknown', data }
+      return { kind: 'never', reason: error.name }
   }
 }
 
 /**
- * Decodes the return data of a successful poll into `{ kind: 'order', order, signature }`.
- * Never throws: data that does not decode comes back as `{ kind: 'unknown', data }`.
+ * Decodes the return data of a successful poll into `{ kind: 'order', order, signature }`,
+ * strictly: only the canonical encoding of `(GPv2Order.Data, bytes)` is an order (see
+ * `decodeOrderWithSignature`; upper-case hex is read as lower-case). Never throws: anything else
+ * (dirty padding, a validTo past uint32, a bool that is not 0 or 1, another offset, trailing bytes)
+ * comes back as `{ kind: 'unknown', data }`.
  *
  * @example
  * const outcome = decodePollReturn(await host.chain.call(chainId, { to, data }))
  */
 export function decodePollReturn(data: unknown): PollOutcome {
-  // The fixed-layout reader checks the hex itself: canonical data is scanned once.
-  const fast = typeof data === 'string' ? decodeOrderWithSignature(data) : undefined
-  if (fast) return { kind: 'order', order: fast.order, signature: fast.signature }
-  if (!isEvenHex(data)) return { kind: 'unknown', data }
-  try {
-    const [order, signature] = decodeFunctionResult({
-      abi: [getTradeableOrderWithSignatureFunction],
-      functionName: 'getTradeableOrderWithSignature',
-      data,
-    })
-    return { kind: 'order', order: { ...order }, signature }
-  } catch {
-    return { kind: 'unknown', data }
+  if (typeof data !== 'string') return { kind: 'unknown', data }
+  // The fixed-layout reader checks the hex itself: canonical data is scanned once; another dialect
+  // (upper-case digits, `0X`) is made canonical first.
+  let decoded = decodeOrderWithSignature(data)
+  if (decoded === undefined) {
+    const canonical = canonicalHex(data)
+    if (canonical !== undefined && canonical !== data) decoded = decodeOrderWithSignature(canonical)
   }
+  return decoded ? { kind: 'order', order: decoded.order, signature: decoded.signature } : { kind: 'unknown', data }
 }
 
 /**

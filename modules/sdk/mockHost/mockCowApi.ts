@@ -26,7 +26,7 @@ export type MockCowApi = CowApiHost & {
   onGetOrder(answer: GetOrderAnswer, options?: AnswerOptions): void
   /** Programs GET /app_data/{hash}. Default: documents added with `addAppData`, else null (404). */
   onGetAppData(answer: GetAppDataAnswer, options?: AnswerOptions): void
-  /** Programs any other path. Default: a MockHostError naming the request. */
+  /** Programs any other path. Default: GET /api/v1/orders/{uid} answers from `orders` (200, or 404 NotFound); anything else a MockHostError naming the request. */
   onRequest(matcher: CowRequestMatcher, answer: CowRequestAnswer, options?: AnswerOptions): void
   /** Registers an app-data document under keccak256(fullAppData); returns the hash. */
   addAppData(fullAppData: string): Hex
@@ -167,6 +167,12 @@ export function createMockCowApi(recorder: MockRecorder, context: OperationConte
             if (m.path === undefined) return true
             return typeof m.path === 'string' ? m.path === path : m.path.test(path)
           })
+          // GET /api/v1/orders/{uid} answers from the in-memory orderbook, as the real API does.
+          const orderPath = /^\/api\/v1\/orders\/(0x[0-9a-fA-F]+)$/.exec(path)
+          if (answer === undefined && method.toUpperCase() === 'GET' && orderPath) {
+            const order = orders.get(orderPath[1]!.toLowerCase())
+            return order ? { status: 200, body: order } : { status: 404, body: { errorType: 'NotFound', description: 'Order was not found' } }
+          }
           if (answer === undefined)
             throw new MockHostError(`MockHost has no answer for orderbook ${method} ${path}`, {
               details: [`chain: ${chainId}`],
