@@ -71,16 +71,34 @@ test('behavior: a 2xx answer without a UID string is an error, not a silent succ
   cowApi.close()
 })
 
-test('behavior: getOrder and getAppData answer null on 404 and the document otherwise', async () => {
+test("behavior: getOrder and getAppData answer null on the orderbook's own 404 and the document otherwise", async () => {
   const cowApi = createCowApiHost({ baseUrls: new Map([[11155111, baseUrl]]) })
   answer = (req, res) => (req.url.endsWith('/0xfound') ? json(res, 200, { uid: '0xfound', status: 'open' }) : json(res, 404, { errorType: 'NotFound', description: 'no order' }))
   await expect(cowApi.getOrder(11155111, '0xfound')).resolves.toEqual({ uid: '0xfound', status: 'open' })
   await expect(cowApi.getOrder(11155111, '0xmissing')).resolves.toBeNull()
-  answer = (req, res) => (req.url === '/api/v1/app_data/0x01' ? json(res, 200, { fullAppData: '{}' }) : json(res, 404, {}))
+  answer = (req, res) => {
+    if (req.url === '/api/v1/app_data/0x01') return json(res, 200, { fullAppData: '{}' })
+    res.writeHead(404, { 'content-type': 'text/plain' })
+    res.end('full app data not found')
+  }
   await expect(cowApi.getAppData(11155111, '0x01')).resolves.toEqual({ fullAppData: '{}' })
   await expect(cowApi.getAppData(11155111, '0x02')).resolves.toBeNull()
   answer = (_req, res) => json(res, 500, { errorType: 'InternalServerError', description: 'boom' })
   expect(await failureOf(cowApi.getOrder(11155111, '0x1'))).toMatchObject({ status: 500 })
+  cowApi.close()
+})
+
+test('behavior: a 404 that is not the orderbook\'s (a wrong orderbook_url: HTML, another JSON) rejects instead of reading "absent"', async () => {
+  const cowApi = createCowApiHost({ baseUrls: new Map([[11155111, baseUrl]]) })
+  answer = (_req, res) => {
+    res.writeHead(404, { 'content-type': 'text/html' })
+    res.end('<html><body>Not Found</body></html>')
+  }
+  expect(await failureOf(cowApi.getOrder(11155111, '0x1'))).toMatchObject({ status: 404 })
+  expect(await failureOf(cowApi.getAppData(11155111, '0x02'))).toMatchObject({ status: 404 })
+  answer = (_req, res) => json(res, 404, { message: 'no route' })
+  expect(await failureOf(cowApi.getOrder(11155111, '0x1'))).toMatchObject({ status: 404, errorType: undefined })
+  expect(await failureOf(cowApi.getAppData(11155111, '0x02'))).toMatchObject({ status: 404 })
   cowApi.close()
 })
 

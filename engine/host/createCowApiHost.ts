@@ -49,6 +49,21 @@ export function toCowApiError(error: unknown, url?: string): CowApiError {
 }
 
 /**
+ * True when a 404 is the orderbook saying it has no such order or document, in the real API's words:
+ * `{"errorType":"NotFound"}` for an order, the plain text "full app data not found" for appData. Any
+ * other 404 (an HTML page, another server's JSON, a proxy) is a failure: with a wrong `orderbook_url`
+ * every lookup would otherwise read "absent" and modules would declare orders missing.
+ *
+ * @example
+ * isOrderbookNotFound(new CowApiError({ status: 404, errorType: 'NotFound' }), 'order') // true
+ */
+export function isOrderbookNotFound(error: unknown, what: 'order' | 'appData'): boolean {
+  if (!(error instanceof CowApiError) || error.status !== 404) return false
+  if (error.errorType === 'NotFound') return true
+  return what === 'appData' && error.errorType === undefined && /^full app data not found$/i.test((error.description ?? '').trim())
+}
+
+/**
  * The `cowApi` capability: the orderbook's REST API on its real paths, with no retries and no rate
  * limiter (the module decides when to retry; a 404 must not be retried ten times in the hot path),
  * and every failure mapped to a structured `CowApiError`. Bodies are cow-sdk's types (`OrderCreation`);
@@ -98,7 +113,7 @@ export function createCowApiHost({ baseUrls, metrics, timeoutMs = 10_000 }: Crea
       try {
         return (await call(chainId, 'GET', `/api/v1/orders/${uid}`)).body as CowOrder
       } catch (error) {
-        if (error instanceof CowApiError && error.status === 404) return null
+        if (isOrderbookNotFound(error, 'order')) return null
         throw error
       }
     },
@@ -106,7 +121,7 @@ export function createCowApiHost({ baseUrls, metrics, timeoutMs = 10_000 }: Crea
       try {
         return (await call(chainId, 'GET', `/api/v1/app_data/${hash}`)).body as AppDataDocument
       } catch (error) {
-        if (error instanceof CowApiError && error.status === 404) return null
+        if (isOrderbookNotFound(error, 'appData')) return null
         throw error
       }
     },
