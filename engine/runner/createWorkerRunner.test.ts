@@ -18,7 +18,7 @@ async function start(file: FixtureName, options: { config?: Record<string, unkno
   const loaded = await loadFixture(file, options.config)
   const mock = createMockHost({ module: loaded.name })
   const host = options.host?.(mock) ?? mock.host
-  const runner = createWorkerRunner({ loaded, host, memoryMb: options.memoryMb ?? 64, deadlineMs: options.deadlineMs ?? 2_000, log: host.log })
+  const runner = createWorkerRunner({ module: loaded.module, host, memoryMb: options.memoryMb ?? 64, deadlineMs: options.deadlineMs ?? 2_000, log: host.log })
   cleanups.push(() => runner.stop(), () => mock.dispose())
   return { runner, mock }
 }
