@@ -54,6 +54,8 @@ type Life = {
   /** Store writes sent without a reply, being applied; and the first that failed, for the next `done`. */
   writes: Set<Promise<void>>
   writeFailure?: unknown
+  /** The module loaded in the worker (`ready`): a death before that is a trap during `start`. */
+  loaded?: boolean
 }
 
 /**
@@ -185,6 +187,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
         case 'ready':
           clearTimeout(startTimer)
           subscriptions = message.subscriptions ?? {}
+          current.loaded = true
           ready()
           return
         case 'failed':
@@ -206,7 +209,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
     worker.on('exit', (code) => {
       clearTimeout(startTimer)
       const oom = (current.crash as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      const during = [...current.jobs.values()][0]?.during ?? 'idle'
+      const during = [...current.jobs.values()][0]?.during ?? (current.loaded ? 'idle' : 'start')
       const error = trap(oom ? 'oom' : 'exit', during, current.crash, [`exit code: ${code}`, ...(oom ? [`memory_mb: ${memoryMb}`] : [])])
       failed(error)
       const wasCurrent = life === current

@@ -116,8 +116,10 @@ const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: 
  * With a store, each event is one transaction: the module's writes and the mark that it was
  * processed. `handle` resolves only after that commit, so the cursor never passes an event whose
  * writes are not stored; a redelivered event (the cursor lags the module after a crash) is
- * skipped. A refused commit (StoreWriteError) is the engine's fault: the event runs again after a
- * backoff, without counting a trap. A parked module stays parked across engine restarts.
+ * skipped, and a crash mid-event loses all of that event's writes, none of the others. An event
+ * that traps keeps the writes it made (without the mark) and runs again. A refused commit
+ * (StoreWriteError) is the engine's fault: the event runs again after a backoff, without counting
+ * a trap. A parked module stays parked across engine restarts.
  *
  * `handle` resolves once the event is processed or durably parked; it rejects only when the
  * supervisor is stopped first (the event is then delivered again after a restart).
@@ -222,6 +224,10 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     saveState()
   }
 
+  async function keepWritesOfFailedEvent(during: string) {
+    await moduleStore?.commit().catch((error: unknown) => log.error('could not store the writes of a failed event', { module: name, during, error: describeError(error) }))
+  }
+
   /** Starts a life of the module if none runs: loads it, runs its init, records its subscriptions. */
   async function ensureStarted() {
     if (instance) return
@@ -263,7 +269,9 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         storeFailures = 0
         return
       } catch (error) {
-        moduleStore?.discard()
+        // What the module wrote before it failed is kept (it may record an order it posted), without
+        // the mark: the event runs again. Only a crash loses an unfinished event's writes.
+        if (!(error instanceof StoreWriteError)) await keepWritesOfFailedEvent(during)
         if (stopping.signal.aborted) throw error
         if (error instanceof StoreWriteError) {
           // The module did its part; the disk refused it. Not a trap: the same life runs the event again.
