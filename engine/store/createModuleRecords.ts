@@ -35,6 +35,7 @@ const pad = (n: bigint | number, width: number) => n.toString().padStart(width, 
  *   finished, committed in the same transaction as the module's writes for that event. After a
  *   restart the ingestor resumes at the cursor, which may be behind a module; a redelivered event
  *   the module already finished is skipped, so every event reaches a module's store exactly once.
+ *   (An event that wrote nothing needs no mark: running it again changes nothing stored.)
  * - parked events (and their marks), in arrival order, and the supervisor's parked state;
  * - the subscriptions of the module's last successful load (used when it cannot load now).
  * This object only reads and builds writes; the supervisor commits them with the module's own.
@@ -52,6 +53,7 @@ export function createModuleRecords(engine: EngineRecords, module: string) {
   const stateKey = `supervisor:${id}`
   const subscriptionsKey = `subscriptions:${id}`
   const deletes = (entries: Array<[string, unknown]>): EngineWrite[] => entries.map(([key]) => ({ key, value: undefined }))
+  const marked = new Map<number, number>()
 
   return {
     check(event: ModuleEvent): EventDecision {
@@ -71,7 +73,10 @@ export function createModuleRecords(engine: EngineRecords, module: string) {
       }
       const { chainId, number, hash } = event.block
       const writes: EngineWrite[] = [{ key: markKey(chainId, number), value: { hash, stage: event.kind } satisfies Mark }]
-      if (number % 256n === 0n && number > RETAINED_MARKS) writes.push(...deletes(engine.list(chainPrefix(chainId), { end: markKey(chainId, number - RETAINED_MARKS) })))
+      // Every 256 marks, the ones far behind go (a module is never that far ahead of the cursor).
+      const count = (marked.get(chainId) ?? 0) + 1
+      marked.set(chainId, count % 256)
+      if (count === 256 && number > RETAINED_MARKS) writes.push(...deletes(engine.list(chainPrefix(chainId), { end: markKey(chainId, number - RETAINED_MARKS) })))
       return writes
     },
     loadParked(): ParkedEvent[] {

@@ -33,6 +33,8 @@ export type ModuleStore = StoreHost & {
   commit(engineWrites?: readonly EngineWrite[]): Promise<void>
   /** Drops the held writes: the event failed and will run again from the stored state. */
   discard(): void
+  /** True while writes are held (since `begin()`). */
+  holding(): boolean
 }
 
 /** The engine's own records (cursors, supervisor state, progress marks, parked events). */
@@ -263,6 +265,7 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
         scoped = false
         held = new Map()
       },
+      holding: () => held.size > 0,
     }
     modules.set(name, store)
     return store

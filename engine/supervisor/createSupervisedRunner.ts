@@ -263,7 +263,9 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         if (event) {
           moduleStore?.begin()
           await instance!.run(event)
-          await moduleStore?.commit(records ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : [])
+          // An event that wrote nothing needs no mark (running it again stores nothing): no commit to wait for.
+          const record = records && (replayed !== undefined || event.kind === 'reorg' || moduleStore!.holding())
+          await moduleStore?.commit(record ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : [])
         }
         consecutive = 0
         storeFailures = 0
