@@ -54,11 +54,24 @@ export function createModuleRecords(engine: EngineRecords, module: string) {
   const subscriptionsKey = `subscriptions:${id}`
   const deletes = (entries: Array<[string, unknown]>): EngineWrite[] => entries.map(([key]) => ({ key, value: undefined }))
   const marked = new Map<number, number>()
+  // Per chain, the highest block marked by an earlier life (read once): events above it are new.
+  const horizons = new Map<number, bigint>()
+  const horizon = (chainId: number) => {
+    let known = horizons.get(chainId)
+    if (known === undefined) {
+      const last = engine.list(chainPrefix(chainId)).at(-1)?.[0]
+      known = last === undefined ? -1n : BigInt(last.slice(chainPrefix(chainId).length))
+      horizons.set(chainId, known)
+    }
+    return known
+  }
 
   return {
     check(event: ModuleEvent): EventDecision {
       if (event.kind === 'reorg') return 'run'
       const { chainId, number, hash } = event.block
+      // Only a block an earlier life of the engine may have finished can be delivered again.
+      if (number > horizon(chainId)) return 'run'
       const mark = engine.get<Mark>(markKey(chainId, number))
       if (!mark) return 'run'
       if (mark.hash !== hash) return { reorgFrom: number }
@@ -69,6 +82,7 @@ export function createModuleRecords(engine: EngineRecords, module: string) {
       if (event.kind === 'reorg') {
         // The old branch's marks go: the new branch's blocks at those heights must be delivered.
         const { chainId, fromBlock } = event.reorg
+        if (fromBlock - 1n < horizon(chainId)) horizons.set(chainId, fromBlock - 1n)
         return deletes(engine.list(chainPrefix(chainId), { start: markKey(chainId, fromBlock) }))
       }
       const { chainId, number, hash } = event.block

@@ -104,9 +104,26 @@ describe('supervisor with the store: exactly once across restarts', () => {
 
   test('behavior: a refused commit runs the event again in the same life after a backoff, without a trap; the dispatch resolves once it is stored', async () => {
     const failKeys = new Set(['seen:block:5:0x0'])
-    const s = reopen({ metrics: createMetrics(), injectWriteFault: ({ key }) => void (failKeys.delete(key) && (() => { throw new Error('ENOSPC: injected') })()) })
-    const { runner, record, metrics, delays } = supervise(s)
-    await runner.handle(blockEvent(5n))
+    const storeMetrics = createMetrics()
+    const s = reopen({
+      metrics: storeMetrics,
+      injectWriteFault: ({ key }) => {
+        if (failKeys.delete(key)) throw new Error('ENOSPC: injected')
+      },
+    })
+    const delays: number[] = []
+    let openGate!: () => void
+    const gate = new Promise<void>((resolve) => (openGate = resolve))
+    const { runner, record, metrics } = supervise(s, { sleep: async (ms) => (delays.push(ms), gate) })
+    let resolved = false
+    const handled = runner.handle(blockEvent(5n)).then(() => void (resolved = true))
+    await expect.poll(() => delays.length).toBe(1)
+    // Refused and waiting to run it again: the dispatch is not done, so the cursor cannot pass it.
+    expect(resolved).toBe(false)
+    openGate()
+    await handled
+    const refused = (await storeMetrics.registry.getSingleMetric('shepherd_store_write_errors_total')!.get()).values
+    expect(refused).toEqual([expect.objectContaining({ labels: { database: 'module:counter' }, value: 1 })])
     expect(record.handled).toEqual(['block:5:0x0', 'block:5:0x0'])
     expect(record.starts).toBe(1)
     expect(delays).toEqual([10])
