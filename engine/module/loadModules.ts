@@ -27,12 +27,22 @@ export function moduleUrl(entry: ModuleEntry, configFile: string): string {
   return pathToFileURL(file).href
 }
 
-/** The origin of entry `index`: what a load error names, and the chains a module may use. */
+/**
+ * The origin of entry `index`: what a load error names, and the chains a module may use.
+ *
+ * @example
+ * const origin = moduleOrigin(config.modules[0], 0, config) // { file, index: 0, name, builtIn, chains }
+ */
 export function moduleOrigin(entry: ModuleEntry, index: number, config: Pick<EngineConfig, 'file' | 'chains'>): ModuleOrigin {
   return { file: config.file, index, name: entry.name, builtIn: entry.path === undefined, chains: [...config.chains.keys()] }
 }
 
-/** The ConfigError for a module file that is not there. */
+/**
+ * The ConfigError for a module file that is not there (naming the entry's `path` or `name` key).
+ *
+ * @example
+ * if (!existsSync(fileURLToPath(source.url))) throw moduleNotFound(source)
+ */
 export function moduleNotFound(source: ModuleSource): ConfigError {
   const { entry, url, origin } = source
   return new ConfigError(`Module "${entry.name}" not found`, {
@@ -80,7 +90,12 @@ export async function loadModule(entry: ModuleEntry, index: number, config: Pick
   return loadModuleSource({ entry, url: moduleUrl(entry, config.file), origin: moduleOrigin(entry, index, config) })
 }
 
-/** Imports and validates one module source in this thread. */
+/**
+ * Imports and validates one module source in this thread (an `isolation = "in-process"` entry).
+ *
+ * @example
+ * const loaded = await loadModuleSource(moduleSources(config)[0])
+ */
 export async function loadModuleSource(source: ModuleSource): Promise<LoadedModule> {
   if (!existsSync(fileURLToPath(source.url))) throw moduleNotFound(source)
   const prepared = prepareModule(await importModuleFile(source.url, source.origin), source.entry.config, source.origin)

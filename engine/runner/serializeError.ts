@@ -70,6 +70,9 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
  * revert decoding and the supervisor's permanent-error check work the same on both sides of a
  * worker. Anything else becomes a ShepherdError with the original message, and the action it had
  * (`retry` when it had none: a plain Error).
+ *
+ * @example
+ * if (!message.ok) job.reject(deserializeError(message.error))
  */
 export function deserializeError(serialized: SerializedError): Error {
   const cause = serialized.cause ? deserializeError(serialized.cause) : undefined

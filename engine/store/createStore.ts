@@ -77,12 +77,23 @@ export type CreateStoreParameters = {
   injectWriteFault?(write: { database: string; key: string }): void
 }
 
-/** lmdb's largest key, in bytes (a longer one fails the whole transaction). */
+/**
+ * lmdb's largest key, in bytes (a longer one would fail the whole transaction, so `set` refuses it).
+ *
+ * @example
+ * if (Buffer.byteLength(key) > MAX_KEY_BYTES) key = hashOf(key)
+ */
 export const MAX_KEY_BYTES = 1978
 
 const writeErrorsMetric = 'shepherd_store_write_errors_total'
 
-/** The store's refused-write counter of a registry, created once per registry. */
+/**
+ * The store's refused-write counter of a registry (`shepherd_store_write_errors_total{database}`),
+ * created once per registry.
+ *
+ * @example
+ * const refused = await storeWriteErrorsCounter(metrics.registry).get()
+ */
 export function storeWriteErrorsCounter(registry: Registry): Counter<'database'> {
   const existing = registry.getSingleMetric(writeErrorsMetric)
   if (existing) return existing as Counter<'database'>

@@ -73,7 +73,13 @@ export type CreateSupervisedRunnerParameters = {
 
 const skippedMetricName = 'shepherd_module_skipped_events_total'
 
-/** The skipped-events counter of a registry, created once per registry. */
+/**
+ * The skipped-events counter of a registry (`shepherd_module_skipped_events_total{module}`: events
+ * that came while a module was parked), created once per registry.
+ *
+ * @example
+ * skippedEventsCounter(metrics.registry).inc({ module: 'twap-monitor' })
+ */
 export function skippedEventsCounter(registry: Registry): Counter<'module'> {
   const existing = registry.getSingleMetric(skippedMetricName)
   if (existing) return existing as Counter<'module'>
