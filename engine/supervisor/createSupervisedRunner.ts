@@ -249,7 +249,15 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       else subscriptions = learned
       if (records) writes.push(records.subscriptionsWrite(learned))
     }
-    await moduleStore?.commit(writes)
+    try {
+      await moduleStore?.commit(writes)
+    } catch (error) {
+      // What init wrote is not stored: the next attempt starts this life again, init included.
+      const old = instance
+      instance = undefined
+      await old?.stop().catch(() => {})
+      throw error
+    }
   }
 
   /**

@@ -233,3 +233,35 @@ describe('supervisor with the store: a parked module across restarts', () => {
     expect(second.record.handled).toEqual(['block:3:0x0', 'block:4:0x0', 'block:5:0x0', 'block:6:0x0'])
   })
 })
+
+describe('supervisor with the store: a refused write during init', () => {
+  test('behavior: the life starts again, init included, without a trap; then the event runs', async () => {
+    let fail = true
+    const s = reopen({
+      injectWriteFault: ({ key }) => {
+        if (key === 'inits' && fail) {
+          fail = false
+          throw new Error('EIO: injected')
+        }
+      },
+    })
+    const moduleStore = s.forModule('counter')
+    let starts = 0
+    const { runner } = supervise(s, {
+      start: () => {
+        starts++
+        return {
+          init: async () => void (await moduleStore.set('inits', ((await moduleStore.get<number>('inits')) ?? 0) + 1)),
+          run: async () => void (await moduleStore.set('ran', true)),
+          stop: async () => {},
+        }
+      },
+    })
+    await runner.init()
+    await runner.handle(blockEvent(1n))
+    expect(starts).toBe(2)
+    expect(runner.state()).toMatchObject({ traps: 0, restarts: 0 })
+    expect(await moduleStore.get('inits')).toBe(1)
+    expect(await moduleStore.get('ran')).toBe(true)
+  })
+})
