@@ -6,14 +6,19 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     setupFiles: ['./engine/polyfills.ts'],
+    // The run gets its own TMPDIR; the `leftovers` project checks it is empty at the end.
+    globalSetup: ['./harness/ci/isolateTempDir.ts'],
+    // The retry reporter prints "passed on retry N" for a test that needed its retry (scenarios).
+    reporters: ['default', './harness/ci/retryReporter.ts'],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['{engine,harness,modules}/**/*.test.ts'],
-          exclude: ['**/*.anvil.test.ts', '**/node_modules/**'],
+          // Scenario folders keep their pure judging tests beside the scenario as *.unit.test.ts.
+          include: ['{engine,harness,modules}/**/*.test.ts', 'scenarios/**/*.unit.test.ts'],
+          exclude: ['**/*.anvil.test.ts', '**/*.last.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -33,13 +38,24 @@ export default defineConfig({
         test: {
           name: 'scenarios',
           sequence: { groupOrder: 2 },
-          // Scenarios judge latency on 2 shared cores: one more run absorbs a noisy neighbour.
-          // The retry's report replaces the first attempt's; the first verdict line stays in the log.
+          // Scenarios judge latency on 2 shared cores: one more run absorbs a noisy neighbour. A pass on
+          // the retry is visible: the first attempt's report is kept as `-attempt1`, the final report
+          // says "passed on retry 1" and carries its failed bars, the output and CI's summary say so.
           retry: 1,
           include: ['scenarios/**/*.test.ts'],
+          exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
           testTimeout: 900_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // After everything else: the run's temporary folder must be empty (harness/ci/isolateTempDir.ts).
+          name: 'leftovers',
+          sequence: { groupOrder: 3 },
+          include: ['harness/ci/*.last.test.ts'],
         },
       },
     ],

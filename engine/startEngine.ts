@@ -11,6 +11,7 @@ import { createCowApiHost } from './host/createCowApiHost.ts'
 import { createHost } from './host/createHost.ts'
 import { createLogger, type Logger } from './host/createLogger.ts'
 import { createHealthBoard } from './health/createHealthBoard.ts'
+import { isLoopbackAddress } from './metrics/authorizeAdmin.ts'
 import { createIngestor, type Ingestor } from './ingest/createIngestor.ts'
 import { createMetrics } from './metrics/createMetrics.ts'
 import { serveMetrics } from './metrics/serveMetrics.ts'
@@ -67,7 +68,7 @@ export async function startEngine({
   const health = createHealthBoard()
   // What each module is and how to start one life of it. Not imported here: a config module is
   // loaded by its runner (in its worker, or in this thread for isolation = "in-process").
-  type Planned = { name: string; subscriptions?: LoadedModule['subscriptions']; start(host: Host): TrappableRunner }
+  type Planned = { name: string; entry: LoadedModule['entry']; index: number; subscriptions?: LoadedModule['subscriptions']; start(host: Host): TrappableRunner }
   const inWorker = (entry: LoadedModule['entry']) => isolation !== 'in-process' && entry.isolation === 'worker'
   const planned: Planned[] = givenModules
     ? givenModules.map((loaded) => {
@@ -75,6 +76,8 @@ export async function startEngine({
         const name = entry.name
         return {
           name,
+          entry,
+          index: config.modules.indexOf(entry),
           subscriptions: loaded.subscriptions,
           start: (host) =>
             inWorker(entry)
@@ -87,6 +90,8 @@ export async function startEngine({
         const name = entry.name
         return {
           name,
+          entry,
+          index: source.origin.index,
           start: (host) =>
             inWorker(entry)
               ? createWorkerRunner({ module: { name, url: source.url, config: entry.config, origin: source.origin }, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
@@ -99,10 +104,19 @@ export async function startEngine({
   const sources = new Map<number, ChainSource & { client?: ChainHostChain['client'] }>()
   const chainHostChains = new Map<number, ChainHostChain>()
   for (const [chainId, chain] of config.chains) {
-    const source = givenSources?.get(chainId) ?? createRpcChainSource({ chainId, rpcUrl: chain.rpc_url, metrics })
+    const source =
+      givenSources?.get(chainId) ??
+      createRpcChainSource({
+        chainId,
+        rpcUrl: chain.rpc_url,
+        metrics,
+        maxRequestBytes: chain.max_request_bytes,
+        onRequestLimitShrink: ({ from, to, refusedBytes }) =>
+          logger.warn('the node refused a request as too large; request size limit lowered for this run', { chainId, refusedBytes, fromBytes: from, toBytes: to, hint: 'set [chains.<id>] max_request_bytes at or below toBytes' }),
+      })
     sources.set(chainId, source)
-    const client = (source as { client?: ChainHostChain['client'] }).client
-    if (client) chainHostChains.set(chainId, { client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size })
+    const { client, requestLimit } = source as { client?: ChainHostChain['client']; requestLimit?: ChainHostChain['requestLimit'] }
+    if (client) chainHostChains.set(chainId, { client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size, requestLimit })
   }
   const chainHost = givenChainHost ?? createChainHost(chainHostChains)
   const ownCowApi = givenCowApi ? undefined : createCowApiHost({ baseUrls: new Map([...config.chains].flatMap(([id, c]) => (c.orderbook_url ? [[id, c.orderbook_url] as const] : []))), metrics })
@@ -113,8 +127,20 @@ export async function startEngine({
   // traps, or an error no retry fixes (a config its schema refuses), park it without touching the
   // others. Its events are committed with a progress mark, so a restart repeats none of them.
   const supervised = new Map<string, SupervisedRunner>()
-  const runners: ModuleRunner[] = planned.map(({ name, subscriptions, start }) => {
-    const host = createHost({ module: name, chain: chainHost, cowApi, store: store.forModule(name), logger, metrics, clock, health })
+  const runners: ModuleRunner[] = planned.map(({ name, entry, index, subscriptions, start }) => {
+    const host = createHost({
+      module: name,
+      chain: chainHost,
+      cowApi,
+      store: store.forModule(name),
+      logger,
+      metrics,
+      clock,
+      health,
+      allowMethods: entry.allow_methods,
+      allowMethodsKey: index >= 0 ? `modules.${index}.allow_methods` : undefined,
+    })
+    // The supervisor reports a parked module on /healthz itself (`module:<name>`, check `poisoned`), from its start when it was parked before.
     const runner = createSupervisedRunner({ name, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log: host.log, start: () => start(host) })
     supervised.set(name, runner)
     return runner
@@ -123,23 +149,40 @@ export async function startEngine({
   await Promise.all(runners.map((runner) => runner.init()))
 
   const router = createLogRouter(runners)
-  const dispatcher = createDispatcher({ runners, router, metrics })
+  const dispatcher = createDispatcher({ runners, router, metrics, log: logger.child({ component: 'dispatch' }) })
   const ingestors: Ingestor[] = [...config.chains].map(([chainId, chain]) =>
-    createIngestor({ source: sources.get(chainId)!, chain, store, dispatcher, filter: router.filterFor(chainId), metrics, log: logger.child({ component: 'ingest' }) }),
+    createIngestor({
+      source: sources.get(chainId)!,
+      // Every module keeps a store, so a chain any module follows must not skip blocks unless the config says so.
+      chain: { ...chain, on_gap: chain.on_gap ?? (dispatcher.runnersFor(chainId).length > 0 ? 'halt' : 'skip') },
+      store,
+      dispatcher,
+      filter: router.filterFor(chainId),
+      metrics,
+      health,
+      log: logger.child({ component: 'ingest' }),
+    }),
   )
 
   const server = config.engine.metrics.enabled
     ? await serveMetrics({
         registry: metrics.registry,
         bind: config.engine.metrics.bind,
-        health: () => ({
-          ok: health.problems().length === 0,
-          details: {
-            reasons: health.problems(), chains: ingestors.map((i) => i.status()), modules: Object.fromEntries([...supervised].map(([name, r]) => [name, r.state().status])) },
-        }),
+        health: () => {
+          const reasons = health.problems()
+          return {
+            ok: reasons.length === 0,
+            details: { reasons, chains: ingestors.map((i) => i.status()), modules: Object.fromEntries([...supervised].map(([name, r]) => [name, r.state().status])) },
+          }
+        },
         admin: createAdminRoutes(supervised),
+        adminToken: config.engine.admin.token,
+        log: logger.child({ component: 'metrics' }),
       })
     : undefined
+  const metricsHost = config.engine.metrics.bind.slice(0, config.engine.metrics.bind.lastIndexOf(':')).replace(/^\[|\]$/g, '')
+  if (server && !config.engine.admin.token && metricsHost !== 'localhost' && !isLoopbackAddress(metricsHost))
+    logger.warn('metrics bind is not loopback and [engine.admin] token is unset: admin routes answer loopback clients only', { bind: config.engine.metrics.bind })
 
   for (const ingestor of ingestors) ingestor.start()
   logger.info('engine started', { modules: runners.map((r) => r.name), chains: [...config.chains.keys()], metrics: server?.url, stateDir })
@@ -161,6 +204,8 @@ export async function startEngine({
         const ingestStops = Promise.all(ingestors.map((i) => i.stop()))
         const grace = new Promise<void>((resolve) => setTimeout(resolve, shutdownGraceMs).unref())
         await Promise.race([ingestStops, grace])
+        // From here an unfinished event is not retried: it stays uncommitted and is delivered again after a restart.
+        dispatcher.close()
         await Promise.all(runners.map((runner) => runner.stop()))
         await ingestStops
         await server?.close()

@@ -8,7 +8,8 @@ const scale = process.env.SHEPHERD_SCALE === 'ci' ? 'ci' : 'full'
 console.info(`Shepherd demo: scenario "${baseline.name}" at ${scale} length on an embedded devnet.\n${baseline.description}\n`)
 const { run, paths } = await runAndReport(baseline, { scale })
 console.info(`\nverdict: ${run.verdict.pass ? 'PASS' : 'FAIL'}`)
-for (const bar of run.verdict.bars) console.info(`  ${bar.pass ? 'PASS' : 'FAIL'}  ${bar.name}: ${bar.measured}   (bar: ${bar.bar})`)
+const label = { pass: 'PASS', fail: 'FAIL', 'not measured': 'NOT MEASURED', 'not applicable': 'N/A' } as const
+for (const bar of run.verdict.bars) console.info(`  ${label[bar.status ?? (bar.pass ? 'pass' : 'fail')]}  ${bar.name}: ${bar.measured}   (bar: ${bar.bar})`)
 console.info(`\nreport: ${paths.markdown}\nchart:  ${paths.svg}\ndata:   ${paths.json}`)
 console.info(`publish it with: npm run reports:publish -- ${paths.markdown}`)
 process.exit(run.verdict.pass ? 0 : 1)

@@ -1,10 +1,12 @@
 import { createPublicClient, numberToHex, type Hex, type PublicClient } from 'viem'
 import { ChainRequestError } from '../errors/chain.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
+import { createRequestSizeLimit, type CreateRequestSizeLimitParameters, type RequestSizeLimit } from './createRequestSizeLimit.ts'
 import { createTransport } from './createTransport.ts'
 import { createWsRpcClient } from './createWsRpcClient.ts'
 import { getLogsSplitting, isTooManyResults } from './getLogsSplitting.ts'
 import { BadRpcDataError, parseBlock, parseBlockNumber, parseLog } from './parseRpc.ts'
+import { toChainRequestError } from './toChainRequestError.ts'
 import type { ChainSource } from './types.ts'
 
 export type CreateRpcChainSourceParameters = {
@@ -16,6 +18,10 @@ export type CreateRpcChainSourceParameters = {
   reconnectBackoffMs?: { min: number; max: number }
   /** Quick retries of one failed request before the error reaches the ingestor (which backs off). */
   requestRetries?: number
+  /** `max_request_bytes`: no JSON-RPC body or WebSocket message larger (1.5 MiB by default). */
+  maxRequestBytes?: number
+  /** Called when a "too large" answer lowers the request size limit, e.g. to log it. */
+  onRequestLimitShrink?: CreateRequestSizeLimitParameters['onShrink']
 }
 
 /**
@@ -29,28 +35,42 @@ export type CreateRpcChainSourceParameters = {
  * const source = createRpcChainSource({ chainId: 11155111, rpcUrl: 'ws://127.0.0.1:8545' })
  * const head = await source.getBlockNumber()
  */
-export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs, reconnectBackoffMs, requestRetries = 2 }: CreateRpcChainSourceParameters): ChainSource & { client: PublicClient } {
+export function createRpcChainSource({
+  chainId,
+  rpcUrl,
+  metrics,
+  timeoutMs,
+  reconnectBackoffMs,
+  requestRetries = 2,
+  maxRequestBytes,
+  onRequestLimitShrink,
+}: CreateRpcChainSourceParameters): ChainSource & { client: PublicClient; requestLimit: RequestSizeLimit } {
   const chain = String(chainId)
+  // One budget for the chain: the transport splits batches by it, the chain host packs aggregate3 by it.
+  const requestLimit = createRequestSizeLimit({ maxBytes: maxRequestBytes, onShrink: onRequestLimitShrink })
   const socket = rpcUrl.startsWith('ws')
     ? createWsRpcClient({
         url: rpcUrl,
+        chainId,
+        limit: requestLimit,
         timeoutMs,
         minBackoffMs: reconnectBackoffMs?.min,
         maxBackoffMs: reconnectBackoffMs?.max,
         onReconnect: () => metrics?.streamReconnects.inc({ kind: 'ws', chain_id: chain }),
       })
     : undefined
-  const client = createPublicClient({ transport: createTransport({ url: rpcUrl, chainId, metrics, timeoutMs, ws: socket }), cacheTime: 0, pollingInterval: 1000 })
+  const client = createPublicClient({ transport: createTransport({ url: rpcUrl, chainId, metrics, timeoutMs, ws: socket, limit: requestLimit }), cacheTime: 0, pollingInterval: 1000 })
   // A range fetch is many requests and fails if one does: a flaky node (a share of requests
   // failing) would otherwise fail most passes and push the ingestor into long backoffs. So each
-  // request gets a few quick retries; "too many results" goes straight back to be split.
+  // request gets a few quick retries; "too many results" goes straight back to be split, and an
+  // error no retry fixes (method not found, too large) straight to the ingestor.
   const request = async (method: string, params: unknown[]) => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await client.request({ method: method as 'eth_blockNumber', params: params as never })
       } catch (error) {
-        if (attempt >= requestRetries || isTooManyResults(error))
-          throw new ChainRequestError(`RPC ${method} failed`, { chainId, method, cause: error, details: [`url: ${rpcUrl}`, `attempts: ${attempt + 1}`] })
+        const failure = toChainRequestError(error, { chainId, method, shortMessage: `RPC ${method} failed`, details: [`url: ${rpcUrl}`, `attempts: ${attempt + 1}`] })
+        if (attempt >= requestRetries || failure.action !== 'retry' || isTooManyResults(error)) throw failure
         await new Promise((r) => setTimeout(r, 50 * 2 ** attempt))
       }
     }
@@ -65,8 +85,12 @@ export function createRpcChainSource({ chainId, rpcUrl, metrics, timeoutMs, reco
     chainId,
     kind: socket ? 'ws' : 'poll',
     client: client as PublicClient,
+    requestLimit,
     async getBlockNumber() {
       return parseBlockNumber(await request('eth_blockNumber', []))
+    },
+    async getChainId() {
+      return Number(parseBlockNumber(await request('eth_chainId', [])))
     },
     getBlock,
     async getBlocks(from, to) {

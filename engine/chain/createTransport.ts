@@ -1,6 +1,8 @@
-import { custom, http, type Transport } from 'viem'
+import { createTransport as createViemTransport, custom, type Transport } from 'viem'
 import type { WsRpcClient } from './createWsRpcClient.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
+import { createHttpBatchClient } from './createHttpBatchClient.ts'
+import { createRequestSizeLimit, type RequestSizeLimit } from './createRequestSizeLimit.ts'
 
 export type CreateTransportParameters = {
   url: string
@@ -10,20 +12,27 @@ export type CreateTransportParameters = {
   timeoutMs?: number
   /** For a ws(s) URL: the reconnecting socket client every request goes through. */
   ws?: WsRpcClient
+  /** The chain's request size budget (`max_request_bytes`, lowered by "too large" answers). */
+  limit?: RequestSizeLimit
 }
 
 /**
  * A viem transport for an http(s) or ws(s) URL that counts every request in
- * `shepherd_chain_request_total{chain_id,method,outcome}`. HTTP requests issued together go as one
- * JSON-RPC batch, which is ~10x cheaper in Node CPU than one request each. viem's own retries are
- * off: the ingestor and the modules decide when to retry.
+ * `shepherd_chain_request_total{chain_id,method,outcome}`. HTTP requests issued together go as
+ * JSON-RPC batches, ~10x cheaper in Node CPU than one request each, split so that no body passes
+ * the chain's `max_request_bytes` (see `createHttpBatchClient`). viem's own retries are off: the
+ * ingestor and the modules decide when to retry.
+ *
+ * @example
+ * const client = createPublicClient({ transport: createTransport({ url: 'http://127.0.0.1:8545', chainId: 11155111 }) })
  */
-export function createTransport({ url, chainId, metrics, timeoutMs = 10_000, ws }: CreateTransportParameters): Transport {
+export function createTransport({ url, chainId, metrics, timeoutMs = 10_000, ws, limit = createRequestSizeLimit() }: CreateTransportParameters): Transport {
   // Over ws, requests go through our own reconnecting client: viem's socket cache keeps a dead
   // socket forever once `reconnect` is off, and its own reconnect gives up after 5 attempts.
-  const inner = ws
+  const http = ws ? undefined : createHttpBatchClient({ url, chainId, limit, timeoutMs })
+  const inner: Transport = ws
     ? custom({ request: ({ method, params }: { method: string; params?: unknown }) => ws.request(method, Array.isArray(params) ? params : []) }, { retryCount: 0 })
-    : http(url, { batch: { batchSize: 200, wait: 0 }, retryCount: 0, timeout: timeoutMs })
+    : () => createViemTransport({ key: 'http', name: 'HTTP JSON-RPC', type: 'http', retryCount: 0, timeout: timeoutMs, request: (({ method, params }: { method: string; params?: unknown }) => http!.request(method, params ?? [])) as never }, { url })
   if (!metrics) return inner
   const chain = String(chainId)
   return ((options) => {

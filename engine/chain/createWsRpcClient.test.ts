@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, expect, test } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
+import { ChainRequestTooLargeError } from '../errors/chain.ts'
+import { createRequestSizeLimit } from './createRequestSizeLimit.ts'
 import { createWsRpcClient, WsRpcError, type WsRpcClient } from './createWsRpcClient.ts'
+import { startRpcStandIn } from './startRpcStandIn.ts'
 
 /** A tiny JSON-RPC ws server: answers eth_blockNumber, holds `eth_hang` forever, subscribes newHeads. */
 async function fakeNode() {
@@ -77,4 +80,22 @@ test('behavior: a node that is down fails requests fast (no waiting on a dead so
   // Refused, not timed out: the errors name the dead socket, and the second lands in the backoff pause.
   await expect(client.request('eth_blockNumber')).rejects.toThrow(/could not open/)
   await expect(client.request('eth_blockNumber')).rejects.toThrow(/is down; reconnecting in \d+ ms/)
+})
+
+test('behavior: a node closing the socket with 1009 (message too big) fails that request as too large, lowers the limit, and the next request works', async () => {
+  const standIn = await startRpcStandIn({ answer: ({ params }) => ({ result: params[0] }), maxWsMessageBytes: 100_000 })
+  try {
+    const limit = createRequestSizeLimit({ maxBytes: 1_000_000 })
+    client = createWsRpcClient({ url: standIn.wsUrl, chainId: 7, limit, minBackoffMs: 60_000 })
+    const error = await client.request('echo', [`0x${'ab'.repeat(100_000)}`]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ChainRequestTooLargeError)
+    expect((error as Error).message).toMatch(/code 1009/)
+    expect(limit.bytes).toBeLessThan(200_000)
+    // No backoff pause after a message too big (it says nothing about the node's health).
+    expect(await client.request('echo', ['0x01'])).toBe('0x01')
+  } finally {
+    client?.close()
+    client = undefined
+    await standIn.stop()
+  }
 })

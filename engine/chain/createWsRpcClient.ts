@@ -1,4 +1,6 @@
 import WebSocket from 'ws'
+import { ChainRequestTooLargeError } from '../errors/chain.ts'
+import type { RequestSizeLimit } from './createRequestSizeLimit.ts'
 
 export type CreateWsRpcClientParameters = {
   url: string
@@ -12,7 +14,14 @@ export type CreateWsRpcClientParameters = {
   onReconnect?: () => void
   /** Called when the socket drops (before any reconnect). */
   onDrop?: (reason: string) => void
+  /** For errors: the chain this socket serves. */
+  chainId?: number
+  /** The chain's request size budget, lowered when the node closes the socket for a message too big. */
+  limit?: RequestSizeLimit
 }
+
+/** WebSocket close code 1009: the peer refuses a message this big (geth: over 15 MB by default). */
+const MESSAGE_TOO_BIG = 1009
 
 /** A JSON-RPC error answer, with its code kept (so "too many results" -32005 can be recognised). */
 export class WsRpcError extends Error {
@@ -22,7 +31,7 @@ export class WsRpcError extends Error {
   }
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }
+type Pending = { method: string; bytes: number; resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }
 
 /**
  * A JSON-RPC client over one WebSocket that survives drops: when the socket closes, every pending
@@ -35,7 +44,7 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
  * const ws = createWsRpcClient({ url: 'ws://127.0.0.1:8545', onReconnect: () => backfill() })
  * const head = await ws.request('eth_blockNumber', [])
  */
-export function createWsRpcClient({ url, timeoutMs = 10_000, minBackoffMs = 100, maxBackoffMs = 5_000, onReconnect, onDrop }: CreateWsRpcClientParameters) {
+export function createWsRpcClient({ url, timeoutMs = 10_000, minBackoffMs = 100, maxBackoffMs = 5_000, onReconnect, onDrop, chainId = 0, limit }: CreateWsRpcClientParameters) {
   let socket: WebSocket | undefined
   let opening: Promise<WebSocket> | undefined
   let failures = 0
@@ -54,6 +63,21 @@ export function createWsRpcClient({ url, timeoutMs = 10_000, minBackoffMs = 100,
       pending.delete(id)
       p.reject(error)
     }
+  }
+
+  // The node closed the socket for a message too big: which one is not said, so the largest pending
+  // one lowers the limit, and every pending message above the new limit fails as too large (its
+  // caller splits it); the others fail as any drop does.
+  function failTooBig(reason: string) {
+    let largest = 0
+    for (const p of pending.values()) largest = Math.max(largest, p.bytes)
+    const bytesNow = limit?.shrink(largest) ?? largest - 1
+    for (const [id, p] of pending)
+      if (p.bytes > bytesNow) {
+        clearTimeout(p.timer)
+        pending.delete(id)
+        p.reject(new ChainRequestTooLargeError({ chainId, method: p.method, bytes: p.bytes, answer: reason, limitBytes: limit?.bytes }))
+      }
   }
 
   function scheduleReconnect() {
@@ -94,13 +118,15 @@ export function createWsRpcClient({ url, timeoutMs = 10_000, minBackoffMs = 100,
 
   function send(ws: WebSocket, method: string, params: unknown[]): Promise<unknown> {
     const id = nextId++
+    const message = JSON.stringify({ jsonrpc: '2.0', id, method, params })
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(id)
         reject(new WsRpcError(`${method} timed out after ${timeoutMs} ms`, undefined))
       }, timeoutMs)
-      pending.set(id, { resolve, reject, timer })
-      ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }), (error) => {
+      // Characters, not bytes: equal for JSON-RPC hex and cheap on multi-megabyte messages.
+      pending.set(id, { method, bytes: message.length, resolve, reject, timer })
+      ws.send(message, (error) => {
         if (!error) return
         pending.delete(id)
         clearTimeout(timer)
@@ -142,9 +168,14 @@ export function createWsRpcClient({ url, timeoutMs = 10_000, minBackoffMs = 100,
         const wasOpen = socket === ws
         if (wasOpen) socket = undefined
         if (opening && !wasOpen) opening = undefined
-        failures++
-        retryAt = Date.now() + Math.min(maxBackoffMs, minBackoffMs * 2 ** Math.min(failures - 1, 10))
         const reason = `WebSocket to ${url} closed (code ${code})`
+        // A message too big says nothing about the node's health: reopen at once, so the smaller
+        // requests its callers split it into go out now, not after a backoff pause.
+        if (code === MESSAGE_TOO_BIG && wasOpen) failTooBig(`${reason}: message too big`)
+        else {
+          failures++
+          retryAt = Date.now() + Math.min(maxBackoffMs, minBackoffMs * 2 ** Math.min(failures - 1, 10))
+        }
         failAll(new WsRpcError(reason, undefined))
         if (wasOpen) {
           onDrop?.(reason)

@@ -35,6 +35,8 @@ export type ChainSource = {
   /** 'ws' when heads are pushed, 'poll' when polled, 'replay' for cassettes. */
   kind: 'ws' | 'poll' | 'replay'
   getBlockNumber(): Promise<bigint>
+  /** `eth_chainId`: the ingestor compares it with `chainId` at start and after drops or failures (absent for cassettes). */
+  getChainId?(): Promise<number>
   getBlock(number: bigint): Promise<BlockRef>
   /** Headers of a contiguous range, in order. */
   getBlocks(from: bigint, to: bigint): Promise<ChainBlock[]>

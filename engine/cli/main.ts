@@ -12,7 +12,8 @@ Usage:
   shepherd run --config <engine.toml> [--pretty]   run the engine until SIGINT/SIGTERM
   shepherd devnet [--port N] [--block-time S]      start the embedded devnet (Anvil + CoW Protocol)
   shepherd orderbook-stub [--port N]               serve the orderbook stub on 127.0.0.1
-  shepherd release <module> [--admin URL]          un-park a poisoned module (admin endpoint)
+  shepherd release <module> [--config F] [--admin URL]
+                                                   un-park a poisoned module (admin endpoint; token from --config or SHEPHERD_ADMIN_TOKEN)
   shepherd load --rpc-url URL [--senders W --twap N --ethflow M --blocks B]
                                                    drive TWAP and EthFlow load against any RPC
   shepherd record --rpc URL --from N --to M --config <engine.toml> --out fixtures/<name>.ndjson[.gz] [--orderbook configured|stub]

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { ConfigError } from '../errors/config.ts'
 import { loadModules } from '../module/loadModules.ts'
 import { loadConfig, parseConfig } from './loadConfig.ts'
@@ -29,6 +29,7 @@ async function asyncErrorOf(promise: Promise<unknown>): Promise<ConfigError> {
 
 function moduleDir(source: string) {
   const dir = mkdtempSync(join(tmpdir(), 'shepherd-config-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'mod.ts'), source)
   return dir
 }
@@ -50,6 +51,7 @@ describe('parseConfig', () => {
       state_dir: '.state',
       log_level: 'info',
       metrics: { enabled: false, bind: '127.0.0.1:9100' },
+      admin: {},
       supervisor: { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000 },
     })
     expect(config.chains.get(11155111)).toMatchObject({ rpc_url: 'http://127.0.0.1:8545', confirmations: 0, poll_interval_ms: 1000, max_lookback_blocks: 10_000 })
@@ -110,6 +112,90 @@ describe('parseConfig', () => {
     const error = errorOf(() => loadConfig('/nonexistent/engine.toml'))
     expect(error.shortMessage).toBe('Cannot read the config file')
     expect(error.message).toContain('found: ENOENT')
+  })
+})
+
+describe('parseConfig: ${ENV} substitution', () => {
+  const moduleLabel = (value: string, env: NodeJS.ProcessEnv) => parse(`${chain}[[modules]]\nname = "m"\n[modules.config]\nlabel = "${value}"\n`, env).modules[0]!.config.label
+
+  test('behavior: $${ is a literal ${, so a value may contain ${NAME} text', () => {
+    expect(moduleLabel('$${HOME}/x and $$ and $x', { HOME: '/root' })).toBe('${HOME}/x and $$ and $x')
+  })
+
+  test('behavior: like the shell, a set-but-empty variable is distinct from an unset one', () => {
+    expect(moduleLabel('[${X}]', { X: '' })).toBe('[]')
+    expect(moduleLabel('[${X-d}]', { X: '' })).toBe('[]')
+    expect(moduleLabel('[${X-d}]', {})).toBe('[d]')
+    expect(moduleLabel('[${X:-d}]', { X: '' })).toBe('[d]')
+    expect(moduleLabel('[${X:-d}]', {})).toBe('[d]')
+    expect(moduleLabel('[${X:-d}]', { X: 'v' })).toBe('[v]')
+    expect(moduleLabel('[${X:-}]', {})).toBe('[]')
+    expect(errorOf(() => moduleLabel('${X}', {})).shortMessage).toBe('Environment variable X is not set')
+  })
+
+  test('bad input: a ${ that is not a reference names the key and the escape', () => {
+    for (const text of ['${1X}', '${X', '${}', 'a ${X:d}']) {
+      const error = errorOf(() => moduleLabel(text, { X: 'v' }))
+      expect(error.shortMessage).toBe('Malformed ${...} reference')
+      expect(error.key).toBe('modules.0.config.label')
+      expect(error.message).toContain('write $${ for a literal ${')
+    }
+  })
+
+  test('behavior: a whole-value reference becomes a number or boolean where the schema wants one', () => {
+    const text = `[engine.metrics]\nenabled = "\${METRICS}"\n[chains.1]\nrpc_url = "http://127.0.0.1:1"\npoll_interval_ms = "\${POLL}"\nconfirmations = "\${CONF:-2}"\nstart_block = "\${START}"\n`
+    const config = parse(text, { METRICS: 'true', POLL: '250', START: '12' })
+    expect(config.engine.metrics.enabled).toBe(true)
+    expect(config.chains.get(1)).toMatchObject({ poll_interval_ms: 250, confirmations: 2, start_block: 12 })
+    expect(parse(text, { METRICS: 'false', POLL: '250', START: 'latest' }).chains.get(1)?.start_block).toBe('latest')
+  })
+
+  test('bad input: a variable that is not a number names the file, the key, what was expected and what it held', () => {
+    const error = errorOf(() => parse(`[chains.1]\nrpc_url = "http://127.0.0.1:1"\npoll_interval_ms = "\${POLL}"\n`, { POLL: 'fast' }))
+    expect(error.shortMessage).toBe('Environment variable POLL is not a number')
+    expect(error.file).toBe('engine.toml')
+    expect(error.key).toBe('chains.1.poll_interval_ms')
+    expect(error.message).toContain('expected: a number')
+    expect(error.message).toContain('found: "fast" from ${POLL}')
+    const empty = errorOf(() => parse(`[chains.1]\nrpc_url = "http://127.0.0.1:1"\npoll_interval_ms = "\${POLL}"\n`, { POLL: '' }))
+    expect(empty.message).toContain('found: "" from ${POLL}')
+  })
+
+  test('bad input: only whole-value references convert; a literal "250" or "1${X}" is still a type error, naming the variable when there is one', () => {
+    const literal = errorOf(() => parse(`[chains.1]\nrpc_url = "http://127.0.0.1:1"\npoll_interval_ms = "250"\n`))
+    expect(literal.message).toContain('expected: number')
+    expect(literal.message).toContain('found: "250"')
+    const mixed = errorOf(() => parse(`[chains.1]\nrpc_url = "http://127.0.0.1:1"\npoll_interval_ms = "1\${X}"\n`, { X: '0' }))
+    expect(mixed.message).toContain('found: "10"')
+    const fromEnv = errorOf(() => parse(`[chains.1]\nrpc_url = "\${RPC}"\n`, { RPC: 'ftp://x' }))
+    expect(fromEnv.message).toContain('found: "ftp://x" from ${RPC}')
+  })
+})
+
+describe('parseConfig: reliability and isolation keys', () => {
+  test('behavior: max_lag_blocks, on_gap, allow_methods and [engine.admin] token parse; on_gap and max_lag_blocks default at use', () => {
+    const config = parse(
+      `[engine.admin]\ntoken = "0123456789abcdef"\n[chains.1]\nrpc_url = "http://127.0.0.1:1"\nmax_lag_blocks = 5\non_gap = "skip"\n[chains.2]\nrpc_url = "http://127.0.0.1:2"\n` +
+        `[[modules]]\nname = "m"\nallow_methods = ["debug_traceCall", "anvil_*"]\n`,
+    )
+    expect(config.engine.admin.token).toBe('0123456789abcdef')
+    expect(config.chains.get(1)).toMatchObject({ max_lag_blocks: 5, on_gap: 'skip' })
+    expect(config.chains.get(2)?.on_gap).toBeUndefined()
+    expect(config.chains.get(2)?.max_lag_blocks).toBeUndefined()
+    expect(config.modules[0]?.allow_methods).toEqual(['debug_traceCall', 'anvil_*'])
+    expect(parse(`${chain}[[modules]]\nname = "m"\n`).modules[0]?.allow_methods).toEqual([])
+  })
+
+  test('bad input: a wrong on_gap, a bad method name and a short admin token name their keys', () => {
+    const gap = errorOf(() => parse(`${chain}on_gap = "ignore"\n`))
+    expect(gap.key).toBe('chains.11155111.on_gap')
+    expect(gap.message).toContain('expected: one of "skip", "halt"')
+    const method = errorOf(() => parse(`${chain}[[modules]]\nname = "m"\nallow_methods = ["eth sendTransaction"]\n`))
+    expect(method.key).toBe('modules.0.allow_methods.0')
+    expect(method.message).toContain('JSON-RPC method name')
+    const token = errorOf(() => parse(`[engine.admin]\ntoken = "short"\n${chain}`))
+    expect(token.key).toBe('engine.admin.token')
+    expect(token.message).toContain('at least 16 characters')
   })
 })
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parse, TomlError } from 'smol-toml'
 import { ConfigError } from '../errors/config.ts'
+import { parseWithEnvTypes } from './parseWithEnvTypes.ts'
 import { engineConfigSchema, type EngineConfig } from './schema.ts'
 import { substituteEnv } from './substituteEnv.ts'
-import { configErrorFromZod } from './zodIssue.ts'
 
 export type ParseConfigParameters = {
   /** The TOML text. */
@@ -36,11 +36,10 @@ export function parseConfig({ text, file, env = process.env }: ParseConfigParame
       })
     throw error
   }
-  const substituted = substituteEnv(document, env, file)
-  const result = engineConfigSchema.safeParse(substituted)
-  if (!result.success) throw configErrorFromZod(result.error, substituted, file)
-  const chains = new Map(Object.entries(result.data.chains).map(([id, chain]) => [Number(id), chain]))
-  return { ...result.data, chains, file }
+  const { value, whole } = substituteEnv(document, env, file)
+  const data = parseWithEnvTypes({ schema: engineConfigSchema, input: value, whole, file })
+  const chains = new Map(Object.entries(data.chains).map(([id, chain]) => [Number(id), chain]))
+  return { ...data, chains, file }
 }
 
 /** Reads and validates an engine.toml file. */

@@ -10,6 +10,9 @@ const bind = z
 const rpcUrl = z.string().regex(/^(https?|wss?):\/\/.+/, 'expected an http(s):// or ws(s):// URL')
 const httpUrl = z.string().regex(/^https?:\/\/.+/, 'expected an http(s):// URL')
 
+/** `[chains.<id>] max_lag_blocks` default: see the README's reliability section for why. */
+export const defaultMaxLagBlocks = 50
+
 export const chainSchema = z.strictObject({
   rpc_url: rpcUrl,
   /** Overrides the orderbook base URL (default: the public CoW API for the chain). */
@@ -17,6 +20,14 @@ export const chainSchema = z.strictObject({
   confirmations: z.number().int().min(0).max(1000).default(0),
   poll_interval_ms: z.number().int().min(10).max(600_000).default(1000),
   max_lookback_blocks: z.number().int().min(1).default(10_000),
+  /** Blocks the cursor may trail the confirmed head before /healthz answers 503 (unset: `defaultMaxLagBlocks`). */
+  max_lag_blocks: z.number().int().min(1).optional(),
+  /**
+   * A cursor older than max_lookback_blocks at start: "halt" stops the chain (503, nothing
+   * skipped), "skip" resumes max_lookback_blocks behind the head and counts what it skipped.
+   * Unset: "halt" when any module is subscribed to the chain, "skip" when none is.
+   */
+  on_gap: z.enum(['skip', 'halt']).optional(),
   /** Where a chain with no cursor starts: a block number, or "latest". */
   start_block: z.union([z.number().int().min(0), z.literal('latest')]).default('latest'),
   /** Largest block range per eth_getLogs / dispatch batch. */
@@ -24,6 +35,12 @@ export const chainSchema = z.strictObject({
   multicall_address: zAddress.default('0xcA11bde05977b3631167028862bE2a173976CA11'),
   /** Inner calls per Multicall3 aggregate3 request. */
   multicall_batch_size: z.number().int().min(1).max(10_000).default(500),
+  /**
+   * Largest JSON-RPC request body (HTTP) or message (WebSocket), bytes. Batches and aggregate3 calls
+   * are split to fit; a "too large" answer halves it for the rest of the run. Default 1.5 MiB: a
+   * quarter below Anvil's 2 MiB limit, the strictest common node (geth: 5 MB over HTTP).
+   */
+  max_request_bytes: z.number().int().min(65_536).max(1_073_741_824).default(1_572_864),
 })
 
 export const moduleEntrySchema = z.strictObject({
@@ -40,6 +57,13 @@ export const moduleEntrySchema = z.strictObject({
   deadline_ms: z.number().int().min(10).max(3_600_000).default(30_000),
   /** Longest a worker may take to load the module (its top-level code) and validate its config before it counts as a trap. */
   start_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * JSON-RPC methods `host.chain.request` may send beyond the default read-only list
+   * (`defaultChainReadMethods`), e.g. ["debug_traceCall"] or ["anvil_*"] (a trailing * allows a namespace).
+   */
+  allow_methods: z
+    .array(z.string().regex(/^[A-Za-z0-9]+_(?:[A-Za-z0-9_]+|\*)$/, 'expected a JSON-RPC method name such as "debug_traceCall", or a namespace such as "anvil_*"'))
+    .default([]),
   config: z.record(z.string(), z.unknown()).default({}),
 })
 
@@ -58,6 +82,14 @@ export const supervisorSchema = z.strictObject({
   replay_limit: z.number().int().min(0).default(10_000),
 })
 
+export const adminSchema = z.strictObject({
+  /**
+   * Bearer token for the admin routes (`/admin/...` on the metrics port). Unset: they answer
+   * loopback clients only. Set: every admin request needs `Authorization: Bearer <token>`.
+   */
+  token: z.string().min(16, 'expected a token of at least 16 characters (leave the key out for loopback-only admin)').optional(),
+})
+
 export const engineConfigSchema = z.strictObject({
   engine: z
     .strictObject({
@@ -66,12 +98,14 @@ export const engineConfigSchema = z.strictObject({
       metrics: z
         .strictObject({ enabled: z.boolean().default(false), bind: bind.default('127.0.0.1:9100') })
         .default({ enabled: false, bind: '127.0.0.1:9100' }),
+      admin: adminSchema.default({}),
       supervisor: supervisorSchema.default({ backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000 }),
     })
     .default({
       state_dir: '.state',
       log_level: 'info',
       metrics: { enabled: false, bind: '127.0.0.1:9100' },
+      admin: {},
       supervisor: { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000 },
     }),
   chains: z.record(z.string().regex(/^\d+$/, 'expected a numeric chain id as the table name, e.g. [chains.11155111]'), chainSchema),
@@ -82,6 +116,7 @@ export type EngineConfigInput = z.input<typeof engineConfigSchema>
 export type ChainConfig = z.output<typeof chainSchema>
 export type ModuleEntry = z.output<typeof moduleEntrySchema>
 export type SupervisorConfig = z.output<typeof supervisorSchema>
+export type AdminConfig = z.output<typeof adminSchema>
 /** The validated configuration, with chain ids as numbers and every default filled in. */
 export type EngineConfig = Omit<z.output<typeof engineConfigSchema>, 'chains'> & {
   chains: Map<number, ChainConfig>

@@ -39,8 +39,9 @@ function expectedOf(issue: z.core.$ZodIssue): string {
 /**
  * Turns the first zod issue into a ConfigError naming the file, the key, what was expected and
  * what was found; the remaining issues are listed as details so one run shows every problem.
+ * `note(key)` may add where a found value came from (e.g. `from ${PORT}`).
  */
-export function configErrorFromZod(error: z.ZodError, input: unknown, file: string, keyPrefix: string[] = []): ConfigError {
+export function configErrorFromZod(error: z.ZodError, input: unknown, file: string, keyPrefix: string[] = [], note?: (key: string) => string | undefined): ConfigError {
   const [first, ...rest] = error.issues
   if (!first) return new ConfigError('Invalid configuration', { file })
   const key = (issue: z.core.$ZodIssue) => [...keyPrefix, ...issue.path.map(String)].join('.') || '(top level)'
@@ -67,7 +68,7 @@ export function configErrorFromZod(error: z.ZodError, input: unknown, file: stri
     file,
     key: key(first),
     expected: expectedOf(first),
-    found: describeFound(valueAt(input, first.path)),
+    found: [describeFound(valueAt(input, first.path)), note?.(key(first))].filter(Boolean).join(' '),
     hint: rest.length ? `Also: ${rest.map((i) => `${key(i)}: ${i.message}`).join('; ')}` : undefined,
   })
 }

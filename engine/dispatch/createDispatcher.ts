@@ -1,6 +1,8 @@
 import type { RawLog } from '../chain/types.ts'
+import { decideAction, describeError } from '../errors/base.ts'
+import { ModuleEventError } from '../errors/dispatch.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
-import type { BlockRef, ReorgNotice } from '../module/types.ts'
+import type { BlockRef, LogHost, ReorgNotice } from '../module/types.ts'
 import type { LogRouter } from './createLogRouter.ts'
 import type { ModuleEvent, ModuleRunner } from './types.ts'
 
@@ -8,26 +10,74 @@ export type CreateDispatcherParameters = {
   runners: readonly ModuleRunner[]
   router: LogRouter
   metrics?: EngineMetrics
+  log?: LogHost
+  /** Backoff between tries of an event whose error says `retry`: first delay and cap, ms. */
+  retryBackoffMs?: { min: number; max: number }
 }
+
+const describeEvent = (event: ModuleEvent) => (event.kind === 'reorg' ? `reorg from ${event.reorg.fromBlock}` : `${event.kind} ${event.block.number}`)
 
 /**
  * Sends each block (its logs first, then the block) to every module subscribed to that chain.
  * Every module has its own queue: modules run side by side, and within a module events keep chain
  * order. `dispatchBlock` resolves when every subscribed module has finished the block, which is
  * when the ingestor may move the cursor past it.
+ *
+ * A runner that rejects is answered by the error's action (`decideAction`, see `ErrorAction`):
+ * `retry` tries the same event again after a backoff, keeping the module's order (the cursor
+ * waits); `drop` logs it, counts it and moves on (the block counts as finished for that module);
+ * `stop`, or any failure once `close()` was called, rejects with a `ModuleEventError`, so the block
+ * stays uncommitted and is delivered again after a restart. Each outcome is counted in
+ * `shepherd_dispatch_outcomes_total{module,action}`.
+ *
+ * @example
+ * const dispatcher = createDispatcher({ runners, router: createLogRouter(runners), metrics, log })
+ * await dispatcher.dispatchBlock(block, logs)
+ * dispatcher.close()
  */
-export function createDispatcher({ runners, router, metrics }: CreateDispatcherParameters) {
+export function createDispatcher({ runners, router, metrics, log, retryBackoffMs = { min: 500, max: 30_000 } }: CreateDispatcherParameters) {
   const tails = new Map<string, Promise<void>>()
   const depth = new Map<string, number>()
+  const closing = new AbortController()
   const wantsBlocks = (runner: ModuleRunner, chainId: number) => runner.subscriptions.blocks?.some((s) => s.chainId === chainId) ?? false
   const wantsLogs = (runner: ModuleRunner, chainId: number) => runner.subscriptions.logs?.some((s) => s.chainId === chainId) ?? false
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (closing.signal.aborted) return resolve()
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        closing.signal.removeEventListener('abort', done)
+        resolve()
+      }
+      closing.signal.addEventListener('abort', done, { once: true })
+    })
+
+  /** Delivers one event until it is processed, dropped, or stopped (see the rule above). */
+  async function deliver(runner: ModuleRunner, event: ModuleEvent) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await runner.handle(event)
+      } catch (error) {
+        const action = closing.signal.aborted ? 'stop' : decideAction(error)
+        metrics?.dispatchOutcomes.inc({ module: runner.name, action })
+        const fields = { module: runner.name, event: describeEvent(event), error: describeError(error) }
+        if (action === 'drop') return void log?.error('module event dropped: its error says no retry can succeed; the module does not see it again', fields)
+        if (action === 'stop') throw new ModuleEventError({ module: runner.name, event: describeEvent(event), cause: error })
+        const delay = Math.min(retryBackoffMs.min * 2 ** Math.min(attempt, 16), retryBackoffMs.max)
+        log?.warn('module event failed; retrying it in order', { ...fields, attempt: attempt + 1, retryInMs: delay })
+        await pause(delay)
+      }
+    }
+  }
 
   function enqueue(runner: ModuleRunner, events: ModuleEvent[]): Promise<void> {
     const previous = tails.get(runner.name) ?? Promise.resolve()
     depth.set(runner.name, (depth.get(runner.name) ?? 0) + 1)
     const next = previous.then(async () => {
       try {
-        for (const event of events) await runner.handle(event)
+        for (const event of events) await deliver(runner, event)
       } finally {
         depth.set(runner.name, (depth.get(runner.name) ?? 1) - 1)
       }
@@ -72,6 +122,10 @@ export function createDispatcher({ runners, router, metrics }: CreateDispatcherP
     /** Resolves when every queue is empty. */
     async drain() {
       await Promise.all([...tails.values()])
+    },
+    /** Shutdown: no more retries; an event that fails from now on stays uncommitted (delivered again after a restart). */
+    close() {
+      closing.abort()
     },
   }
 }

@@ -9,10 +9,10 @@ export type ModuleEvent =
 /**
  * One module as the dispatcher sees it. `handle` resolves when the event is processed (for the
  * supervisor: processed and its store writes committed, or kept durably for a parked module) and
- * rejects when it was not: then the dispatch of that block rejects, the block is never counted as
- * done, and the cursor does not pass it (it is delivered again after a restart). The engine gives
- * the dispatcher supervisors only (createSupervisedRunner), which retry a failed event themselves
- * and reject only when stopped; a bare worker or in-process runner rejects on every trap.
+ * rejects when it was not; the dispatcher then answers by the error's action (retry in order,
+ * drop, or stop: the block stays uncommitted and is delivered again after a restart). The engine
+ * gives the dispatcher supervisors only (createSupervisedRunner), which retry a failed event
+ * themselves and reject only when stopped; a bare worker or in-process runner rejects on every trap.
  */
 export type ModuleRunner = {
   name: string

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { ShepherdError, describeError } from './base.ts'
+import { ShepherdError, decideAction, describeError, findStopCause } from './base.ts'
+import { ChainRequestError } from './chain.ts'
 import { ConfigError } from './config.ts'
 import { CowApiError } from './cowApi.ts'
 
@@ -31,5 +32,18 @@ describe('ShepherdError', () => {
     expect(new CowApiError({ status: 429, retryAfter: 3 }).action).toBe('retry')
     expect(new CowApiError({ status: 503 }).action).toBe('retry')
     expect(new CowApiError({ status: 400, errorType: 'DuplicatedOrder' }).action).toBe('drop')
+  })
+
+  test('behavior: decideAction reads stop anywhere in the cause chain first, then the outermost action, else retry', () => {
+    const config = new ConfigError('Bad key', { file: 'engine.toml' })
+    const wrapped = new ChainRequestError('RPC eth_chainId failed', { chainId: 1, method: 'eth_chainId', cause: config })
+    expect(decideAction(wrapped)).toBe('stop')
+    expect(findStopCause(wrapped)).toBe(config)
+    expect(decideAction(new ChainRequestError('RPC eth_call failed', { chainId: 1, method: 'eth_call', cause: new Error('ECONNRESET') }))).toBe('retry')
+    expect(decideAction(new CowApiError({ status: 400, errorType: 'InvalidSignature' }))).toBe('drop')
+    expect(decideAction(new ShepherdError('outer', { action: 'drop', cause: new ShepherdError('inner', { action: 'retry' }) }))).toBe('drop')
+    expect(decideAction(new Error('socket hang up'))).toBe('retry')
+    expect(decideAction('a string')).toBe('retry')
+    expect(findStopCause(new Error('plain'))).toBeUndefined()
   })
 })

@@ -1,6 +1,21 @@
 /**
- * What the caller should do about an error. The supervisor and the ingestor decide by this class,
- * never by parsing a message.
+ * What the caller should do about an error: the decision is made by this field (and the error's
+ * class), never by parsing a message.
+ *
+ * - `retry`: the same work may succeed later (a transport fault, a timeout, a node that is behind).
+ *   It is kept and tried again with backoff: the ingestor retries its pass from the cursor; the
+ *   dispatcher retries the module's event in order while the engine runs (the cursor waits).
+ * - `drop`: this one piece of work can never succeed and holds nothing else up (e.g. the orderbook
+ *   refused an order for a reason about the order). The dispatcher records it
+ *   (`shepherd_dispatch_outcomes_total{action="drop"}`, an error log) and moves on. The ingestor
+ *   never drops a block: for a pass, `drop` is retried like `retry`.
+ * - `stop`: no retry fixes it; a person must (a config error, a node on another chain, a method the
+ *   node does not serve). The ingestor stops that chain (`shepherd_chain_stopped{chain_id}` = 1,
+ *   `/healthz` 503 naming the cause, one error log with what to do) and keeps its cursor, so a
+ *   restart after the fix resumes with nothing lost; the dispatcher leaves the block uncommitted.
+ *
+ * A cause chain is read `stop` first (`decideAction`): a retryable wrapper around a cause
+ * no retry fixes is still a stop. An error of no known class is retried (`retry`), and logged.
  */
 export type ErrorAction = 'retry' | 'drop' | 'stop'
 
@@ -51,6 +66,34 @@ export class ShepherdError extends Error {
     }
     return fn ? undefined : current
   }
+}
+
+/**
+ * The first ShepherdError in `error`'s cause chain (itself included) whose action is `stop`.
+ *
+ * @example
+ * findStopCause(new ChainRequestError('RPC failed', { chainId: 1, method: 'eth_chainId', cause: configError })) // configError
+ */
+export function findStopCause(error: unknown): ShepherdError | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 16; current = current.cause, depth++)
+    if (current instanceof ShepherdError && current.action === 'stop') return current
+  return undefined
+}
+
+/**
+ * The action for anything thrown: `stop` when the error or any cause in its chain is a
+ * ShepherdError whose action is `stop` (`findStopCause`); else the outermost ShepherdError's
+ * action; else `retry` (an error of no known class is assumed transient).
+ *
+ * @example
+ * decideAction(new ConfigError('Bad key', { file: 'engine.toml' })) // 'stop'
+ * decideAction(new Error('socket hang up')) // 'retry'
+ */
+export function decideAction(error: unknown): ErrorAction {
+  if (findStopCause(error)) return 'stop'
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 16; current = current.cause, depth++)
+    if (current instanceof ShepherdError) return current.action
+  return 'retry'
 }
 
 /** Turns anything thrown into a one-line description for logs. */

@@ -1,7 +1,12 @@
 import type { Hex } from 'viem'
-import { ShepherdError } from './base.ts'
+import { ShepherdError, type ErrorAction } from './base.ts'
 
-/** An `eth_call` that reverted. `data` is the revert data, for the module to decode. */
+/**
+ * An `eth_call` that reverted. `data` is the revert data (canonical lower-case hex), for the module to decode.
+ *
+ * @example
+ * throw new ChainCallError({ chainId: 1, to: '0xfdaFc9d1902f4e0b84f65F49f244b32b31013b74', data: '0x7a933234' })
+ */
 export class ChainCallError extends ShepherdError {
   override name = 'ChainCallError'
   readonly chainId: number
@@ -18,15 +23,81 @@ export class ChainCallError extends ShepherdError {
   }
 }
 
-/** The RPC failed (transport, bad answer, timeout). Retried by the ingestor. */
+export type ChainRequestErrorParameters = {
+  chainId: number
+  method: string
+  cause?: unknown
+  details?: string[]
+  hint?: string
+  action?: ErrorAction
+}
+
+/**
+ * The RPC failed (transport, bad answer, timeout). Retried by the ingestor. Subclasses name causes
+ * no retry fixes (`action: 'stop'`).
+ *
+ * @example
+ * throw new ChainRequestError('eth_call failed', { chainId: 1, method: 'eth_call', cause: error })
+ */
 export class ChainRequestError extends ShepherdError {
   override name = 'ChainRequestError'
-  constructor(shortMessage: string, parameters: { chainId: number; method: string; cause?: unknown; details?: string[] }) {
+  readonly chainId: number
+  readonly method: string
+  constructor(shortMessage: string, parameters: ChainRequestErrorParameters) {
     super(shortMessage, {
       details: [`chain: ${parameters.chainId}`, `method: ${parameters.method}`, ...(parameters.details ?? [])],
       cause: parameters.cause,
-      action: 'retry',
-      hint: 'Check that the RPC endpoint is reachable; the engine retries with backoff.',
+      action: parameters.action ?? 'retry',
+      hint: parameters.hint ?? 'Check that the RPC endpoint is reachable; the engine retries with backoff.',
+    })
+    this.chainId = parameters.chainId
+    this.method = parameters.method
+  }
+}
+
+/**
+ * The node refused a request for its size (HTTP 413, Anvil's `-32600 Invalid request` for a body
+ * over 2 MiB, geth's "content length too large", a closed WebSocket with 1009 "message too big"),
+ * and it could not be split further: the same request fails again until the limit is raised or the
+ * request made smaller, so retrying it as is does not help.
+ *
+ * @example
+ * if (error instanceof ChainRequestTooLargeError) console.log(`${error.bytes} bytes refused`)
+ */
+export class ChainRequestTooLargeError extends ChainRequestError {
+  override name = 'ChainRequestTooLargeError'
+  /** Bytes of the JSON-RPC body (or WebSocket message) the node refused. */
+  readonly bytes: number
+  constructor(parameters: { chainId: number; method: string; bytes: number; answer: string; limitBytes?: number; cause?: unknown }) {
+    super(`The node refused a ${parameters.method} request of ${parameters.bytes} bytes as too large`, {
+      chainId: parameters.chainId,
+      method: parameters.method,
+      cause: parameters.cause,
+      details: [`answer: ${parameters.answer}`, ...(parameters.limitBytes === undefined ? [] : [`max_request_bytes now: ${parameters.limitBytes}`])],
+      action: 'stop',
+      hint: "Lower [chains.<id>] max_request_bytes below the node's body limit, or raise the node's limit (Anvil: 2 MiB, geth: 5 MB over HTTP).",
+    })
+    this.bytes = parameters.bytes
+  }
+}
+
+/**
+ * The node does not serve this JSON-RPC method (-32601, -32004, or a node's wording for it, see
+ * `methodNotFoundAnswer`): no retry fixes it. `answer` is the node's own text, kept verbatim.
+ *
+ * @example
+ * if (error instanceof ChainMethodNotFoundError) log.error('point rpc_url at a node that serves it', { method: error.method })
+ */
+export class ChainMethodNotFoundError extends ChainRequestError {
+  override name = 'ChainMethodNotFoundError'
+  constructor(parameters: { chainId: number; method: string; answer?: string; cause?: unknown }) {
+    super(`The node does not serve ${parameters.method}`, {
+      chainId: parameters.chainId,
+      method: parameters.method,
+      details: parameters.answer === undefined ? [] : [`answer: ${parameters.answer}`],
+      cause: parameters.cause,
+      action: 'stop',
+      hint: 'Point rpc_url at a node (or provider plan) that serves this method.',
     })
   }
 }

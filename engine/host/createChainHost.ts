@@ -1,31 +1,39 @@
-import {
-  BaseError,
-  decodeFunctionResult,
-  encodeFunctionData,
-  multicall3Abi,
-  RawContractError,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from 'viem'
+import { decodeFunctionResult, encodeFunctionData, multicall3Abi, ResponseBodyTooLargeError, type Address, type Hex, type PublicClient } from 'viem'
+import { canonicalHex, parseRevertData } from '../../modules/sdk/codecs/revertData.ts'
+import { createRequestSizeLimit, minRequestBytes, type RequestSizeLimit } from '../chain/createRequestSizeLimit.ts'
+import { splitBySize } from '../chain/splitBySize.ts'
+import { toChainRequestError } from '../chain/toChainRequestError.ts'
 import { decodeAggregate3Result } from './decodeAggregate3Result.ts'
-import { ChainCallError, ChainRequestError } from '../errors/chain.ts'
+import { ChainCallError, ChainRequestError, ChainRequestTooLargeError } from '../errors/chain.ts'
 import type { ChainHost, MulticallCall, MulticallResult, ReadOptions } from '../module/types.ts'
 
 export type ChainHostChain = {
   client: PublicClient
   multicallAddress: Address
-  /** Inner calls per aggregate3 request; larger batches are split and sent concurrently. */
+  /** Most inner calls per aggregate3 request; larger batches are split and sent concurrently. */
   multicallBatchSize: number
+  /** The chain's request size budget, shared with its transport. Default: a fresh 1.5 MiB one. */
+  requestLimit?: RequestSizeLimit
 }
 
-/** Finds revert data in a viem error chain (eth_call answers it in `error.data`). */
+// An aggregate3 eth_call's JSON body, besides its inner calls: the JSON-RPC envelope with `to` and
+// the block (generous: under 200 bytes in practice), then `0x`, the selector, the array's offset and length.
+const ENVELOPE_BYTES = 512 + 2 + 2 * (4 + 32 + 32)
+/** Hex characters one inner call adds: its head offset, target, allowFailure, bytes offset and length, then the padded calldata. */
+const innerCallBytes = (call: MulticallCall) => 2 * (5 * 32 + 32 * Math.ceil((call.callData.length - 2) / 64))
+
+/**
+ * Finds revert data in an error chain (eth_call answers it in `error.data`), in any node dialect
+ * `parseRevertData` knows (`0x...` in any case, `0X`, `Reverted 0x...`), as canonical lower-case hex.
+ *
+ * @example
+ * const data = revertDataOf(error) // '0x08c379a0...' or undefined
+ */
 export function revertDataOf(error: unknown): Hex | undefined {
-  if (error instanceof BaseError) {
-    const raw = error.walk((e) => e instanceof RawContractError || (typeof (e as { data?: unknown }).data === 'string' && String((e as { data: string }).data).startsWith('0x')))
-    const data = (raw as { data?: unknown } | null)?.data
-    if (typeof data === 'string' && data.startsWith('0x')) return data as Hex
-    if (data && typeof data === 'object' && typeof (data as { data?: unknown }).data === 'string') return (data as { data: Hex }).data
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const data = (e as { data?: unknown }).data
+    const revert = parseRevertData(data) ?? (data !== null && typeof data === 'object' ? parseRevertData((data as { data?: unknown }).data) : undefined)
+    if (revert !== undefined) return revert
   }
   return undefined
 }
@@ -36,15 +44,32 @@ function blockTag(options?: ReadOptions) {
 
 /**
  * The `chain` capability over one viem client per chain. `multicall` packs calls into Multicall3
- * `aggregate3` requests of `multicallBatchSize` and decodes per call, so a module that polls
- * thousands of watches costs a handful of requests.
+ * `aggregate3` requests of at most `multicallBatchSize` calls and `max_request_bytes` of JSON, and
+ * decodes per call, so a module that polls thousands of watches costs a handful of requests. An
+ * aggregate3 the node refuses as too large is split in halves and sent again (bounded: down to one
+ * call or 64 KiB), and the lowered limit is kept for the next ones. Every answer reaches the module
+ * in canonical lower-case hex, whatever the node's dialect; failures are typed
+ * (`ChainCallError` for a revert, `ChainRequestTooLargeError`, `ChainMethodNotFoundError`,
+ * `ChainRequestError` for transport faults).
+ *
+ * @example
+ * const chain = createChainHost(new Map([[11155111, { client, multicallAddress: '0xcA11bde05977b3631167028862bE2a173976CA11', multicallBatchSize: 500 }]]))
+ * const results = await chain.multicall(11155111, calls, { blockNumber: 123n })
  */
 export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): ChainHost {
+  const limits = new Map<number, RequestSizeLimit>()
   const get = (chainId: number, method: string) => {
     const chain = chains.get(chainId)
     if (!chain) throw new ChainRequestError(`Chain ${chainId} is not configured`, { chainId, method, details: [`configured: ${[...chains.keys()].join(', ')}`] })
     return chain
   }
+  const limitOf = (chainId: number, chain: ChainHostChain) => {
+    let limit = chain.requestLimit ?? limits.get(chainId)
+    if (!limit) limits.set(chainId, (limit = createRequestSizeLimit()))
+    return limit
+  }
+  const pack = (chain: ChainHostChain, limit: RequestSizeLimit, calls: readonly MulticallCall[]) =>
+    splitBySize(calls, { sizeOf: innerCallBytes, maxBytes: limit.bytes, maxCount: chain.multicallBatchSize, overheadBytes: ENVELOPE_BYTES })
 
   async function aggregate3(chainId: number, chain: ChainHostChain, calls: readonly MulticallCall[], options?: ReadOptions): Promise<MulticallResult[]> {
     const data = encodeFunctionData({
@@ -52,22 +77,55 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
       functionName: 'aggregate3',
       args: [calls.map((c) => ({ target: c.target, allowFailure: c.allowFailure ?? true, callData: c.callData }))],
     })
-    let result: Hex | undefined
+    let answer: Hex | undefined
     try {
-      ;({ data: result } = await chain.client.call({ to: chain.multicallAddress, data, ...blockTag(options) }))
+      ;({ data: answer } = await chain.client.call({ to: chain.multicallAddress, data, ...blockTag(options) }))
     } catch (error) {
-      throw new ChainRequestError('Multicall3 aggregate3 failed', { chainId, method: 'eth_call', cause: error, details: [`calls: ${calls.length}`] })
+      throw toChainRequestError(error, { chainId, method: 'eth_call', shortMessage: 'Multicall3 aggregate3 failed', details: [`calls: ${calls.length}`] })
     }
-    if (!result || result === '0x')
+    if (!answer || answer === '0x')
       throw new ChainRequestError('Multicall3 returned no data', {
         chainId,
         method: 'eth_call',
         details: [`multicall address: ${chain.multicallAddress}`, 'Is Multicall3 deployed on this chain?'],
       })
-    const fast = decodeAggregate3Result(result)
-    if (fast) return fast
-    const decoded = decodeFunctionResult({ abi: multicall3Abi, functionName: 'aggregate3', data: result })
-    return decoded.map((r) => ({ success: r.success, returnData: r.returnData }))
+    // The fast reader takes canonical data only; a node answering upper case or `0X` (rare: only
+    // then is the multi-megabyte answer scanned again) goes through canonicalHex first.
+    let results = decodeAggregate3Result(answer)
+    if (!results) {
+      const canonical = canonicalHex(answer)
+      results = canonical && (decodeAggregate3Result(canonical) ?? decodeWithViem(canonical))
+    }
+    if (!results || results.length !== calls.length)
+      throw new ChainRequestError('Multicall3 answered data that does not decode as aggregate3 results', {
+        chainId,
+        method: 'eth_call',
+        details: [`calls: ${calls.length}`, `results: ${results?.length ?? 'none'}`, `answer starts: ${String(answer).slice(0, 74)}`],
+      })
+    return results
+  }
+
+  /**
+   * aggregate3, split in halves while the node refuses it as too large (or its answer is over the
+   * transport's response limit); each half is smaller, so this ends.
+   */
+  async function aggregate3Fitting(chainId: number, chain: ChainHostChain, calls: readonly MulticallCall[], options?: ReadOptions): Promise<MulticallResult[]> {
+    try {
+      return await aggregate3(chainId, chain, calls, options)
+    } catch (error) {
+      const requestTooLarge = error instanceof ChainRequestTooLargeError && error.bytes > minRequestBytes
+      if (!(requestTooLarge || answerTooLarge(error)) || calls.length < 2) throw error
+      const limit = limitOf(chainId, chain)
+      if (requestTooLarge) limit.shrink(error.bytes)
+      const packed = pack(chain, limit, calls)
+      const middle = Math.ceil(calls.length / 2)
+      const parts = packed.length > 1 ? packed : [calls.slice(0, middle), calls.slice(middle)]
+      // One after another: over WebSocket a node closes the socket for a message too big, which
+      // fails every request in flight on it. This runs only while the limit is being learned.
+      const results: MulticallResult[] = []
+      for (const part of parts) results.push(...(await aggregate3Fitting(chainId, chain, part, options)))
+      return results
+    }
   }
 
   return {
@@ -76,26 +134,28 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
       try {
         return await chain.client.request({ method: method as 'eth_blockNumber', params: params as never })
       } catch (error) {
-        throw new ChainRequestError(`RPC ${method} failed`, { chainId, method, cause: error })
+        throw toChainRequestError(error, { chainId, method, shortMessage: `RPC ${method} failed` })
       }
     },
     async call(chainId, call, options) {
       const chain = get(chainId, 'eth_call')
+      let data: Hex | undefined
       try {
-        const { data } = await chain.client.call({ to: call.to, data: call.data, ...blockTag(options) })
-        return data ?? '0x'
+        ;({ data } = await chain.client.call({ to: call.to, data: call.data, ...blockTag(options) }))
       } catch (error) {
         const revert = revertDataOf(error)
         if (revert !== undefined) throw new ChainCallError({ chainId, to: call.to, data: revert, cause: error })
-        throw new ChainRequestError('eth_call failed', { chainId, method: 'eth_call', cause: error })
+        throw toChainRequestError(error, { chainId, method: 'eth_call', shortMessage: 'eth_call failed' })
       }
+      const canonical = canonicalHex(data ?? '0x')
+      if (canonical === undefined) throw new ChainRequestError('eth_call answered data that is not hex', { chainId, method: 'eth_call', details: [`answer starts: ${String(data).slice(0, 74)}`] })
+      return canonical
     },
     async multicall(chainId, calls, options) {
       const chain = get(chainId, 'eth_call')
       if (calls.length === 0) return []
-      const batches: Array<readonly MulticallCall[]> = []
-      for (let i = 0; i < calls.length; i += chain.multicallBatchSize) batches.push(calls.slice(i, i + chain.multicallBatchSize))
-      const results = await Promise.all(batches.map((batch) => aggregate3(chainId, chain, batch, options)))
+      const batches = pack(chain, limitOf(chainId, chain), calls)
+      const results = await Promise.all(batches.map((batch) => aggregate3Fitting(chainId, chain, batch, options)))
       return results.flat()
     },
     async getBalance(chainId, address, options) {
@@ -103,8 +163,21 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
       try {
         return await chain.client.getBalance({ address, ...blockTag(options) })
       } catch (error) {
-        throw new ChainRequestError('eth_getBalance failed', { chainId, method: 'eth_getBalance', cause: error })
+        throw toChainRequestError(error, { chainId, method: 'eth_getBalance', shortMessage: 'eth_getBalance failed' })
       }
     },
+  }
+}
+
+function answerTooLarge(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (e instanceof ResponseBodyTooLargeError) return true
+  return false
+}
+
+function decodeWithViem(data: Hex): MulticallResult[] | undefined {
+  try {
+    return decodeFunctionResult({ abi: multicall3Abi, functionName: 'aggregate3', data }).map((r) => ({ success: r.success, returnData: r.returnData }))
+  } catch {
+    return undefined
   }
 }

@@ -1,6 +1,8 @@
+import { ChainMethodNotAllowedError } from '../errors/host.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { ChainHost, ClockHost, CowApiHost, Host, StoreHost } from '../module/types.ts'
+import { createChainMethodAllowlist } from './createChainMethodAllowlist.ts'
 import type { Logger } from './createLogger.ts'
 
 export type CreateHostParameters = {
@@ -13,6 +15,10 @@ export type CreateHostParameters = {
   clock?: ClockHost
   /** Where `host.health` reports go (the engine's `/healthz`); without it they are logged and metered only. */
   health?: HealthBoard
+  /** The module's `allow_methods`: JSON-RPC methods `chain.request` may send beyond the read-only default. */
+  allowMethods?: readonly string[]
+  /** Where `allow_methods` lives in the config, for errors, e.g. `modules.0.allow_methods`. */
+  allowMethodsKey?: string
 }
 
 /** A revert is the chain's answer, not a failure of the call (polls revert by design). */
@@ -45,15 +51,39 @@ function counted<capability extends object>(target: capability, onFailure: (erro
   return wrapped as capability
 }
 
+/** `chain` whose `request` sends only allowed methods; the rest reject with a ChainMethodNotAllowedError. */
+function withAllowlist(chain: ChainHost, module: string, allowMethods: readonly string[] | undefined, key: string): ChainHost {
+  const allowed = createChainMethodAllowlist(allowMethods)
+  return {
+    ...chain,
+    request: (chainId, method, params) =>
+      allowed(method) ? chain.request(chainId, method, params) : Promise.reject(new ChainMethodNotAllowedError({ module, method: String(method), key })),
+  }
+}
+
 /**
  * The production Host of one module: shared chain and orderbook clients, its own store and log tags,
- * and its alerts, handled errors and health checks metered under its name.
+ * and its alerts, handled errors and health checks metered under its name. `chain.request` sends
+ * only read-only methods (`defaultChainReadMethods`) plus the module's `allow_methods`; workers
+ * reach the chain through this Host, so the rule holds for them too.
  *
  * @example
  * const host = createHost({ module: 'twap-monitor', chain, cowApi, store: store.forModule('twap-monitor'), logger, metrics, health })
  */
-export function createHost({ module, chain, cowApi, store, logger, metrics, clock = { now: () => Date.now() }, health }: CreateHostParameters): Host {
+export function createHost({
+  module,
+  chain: sharedChain,
+  cowApi,
+  store,
+  logger,
+  metrics,
+  clock = { now: () => Date.now() },
+  health,
+  allowMethods,
+  allowMethodsKey = `allow_methods of [[modules]] "${module}"`,
+}: CreateHostParameters): Host {
   const log = logger.child({ module })
+  const chain = withAllowlist(sharedChain, module, allowMethods, allowMethodsKey)
   const source = `module:${module}`
   // The reason each degraded check was last logged with: a module may report every block, the log says it once.
   const degraded = new Map<string, string>()

@@ -1,36 +1,38 @@
 import type { Hex } from 'viem'
-import { createBloomMatcher } from '../chain/bloomMayMatch.ts'
-import { BadRpcDataError } from '../chain/parseRpc.ts'
-import type { ChainBlock, ChainSource, RawLog } from '../chain/types.ts'
-import type { ChainConfig } from '../config/schema.ts'
+import type { ChainSource } from '../chain/types.ts'
+import { defaultMaxLagBlocks, type ChainConfig } from '../config/schema.ts'
 import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
 import type { Dispatcher } from '../dispatch/createDispatcher.ts'
-import { describeError } from '../errors/base.ts'
+import { type ShepherdError, describeError } from '../errors/base.ts'
+import { ChainGapError, ChainIdMismatchError } from '../errors/ingest.ts'
+import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef, LogHost } from '../module/types.ts'
 import type { EngineStore } from '../store/createStore.ts'
+import { ChainMovedError, createRangeFetcher } from './createRangeFetcher.ts'
+import { decideIngestAction } from './decideIngestAction.ts'
 import { createRecentChain } from './recentChain.ts'
+import { chainLag, headStaleAfterMs, watchChainHealth } from './watchChainHealth.ts'
 
 export type CreateIngestorParameters = {
   source: ChainSource
-  chain: Pick<ChainConfig, 'confirmations' | 'poll_interval_ms' | 'max_lookback_blocks' | 'start_block' | 'max_block_range'>
+  chain: Pick<ChainConfig, 'confirmations' | 'poll_interval_ms' | 'max_lookback_blocks' | 'start_block' | 'max_block_range'> &
+    Partial<Pick<ChainConfig, 'max_lag_blocks' | 'on_gap'>>
   store: Pick<EngineStore, 'getCursor' | 'setCursor'>
   dispatcher: Pick<Dispatcher, 'dispatchBlock' | 'dispatchReorg'>
   /** What eth_getLogs asks for; undefined for a block-only chain (no getLogs at all). */
   filter: ChainLogFilter | undefined
   metrics?: EngineMetrics
+  /** Where the chain's health problems go (`/healthz`): head not fetched, lag, gap skipped, stopped. */
+  health?: HealthBoard
   log: LogHost
   /** Blocks dispatched but not yet finished by every module; bounds memory and lag. */
   maxInFlight?: number
   /** Backoff cap after a failed fetch, ms. */
   maxBackoffMs?: number
-}
-
-const stripBloom = ({ logsBloom: _, ...block }: ChainBlock): BlockRef => block
-
-/** Thrown inside a pass when the chain moved under a range fetch: the range is fetched again. */
-class ChainMovedError extends Error {
-  override name = 'ChainMovedError'
+  /** How long without a fetched head before `/healthz` says so; default `headStaleAfterMs(poll_interval_ms)`. */
+  headStaleAfterMs?: number
+  now?: () => number
 }
 
 /** Block hashes saved with each cursor write (a reorg deeper than this while down is resumed past, with an error log). */
@@ -42,12 +44,42 @@ const SAVED_HASHES = 64
  * is the last block every module finished, and it only ever moves in order. A failed fetch is
  * retried with backoff, never skipped; a parent-hash mismatch walks back to the common ancestor
  * and tells the modules (`onReorg`) before the new branch is delivered.
+ *
+ * What no retry fixes stops the chain instead (`decideIngestAction`): `eth_chainId` answering
+ * another chain (checked at start, after every stream drop and after every failed pass), a method
+ * the node does not serve, a `stop`-class error, a gap under `on_gap = "halt"`. A stopped chain
+ * keeps its cursor, sets `shepherd_chain_stopped{chain_id}` to 1, logs the cause with what to do,
+ * and stays on `/healthz` until a restart.
+ *
+ * @example
+ * const ingestor = createIngestor({ source, chain, store, dispatcher, filter: router.filterFor(chainId), metrics, health, log })
+ * ingestor.start()
+ * await ingestor.stop()
  */
-export function createIngestor({ source, chain, store, dispatcher, filter, metrics, log, maxInFlight = 64, maxBackoffMs = 30_000 }: CreateIngestorParameters) {
+export function createIngestor({
+  source,
+  chain,
+  store,
+  dispatcher,
+  filter,
+  metrics,
+  health,
+  log,
+  maxInFlight = 64,
+  maxBackoffMs = 30_000,
+  headStaleAfterMs: staleAfterMs = headStaleAfterMs(chain.poll_interval_ms),
+  now = Date.now,
+}: CreateIngestorParameters) {
   const chainId = source.chainId
   const label = { chain_id: String(chainId) }
+  const healthSource = `chain:${chainId}`
+  const confirmations = BigInt(chain.confirmations)
+  const maxLag = BigInt(chain.max_lag_blocks ?? defaultMaxLagBlocks)
+  const onGap = chain.on_gap ?? 'halt'
   const recent = createRecentChain(256)
-  const inFlight: Array<{ block: BlockRef; done: Promise<void>; settled: boolean }> = []
+  const fetchRange = createRangeFetcher({ source, filter, metrics, log })
+  type InFlight = { block: BlockRef; done: Promise<void>; settled: boolean; failure?: { error: unknown } }
+  const inFlight: InFlight[] = []
   let committed = store.getCursor(chainId)
   // The hashes saved with the cursor: a reorg while the engine was down finds its fork point.
   if (committed?.recent) recent.seed(committed.recent)
@@ -56,7 +88,32 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
   let wake: (() => void) | undefined
   let loop: Promise<void> | undefined
   let lastHead: bigint | undefined
-  const bloomMatches = filter ? createBloomMatcher({ address: filter.address, topic0: filter.topic0 }) : undefined
+  let lastHeadAt: number | undefined
+  let lastError: string | undefined
+  let haltedBy: ShepherdError | undefined
+  // The block every module has finished, or where ingestion resumed before the first commit: lag is measured from it.
+  let position: bigint | undefined = committed?.number
+  // eth_chainId is asked before the first pass, after a stream drop and after any failed pass.
+  let checkChainId = true
+  let chainIdChecks = 0
+  const createdAt = now()
+
+  // When the lag first went over max_lag_blocks, as seen at a head fetch (once per poll interval, not per block).
+  let lagSince: number | undefined
+  const state = () => ({
+    createdAt,
+    lastHeadAt,
+    safeHead: lastHead === undefined ? undefined : lastHead - confirmations,
+    position,
+    lagSince,
+    lastError,
+    halted: haltedBy !== undefined,
+  })
+  const currentLag = () => chainLag(state())
+
+  metrics?.chainStopped.set(label, 0)
+  metrics?.blocksSkipped.inc(label, 0)
+  const unwatchHealth = watchChainHealth({ chainId, health, metrics, staleAfterMs, maxLagBlocks: maxLag, read: state, now })
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -69,7 +126,27 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
       wake = done
     })
 
-  async function commitSettled() {
+  async function fetchHead() {
+    const head = await source.getBlockNumber()
+    lastHeadAt = now()
+    metrics?.headBlock.set(label, Number(head))
+    if (lastHead !== undefined && head < lastHead) log.debug('head went backwards (lagging node); waiting, not a reorg', { chainId, head, previous: lastHead })
+    lastHead = head
+    if (currentLag() <= maxLag) lagSince = undefined
+    else lagSince ??= lastHeadAt
+    return head - confirmations
+  }
+
+  async function verifyChainId() {
+    if (!checkChainId || !source.getChainId) return
+    const answered = await source.getChainId()
+    if (answered !== chainId) throw new ChainIdMismatchError({ configured: chainId, answered, when: chainIdChecks === 0 ? 'at start' : 'after a stream drop or a failed request' })
+    chainIdChecks++
+    checkChainId = false
+  }
+
+  /** Commits every finished block at the front, in order; returns the failure of a block the dispatcher gave up on. */
+  async function commitSettled(): Promise<{ error: unknown } | undefined> {
     // Every block finished in a row moves the cursor with ONE write: a durable cursor waits for the
     // disk, and a catch-up finishes many blocks between two writes.
     let last: BlockRef | undefined
@@ -78,17 +155,34 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
       last = inFlight.shift()!.block
       count++
     }
-    if (!last) return
-    metrics?.blocksProcessed.inc(label, count)
-    committed = { number: last.number, hash: last.hash, recent: recent.idsThrough(last.number, SAVED_HASHES) }
-    await store.setCursor(chainId, committed)
-    metrics?.cursorBlock.set(label, Number(last.number))
+    if (last) {
+      metrics?.blocksProcessed.inc(label, count)
+      committed = { number: last.number, hash: last.hash, recent: recent.idsThrough(last.number, SAVED_HASHES) }
+      position = last.number
+      await store.setCursor(chainId, committed)
+      metrics?.cursorBlock.set(label, Number(last.number))
+    }
+    return inFlight[0]?.failure
+  }
+
+  /** A block the dispatcher left uncommitted stays so (it is delivered again after a restart): the pass ends with its error. */
+  function throwIfFailed(failure: { error: unknown } | undefined) {
+    if (failure && !stopped) throw failure.error
   }
 
   async function drainInFlight() {
     // An event a stopped module never finished rejects: it stays uncommitted and is delivered again.
     await Promise.allSettled(inFlight.map((f) => f.done))
     await commitSettled()
+  }
+
+  /** Waits for the oldest block in flight; while modules are slow, the head is still fetched once per poll interval. */
+  async function waitForOldest() {
+    let timer: NodeJS.Timeout | undefined
+    const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), chain.poll_interval_ms)))
+    const first = await Promise.race([inFlight[0]!.done.then(() => 'done' as const, () => 'done' as const), tick])
+    clearTimeout(timer)
+    if (first === 'tick' && !stopped) await fetchHead()
   }
 
   async function handleReorg(first: BlockRef) {
@@ -117,87 +211,52 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
     const ancestorHash = recent.hashOf(ancestor)
     tip = { number: ancestor, hash: ancestorHash }
     committed = { number: ancestor, hash: ancestorHash ?? '0x', recent: recent.idsThrough(ancestor, SAVED_HASHES) }
+    position = ancestor
     await store.setCursor(chainId, committed)
   }
 
-  async function fetchRange(from: bigint, to: bigint) {
-    const [blocks, logs] = await Promise.all([
-      source.getBlocks(from, to),
-      filter ? source.getLogs({ fromBlock: from, toBlock: to, address: filter.address, topic0: filter.topic0 }) : Promise.resolve([] as RawLog[]),
-    ])
-    // A source answering the wrong blocks must not make us skip or repeat one.
-    if (blocks.length !== Number(to - from + 1n) || blocks.some((b, i) => b.number !== from + BigInt(i)))
-      throw new BadRpcDataError(`block range ${from}..${to}`, blocks.map((b) => String(b.number)))
-    for (let i = 1; i < blocks.length; i++)
-      if (blocks[i]!.parentHash !== blocks[i - 1]!.hash) throw new ChainMovedError(`block ${blocks[i]!.number} does not follow ${blocks[i - 1]!.number}`)
-    const byBlock = new Map<bigint, RawLog[]>()
-    const hashes = new Map(blocks.map((b) => [b.number, b.hash]))
-    const seen = new Set<string>()
-    for (const entry of logs) {
-      if (hashes.get(entry.blockNumber) !== entry.blockHash) throw new ChainMovedError(`log of block ${entry.blockNumber} is from another branch`)
-      const key = `${entry.blockNumber}:${entry.logIndex}`
-      if (seen.has(key)) continue // a node repeating a log must not make a module see it twice
-      seen.add(key)
-      const list = byBlock.get(entry.blockNumber) ?? []
-      list.push(entry)
-      byBlock.set(entry.blockNumber, list)
+  /** Where the first pass starts: the cursor, a configured start, or past a gap (on_gap = "skip"). */
+  function resumePoint(safe: bigint) {
+    if (!committed) {
+      const start = chain.start_block === 'latest' ? safe : BigInt(chain.start_block)
+      return { number: start - 1n, hash: undefined }
     }
-    await recoverShortAnswer(blocks, byBlock)
-    for (const list of byBlock.values()) list.sort((a, b) => a.logIndex - b.logIndex)
-    return { blocks: blocks.map(stripBloom), byBlock }
-  }
-
-  /**
-   * A node can answer a range with fewer logs than it holds (a lagging index, a capped answer).
-   * Each block's bloom says whether it may hold a matching log: where it does and the answer has
-   * none, ask for that block's logs by hash before dispatching it.
-   */
-  async function recoverShortAnswer(blocks: readonly ChainBlock[], byBlock: Map<bigint, RawLog[]>) {
-    if (!filter || !bloomMatches || !source.getBlockLogs) return
-    const suspects = blocks.filter((b) => b.logsBloom !== undefined && !byBlock.has(b.number) && bloomMatches(b.logsBloom))
-    if (!suspects.length) return
-    const answers = await Promise.all(suspects.map((b) => source.getBlockLogs!(b.hash, { address: filter.address, topic0: filter.topic0 })))
-    let recovered = 0
-    suspects.forEach((block, i) => {
-      const list = answers[i]!.filter((l) => {
-        if (l.blockHash !== block.hash || l.blockNumber !== block.number) throw new ChainMovedError(`log by hash for block ${block.number} is from another block`)
-        return true
-      })
-      const unique = [...new Map(list.map((l) => [l.logIndex, l])).values()]
-      if (unique.length) {
-        byBlock.set(block.number, unique)
-        recovered += unique.length
-      }
+    const resume = { number: committed.number, hash: committed.hash === '0x' ? undefined : (committed.hash as Hex) }
+    const lookback = BigInt(chain.max_lookback_blocks)
+    if (safe - resume.number <= lookback) return resume
+    const gap = new ChainGapError({ chainId, cursor: resume.number, resumeAt: safe - lookback + 1n, maxLookbackBlocks: chain.max_lookback_blocks })
+    if (onGap === 'halt') throw gap
+    const skipped = gap.to - gap.from + 1n
+    metrics?.blocksSkipped.inc(label, Number(skipped))
+    health?.degraded(healthSource, 'gap', `skipped blocks ${gap.from}..${gap.to} (${skipped}): the cursor was older than max_lookback_blocks (${lookback}) and on_gap = "skip"`, {
+      from: gap.from,
+      to: gap.to,
+      skipped,
     })
-    if (recovered) {
-      metrics?.ingestErrors.inc({ chain_id: String(chainId), kind: 'short_logs_answer' })
-      log.warn('eth_getLogs answered fewer logs than the blocks hold; recovered them by block hash', { chainId, blocks: suspects.map((b) => b.number), recovered })
-    }
+    log.error('skipped blocks older than max_lookback_blocks (on_gap = "skip"): no module sees them', {
+      chainId,
+      from: gap.from,
+      to: gap.to,
+      skipped,
+      hint: 'Raise max_lookback_blocks (or set on_gap = "halt") so an outage this long delivers every block instead.',
+    })
+    return { number: gap.to, hash: undefined }
   }
 
   async function pass() {
-    const head = await source.getBlockNumber()
-    metrics?.headBlock.set(label, Number(head))
-    if (lastHead !== undefined && head < lastHead) log.debug('head went backwards (lagging node); waiting, not a reorg', { chainId, head, previous: lastHead })
-    lastHead = head
-    const safe = head - BigInt(chain.confirmations)
+    await verifyChainId()
+    let safe = await fetchHead()
     if (!tip) {
-      if (committed) {
-        tip = { number: committed.number, hash: committed.hash === '0x' ? undefined : (committed.hash as Hex) }
-        const lookback = BigInt(chain.max_lookback_blocks)
-        if (safe - tip.number > lookback) {
-          log.warn('cursor is older than max_lookback_blocks; skipping ahead', { chainId, cursor: tip.number, resumeAt: safe - lookback + 1n })
-          tip = { number: safe - lookback, hash: undefined }
-        }
-      } else {
-        const start = chain.start_block === 'latest' ? safe : BigInt(chain.start_block)
-        tip = { number: start - 1n, hash: undefined }
-      }
-      log.info('ingestion starting', { chainId, from: tip.number + 1n, head, source: source.kind })
+      tip = resumePoint(safe)
+      if (position === undefined || position < tip.number) position = tip.number
+      log.info('ingestion starting', { chainId, from: tip.number + 1n, head: lastHead, source: source.kind, onGap })
     }
     while (!stopped && tip.number < safe) {
+      // A long catch-up keeps following the head (and keeps /healthz's head check true).
+      if (now() - lastHeadAt! >= chain.poll_interval_ms) safe = await fetchHead()
       const from = tip.number + 1n
       const to = from + BigInt(chain.max_block_range) - 1n < safe ? from + BigInt(chain.max_block_range) - 1n : safe
+      if (to < from) break
       const { blocks, byBlock } = await fetchRange(from, to)
       const first = blocks[0]
       if (first && tip.hash !== undefined && first.parentHash !== tip.hash) {
@@ -207,24 +266,38 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
       for (const block of blocks) {
         if (stopped) return
         const logs = byBlock.get(block.number) ?? []
-        const entry = { block, done: dispatcher.dispatchBlock(block, logs), settled: false }
+        const entry: InFlight = { block, done: dispatcher.dispatchBlock(block, logs), settled: false }
         entry.done.then(
           () => {
             entry.settled = true
           },
-          () => {},
+          (error: unknown) => {
+            entry.failure = { error }
+          },
         )
         inFlight.push(entry)
         recent.push(block, logs)
         tip = { number: block.number, hash: block.hash }
-        await commitSettled()
+        throwIfFailed(await commitSettled())
         while (inFlight.length >= maxInFlight && !stopped) {
-          await inFlight[0]!.done.catch(() => {})
-          await commitSettled()
+          await waitForOldest()
+          throwIfFailed(await commitSettled())
         }
       }
     }
-    await commitSettled()
+    throwIfFailed(await commitSettled())
+  }
+
+  function halt(error: ShepherdError) {
+    haltedBy = error
+    metrics?.chainStopped.set(label, 1)
+    health?.degraded(healthSource, 'stopped', error.shortMessage, { details: error.details.join('; '), hint: error.hint ?? '' })
+    log.error('chain stopped: no retry fixes this; ingestion of this chain waits for a restart', {
+      chainId,
+      error: error.shortMessage,
+      details: error.details,
+      hint: error.hint,
+    })
   }
 
   async function run() {
@@ -232,7 +305,9 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
     const unwatch = source.watchHeads(
       () => wake?.(),
       (error) => {
-        // The source reconnects (and counts it); polling from the cursor backfills the gap.
+        // The source reconnects (and counts it); polling from the cursor backfills the gap. The
+        // node behind the new connection may be another one: ask its chain id again.
+        checkChainId = true
         log.warn('head subscription failed; polling continues', { chainId, error: describeError(error) })
       },
     )
@@ -241,13 +316,22 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
         try {
           await pass()
           failures = 0
+          lastError = undefined
           if (!stopped) await sleep(chain.poll_interval_ms)
         } catch (error) {
+          if (stopped) break
+          const decision = decideIngestAction(error, chainId)
+          if (decision.action === 'stop') {
+            halt(decision.error)
+            break
+          }
           failures++
+          checkChainId = true
+          lastError = describeError(error)
           const kind = error instanceof ChainMovedError ? 'chain_moved' : error instanceof Error ? error.name : 'unknown'
           metrics?.ingestErrors.inc({ chain_id: String(chainId), kind })
           const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 12))
-          log.warn('ingestion pass failed; retrying', { chainId, error: describeError(error), retryInMs: backoff })
+          log.warn('ingestion pass failed; retrying', { chainId, error: lastError, retryInMs: backoff })
           if (!stopped) await sleep(backoff)
         }
       }
@@ -268,9 +352,19 @@ export function createIngestor({ source, chain, store, dispatcher, filter, metri
       stopped = true
       wake?.()
       await loop
+      unwatchHealth()
     },
     status() {
-      return { chainId, head: lastHead, cursor: committed?.number, inFlight: inFlight.length }
+      return {
+        chainId,
+        state: haltedBy ? ('stopped' as const) : lastHeadAt === undefined ? ('starting' as const) : ('running' as const),
+        head: lastHead,
+        cursor: committed?.number,
+        lag: currentLag(),
+        headAgeMs: lastHeadAt === undefined ? undefined : now() - lastHeadAt,
+        inFlight: inFlight.length,
+        ...(haltedBy ? { stoppedReason: haltedBy.shortMessage, hint: haltedBy.hint } : {}),
+      }
     },
   }
 }

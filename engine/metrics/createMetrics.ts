@@ -8,8 +8,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 export function createMetrics() {
   const registry = new Registry()
   const registers = [registry]
+  // Per-chain lag readers: the lag gauge is computed at scrape time, so following a block costs nothing here.
+  const chainLagReaders = new Map<string, () => number | undefined>()
   return {
     registry,
+    /** Registers how to read one chain's lag (blocks); `shepherd_chain_lag_blocks` asks at each scrape. */
+    readChainLag(chainId: string, read: () => number | undefined) {
+      chainLagReaders.set(chainId, read)
+    },
     eventLatency: new Histogram({
       name: 'shepherd_event_latency_seconds',
       help: 'Time a module took to handle one event (block or logs of a block)',
@@ -64,6 +70,36 @@ export function createMetrics() {
     logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module'] as const, registers }),
     reorgs: new Counter({ name: 'shepherd_reorgs_total', help: 'Reorgs detected per chain', labelNames: ['chain_id'] as const, registers }),
     ingestErrors: new Counter({ name: 'shepherd_ingest_errors_total', help: 'Ingestion failures (retried), by kind', labelNames: ['chain_id', 'kind'] as const, registers }),
+    chainLag: new Gauge({
+      name: 'shepherd_chain_lag_blocks',
+      help: 'Blocks between the confirmed head and the cursor, per chain (read at scrape time)',
+      labelNames: ['chain_id'] as const,
+      registers,
+      collect() {
+        for (const [chainId, read] of chainLagReaders) {
+          const lag = read()
+          if (lag !== undefined) this.set({ chain_id: chainId }, lag)
+        }
+      },
+    }),
+    chainStopped: new Gauge({
+      name: 'shepherd_chain_stopped',
+      help: '1 while a chain is stopped on an error no retry fixes (wrong chain id, method not served, gap under on_gap = "halt")',
+      labelNames: ['chain_id'] as const,
+      registers,
+    }),
+    blocksSkipped: new Counter({
+      name: 'shepherd_blocks_skipped_total',
+      help: 'Blocks no module saw: skipped after an outage longer than max_lookback_blocks under on_gap = "skip"',
+      labelNames: ['chain_id'] as const,
+      registers,
+    }),
+    dispatchOutcomes: new Counter({
+      name: 'shepherd_dispatch_outcomes_total',
+      help: "Module events the dispatcher could not deliver, by the error's action: retry (tried again), drop (given up, cursor moves on), stop (left uncommitted)",
+      labelNames: ['module', 'action'] as const,
+      registers,
+    }),
   }
 }
 

@@ -35,9 +35,11 @@ describe('metrics', () => {
     closers.push(server.close)
     const healthy = await fetch(`${server.url}/healthz`)
     expect(healthy.status).toBe(200)
-    expect(await healthy.json()).toEqual({ status: 'ok', head: '5' })
+    expect(await healthy.json()).toEqual({ ok: true, status: 'ok', head: '5' })
     ok = false
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(503)
+    const unhealthy = await fetch(`${server.url}/healthz`)
+    expect(unhealthy.status).toBe(503)
+    expect(await unhealthy.json()).toEqual({ ok: false, status: 'unhealthy', head: '5' })
     expect((await fetch(`${server.url}/nope`)).status).toBe(404)
   })
 

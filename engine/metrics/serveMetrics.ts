@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { Registry } from 'prom-client'
-import { ShepherdError } from '../errors/base.ts'
+import { ShepherdError, describeError } from '../errors/base.ts'
+import type { LogHost } from '../module/types.ts'
+import { authorizeAdmin } from './authorizeAdmin.ts'
 
 export type AdminRoute = (request: { method: string; path: string; query: URLSearchParams }) => Promise<{ status: number; body: unknown } | undefined>
 
@@ -8,20 +10,28 @@ export type ServeMetricsParameters = {
   registry: Registry
   /** host:port; port 0 picks a free one. */
   bind: string
-  /** Answers /healthz: 200 when healthy, 503 otherwise, with the details as JSON. */
+  /** Answers /healthz: 200 `{ ok: true, status: 'ok', ...details }` when healthy, 503 `{ ok: false, status: 'unhealthy', ...details }` otherwise. */
   health: () => { ok: boolean; details: Record<string, unknown> }
-  /** Extra routes (e.g. the supervisor's admin endpoints). */
+  /** Extra routes (e.g. the supervisor's admin endpoints), served under `/admin` only to authorized clients. */
   admin?: AdminRoute
+  /** `[engine.admin] token`: when set, admin requests need `Authorization: Bearer <token>`; unset, only loopback clients reach them. */
+  adminToken?: string
+  /** Where a failed request's detail goes (the client gets a generic 500). */
+  log?: LogHost
 }
 
+const json = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))
+
 /**
- * Serves `/metrics` (Prometheus text) and `/healthz` on the configured bind address.
+ * Serves `/metrics` (Prometheus text) and `/healthz` on the configured bind address, open to any
+ * client (Prometheus scrapes them), and the admin routes under `/admin`, which are not: see
+ * `authorizeAdmin`. A request that fails answers 500 with a generic body; the detail is logged.
  *
  * @example
  * const server = await serveMetrics({ registry, bind: '127.0.0.1:9100', health: () => ({ ok: true, details: {} }) })
  * await server.close()
  */
-export async function serveMetrics({ registry, bind, health, admin }: ServeMetricsParameters) {
+export async function serveMetrics({ registry, bind, health, admin, adminToken, log }: ServeMetricsParameters) {
   const separator = bind.lastIndexOf(':')
   const host = bind.slice(0, separator).replace(/^\[|\]$/g, '')
   const port = Number(bind.slice(separator + 1))
@@ -36,20 +46,29 @@ export async function serveMetrics({ registry, bind, health, admin }: ServeMetri
       if (url.pathname === '/healthz') {
         const state = health()
         response.writeHead(state.ok ? 200 : 503, { 'content-type': 'application/json' })
-        response.end(JSON.stringify({ status: state.ok ? 'ok' : 'unhealthy', ...state.details }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))
+        response.end(json({ ok: state.ok, status: state.ok ? 'ok' : 'unhealthy', ...state.details }))
         return
       }
-      const answer = await admin?.({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams })
-      if (answer) {
-        response.writeHead(answer.status, { 'content-type': 'application/json' })
-        response.end(JSON.stringify(answer.body))
-        return
+      if (admin && (url.pathname === '/admin' || url.pathname.startsWith('/admin/'))) {
+        const refusal = authorizeAdmin({ remoteAddress: request.socket.remoteAddress, authorization: request.headers.authorization, token: adminToken })
+        if (refusal) {
+          response.writeHead(refusal.status, { 'content-type': 'application/json', ...(refusal.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) })
+          response.end(json({ error: refusal.error }))
+          return
+        }
+        const answer = await admin({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams })
+        if (answer) {
+          response.writeHead(answer.status, { 'content-type': 'application/json' })
+          response.end(json(answer.body))
+          return
+        }
       }
       response.writeHead(404, { 'content-type': 'text/plain' })
       response.end('not found')
     } catch (error) {
-      response.writeHead(500, { 'content-type': 'text/plain' })
-      response.end(String(error))
+      log?.error('metrics server request failed', { path: url.pathname, method: request.method, error: describeError(error) })
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' })
+      response.end(json({ error: 'internal error; the engine log has the detail' }))
     }
   })
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { Counter, type Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
-import { ShepherdError, describeError } from '../errors/base.ts'
+import { ShepherdError, describeError, findStopCause } from '../errors/base.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LogHost, Subscriptions } from '../module/types.ts'
@@ -61,7 +61,7 @@ export type CreateSupervisedRunnerParameters = {
    * survive a restart. Without it (unit tests) they live in memory.
    */
   store?: EngineStore
-  /** Where a parked module shows on `/healthz` (source `module:<name>`, check `parked`). */
+  /** Where a parked module shows on `/healthz` (source `module:<name>`, check `poisoned`) until released. */
   health?: Pick<HealthBoard, 'degraded' | 'ok'>
   metrics?: Pick<EngineMetrics, 'registry' | 'moduleTraps' | 'moduleRestarts' | 'modulePoisoned'>
   log: LogHost
@@ -105,9 +105,7 @@ function abortableSleep(ms: number, signal: AbortSignal) {
  * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'start', cause: configError })) // true
  */
 export function isPermanentModuleError(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth++)
-    if (current instanceof ShepherdError && current.action === 'stop') return true
-  return false
+  return findStopCause(error) !== undefined
 }
 
 const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: null })
@@ -168,9 +166,10 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   let routed = false
   const stopping = new AbortController()
 
+  const release = `release it with \`shepherd release ${name}\``
   metrics?.modulePoisoned.set({ module: name }, status === 'poisoned' ? 1 : 0)
   if (status === 'poisoned') {
-    health?.degraded(`module:${name}`, 'parked', `parked since before this start: ${poisonedReason}`, { parked: parked.length, hint: `shepherd release ${name}` })
+    health?.degraded(`module:${name}`, 'poisoned', `parked since before this start (${poisonedReason}); ${release}`, { parked: parked.length })
     log.warn('module is parked (it was when the engine stopped): it keeps its events until released', { module: name, reason: poisonedReason, parked: parked.length, lost, hint: `shepherd release ${name}` })
   }
 
@@ -225,7 +224,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       ? `permanent error (not retried): ${trap.kind} during ${trap.during}: ${cause}`
       : `${trapTimes.length} traps within ${settings.poison_window_s}s; last: ${trap.kind} during ${trap.during}: ${cause}`
     metrics?.modulePoisoned.set({ module: name }, 1)
-    health?.degraded(`module:${name}`, 'parked', poisonedReason, { hint: `shepherd release ${name}` })
+    health?.degraded(`module:${name}`, 'poisoned', `${permanent ? 'parked at once' : 'parked after repeated traps'}: ${poisonedReason}; ${release}`)
     log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, ...(permanent ? { error: describeError(trap.cause ?? trap).slice(0, 2000) } : {}), hint: `shepherd release ${name}` })
     saveState()
   }
@@ -369,7 +368,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       consecutive = 0
       poisonedReason = null
       metrics?.modulePoisoned.set({ module: name }, 0)
-      health?.ok(`module:${name}`, 'parked')
+      health?.ok(`module:${name}`, 'poisoned')
       saveState()
       log.info('module released: starts fresh at the next event, after replaying what it missed', { module: name, parked: parked.length, lost })
       return { released: true, state: state() }

@@ -70,7 +70,7 @@ path = "${resolve('engine/testing/countingModule.ts')}"
     expect(await gauge()).toBe(1)
     const health = await fetch(`${second.metricsUrl}/healthz`)
     expect(health.status).toBe(503)
-    expect(JSON.stringify(await health.json())).toContain('"source":"module:flaky","check":"parked"')
+    expect(JSON.stringify(await health.json())).toContain('"source":"module:flaky","check":"poisoned"')
     await mineTo(second, 6n)
     expect(second.supervisors.get('flaky')!.state()).toMatchObject({ status: 'poisoned', parked: 6, skipped: { events: 6, first: { block: '1' } } })
 

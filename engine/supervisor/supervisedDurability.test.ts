@@ -168,7 +168,7 @@ describe('supervisor with the store: permanent errors', () => {
     expect(runner.state()).toMatchObject({ status: 'poisoned', traps: 1, restarts: 0 })
     expect(runner.state().poisonedReason).toMatch(/^permanent error \(not retried\): throw during init: Invalid value for modules\.0\.config\.chainId/)
     expect(await gauge()).toBe(1)
-    expect(health.problems()).toEqual([expect.objectContaining({ source: 'module:counter', check: 'parked', reason: runner.state().poisonedReason })])
+    expect(health.problems()).toEqual([expect.objectContaining({ source: 'module:counter', check: 'poisoned', reason: `parked at once: ${runner.state().poisonedReason}; release it with \`shepherd release counter\`` })])
   })
 
   test('behavior: a plain error is a trap with restarts, not a permanent error', async () => {
@@ -192,7 +192,7 @@ describe('supervisor with the store: a parked module across restarts', () => {
     expect(await second.gauge()).toBe(1)
     expect(second.runner.state()).toMatchObject({ status: 'poisoned', parked: 3, skipped: { events: 3, first: { block: '1' } } })
     expect(second.runner.state().poisonedReason).toContain('fails on block:1')
-    expect(second.health.problems()).toEqual([expect.objectContaining({ source: 'module:counter', check: 'parked' })])
+    expect(second.health.problems()).toEqual([expect.objectContaining({ source: 'module:counter', check: 'poisoned' })])
     await second.runner.init()
     expect(second.record.starts).toBe(0)
     // The ingestor delivers 3 again (the cursor was written before it): already parked, not again.

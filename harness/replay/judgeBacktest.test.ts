@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { classifyOutcome, compareOutcomes, judgeBacktest } from './judgeBacktest.ts'
+import { classifyOutcome, compareOutcomes, judgeBacktest, type JudgeBacktestParameters } from './judgeBacktest.ts'
 import type { Outcome } from './instrumentModule.ts'
 import { renderBacktestReport } from './renderBacktestReport.ts'
 
@@ -38,5 +38,49 @@ describe('judgeBacktest', () => {
     expect(result.passed).toBe(false)
     expect(result.failures.join()).toMatch(/drift: 3 outcomes differ/)
     expect(compareOutcomes(recorded, [...recorded].reverse())).toEqual([])
+  })
+
+  test('behavior: differences come in a stable order, and carry a detail only when the outcome had one', () => {
+    const differences = compareOutcomes([o('submitted', '0x03'), o('alert', 'price-threshold', 'x', 3n)], [o('submitted', '0x01')])
+    expect(differences.map((d) => d.key)).toEqual(['price-threshold', '0x01', '0x03'])
+    expect(differences[0]).toStrictEqual({ change: 'missing', module: 'm', block: '3', kind: 'alert', key: 'price-threshold', detail: 'x' })
+    expect(differences[1]).toStrictEqual({ change: 'extra', module: 'm', block: '5', kind: 'submitted', key: '0x01' })
+  })
+
+  test('behavior: totals and pass rates are per module', () => {
+    const result = judgeBacktest({ outcomes: [o('submitted', '0x01', undefined, 5n, 'a'), o('rejected', '0x02', 'InsufficientFee', 5n, 'b'), o('submitted', '0x03', undefined, 6n, 'b')], modules: ['a', 'b', 'c'], cassette, orderbook: 'recorded', blocks: 9, bar: { minPassRate: 0, maxUnexpectedRejections: 1 } })
+    expect(result.perModule.map((m) => [m.module, m.events, m.totals.submitted, m.passRate])).toEqual([
+      ['a', 1, 1, 1],
+      ['b', 2, 1, 0.5],
+      ['c', 0, 0, null],
+    ])
+  })
+
+  // Each row is a replay that breaks exactly one bar: the judge must fail, naming that bar alone.
+  const clean: JudgeBacktestParameters = { outcomes: [o('submitted', '0x01'), o('alert', 'price-threshold', 'x')], modules: ['m'], cassette, orderbook: 'recorded', blocks: 9 }
+  const violations: Array<[string, Partial<JudgeBacktestParameters>, RegExp]> = [
+    ['pass rate', { outcomes: [o('submitted', '0x01'), o('rejected', '0x02', 'DuplicatedOrder'), o('strategy-error', 'throw', 'boom')], bar: { maxStrategyErrors: 1 } }, /^pass rate 66\.67% is below 100\.00%$/],
+    ['unexpected rejections', { outcomes: [o('submitted', '0x01'), o('rejected', '0x02', 'InsufficientFee')], bar: { minPassRate: 0.5 } }, /^1 unexpected rejections \(max 0\)$/],
+    ['strategy errors', { outcomes: [o('submitted', '0x01'), o('strategy-error', 'throw', 'boom')], bar: { minPassRate: 0.5 } }, /^1 strategy errors \(max 0\)$/],
+    ['drift', { recorded: [o('submitted', '0x01')] }, /^drift: 1 outcomes differ from the recording$/],
+    ['nothing to judge', { outcomes: [] }, /^nothing to judge: 9 blocks replayed and no module \(m\) produced an event/],
+    ['no blocks', { outcomes: [], blocks: 0 }, /^nothing to judge: the cassette has no blocks$/],
+    ['expects none', { bar: { expectsNone: true } }, /^the pass bar expects no events, the replay produced 2$/],
+  ]
+  test('behavior: a clean replay passes', () => {
+    expect(judgeBacktest(clean)).toMatchObject({ passed: true, failures: [] })
+  })
+  test.each(violations)('behavior: a replay that breaks only "%s" fails, naming it', (_name, change, failure) => {
+    const result = judgeBacktest({ ...clean, ...change })
+    expect(result.passed).toBe(false)
+    expect(result.failures).toHaveLength(1)
+    expect(result.failures[0]).toMatch(failure)
+  })
+  test('behavior: with no events the pass rate is n/a, not 100%; a declared empty range passes', () => {
+    const empty = judgeBacktest({ ...clean, outcomes: [] })
+    expect(empty.passRate).toBeNull()
+    expect(empty.perModule[0]!.passRate).toBeNull()
+    expect(renderBacktestReport(empty)).toContain('n/a (no events)')
+    expect(judgeBacktest({ ...clean, outcomes: [], bar: { expectsNone: true } }).passed).toBe(true)
   })
 })

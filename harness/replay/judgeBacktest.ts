@@ -5,9 +5,13 @@ export type OutcomeClass = 'submitted' | 'rejected-expected' | 'rejected-unexpec
 /** One judged event of one module. */
 export type BacktestEvent = { module: string; block: string; class: OutcomeClass; uid?: string; reason?: string }
 
-/** The pass bar: the default is 100% with no unexpected rejections and no strategy errors. */
-export type PassBar = { minPassRate: number; maxUnexpectedRejections: number; maxStrategyErrors: number }
-export const DEFAULT_PASS_BAR: PassBar = { minPassRate: 1, maxUnexpectedRejections: 0, maxStrategyErrors: 0 }
+/**
+ * The pass bar: the default is 100% with no unexpected rejections and no strategy errors. A replay
+ * with no event at all fails ("nothing to judge") unless `expectsNone` declares that the range
+ * should produce none (then any event fails instead).
+ */
+export type PassBar = { minPassRate: number; maxUnexpectedRejections: number; maxStrategyErrors: number; expectsNone: boolean }
+export const DEFAULT_PASS_BAR: PassBar = { minPassRate: 1, maxUnexpectedRejections: 0, maxStrategyErrors: 0, expectsNone: false }
 
 /**
  * Rejections that mean "nothing is wrong": DuplicatedOrder says the orderbook already holds the
@@ -23,9 +27,11 @@ export type BacktestResult = {
   orderbook: string
   blocks: number
   bar: PassBar
-  perModule: Array<{ module: string; totals: Record<OutcomeClass, number>; events: number; passRate: number }>
+  /** `passRate` is null for a module with no events (nothing to rate, not 100%). */
+  perModule: Array<{ module: string; totals: Record<OutcomeClass, number>; events: number; passRate: number | null }>
   totals: Record<OutcomeClass, number>
-  passRate: number
+  /** Null when there was no event to judge. */
+  passRate: number | null
   nonPassing: BacktestEvent[]
   events: BacktestEvent[]
   drift?: { checked: boolean; differences: DriftDifference[] }
@@ -107,13 +113,17 @@ export function judgeBacktest({ outcomes, modules, cassette, orderbook, blocks, 
     const t = emptyTotals()
     for (const e of own) t[e.class]++
     const passing = own.filter((e) => !failing(e.class)).length
-    return { module, totals: t, events: own.length, passRate: own.length ? passing / own.length : 1 }
+    return { module, totals: t, events: own.length, passRate: own.length ? passing / own.length : null }
   })
   for (const e of events) totals[e.class]++
   const nonPassing = events.filter((e) => failing(e.class))
-  const passRate = events.length ? (events.length - nonPassing.length) / events.length : 1
+  const passRate = events.length ? (events.length - nonPassing.length) / events.length : null
   const failures: string[] = []
-  if (passRate < bar.minPassRate) failures.push(`pass rate ${(passRate * 100).toFixed(2)}% is below ${(bar.minPassRate * 100).toFixed(2)}%`)
+  if (blocks === 0) failures.push('nothing to judge: the cassette has no blocks')
+  else if (bar.expectsNone && events.length > 0) failures.push(`the pass bar expects no events, the replay produced ${events.length}`)
+  else if (!bar.expectsNone && events.length === 0)
+    failures.push(`nothing to judge: ${blocks} blocks replayed and no module (${modules.join(', ') || 'none'}) produced an event; declare expectsNone in the pass bar if that is the point`)
+  if (passRate !== null && passRate < bar.minPassRate) failures.push(`pass rate ${(passRate * 100).toFixed(2)}% is below ${(bar.minPassRate * 100).toFixed(2)}%`)
   if (totals['rejected-unexpected'] > bar.maxUnexpectedRejections) failures.push(`${totals['rejected-unexpected']} unexpected rejections (max ${bar.maxUnexpectedRejections})`)
   if (totals['strategy-error'] > bar.maxStrategyErrors) failures.push(`${totals['strategy-error']} strategy errors (max ${bar.maxStrategyErrors})`)
   let drift: BacktestResult['drift']

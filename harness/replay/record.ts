@@ -134,9 +134,9 @@ export async function recordRange(parameters: RecordRangeParameters): Promise<Re
     engine: { ...config.engine, state_dir: stateDir, metrics: { ...config.engine.metrics, enabled: false } },
     chains: new Map([[chainId, { ...chain, rpc_url: rpcUrl, start_block: Number(from), confirmations: 0, poll_interval_ms: 50, max_lookback_blocks: Number.MAX_SAFE_INTEGER, ...(orderbookUrl ? { orderbook_url: orderbookUrl } : {}) }]]),
   }
-  const rpc = createRpcChainSource({ chainId, rpcUrl })
+  const rpc = createRpcChainSource({ chainId, rpcUrl, maxRequestBytes: chain.max_request_bytes })
   const source = recordingChainSource(rpc, write, { to, seenBlocks, seenLogs })
-  const chainHost = recordingChainHost(createChainHost(new Map([[chainId, { client: rpc.client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size }]])), write)
+  const chainHost = recordingChainHost(createChainHost(new Map([[chainId, { client: rpc.client, multicallAddress: chain.multicall_address as Address, multicallBatchSize: chain.multicall_batch_size, requestLimit: rpc.requestLimit }]])), write)
   const cowApi = recordingCowApi(createCowApiHost({ baseUrls: new Map(orderbookUrl ? [[chainId, orderbookUrl]] : []) }), write)
   const modules = (await loadModules(runConfig)).map((m) => instrumentModule(m, (o) => write({ t: 'outcome', ...o })))
   const logger = createLogger({ level: 'error', write: (line) => process.stderr.write(`${line}\n`) })

@@ -1,6 +1,7 @@
 import type { BacktestResult, OutcomeClass } from './judgeBacktest.ts'
 
 const classes: OutcomeClass[] = ['submitted', 'rejected-expected', 'rejected-unexpected', 'strategy-error', 'skipped', 'alert']
+const rate = (value: number | null) => (value === null ? 'n/a (no events)' : `${(value * 100).toFixed(2)}%`)
 
 /** The backtest result as JSON (stable key order; bigints were already strings). */
 export function renderBacktestJson(result: BacktestResult): string {
@@ -24,15 +25,15 @@ export function renderBacktestReport(result: BacktestResult): string {
     '',
     `- Chain ${c.chainId}, blocks ${c.from}..${c.to} (${result.blocks} replayed), recorded on ${c.recordedOn} with ${c.tool}`,
     `- Modules: ${result.modules.join(', ')}; orderbook answers: ${result.orderbook}`,
-    `- Pass bar: pass rate >= ${(result.bar.minPassRate * 100).toFixed(2)}%, unexpected rejections <= ${result.bar.maxUnexpectedRejections}, strategy errors <= ${result.bar.maxStrategyErrors}`,
-    `- Pass rate: ${(result.passRate * 100).toFixed(2)}% of ${result.events.length} events`,
+    `- Pass bar: pass rate >= ${(result.bar.minPassRate * 100).toFixed(2)}%, unexpected rejections <= ${result.bar.maxUnexpectedRejections}, strategy errors <= ${result.bar.maxStrategyErrors}${result.bar.expectsNone ? ', and no event at all (expectsNone)' : '; a replay with no event fails (nothing to judge)'}`,
+    `- Pass rate: ${rate(result.passRate)} of ${result.events.length} events`,
     '',
     '## Per module',
     '',
     `| module | events | ${classes.join(' | ')} | pass rate |`,
     `|---|---:|${classes.map(() => '---:').join('|')}|---:|`,
-    ...result.perModule.map((m) => `| ${m.module} | ${m.events} | ${classes.map((k) => m.totals[k]).join(' | ')} | ${(m.passRate * 100).toFixed(2)}% |`),
-    `| **total** | ${result.events.length} | ${classes.map((k) => result.totals[k]).join(' | ')} | ${(result.passRate * 100).toFixed(2)}% |`,
+    ...result.perModule.map((m) => `| ${m.module} | ${m.events} | ${classes.map((k) => m.totals[k]).join(' | ')} | ${rate(m.passRate)} |`),
+    `| **total** | ${result.events.length} | ${classes.map((k) => result.totals[k]).join(' | ')} | ${rate(result.passRate)} |`,
     '',
     '## Non-passing events',
     '',

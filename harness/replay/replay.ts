@@ -75,6 +75,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ru
           max_block_range: 500,
           multicall_address: '0xcA11bde05977b3631167028862bE2a173976CA11',
           multicall_batch_size: 500,
+          max_request_bytes: 1_572_864,
         },
       ],
     ]),

@@ -1,12 +1,14 @@
-// CLI: `npx tsx harness/report/publish.ts <report.md> [--docs-dir DIR]`
+// CLI: `npx tsx harness/report/publish.ts <report.md> [--docs-dir DIR] [--allow-unclean "<why>"]`
 // (`npm run reports:publish -- <report.md>`): copies a report into docs/operations/load-reports
-// and updates its index.md. Exit 0 on success, 2 on bad usage or a missing report.
+// and updates its index.md. Refuses a report made from a dirty tree or from a commit outside the
+// current history unless --allow-unclean says why (stamped in the index). Exit 0 on success, 2 on
+// bad usage, a missing report or a refused one.
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import { ShepherdError } from '../../engine/errors/base.ts'
 import { publishReport } from './publishReport.ts'
 
-const usage = 'usage: tsx harness/report/publish.ts <report.md> [--docs-dir docs/operations/load-reports]'
+const usage = 'usage: tsx harness/report/publish.ts <report.md> [--docs-dir docs/operations/load-reports] [--allow-unclean "<why this report may be published anyway>"]'
 
 /**
  * Runs the publish command; resolves to the exit code.
@@ -17,7 +19,7 @@ const usage = 'usage: tsx harness/report/publish.ts <report.md> [--docs-dir docs
 export async function publishCommand(argv: string[], print: (line: string) => void = console.log, printError: (line: string) => void = console.error): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'docs-dir': { type: 'string' } } })
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'docs-dir': { type: 'string' }, 'allow-unclean': { type: 'string' } } })
   } catch (error) {
     printError(`${error instanceof Error ? error.message : String(error)}\n${usage}`)
     return 2
@@ -28,8 +30,14 @@ export async function publishCommand(argv: string[], print: (line: string) => vo
   }
   try {
     const docsDir = parsed.values['docs-dir']
-    const { copied, index } = publishReport(parsed.positionals[0]!, docsDir ? { docsDir } : {})
+    const allowUnclean = parsed.values['allow-unclean']
+    if (allowUnclean !== undefined && !allowUnclean.trim()) {
+      printError(`--allow-unclean needs the reason, which the index will show\n${usage}`)
+      return 2
+    }
+    const { copied, index, unclean } = publishReport(parsed.positionals[0]!, { ...(docsDir ? { docsDir } : {}), allowUnclean })
     for (const file of copied) print(`published ${file}`)
+    if (unclean.length) printError(`warning: published a report with an unclean source (${unclean.join(', ')}), because: ${allowUnclean}; the index says so`)
     print(`updated ${index}`)
     return 0
   } catch (error) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { renderLatencyChart } from './renderLatencyChart.ts'
 import { renderReport } from './renderReport.ts'
+import { renderRunCharts } from './renderRunCharts.ts'
 import { reportFileName } from './reportFileName.ts'
 import { keyNumbers, reportVerdict, type ScenarioResult } from './types.ts'
 
@@ -12,8 +12,9 @@ export type ReportPaths = { markdown: string; json: string; svg: string }
 
 /**
  * Writes `<dir>/<scenario>-<YYYY-MM-DD>[-<label>].md`, `.json` (every number; bigints as decimal
- * strings; plus the verdict and key numbers) and `.svg` (the latency chart, linked from the md).
- * Creates `dir`; overwrites a report of the same name.
+ * strings; plus the verdict and key numbers) and `.svg` (the charts of what the bars judge, shown
+ * in the md). An earlier attempt of a retried test (`result.attempt.supersededBy`) gets
+ * `-attempt<N>` at the end of its name. Creates `dir`; overwrites a report of the same name.
  *
  * @example
  * import { writeReport } from './writeReport.ts'
@@ -21,12 +22,12 @@ export type ReportPaths = { markdown: string; json: string; svg: string }
  */
 export function writeReport(result: ScenarioResult, options: WriteReportOptions = {}): ReportPaths {
   const dir = resolve(options.dir ?? 'reports')
-  const base = reportFileName(result.metadata)
+  const base = reportFileName(result.metadata) + (result.attempt?.supersededBy ? `-attempt${result.attempt.number}` : '')
   const paths: ReportPaths = { markdown: join(dir, `${base}.md`), json: join(dir, `${base}.json`), svg: join(dir, `${base}.svg`) }
   mkdirSync(dir, { recursive: true })
   const m = result.metadata
-  const title = `${m.scenario}: dispatch latency and load (${m.parameters.blockTimeSeconds} s blocks, W=${m.parameters.senders})`
-  writeFileSync(paths.svg, renderLatencyChart(result.series, { title }))
+  const title = `${m.scenario}: what the bars judge, per block (${m.parameters.blockTimeSeconds} s blocks, W=${m.parameters.senders})`
+  writeFileSync(paths.svg, renderRunCharts(result.charts, { title }))
   writeFileSync(paths.json, `${JSON.stringify({ verdict: reportVerdict(result), keyNumbers: keyNumbers(result), ...result }, bigintToString, 2)}\n`)
   writeFileSync(paths.markdown, renderReport(result, { chartFile: `${base}.svg` }))
   return paths

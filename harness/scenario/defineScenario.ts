@@ -2,7 +2,10 @@ import type { OrderbookKnobs } from '../orderbook/knobs.ts'
 import type { LoadTwapShape } from '../load/loadOptions.ts'
 import type { FaultKnobs } from '../faults/faultKnobs.ts'
 
-/** A module the scenario's engine runs, with its config table. */
+/**
+ * A module the scenario's engine runs, with its config table. A string value containing `{runDir}`
+ * gets the run's own temporary folder there (e.g. a fixture's journal file the harness reads back).
+ */
 export type ScenarioModule = {
   name: string
   /** Module file for non-built-in modules (absolute, or relative to the repo root). */
@@ -19,8 +22,13 @@ export type ScenarioBars = {
   ethFlowObserved?: number
   /** Most posts allowed of a UID the orderbook had already accepted. */
   maxDuplicates?: number
+  /** Most accepted orders nothing explains (not an expected part, a drain part, an EthFlow order or a declared order). */
+  maxUnexplainedOrders?: number
+  /** Most errors modules report and handle themselves (`shepherd_module_errors_total`). */
   maxModuleErrors?: number
+  /** Most traps of any kind (`shepherd_module_traps_total`). */
   maxTraps?: number
+  /** Most modules parked (`shepherd_module_poisoned`) at any point of the run. */
   maxPoisoned?: number
   /** p99 from the block that made a part tradeable to its arrival at the stub, in block times. */
   p99LatencyBlocks?: number
@@ -30,10 +38,27 @@ export const defaultBars: Required<ScenarioBars> = {
   twapDelivery: 1,
   ethFlowObserved: 1,
   maxDuplicates: 0,
+  maxUnexplainedOrders: 0,
   maxModuleErrors: 0,
   maxTraps: 0,
   maxPoisoned: 0,
   p99LatencyBlocks: 1,
+}
+
+/** The standard bars by key (for `notApplicable`). */
+export type BarKey = 'twapDelivery' | 'ethFlowObserved' | 'ethFlowNeverPosted' | 'duplicates' | 'unexplainedOrders' | 'moduleErrors' | 'traps' | 'poisoned' | 'latency'
+const barKeys: readonly BarKey[] = ['twapDelivery', 'ethFlowObserved', 'ethFlowNeverPosted', 'duplicates', 'unexplainedOrders', 'moduleErrors', 'traps', 'poisoned', 'latency']
+const comparisonMetrics: readonly string[] = ['twap dispatch p99', 'delivery', 'worst-case dispatch']
+
+/** Which of our measures a published reference figure is compared with (see compareWithReference.ts). */
+export type ComparisonMetric = 'twap dispatch p99' | 'delivery' | 'worst-case dispatch'
+
+/** Figures an earlier system published for the same scenario, printed beside ours in the report. */
+export type ScenarioComparison = {
+  /** Who published the figures, e.g. "the Rust original, from its published load reports". */
+  source: string
+  rows: ReadonlyArray<{ metric: ComparisonMetric; reference: string }>
+  notes?: readonly string[]
 }
 
 /** A length that depends on SHEPHERD_SCALE: `full` by default, `ci` when SHEPHERD_SCALE=ci. */
@@ -76,8 +101,16 @@ export type ScenarioDefinition = {
   warmupBlocks?: number
   drainBlocks?: number
   bars?: ScenarioBars
+  /**
+   * What this scenario expects none of. By default a run with 0 expected TWAP parts (or 0 EthFlow
+   * placements) fails as "nothing to judge": a bar must not pass on nothing. Declare `['ethFlow']`
+   * for a scenario that places no EthFlow order on purpose; then a placement the chain does show fails.
+   */
+  expectsNone?: ReadonlyArray<'twap' | 'ethFlow'>
+  /** Bars that cannot apply to this scenario, with the reason the report shows (they neither pass nor fail the run). */
+  notApplicable?: Partial<Record<BarKey, string>>
   /** Figures from earlier systems, printed beside ours in the report. */
-  comparison?: readonly string[]
+  comparison?: ScenarioComparison
 }
 
 /**
@@ -95,6 +128,13 @@ export type ScenarioDefinition = {
 export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.name)) throw new TypeError(`Scenario name "${definition.name}" must be lowercase letters, digits and dashes`)
   if (!(definition.devnet.blockTime > 0)) throw new TypeError(`Scenario "${definition.name}": devnet.blockTime must be > 0 seconds`)
+  const bad = (key: string, expected: string, found: unknown) => new TypeError(`Scenario "${definition.name}": ${key} must be ${expected}, found ${JSON.stringify(found)}`)
+  for (const kind of definition.expectsNone ?? []) if (kind !== 'twap' && kind !== 'ethFlow') throw bad('each expectsNone entry', '"twap" or "ethFlow"', kind)
+  for (const [key, reason] of Object.entries(definition.notApplicable ?? {})) {
+    if (!barKeys.includes(key as BarKey)) throw bad(`notApplicable.${key}`, `a bar key (${barKeys.join(', ')})`, key)
+    if (typeof reason !== 'string' || reason.trim() === '') throw bad(`notApplicable.${key}`, 'the reason the report shows (a non-empty string)', reason)
+  }
+  for (const row of definition.comparison?.rows ?? []) if (!comparisonMetrics.includes(row.metric)) throw bad('comparison.rows[].metric', `one of ${comparisonMetrics.join(', ')}`, row.metric)
   return definition
 }
 

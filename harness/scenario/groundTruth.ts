@@ -4,17 +4,12 @@ import { coWSwapEthFlowArtifact } from '../contracts/artifacts/CoWSwapEthFlow.ts
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
 import { decodeTwapStaticInput, expectedTwapParts, KIND_SELL, BALANCE_ERC20, type GPv2OrderData } from '../twap/model.ts'
 import { groundTruthOrderUid } from './orderUid.ts'
+import { judgeDelivery, type ChainBlock, type ExpectedPart, type ExplainedOrder } from './judgeDelivery.ts'
 
-export type ChainBlock = { number: bigint; hash: Hex; timestamp: bigint; transactions: number }
+export type { ChainBlock, ExpectedPart } from './judgeDelivery.ts'
 
-export type ExpectedPart = {
-  uid: Hex
-  owner: Address
-  part: bigint
-  /** The first block whose timestamp falls inside the part's window: when a watcher could first see it. */
-  tradeableBlock: bigint
-  createdBlock: bigint
-}
+/** An orderbook we do not run answers per UID: what it had, and the lookups that failed. */
+export type OrderbookReader = (uids: { twap: Hex[]; ethFlow: Hex[] }) => Promise<{ entries: readonly RecordEntry[]; failures: ReadonlyArray<{ uid: string; reason: string }> }>
 
 export type GroundTruthParameters = {
   client: PublicClient
@@ -23,13 +18,19 @@ export type GroundTruthParameters = {
   /** Parts and placements up to this block are expected to be handled. */
   toBlock: bigint
   /**
+   * The last block of the drain (default `toBlock`): parts the model finds tradeable after `toBlock`
+   * up to here may arrive too; they explain accepted orders but are not required.
+   */
+  drainedTo?: bigint
+  /**
    * Every request the orderbook stub answered; or, for an orderbook we do not run, a reader given
    * the expected UIDs (see readOrderbookRecord.ts).
    */
-  record: readonly RecordEntry[] | ((uids: { twap: Hex[]; ethFlow: Hex[] }) => Promise<readonly RecordEntry[]>)
+  record: readonly RecordEntry[] | OrderbookReader
   /** When the harness first saw each block (ms since the epoch). */
   blockSeenAt: ReadonlyMap<bigint, number>
-  /** Transaction hashes removed by reorgs: their orders must not be submitted. */
+  /** Orders other modules are expected to post (scenario markers), with why. */
+  explained?: readonly ExplainedOrder[]
   chainId?: number
 }
 
@@ -64,24 +65,37 @@ async function getLogsChunked(client: PublicClient, address: Address, topic0: He
 /**
  * What should have happened, read from the chain alone: every ConditionalOrderCreated of the TWAP
  * handler becomes its expected part UIDs (TWAP reference model + block timestamps); every
- * OrderPlacement becomes an EthFlow UID. Then the stub's record says what actually arrived.
+ * OrderPlacement becomes an EthFlow UID. Parts the same model finds tradeable in the drain blocks
+ * explain late arrivals. The chain also says who created what (`chainCounts`), so the load
+ * generator's own figures can be checked. Then the orderbook's record says what actually arrived.
+ *
+ * @example
+ * const truth = await collectGroundTruth({ client, addresses, fromBlock, toBlock, drainedTo, record: stub.record.entries, blockSeenAt })
+ * truth.orders.unexplained // accepted orders nothing accounts for
  */
-export async function collectGroundTruth({ client, addresses, fromBlock, toBlock, record, blockSeenAt, chainId = 11155111 }: GroundTruthParameters) {
-  const blocks = await getBlocks(client, fromBlock, toBlock)
-  const byNumber = new Map(blocks.map((b) => [b.number, b]))
+export async function collectGroundTruth({ client, addresses, fromBlock, toBlock, drainedTo = toBlock, record, blockSeenAt, explained, chainId = 11155111 }: GroundTruthParameters) {
+  const lastBlock = drainedTo > toBlock ? drainedTo : toBlock
+  const allBlocks = await getBlocks(client, fromBlock, lastBlock)
+  const blocks = allBlocks.filter((b) => b.number <= toBlock)
+  const byNumber = new Map(allBlocks.map((b) => [b.number, b]))
   const [createdLogs, placementLogs] = await Promise.all([
-    getLogsChunked(client, addresses.composableCow, toEventSelector(conditionalOrderCreated), fromBlock, toBlock),
-    getLogsChunked(client, addresses.ethFlow, toEventSelector(orderPlacement), fromBlock, toBlock),
+    getLogsChunked(client, addresses.composableCow, toEventSelector(conditionalOrderCreated), fromBlock, lastBlock),
+    getLogsChunked(client, addresses.ethFlow, toEventSelector(orderPlacement), fromBlock, lastBlock),
   ])
 
   const expectedParts: ExpectedPart[] = []
+  const drainParts: ExpectedPart[] = []
+  const twapCreatedBy: Record<string, number> = {}
   let twapOrders = 0
   for (const log of createdLogs) {
     const { args } = decodeEventLog({ abi: [conditionalOrderCreated], topics: log.topics as [Hex], data: log.data })
     const { owner, params } = args as { owner: Address; params: { handler: Address; salt: Hex; staticInput: Hex } }
     if (params.handler.toLowerCase() !== addresses.twap.toLowerCase()) continue
-    twapOrders++
     const createdBlock = BigInt(log.blockNumber!)
+    if (createdBlock <= toBlock) {
+      twapOrders++
+      twapCreatedBy[owner.toLowerCase()] = (twapCreatedBy[owner.toLowerCase()] ?? 0) + 1
+    }
     const data = decodeTwapStaticInput(params.staticInput)
     let ctxStart: bigint | undefined
     if (data.t0 === 0n) {
@@ -98,94 +112,63 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
       ctxStart = BigInt(cabinet)
     }
     const created = byNumber.get(createdBlock)!
-    const last = byNumber.get(toBlock)!
+    const last = byNumber.get(lastBlock)!
     for (const part of expectedTwapParts(data, created.timestamp, last.timestamp, ctxStart)) {
       // A watcher decides per block: the part is seen by the first block inside its window.
-      const seenBy = blocks.find((b) => b.number >= createdBlock && b.timestamp >= part.start && b.timestamp <= part.validTo)
+      const seenBy = allBlocks.find((b) => b.number >= createdBlock && b.timestamp >= part.start && b.timestamp <= part.validTo)
       if (!seenBy) continue
-      expectedParts.push({ uid: groundTruthOrderUid(part.order, getAddress(owner), chainId), owner: getAddress(owner), part: part.part, tradeableBlock: seenBy.number, createdBlock })
+      const expected = { uid: groundTruthOrderUid(part.order, getAddress(owner), chainId), owner: getAddress(owner), part: part.part, tradeableBlock: seenBy.number, createdBlock }
+      ;(seenBy.number <= toBlock ? expectedParts : drainParts).push(expected)
     }
   }
 
-  // Two watches can yield the same GPv2 order (same owner and fields): it is one order, expected once,
-  // from the first block that could see it.
+  const ethFlowUids: Array<{ uid: Hex; block: bigint }> = []
+  const allEthFlowUids: Hex[] = []
+  const ethFlowPlacedBy: Record<string, number> = {}
+  for (const log of placementLogs) {
+    const { args } = decodeEventLog({ abi: [orderPlacement], topics: log.topics as [Hex], data: log.data })
+    const { order, sender } = args as { order: GPv2OrderData; sender: Address }
+    const uid = groundTruthOrderUid({ ...order, kind: KIND_SELL, sellTokenBalance: BALANCE_ERC20, buyTokenBalance: BALANCE_ERC20 }, getAddress(log.address), chainId)
+    allEthFlowUids.push(uid)
+    if (BigInt(log.blockNumber!) > toBlock) continue
+    ethFlowUids.push({ uid, block: BigInt(log.blockNumber!) })
+    ethFlowPlacedBy[sender.toLowerCase()] = (ethFlowPlacedBy[sender.toLowerCase()] ?? 0) + 1
+  }
+
+  const { entries, failures } =
+    typeof record === 'function' ? await record({ twap: expectedParts.map((p) => p.uid), ethFlow: ethFlowUids.map((e) => e.uid) }) : { entries: record, failures: [] }
+  const judged = judgeDelivery({
+    expectedParts: uniqueByUid(expectedParts),
+    drainParts: uniqueByUid(drainParts),
+    ethFlowUids,
+    allEthFlowUids,
+    explained,
+    record: entries,
+    lookupFailed: new Set(failures.map((f) => f.uid)),
+    blockSeenAt,
+    blocks,
+    twapOrders,
+  })
+  return {
+    ...judged,
+    /** Lookups at an external orderbook that failed: reported, never counted as missing. */
+    lookupFailures: failures,
+    /** Who created what in the judged window, from the chain's own logs (lowercase address -> count). */
+    chainCounts: { twapCreatedBy, ethFlowPlacedBy },
+  }
+}
+
+/**
+ * Two watches can yield the same GPv2 order (same owner and fields): it is one order, expected once,
+ * from the first block that could see it.
+ */
+function uniqueByUid(parts: readonly ExpectedPart[]): ExpectedPart[] {
   const byUid = new Map<Hex, ExpectedPart>()
-  for (const part of expectedParts) {
+  for (const part of parts) {
     const known = byUid.get(part.uid)
     if (!known || part.tradeableBlock < known.tradeableBlock) byUid.set(part.uid, part)
   }
-  expectedParts.length = 0
-  expectedParts.push(...byUid.values())
-
-  const ethFlowUids: Array<{ uid: Hex; block: bigint }> = []
-  for (const log of placementLogs) {
-    const { args } = decodeEventLog({ abi: [orderPlacement], topics: log.topics as [Hex], data: log.data })
-    const order = (args as { order: GPv2OrderData }).order
-    ethFlowUids.push({ uid: groundTruthOrderUid({ ...order, kind: KIND_SELL, sellTokenBalance: BALANCE_ERC20, buyTokenBalance: BALANCE_ERC20 }, getAddress(log.address), chainId), block: BigInt(log.blockNumber!) })
-  }
-
-  const entries = typeof record === 'function' ? await record({ twap: expectedParts.map((p) => p.uid), ethFlow: ethFlowUids.map((e) => e.uid) }) : record
-  return judgeDelivery({ expectedParts, ethFlowUids, record: entries, blockSeenAt, blocks, twapOrders })
-}
-
-/** Compares what should have arrived with the stub's record: delivery, duplicates, misses, latency. */
-export function judgeDelivery({
-  expectedParts,
-  ethFlowUids,
-  record,
-  blockSeenAt,
-  blocks,
-  twapOrders,
-}: {
-  expectedParts: readonly ExpectedPart[]
-  ethFlowUids: ReadonlyArray<{ uid: Hex; block: bigint }>
-  record: readonly RecordEntry[]
-  blockSeenAt: ReadonlyMap<bigint, number>
-  blocks: readonly ChainBlock[]
-  twapOrders: number
-}) {
-  const posts = new Map<string, RecordEntry[]>()
-  const observed = new Set<string>()
-  for (const entry of record) {
-    const uid = entry.uid?.toLowerCase()
-    if (!uid) continue
-    if (entry.method === 'POST' && entry.path.endsWith('/api/v1/orders')) posts.set(uid, [...(posts.get(uid) ?? []), entry])
-    if (entry.method === 'GET' && entry.path.includes('/api/v1/orders/') && entry.status === 200) observed.add(uid)
-  }
-  // A 201 the stub then lost (its lossy knob) is not a delivery: the order never reached the book.
-  const isAccepted = (e: RecordEntry) => e.status === 201 && e.injected !== 'acceptThenLose'
-  const latenciesMs: number[] = []
-  const missing: ExpectedPart[] = []
-  for (const part of expectedParts) {
-    const accepted = posts.get(part.uid)?.find(isAccepted)
-    if (!accepted) {
-      missing.push(part)
-      continue
-    }
-    const seen = blockSeenAt.get(part.tradeableBlock)
-    if (seen !== undefined) latenciesMs.push(Math.max(0, accepted.at - seen))
-  }
-  // A duplicate is any post of a UID after the orderbook already accepted it.
-  let duplicates = 0
-  const duplicateUids: string[] = []
-  const duplicatePosts: Array<{ uid: string; posts: number }> = []
-  for (const [uid, entries] of posts) {
-    const firstAccepted = entries.findIndex((e) => e.status === 201)
-    if (firstAccepted >= 0 && entries.length - firstAccepted - 1 > 0) {
-      duplicates += entries.length - firstAccepted - 1
-      duplicateUids.push(uid)
-      duplicatePosts.push({ uid, posts: entries.length - firstAccepted })
-    }
-  }
-  const expectedUids = new Set(expectedParts.map((p) => p.uid))
-  const unexpectedAccepted = [...posts.entries()].filter(([uid, e]) => !expectedUids.has(uid as Hex) && e.some((p) => p.status === 201)).map(([uid]) => uid)
-  const ethFlowMissing = ethFlowUids.filter((e) => !observed.has(e.uid))
-  const ethFlowPosted = ethFlowUids.filter((e) => posts.has(e.uid))
-  return {
-    blocks,
-    twap: { orders: twapOrders, expected: expectedParts.length, delivered: expectedParts.length - missing.length, missing, duplicates, duplicateUids, duplicatePosts, unexpectedAccepted, latenciesMs },
-    ethFlow: { placed: ethFlowUids.length, observed: ethFlowUids.length - ethFlowMissing.length, missing: ethFlowMissing, postedByWatcher: ethFlowPosted.length },
-  }
+  return [...byUid.values()]
 }
 
 export type GroundTruth = Awaited<ReturnType<typeof collectGroundTruth>>

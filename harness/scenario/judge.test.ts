@@ -4,55 +4,98 @@ import { judge, type Measures } from './judge.ts'
 const clean: Measures = {
   twap: { expected: 100, delivered: 100, duplicates: 0 },
   ethFlow: { placed: 50, observed: 50, postedByWatcher: 0 },
-  moduleErrors: 0,
-  traps: 0,
-  poisoned: 0,
+  unexplainedOrders: 0,
+  moduleErrors: { value: 0 },
+  traps: { value: 0 },
+  poisoned: { value: 0 },
   p99LatencyMs: 120,
   blockTimeMs: 1000,
 }
+const failing = (m: Measures, rules?: Parameters<typeof judge>[1]) => judge(m, rules).bars.filter((b) => !b.pass)
+const absent = (metric: string) => ({ notMeasured: `${metric} absent from /metrics of the engine` })
 
 describe('judge', () => {
-  test('behavior: against an external orderbook the bars it cannot see are left out, and delivery still fails', () => {
-    const names = (m: Measures) => judge(m).bars.map((b) => b.name)
-    expect(names(clean)).toEqual(expect.arrayContaining(['Duplicates', 'EthFlow observed', 'EthFlow never posted']))
-    const external = { ...clean, externalOrderbook: true }
-    expect(names(external)).not.toEqual(expect.arrayContaining(['Duplicates']))
-    expect(names(external)).not.toContain('EthFlow observed')
-    expect(names(external)).not.toContain('EthFlow never posted')
-    expect(judge({ ...external, twap: { ...clean.twap, delivered: 90 } }).pass).toBe(false)
-  })
-
   test('behavior: a clean run passes every bar', () => {
     const verdict = judge(clean)
     expect(verdict.pass).toBe(true)
-    expect(verdict.bars.every((b) => b.pass)).toBe(true)
+    expect(verdict.bars.map((b) => b.name)).toEqual(['TWAP delivery', 'EthFlow observed', 'EthFlow never posted', 'Duplicates', 'Unexplained orders', 'Module errors', 'Traps', 'Poisoned modules', 'p99 block-to-submission'])
+    expect(verdict.bars.every((b) => b.status === 'pass')).toBe(true)
   })
 
-  test('behavior: one missing TWAP part fails delivery, with the measured value', () => {
-    const verdict = judge({ ...clean, twap: { ...clean.twap, delivered: 99 } })
-    expect(verdict.pass).toBe(false)
-    expect(verdict.bars.find((b) => b.name === 'TWAP delivery')).toMatchObject({ pass: false, measured: '99.00% (99/100)' })
+  // Each row is a run that breaks exactly one bar: the judge must fail that bar, and only that one.
+  const violations: Array<[string, Partial<Measures>, RegExp]> = [
+    ['TWAP delivery', { twap: { ...clean.twap, delivered: 99 } }, /99\.00% \(99\/100\)/],
+    ['EthFlow observed', { ethFlow: { ...clean.ethFlow, observed: 49 } }, /98\.00% \(49\/50\)/],
+    ['EthFlow never posted', { ethFlow: { ...clean.ethFlow, postedByWatcher: 1 } }, /^1$/],
+    ['Duplicates', { twap: { ...clean.twap, duplicates: 1 } }, /^1$/],
+    ['Unexplained orders', { unexplainedOrders: 1 }, /^1$/],
+    ['Module errors', { moduleErrors: { value: 1 } }, /^1$/],
+    ['Traps', { traps: { value: 1 } }, /^1$/],
+    ['Poisoned modules', { poisoned: { value: 1 } }, /^1$/],
+    ['p99 block-to-submission', { p99LatencyMs: 1000 }, /1000 ms/],
+    // Missing evidence is "not measured", never a pass.
+    ['Module errors', { moduleErrors: absent('shepherd_module_errors_total') }, /not measured: shepherd_module_errors_total absent/],
+    ['Traps', { traps: absent('shepherd_module_traps_total') }, /not measured: shepherd_module_traps_total absent/],
+    ['Poisoned modules', { poisoned: absent('shepherd_module_poisoned') }, /not measured: shepherd_module_poisoned absent/],
+    ['p99 block-to-submission', { p99LatencyMs: undefined }, /not measured: no block-to-submission latency/],
+    ['TWAP delivery', { twap: { ...clean.twap, delivered: 98, notMeasured: 2 } }, /not measured: 2 of 100 lookups failed/],
+    // A bar with a derived bound fails above it, and says why the bound is what it is.
+    ['Traps', { traps: { value: 4 }, bounds: { maxTraps: { max: 3, why: 'the 3 traps the fixture injected' } } }, /^4$/],
+    ['Module errors', { moduleErrors: { value: 8 }, bounds: { maxModuleErrors: { max: 7, why: '7 failures reached modules' } } }, /^8$/],
+    ['p99 block-to-submission', { p99LatencyMs: 5000, bounds: { p99LatencyMs: { max: 4000, why: 'outage 3000 ms + 1 block' } } }, /5000 ms/],
+  ]
+  test.each(violations)('behavior: a run that breaks only "%s" fails that bar alone (%#)', (name, change, measured) => {
+    const bad = failing({ ...clean, ...change })
+    expect(bad.map((b) => b.name)).toEqual([name])
+    expect(bad[0]!.measured).toMatch(measured)
+    expect(judge({ ...clean, ...change }).pass).toBe(false)
   })
 
-  test('behavior: duplicates, errors, traps, poison, posted EthFlow and slow p99 each fail their bar', () => {
-    const failing: Array<[string, Partial<Measures>]> = [
-      ['Duplicates', { twap: { ...clean.twap, duplicates: 1 } }],
-      ['Module errors', { moduleErrors: 2 }],
-      ['Traps', { traps: 1 }],
-      ['Poisoned modules', { poisoned: 1 }],
-      ['EthFlow never posted', { ethFlow: { ...clean.ethFlow, postedByWatcher: 1 } }],
-      ['EthFlow observed', { ethFlow: { ...clean.ethFlow, observed: 49 } }],
-      ['p99 block-to-submission', { p99LatencyMs: 1000 }],
-    ]
-    for (const [name, change] of failing) {
-      const verdict = judge({ ...clean, ...change })
-      expect(verdict.pass, name).toBe(false)
-      expect(verdict.bars.filter((b) => !b.pass).map((b) => b.name)).toEqual([name])
-    }
+  test('behavior: a bar just inside its derived bound passes, and its text says why the bound is what it is', () => {
+    const verdict = judge({ ...clean, traps: { value: 3 }, bounds: { maxTraps: { max: 3, why: 'the 3 traps the fixture injected' } } })
+    expect(verdict.pass).toBe(true)
+    expect(verdict.bars.find((b) => b.name === 'Traps')?.bar).toBe('<= 3 (the 3 traps the fixture injected)')
+  })
+
+  test('behavior: a run with nothing expected is "nothing to judge", not a pass', () => {
+    const empty: Measures = { ...clean, twap: { expected: 0, delivered: 0, duplicates: 0 }, ethFlow: { placed: 0, observed: 0, postedByWatcher: 0 }, p99LatencyMs: undefined }
+    const bad = failing(empty)
+    expect(bad.map((b) => b.name)).toEqual(['TWAP delivery', 'EthFlow observed', 'p99 block-to-submission'])
+    expect(bad.map((b) => b.status)).toEqual(['not measured', 'not measured', 'not measured'])
+    expect(bad[0]!.measured).toMatch(/nothing to judge: 0 expected TWAP parts/)
+  })
+
+  test('behavior: a scenario that declares it expects none passes on none, and fails when the chain shows some', () => {
+    const noEthFlow: Measures = { ...clean, ethFlow: { placed: 0, observed: 0, postedByWatcher: 0 } }
+    expect(judge(noEthFlow, { expectsNone: ['ethFlow'] }).pass).toBe(true)
+    expect(judge(noEthFlow, { expectsNone: ['ethFlow'] }).bars.find((b) => b.name === 'EthFlow observed')?.measured).toBe('none expected, none on chain')
+    const bad = failing(clean, { expectsNone: ['ethFlow'] })
+    expect(bad.map((b) => [b.name, b.measured])).toEqual([['EthFlow observed', 'the scenario expects none, the chain shows 50 EthFlow placements']])
+    const nothing: Measures = { ...noEthFlow, twap: { expected: 0, delivered: 0, duplicates: 0 }, p99LatencyMs: undefined }
+    expect(judge(nothing, { expectsNone: ['twap', 'ethFlow'] }).pass).toBe(true)
+  })
+
+  test('behavior: against an external orderbook the bars it cannot see are "not applicable", and delivery still fails', () => {
+    const external = { ...clean, externalOrderbook: true, twap: { ...clean.twap, duplicates: 5 }, unexplainedOrders: 3 }
+    const bars = judge(external).bars
+    for (const name of ['Duplicates', 'EthFlow observed', 'EthFlow never posted', 'Unexplained orders'])
+      expect(bars.find((b) => b.name === name)).toMatchObject({ status: 'not applicable', pass: true, measured: expect.stringMatching(/^not applicable: /) })
+    expect(judge(external).pass).toBe(true)
+    expect(judge({ ...external, twap: { ...external.twap, delivered: 90 } }).pass).toBe(false)
+  })
+
+  test('behavior: a bar the scenario declares not applicable shows its reason and does not fail the run', () => {
+    const verdict = judge({ ...clean, p99LatencyMs: 9_000 }, { notApplicable: { latency: 'judged by its own bar' } })
+    expect(verdict.pass).toBe(true)
+    expect(verdict.bars.find((b) => b.name === 'p99 block-to-submission')).toMatchObject({ status: 'not applicable', measured: 'not applicable: judged by its own bar' })
   })
 
   test('behavior: scenario bars override the defaults, and extra bars count', () => {
-    expect(judge({ ...clean, traps: 3 }, { maxTraps: 5 }).pass).toBe(true)
+    expect(judge({ ...clean, traps: { value: 3 } }, { bars: { maxTraps: 5 } }).pass).toBe(true)
+    const latencyBar = (p99LatencyBlocks: number) => judge(clean, { bars: { p99LatencyBlocks } }).bars.find((b) => b.name === 'p99 block-to-submission')?.bar
+    expect(latencyBar(1)).toBe('< 1000 ms (1 block time)')
+    expect(latencyBar(2)).toBe('< 2000 ms (2 block times)')
+    expect(judge({ ...clean, unexplainedOrders: 2 }, { bars: { maxUnexplainedOrders: 2 } }).pass).toBe(true)
     expect(judge({ ...clean, extra: [{ name: 'stop-loss submitted', bar: 'submitted:', measured: 'no', pass: false }] }).pass).toBe(false)
   })
 })

@@ -1,61 +1,123 @@
-import { defaultBars, type ScenarioBars } from './defineScenario.ts'
+import { defaultBars, type BarKey, type ScenarioDefinition } from './defineScenario.ts'
+import { describeEvidence, type Evidence } from './runMetrics.ts'
+
+/**
+ * How a bar came out. `not measured`: its evidence is missing (a metric the engine did not serve,
+ * a lookup that failed, nothing to judge): the run fails, it never passes by default.
+ * `not applicable`: the scenario (or the run, e.g. an external orderbook) declares the bar cannot
+ * apply, with the reason in `measured`; it does not fail the run.
+ */
+export type BarStatus = 'pass' | 'fail' | 'not measured' | 'not applicable'
+
+/** One acceptance bar: what it requires, what was measured, and the outcome. */
+export type BarResult = { name: string; bar: string; measured: string; pass: boolean; status?: BarStatus | undefined }
+
+/** A bound computed from the run's own evidence (e.g. the traps the chaos fixture injected), and why it is what it is. */
+export type DerivedBound = { max: number; why: string }
 
 /** What the judge needs, all measured from evidence. */
 export type Measures = {
-  twap: { expected: number; delivered: number; duplicates: number }
+  /** `notMeasured`: expected parts whose lookup at an external orderbook failed. */
+  twap: { expected: number; delivered: number; duplicates: number; notMeasured?: number | undefined }
   ethFlow: { placed: number; observed: number; postedByWatcher: number }
-  moduleErrors: number
-  traps: number
-  poisoned: number
-  /** p99 block-to-submission latency (ms), undefined when nothing was submitted. */
+  /** Accepted orders nothing explains (not an expected part, a drain part, an EthFlow order or a declared order). */
+  unexplainedOrders: number
+  /** Errors modules reported and handled themselves (`shepherd_module_errors_total`). */
+  moduleErrors: Evidence<number>
+  /** Traps of every kind (`shepherd_module_traps_total`). */
+  traps: Evidence<number>
+  /** Modules parked at some point of the run (`shepherd_module_poisoned`, every engine process). */
+  poisoned: Evidence<number>
+  /** p99 block-to-submission latency (ms); undefined when no latency was measured. */
   p99LatencyMs: number | undefined
   blockTimeMs: number
   /**
-   * True when the orderbook is one we do not run: repeated posts and the watcher's EthFlow lookups
-   * cannot be seen from outside, so those bars are left out (the runner notes it), not passed.
+   * True when the orderbook is one we do not run: repeated posts, unexplained orders and the
+   * watcher's EthFlow lookups cannot be seen from outside, so those bars are not applicable.
    */
-  externalOrderbook?: boolean
-  /** Extra bars a scenario adds (e2e terminal markers): name -> pass, with the measured value. */
-  extra?: ReadonlyArray<{ name: string; bar: string; measured: string; pass: boolean }>
+  externalOrderbook?: boolean | undefined
+  /** Bounds derived from the run's evidence, replacing the scenario's fixed ones (chaos). */
+  bounds?: { maxTraps?: DerivedBound | undefined; maxModuleErrors?: DerivedBound | undefined; p99LatencyMs?: DerivedBound | undefined } | undefined
+  /** Extra bars a scenario adds (e2e terminal markers, chaos evidence). */
+  extra?: readonly BarResult[] | undefined
 }
 
-export type BarResult = { name: string; bar: string; measured: string; pass: boolean }
+/** What a scenario declares about judging: its bars, what it expects none of, and which bars cannot apply. */
+export type JudgeRules = Pick<ScenarioDefinition, 'bars' | 'expectsNone' | 'notApplicable'>
 
-const percent = (part: number, whole: number) => (whole === 0 ? 'n/a (nothing expected)' : `${((100 * part) / whole).toFixed(2)}% (${part}/${whole})`)
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}% (${part}/${whole})`
+const result = (name: string, bar: string, measured: string, status: BarStatus): BarResult => ({ name, bar, measured, status, pass: status === 'pass' || status === 'not applicable' })
+const outcome = (ok: boolean): BarStatus => (ok ? 'pass' : 'fail')
 
 /**
  * The acceptance checklist: each bar with the measured value beside it. Pure: the same measures
- * always give the same verdict, so the judge is tested on its own (including that it can fail).
+ * always give the same verdict, so the judge is tested on its own (every bar against a run that
+ * breaks it). A run with nothing to judge fails ("nothing to judge") unless the scenario declares
+ * `expectsNone`; a bar whose evidence is missing fails as "not measured".
+ *
+ * @example
+ * const verdict = judge(measures, { bars: { maxDuplicates: 0 } })
+ * verdict.bars.filter((b) => !b.pass).map((b) => `${b.name}: ${b.measured}`)
  */
-export function judge(measures: Measures, bars: ScenarioBars = {}): { pass: boolean; bars: BarResult[] } {
-  const b = { ...defaultBars, ...bars }
+export function judge(measures: Measures, rules: JudgeRules = {}): { pass: boolean; bars: BarResult[] } {
+  const b = { ...defaultBars, ...rules.bars }
+  const none = new Set(rules.expectsNone ?? [])
+  const declaredNa = rules.notApplicable ?? {}
+  const external = measures.externalOrderbook === true
   const results: BarResult[] = []
-  const ratio = (part: number, whole: number) => (whole === 0 ? 1 : part / whole)
-  results.push({
-    name: 'TWAP delivery',
-    bar: `>= ${(b.twapDelivery * 100).toFixed(0)}% of expected part UIDs reach the orderbook`,
-    measured: percent(measures.twap.delivered, measures.twap.expected),
-    pass: ratio(measures.twap.delivered, measures.twap.expected) >= b.twapDelivery,
+  const add = (key: BarKey, name: string, bar: string, judgeIt: () => [string, BarStatus], externalNa?: string) => {
+    const reason = declaredNa[key] ?? (external ? externalNa : undefined)
+    if (reason !== undefined) results.push(result(name, bar, `not applicable: ${reason}`, 'not applicable'))
+    else results.push(result(name, bar, ...judgeIt()))
+  }
+  const counted = (what: string, expected: number, kind: 'twap' | 'ethFlow', judgeIt: () => [string, BarStatus]): [string, BarStatus] => {
+    if (none.has(kind)) return expected === 0 ? ['none expected, none on chain', 'pass'] : [`the scenario expects none, the chain shows ${expected} ${what}`, 'fail']
+    if (expected === 0) return [`nothing to judge: 0 ${what} on chain (declare expectsNone: ['${kind}'] if that is the point)`, 'not measured']
+    return judgeIt()
+  }
+
+  const { twap, ethFlow } = measures
+  add('twapDelivery', 'TWAP delivery', `>= ${(b.twapDelivery * 100).toFixed(0)}% of expected part UIDs reach the orderbook`, () =>
+    counted('expected TWAP parts', twap.expected, 'twap', () => {
+      if (twap.notMeasured) return [`not measured: ${twap.notMeasured} of ${twap.expected} lookups failed (${percent(twap.delivered, twap.expected)} found)`, 'not measured']
+      return [percent(twap.delivered, twap.expected), outcome(twap.delivered / twap.expected >= b.twapDelivery)]
+    }),
+  )
+  const unseen = 'an orderbook we do not run cannot show it'
+  add(
+    'ethFlowObserved',
+    'EthFlow observed',
+    `>= ${(b.ethFlowObserved * 100).toFixed(0)}% of placements verified at the orderbook`,
+    () => counted('EthFlow placements', ethFlow.placed, 'ethFlow', () => [percent(ethFlow.observed, ethFlow.placed), outcome(ethFlow.observed / ethFlow.placed >= b.ethFlowObserved)]),
+    unseen,
+  )
+  add('ethFlowNeverPosted', 'EthFlow never posted', '0 EthFlow orders posted by the watcher', () => [String(ethFlow.postedByWatcher), outcome(ethFlow.postedByWatcher === 0)], unseen)
+  add('duplicates', 'Duplicates', `<= ${b.maxDuplicates} posts of an already accepted UID`, () => [String(twap.duplicates), outcome(twap.duplicates <= b.maxDuplicates)], unseen)
+  add(
+    'unexplainedOrders',
+    'Unexplained orders',
+    `<= ${b.maxUnexplainedOrders} accepted orders that are not an expected part, a part tradeable during the drain, an EthFlow order or an order the scenario declares`,
+    () => [String(measures.unexplainedOrders), outcome(measures.unexplainedOrders <= b.maxUnexplainedOrders)],
+    unseen,
+  )
+  const bounded = (key: BarKey, name: string, evidence: Evidence<number>, fixed: number, derived: DerivedBound | undefined) =>
+    add(key, name, derived ? `<= ${derived.max} (${derived.why})` : `<= ${fixed}`, () => {
+      if ('notMeasured' in evidence) return [describeEvidence(evidence), 'not measured']
+      return [String(evidence.value), outcome(evidence.value <= (derived?.max ?? fixed))]
+    })
+  bounded('moduleErrors', 'Module errors', measures.moduleErrors, b.maxModuleErrors, measures.bounds?.maxModuleErrors)
+  bounded('traps', 'Traps', measures.traps, b.maxTraps, measures.bounds?.maxTraps)
+  bounded('poisoned', 'Poisoned modules', measures.poisoned, b.maxPoisoned, undefined)
+
+  const derivedLatency = measures.bounds?.p99LatencyMs
+  const limit = derivedLatency?.max ?? b.p99LatencyBlocks * measures.blockTimeMs
+  const latencyBar = derivedLatency ? `< ${Math.round(limit)} ms (${derivedLatency.why})` : `< ${limit} ms (${b.p99LatencyBlocks} block time${b.p99LatencyBlocks === 1 ? '' : 's'})`
+  add('latency', 'p99 block-to-submission', latencyBar, () => {
+    const p99 = measures.p99LatencyMs
+    if (p99 !== undefined) return [`${p99.toFixed(0)} ms`, outcome(p99 < limit)]
+    if (none.has('twap') && twap.expected === 0) return ['none expected, none submitted', 'pass']
+    return [`not measured: no block-to-submission latency (${twap.delivered} of ${twap.expected} expected parts delivered)`, 'not measured']
   })
-  const seen = !measures.externalOrderbook
-  if (seen) results.push({
-    name: 'EthFlow observed',
-    bar: `>= ${(b.ethFlowObserved * 100).toFixed(0)}% of placements verified at the orderbook`,
-    measured: percent(measures.ethFlow.observed, measures.ethFlow.placed),
-    pass: ratio(measures.ethFlow.observed, measures.ethFlow.placed) >= b.ethFlowObserved,
-  })
-  if (seen) results.push({ name: 'EthFlow never posted', bar: '0 EthFlow orders posted by the watcher', measured: String(measures.ethFlow.postedByWatcher), pass: measures.ethFlow.postedByWatcher === 0 })
-  if (seen) results.push({ name: 'Duplicates', bar: `<= ${b.maxDuplicates} posts of an already accepted UID`, measured: String(measures.twap.duplicates), pass: measures.twap.duplicates <= b.maxDuplicates })
-  results.push({ name: 'Module errors', bar: `<= ${b.maxModuleErrors}`, measured: String(measures.moduleErrors), pass: measures.moduleErrors <= b.maxModuleErrors })
-  results.push({ name: 'Traps', bar: `<= ${b.maxTraps}`, measured: String(measures.traps), pass: measures.traps <= b.maxTraps })
-  results.push({ name: 'Poisoned modules', bar: `<= ${b.maxPoisoned}`, measured: String(measures.poisoned), pass: measures.poisoned <= b.maxPoisoned })
-  const limit = b.p99LatencyBlocks * measures.blockTimeMs
-  results.push({
-    name: 'p99 block-to-submission',
-    bar: `< ${limit} ms (${b.p99LatencyBlocks} block time${b.p99LatencyBlocks === 1 ? '' : 's'})`,
-    measured: measures.p99LatencyMs === undefined ? 'n/a (no submissions)' : `${measures.p99LatencyMs.toFixed(0)} ms`,
-    pass: measures.p99LatencyMs === undefined ? measures.twap.expected === 0 : measures.p99LatencyMs < limit,
-  })
-  results.push(...(measures.extra ?? []))
+  for (const extra of measures.extra ?? []) results.push({ ...extra, status: extra.status ?? outcome(extra.pass) })
   return { pass: results.every((r) => r.pass), bars: results }
 }

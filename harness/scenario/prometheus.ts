@@ -4,6 +4,31 @@ export type Sample = { name: string; labels: Record<string, string>; value: numb
 const line = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)/
 const labelPair = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g
 
+/**
+ * What one `/metrics` answer says: its samples, and the metric families it declares (`# TYPE` lines).
+ * A family can be declared with no sample (a labelled counter never incremented): that is a measured
+ * zero. A family that is not declared at all was not measured, and must never be read as 0.
+ */
+export type Exposition = { samples: Sample[]; families: ReadonlySet<string> }
+
+const typeLine = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) /
+
+/**
+ * Parses Prometheus text format into samples and declared families.
+ *
+ * @example
+ * const { samples, families } = parseExposition(await (await fetch(`${url}/metrics`)).text())
+ * families.has('shepherd_module_traps_total') // false: traps were not measured, not zero
+ */
+export function parseExposition(text: string): Exposition {
+  const families = new Set<string>()
+  for (const raw of text.split('\n')) {
+    const declared = typeLine.exec(raw)
+    if (declared) families.add(declared[1]!)
+  }
+  return { samples: parsePrometheus(text), families }
+}
+
 /** Parses Prometheus text format (what `/metrics` serves) into samples. Comments are skipped. */
 export function parsePrometheus(text: string): Sample[] {
   const samples: Sample[] = []

@@ -10,12 +10,19 @@ import { startFaultProxy, type FaultProxy } from '../faults/startFaultProxy.ts'
 import { collectGroundTruth, type GroundTruth } from './groundTruth.ts'
 import { readOrderbookRecord } from './readOrderbookRecord.ts'
 import { currentScale, scaled, type ScenarioDefinition } from './defineScenario.ts'
-import { judge, type BarResult } from './judge.ts'
-import { histogramOf, histogramQuantile, labelValues, quantile, sumOf, type Sample } from './prometheus.ts'
+import { judge, type BarResult, type Measures } from './judge.ts'
+import type { ExplainedOrder } from './judgeDelivery.ts'
+import { quantile, sumOf } from './prometheus.ts'
+import { countOf, readEngineFigures, type EngineFigures } from './readEngineFigures.ts'
+import type { RunMetrics } from './runMetrics.ts'
+import { runAnomalies } from './runAnomalies.ts'
+import { compareLoadWithChain, type LoadOnChain } from './compareLoadWithChain.ts'
 import { startBlockClock } from './startBlockClock.ts'
-import { scrape, startMetricsSampler, type BlockSample } from './startMetricsSampler.ts'
-import { startScenarioEngine, type ScenarioEngine } from './startScenarioEngine.ts'
+import { startMetricsSampler, type BlockSample } from './startMetricsSampler.ts'
+import { scrapeEngine, startScenarioEngine, type ScenarioEngine } from './startScenarioEngine.ts'
+import { waitForHealthy } from './waitForHealthy.ts'
 import type { Devnet } from '../devnet/startDevnet.ts'
+import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
 import type { StartedOrderbookStub } from '../orderbook/startOrderbookStub.ts'
 
 export type RunScenarioOptions = {
@@ -34,7 +41,31 @@ export type RunScenarioOptions = {
   orderbookUrl?: string
 }
 
-export type ExtraBars = { bars: BarResult[]; notes?: string[] }
+/**
+ * What a `during` hook adds to the judgement: bars it judged itself, notes, orders other modules
+ * are expected to post (they explain accepted orders), and `judgeAtEnd`, run once the final
+ * evidence is in (ground truth, the final metrics, the stub's record), for bars that need it and
+ * for bounds derived from what the run injected (they replace the scenario's fixed bounds).
+ */
+export type ExtraBars = {
+  bars?: BarResult[]
+  notes?: string[]
+  explainedOrders?: ExplainedOrder[]
+  judgeAtEnd?: (final: FinalEvidence) => { bars: BarResult[]; notes?: string[]; bounds?: Measures['bounds'] }
+}
+
+/** The run's evidence once the drain is over: what `judgeAtEnd` judges. */
+export type FinalEvidence = {
+  truth: GroundTruth
+  figures: EngineFigures
+  /** The run's metrics at the end (every engine process). */
+  metrics: RunMetrics
+  /** The stub's record at the end of the drain (what the delivery judge read). */
+  record: readonly RecordEntry[]
+  /** The fault proxy's counters read just before the final scrape. */
+  proxyCounters: Readonly<Record<string, number>> | undefined
+  blockTimeMs: number
+}
 
 export type ScenarioContext = {
   devnet: Devnet
@@ -42,8 +73,10 @@ export type ScenarioContext = {
   engine: ScenarioEngine
   /** The fault proxy between the engine and the devnet, when the scenario declares `faults`. */
   proxy?: FaultProxy
-  /** The engine's metrics now, plus the counters of engine processes killed earlier in the run. */
-  scrape(): Promise<Sample[]>
+  /** The run's own temporary folder (what `{runDir}` in a module's config stands for). */
+  dir: string
+  /** The run's metrics now: the live engine process plus the final figures of processes killed earlier. */
+  scrape(): Promise<RunMetrics>
   log(line: string): void
 }
 
@@ -56,27 +89,21 @@ export type ScenarioRun = {
   devnetStartMs: number
   blocks: { from: bigint; to: bigint; drainedTo: bigint }
   load: LoadResult | undefined
+  /** The load as the chain shows it (logs of the load's senders), and where the generator disagrees. */
+  loadOnChain: LoadOnChain | undefined
   truth: GroundTruth
-  engine: {
-    /** Per module: handling time quantiles (ms) from the histogram over the load window, and max. */
-    latency: Array<{ module: string; events: number; p50: number | undefined; p95: number | undefined; p99: number | undefined; max: number | undefined }>
-    moduleErrors: Record<string, number>
-    restarts: number
-    poisoned: number
-    alerts: Record<string, number>
-    requestsByMethod: Record<string, number>
-    reconnects: number
-    reorgs: number
-    ingestErrors: number
-  }
-  submissionLatencyMs: { p50: number | undefined; p95: number | undefined; p99: number | undefined; max: number | undefined; count: number }
+  engine: EngineFigures
+  /** Every engine process that ended during the run (killed by chaos), with whether its final figures were read. */
+  endedEngines: Array<{ pid: number | undefined; startedAt: number; endedAt: number; exit: { code: number | null; signal: string | null }; finalFiguresRead: boolean }>
+  /** Block-to-submission over the expected parts, raw (a negative value is kept: it is a clock problem to report). */
+  submissionLatencyMs: { p50: number | undefined; p95: number | undefined; p99: number | undefined; max: number | undefined; min: number | undefined; count: number }
+  /** Where each block's start time comes from (the report names it). */
+  blockClock: string
   series: readonly BlockSample[]
   verdict: { pass: boolean; bars: BarResult[] }
   anomalies: string[]
   notes: string[]
 }
-
-const delta = (after: Sample[], before: Sample[], name: string, labels: Record<string, string> = {}) => sumOf(after, name, labels) - sumOf(before, name, labels)
 
 /**
  * Runs a scenario end to end: provision a devnet, the orderbook stub and the engine; wait for
@@ -88,8 +115,6 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
   const log = options.log ?? ((line: string) => console.info(`[${definition.name}] ${line}`))
   const startedAt = new Date()
   const teardown: Array<() => Promise<void>> = []
-  const dir = mkdtempSync(join(tmpdir(), `shepherd-${definition.name}-`))
-  teardown.push(async () => rmSync(dir, { recursive: true, force: true }))
   const blockTimeMs = definition.devnet.blockTime * 1000
   const externalOrderbook = options.orderbookUrl ?? (process.env.SHEPHERD_ORDERBOOK_URL || undefined)
   if (externalOrderbook !== undefined) {
@@ -98,6 +123,9 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     if (definition.orderbook?.knobs || options.during)
       throw new Error(`scenario ${definition.name} drives the orderbook stub (knobs or a during-hook) and cannot run against the external orderbook ${externalOrderbook}; unset SHEPHERD_ORDERBOOK_URL for it`)
   }
+  // Made once the input is known good: a refused run leaves nothing behind.
+  const dir = mkdtempSync(join(tmpdir(), `shepherd-${definition.name}-`))
+  teardown.push(async () => rmSync(dir, { recursive: true, force: true }))
   try {
     // provision
     const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
@@ -106,7 +134,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     if (orderbook) teardown.push(orderbook.stop)
     const orderbookUrl = externalOrderbook ?? orderbook!.baseUrl
     const sampler: { current?: ReturnType<typeof startMetricsSampler> } = {}
-    const clock = startBlockClock(devnet.rpcUrl, { onBlock: (block) => sampler.current?.onBlock(block) })
+    const clock = startBlockClock(devnet.wsUrl, { onBlock: (block) => sampler.current?.onBlock(block) })
     teardown.push(clock.stop)
     const proxy = definition.faults ? await startFaultProxy({ target: devnet.rpcUrl, seed: definition.faults.seed, knobs: definition.faults.rpc }) : undefined
     if (proxy) teardown.push(proxy.stop)
@@ -124,25 +152,24 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     if (process.env.SHEPHERD_ENGINE_LOG) teardown.push(async () => writeFileSync(process.env.SHEPHERD_ENGINE_LOG!, `${engine.logs().join('\n')}\n`))
     log(`engine up (${definition.engine.mode ?? 'in-process'}), metrics ${engine.metricsUrl}, orderbook ${orderbookUrl}${orderbook ? '' : ' (external)'}`)
 
-    // health-wait: the engine follows the head
+    // health-wait: the engine's own /healthz says healthy, and its cursor has reached the head we see
     await clock.waitFor((clock.head() ?? 0n) + 1n, 30_000)
+    const healthy = await waitForHealthy({ metricsUrl: engine.metricsUrl, timeoutMs: 30_000, details: () => engine.logs().slice(-10) })
     const healthDeadline = Date.now() + 30_000
-    while (sumOf(await scrape(engine.metricsUrl), 'shepherd_cursor_block') < Number(clock.head()! - 1n)) {
-      if (Date.now() > healthDeadline) throw new Error('engine did not catch up with the devnet head within 30 s')
+    while (sumOf((await scrapeEngine(engine.metricsUrl)).samples, 'shepherd_cursor_block') < Number(clock.head()! - 1n)) {
+      if (Date.now() > healthDeadline) throw new Error(`engine did not catch up with the devnet head (${clock.head()}) within 30 s; its /healthz said HTTP ${healthy.status} ${healthy.body.slice(0, 500)}`)
       await new Promise((r) => setTimeout(r, 100))
     }
     // warm-up
     await clock.waitFor(clock.head()! + BigInt(definition.warmupBlocks ?? 2), 60_000)
-    // Counters of a killed engine process carry over (its restarts, reconnects, errors still count).
-    const scrapeAll = async () => [...(await scrape(engine.metricsUrl)), ...engine.carried()]
-    const before = await scrapeAll()
+    const before = await engine.metrics()
     sampler.current = startMetricsSampler(engine.metricsUrl)
     teardown.push(() => sampler.current!.stop())
     const fromBlock = clock.head()! + 1n
     const loadBlocks = definition.load ? scaled(definition.load.blocks, scale) : 0
     log(`load: ${definition.load ? `${definition.load.senders} x (${definition.load.twapPerBlock} + ${definition.load.ethFlowPerBlock}) per block for ${loadBlocks} blocks` : 'none'} from block ${fromBlock}`)
 
-    const context: ScenarioContext | undefined = orderbook && { devnet, orderbook, engine, proxy, scrape: scrapeAll, log }
+    const context: ScenarioContext | undefined = orderbook && { devnet, orderbook, engine, proxy, dir, scrape: () => engine.metrics(), log }
     const progress = setInterval(() => {
       const last = sampler.current?.samples.at(-1)
       if (!last) return
@@ -172,92 +199,60 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const drainBlocks = BigInt(definition.drainBlocks ?? 5)
     await clock.waitFor(toBlock + drainBlocks, Number(drainBlocks + 5n) * blockTimeMs + 30_000)
     const drainDeadline = Date.now() + 30_000
-    while (sumOf(await scrape(engine.metricsUrl), 'shepherd_cursor_block') < Number(toBlock + drainBlocks)) {
+    while (sumOf((await scrapeEngine(engine.metricsUrl)).samples, 'shepherd_cursor_block') < Number(toBlock + drainBlocks)) {
       if (Date.now() > drainDeadline) break
       await new Promise((r) => setTimeout(r, 100))
     }
     await sampler.current.stop()
-    const after = await scrapeAll()
-    const drainedTo = clock.head()!
+    // The end of the evidence: the proxy's counts, the final scrape, then the stub's record and the
+    // head at that moment. Parts the model finds tradeable up to that head explain every post in it.
+    const proxyCounters = proxy ? { ...proxy.record.counters } : undefined
+    const after = await engine.metrics()
+    const record = orderbook ? orderbook.record.entries.slice() : []
+    const drainedTo = await devnet.client.getBlockNumber()
     clearInterval(progress)
 
     // collect ground truth from the chain and the stub's record (or the external orderbook's answers)
-    const lookupFailures: Array<{ uid: string; reason: string }> = []
     const truth = await collectGroundTruth({
       client: devnet.client as never,
       addresses: devnet.addresses,
       fromBlock,
       toBlock,
-      record: orderbook
-        ? orderbook.record.entries
-        : async (uids) => {
-            const readout = await readOrderbookRecord({ url: orderbookUrl, twapUids: uids.twap, ethFlowUids: uids.ethFlow })
-            lookupFailures.push(...readout.failures)
-            return readout.entries
-          },
+      drainedTo,
+      record: orderbook ? record : async (uids) => readOrderbookRecord({ url: orderbookUrl, twapUids: uids.twap, ethFlowUids: uids.ethFlow }),
       blockSeenAt: clock.seenAt,
+      explained: extra?.explainedOrders,
     })
-
-    const latency = labelValues(after, 'shepherd_event_latency_seconds_count', 'module').map((module) => {
-      const window = histogramOf(after, 'shepherd_event_latency_seconds', { module })
-      const ms = (q: number) => {
-        const v = histogramQuantile(window, q)
-        return v === undefined ? undefined : v * 1000
-      }
-      const max = sumOf(after, 'shepherd_event_latency_max_seconds', { module }) * 1000
-      // Interpolating inside a histogram bucket can overshoot the largest value seen: cap at it.
-      const capped = (q: number) => {
-        const v = ms(q)
-        return v === undefined || max <= 0 ? v : Math.min(v, max)
-      }
-      return { module, events: window.count, p50: capped(0.5), p95: capped(0.95), p99: capped(0.99), max }
-    })
-    const moduleErrors: Record<string, number> = {}
-    for (const kind of labelValues(after, 'shepherd_module_errors_total', 'error_kind')) moduleErrors[kind] = delta(after, before, 'shepherd_module_errors_total', { error_kind: kind })
-    const alerts: Record<string, number> = {}
-    for (const module of labelValues(after, 'shepherd_module_alerts_total', 'module')) alerts[module] = sumOf(after, 'shepherd_module_alerts_total', { module })
-    const requestsByMethod: Record<string, number> = {}
-    for (const method of labelValues(after, 'shepherd_chain_request_total', 'method')) requestsByMethod[method] = delta(after, before, 'shepherd_chain_request_total', { method })
-    const engineFigures = {
-      latency,
-      moduleErrors,
-      restarts: delta(after, before, 'shepherd_module_restarts_total'),
-      poisoned: sumOf(after, 'shepherd_module_poisoned'),
-      alerts,
-      requestsByMethod,
-      reconnects: delta(after, before, 'shepherd_stream_reconnects_total'),
-      reorgs: delta(after, before, 'shepherd_reorgs_total'),
-      ingestErrors: delta(after, before, 'shepherd_ingest_errors_total'),
-    }
+    const figures = readEngineFigures(before, after)
+    const atEnd = extra?.judgeAtEnd?.({ truth, figures, metrics: after, record, proxyCounters, blockTimeMs })
     const lat = truth.twap.latenciesMs
-    const submissionLatencyMs = { p50: quantile(lat, 0.5), p95: quantile(lat, 0.95), p99: quantile(lat, 0.99), max: lat.length ? Math.max(...lat) : undefined, count: lat.length }
+    const submissionLatencyMs = {
+      p50: quantile(lat, 0.5),
+      p95: quantile(lat, 0.95),
+      p99: quantile(lat, 0.99),
+      max: lat.length ? Math.max(...lat) : undefined,
+      min: lat.length ? Math.min(...lat) : undefined,
+      count: lat.length,
+    }
 
     const verdict = judge(
       {
-        twap: truth.twap,
+        twap: { ...truth.twap, notMeasured: truth.twap.lookupFailed.length },
         ethFlow: truth.ethFlow,
-        moduleErrors: Object.values(moduleErrors).reduce((a, b) => a + b, 0),
-        traps: engineFigures.restarts,
-        poisoned: engineFigures.poisoned,
+        unexplainedOrders: truth.orders.unexplained.length,
+        moduleErrors: countOf(figures.moduleErrors),
+        traps: countOf(figures.traps),
+        poisoned: 'notMeasured' in figures.poisoned ? figures.poisoned : { value: figures.poisoned.value.length },
         p99LatencyMs: submissionLatencyMs.p99,
         blockTimeMs,
-        extra: extra?.bars,
+        extra: [...(extra?.bars ?? []), ...(atEnd?.bars ?? [])],
+        bounds: atEnd?.bounds,
         externalOrderbook: orderbook === undefined,
       },
-      definition.bars,
+      definition,
     )
-    const anomalies: string[] = []
-    if (load) {
-      const lost = load.totals.accepted - load.totals.mined - load.totals.reverted
-      if (lost > 0) anomalies.push(`${lost} accepted load transactions were never mined (evicted by the node?); they are not engine loss`)
-      if (load.totals.reverted > 0) anomalies.push(`${load.totals.reverted} load transactions reverted: ${load.reverts.slice(0, 3).map((r) => r.reason).join('; ')}`)
-    }
-    if (truth.twap.unexpectedAccepted.length) anomalies.push(`${truth.twap.unexpectedAccepted.length} accepted orders fall outside the judged window (TWAP parts that became tradeable during the drain, or other modules' orders)`)
-    if (lookupFailures.length) anomalies.push(`${lookupFailures.length} order lookups at the external orderbook failed (counted neither way), e.g. ${lookupFailures.slice(0, 3).map((f) => `${f.uid.slice(0, 18)}...: ${f.reason}`).join('; ')}`)
-    if (clock.errors()) anomalies.push(`${clock.errors()} block-clock polls failed`)
-    if (sampler.current.failures()) anomalies.push(`${sampler.current.failures()} metrics scrapes failed`)
-    for (const part of truth.twap.missing.slice(0, 10)) anomalies.push(`missing TWAP part ${part.part} of ${part.owner}: uid ${part.uid}, tradeable at block ${part.tradeableBlock}`)
-    for (const order of truth.ethFlow.missing.slice(0, 10)) anomalies.push(`EthFlow order not verified: uid ${order.uid}, placed at block ${order.block}`)
+    const loadOnChain = load ? compareLoadWithChain(load, truth.chainCounts) : undefined
+    const anomalies = runAnomalies({ load, loadOnChain, truth, clock, samplerFailures: sampler.current.failures(), endedEngines: engine.ended() })
 
     const run: ScenarioRun = {
       definition,
@@ -267,19 +262,34 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       devnetStartMs: devnet.startedInMs,
       blocks: { from: fromBlock, to: toBlock, drainedTo },
       load,
+      loadOnChain,
       truth,
-      engine: engineFigures,
+      engine: figures,
+      endedEngines: engine.ended().map((e) => ({ pid: e.pid, startedAt: e.startedAt, endedAt: e.endedAt, exit: e.exit, finalFiguresRead: e.final !== undefined })),
       submissionLatencyMs,
+      blockClock: clock.source,
       series: sampler.current.samples,
       verdict,
       anomalies,
       notes: [
         ...(extra?.notes ?? []),
-        ...(orderbook ? [] : [`orderbook: external (${orderbookUrl}); delivery and latency come from GET /api/v1/orders/{uid} and each order's creationDate; duplicate posts and the watcher's EthFlow lookups cannot be seen from outside, so those bars are not judged`]), ...(proxy ? [`fault proxy injected: ${Object.entries(proxy.record.counters).filter(([k]) => !k.includes(':') || k.startsWith('fail:')).map(([k, v]) => `${k} ${v}`).join(', ')}`] : [])],
+        ...(atEnd?.notes ?? []),
+        `block-to-submission starts when ${clock.source}, and ends when the orderbook received the accepted post; dispatch latency is windowed to the load (histogram bucket deltas between the scrapes before and after it)`,
+        accountingNote(truth),
+        ...(orderbook ? [] : [`orderbook: external (${orderbookUrl}); delivery and latency come from GET /api/v1/orders/{uid} and each order's creationDate; duplicate posts, unexplained orders and the watcher's EthFlow lookups cannot be seen from outside, so those bars are not applicable`]),
+        ...(proxy ? [`fault proxy injected: ${Object.entries(proxy.record.counters).filter(([k]) => !k.includes(':') || k.startsWith('fail:')).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
+      ],
     }
-    log(`verdict: ${verdict.pass ? 'PASS' : 'FAIL'}; ${verdict.bars.map((b) => `${b.name} ${b.pass ? 'ok' : 'FAIL'} (${b.measured})`).join('; ')}`)
+    log(`verdict: ${verdict.pass ? 'PASS' : 'FAIL'}; ${verdict.bars.map((b) => `${b.name} ${b.pass ? (b.status === 'not applicable' ? 'n/a' : 'ok') : b.status === 'not measured' ? 'NOT MEASURED' : 'FAIL'} (${b.measured})`).join('; ')}`)
     return run
   } finally {
     for (const step of teardown.reverse()) await step().catch((error: unknown) => log(`teardown step failed: ${String(error)}`))
   }
+}
+
+/** One line that accounts for every accepted order: what explains each, and how many nothing explains. */
+function accountingNote(truth: GroundTruth): string {
+  const parts = Object.entries(truth.orders.byExplanation).map(([why, n]) => `${n} ${why}`)
+  const declared = truth.orders.declaredReasons.length ? ` (declared: ${truth.orders.declaredReasons.join('; ')})` : ''
+  return `accepted orders: ${truth.orders.accepted} = ${parts.length ? parts.join(' + ') : '0'}${declared}; drain parts are computed by the TWAP reference model over the drain blocks`
 }

@@ -4,9 +4,35 @@ import { join, resolve } from 'node:path'
 import { loadConfig } from '../../engine/config/loadConfig.ts'
 import { createLogger } from '../../engine/host/createLogger.ts'
 import { startEngine, type Engine } from '../../engine/startEngine.ts'
-import { ShepherdError } from '../../engine/errors/base.ts'
 import type { ScenarioModule } from './defineScenario.ts'
-import { parsePrometheus, type Sample } from './prometheus.ts'
+import { parseExposition } from './prometheus.ts'
+import type { EndedEngine, RunMetrics, Scrape } from './runMetrics.ts'
+import { waitForHealthy, type HealthAnswer } from './waitForHealthy.ts'
+
+/**
+ * What the harness saw of one SIGKILL and restart: the old process died by the signal sent (its
+ * exit as Node reported it, and its PID gone afterwards), its last figures (and cursor) read just
+ * before the kill, and the new process answering `/healthz` 200 after the old one was gone.
+ */
+export type KillEvidence = {
+  signal: 'SIGKILL'
+  old: {
+    pid: number | undefined
+    killedAt: number
+    exitedAt: number
+    exit: { code: number | null; signal: NodeJS.Signals | null }
+    /** `process.kill(pid, 0)` failed with ESRCH after the exit: no process has that PID any more. */
+    pidGone: boolean
+    /** `shepherd_cursor_block` in the scrape just before the kill (set only after the cursor is persisted). */
+    lastCursor: number | undefined
+    /** The final scrape, or why it failed. */
+    final: Scrape | undefined
+    finalError: string | undefined
+  }
+  new: { pid: number | undefined; spawnedAt: number; healthy: HealthAnswer }
+  /** From the kill to the new process's first healthy answer. */
+  downMs: number
+}
 
 export type ScenarioEngine = {
   metricsUrl: string
@@ -16,19 +42,53 @@ export type ScenarioEngine = {
   logs(): readonly string[]
   /** Stops gracefully (SIGTERM in process mode), SIGKILL after a bound. Safe to call twice. */
   stop(): Promise<void>
-  /** Process mode only: SIGKILL now (chaos). */
-  kill?(): void
   /**
-   * Process mode only: scrapes the engine's counters, SIGKILLs it, and starts it again on the same
-   * config and state (it resumes from its cursor). Resolves when the new process is healthy.
+   * Process mode only: reads the engine's final figures, SIGKILLs it, and starts it again on the
+   * same config and state (it resumes from its cursor). Resolves when the new process answers
+   * `/healthz` 200, with the evidence of the kill. `onKilled` runs right after the signal is sent.
    */
-  killAndRestart?(options?: { downMs?: number }): Promise<{ downMs: number }>
-  /** Counters and histograms of earlier (killed) engine processes, to add to a scrape of this one. */
-  carried(): readonly Sample[]
+  killAndRestart?(options?: { downMs?: number; onKilled?: () => void }): Promise<KillEvidence>
+  /** Engine processes that ended during the run, each with its final figures (scraped just before the kill). */
+  ended(): readonly EndedEngine[]
+  /** The run's metrics now: the live process's scrape plus the final figures of every process that ended. */
+  metrics(): Promise<RunMetrics>
 }
 
-/** Counters and histograms add up across engine lives; gauges do not. */
-const cumulative = (sample: Sample) => /(_total|_bucket|_count|_sum)$/.test(sample.name)
+/**
+ * Scrapes one engine process's `/metrics` (samples and declared families).
+ *
+ * @example
+ * const scrape = await scrapeEngine('http://127.0.0.1:9100', child.pid)
+ */
+export async function scrapeEngine(metricsUrl: string, pid?: number): Promise<Scrape> {
+  const response = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })
+  if (!response.ok) throw new Error(`GET ${metricsUrl}/metrics answered HTTP ${response.status}`)
+  return { ...parseExposition(await response.text()), at: Date.now(), pid }
+}
+
+/** The highest `shepherd_cursor_block` in a scrape; undefined when no chain has committed a cursor yet. */
+function cursorOf(scrape: Scrape | undefined): number | undefined {
+  const values = scrape?.samples.filter((s) => s.name === 'shepherd_cursor_block').map((s) => s.value) ?? []
+  return values.length ? Math.max(...values) : undefined
+}
+
+/** True when no process has this PID (kill(pid, 0) fails with ESRCH). */
+function pidGone(pid: number | undefined): boolean {
+  if (pid === undefined) return false
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
+/** Replaces `{runDir}` in string config values (and arrays of them) with the run's folder. */
+function withRunDir(value: unknown, dir: string): unknown {
+  if (typeof value === 'string') return value.replaceAll('{runDir}', dir)
+  if (Array.isArray(value)) return value.map((v) => withRunDir(v, dir))
+  return value
+}
 
 export type StartScenarioEngineParameters = {
   mode: 'in-process' | 'process'
@@ -62,13 +122,21 @@ export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, mo
     if (module.path) lines.push(`path = ${JSON.stringify(resolve(module.path))}`)
     if (module.isolation) lines.push(`isolation = ${JSON.stringify(module.isolation)}`)
     lines.push('[modules.config]')
-    for (const [key, v] of Object.entries(module.config ?? {})) lines.push(`${key} = ${value(v)}`)
+    for (const [key, v] of Object.entries(module.config ?? {})) lines.push(`${key} = ${value(withRunDir(v, dir))}`)
   }
   writeFileSync(file, `${lines.join('\n')}\n`)
   return file
 }
 
-/** Starts the engine under test, in this process or as a `shepherd run` child. Resolves when /healthz answers. */
+/**
+ * Starts the engine under test, in this process or as a `shepherd run` child. In process mode it
+ * resolves when `/healthz` answers 200; a process that exits first, or never gets healthy, fails
+ * with the last `/healthz` answer and the engine's recent log lines.
+ *
+ * @example
+ * const engine = await startScenarioEngine({ mode: 'process', dir, rpcUrl: devnet.wsUrl, orderbookUrl, metricsPort, modules })
+ * const metrics = await engine.metrics() // every engine process of the run, killed ones included
+ */
 export async function startScenarioEngine(parameters: StartScenarioEngineParameters): Promise<ScenarioEngine> {
   const file = writeScenarioConfig(parameters)
   const metricsUrl = `http://127.0.0.1:${parameters.metricsPort}`
@@ -80,15 +148,23 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
   if (parameters.mode === 'in-process') {
     const engine: Engine = await startEngine({ config: loadConfig(file), logger: createLogger({ level: parameters.logLevel ?? 'info', write: keep }) })
     let stopping: Promise<void> | undefined
-    return { metricsUrl, logs: () => recent, stop: () => (stopping ??= engine.stop()), carried: () => [] }
+    return {
+      metricsUrl,
+      logs: () => recent,
+      stop: () => (stopping ??= engine.stop()),
+      ended: () => [],
+      metrics: async () => ({ ended: [], current: await scrapeEngine(metricsUrl) }),
+    }
   }
   // SHEPHERD_ENGINE_NODE_ARGS passes Node flags to the engine, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.SHEPHERD_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const carried: Sample[] = []
+  const ended: EndedEngine[] = []
   let child: ChildProcess
-  let exited: Promise<number | null>
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>
+  let startedAt = Date.now()
 
-  async function spawnHealthy() {
+  async function spawnHealthy(): Promise<HealthAnswer> {
+    startedAt = Date.now()
     child = spawn(process.execPath, [...nodeArgs, resolve('bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
     const current = child
     let buffer = ''
@@ -100,17 +176,19 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
     }
     current.stdout!.on('data', onData)
     current.stderr!.on('data', onData)
-    exited = new Promise<number | null>((resolveExit) => current.once('exit', (code) => resolveExit(code)))
-    // Each module worker loads viem and cow-sdk through tsx: 5 workers take 5-30 s on 2 busy cores.
-    const deadline = Date.now() + 120_000
-    for (;;) {
-      const ok = await fetch(`${metricsUrl}/healthz`).then((r) => r.ok, () => false)
-      if (ok) break
-      if (current.exitCode !== null || Date.now() > deadline) {
-        current.kill('SIGKILL')
-        throw new ShepherdError('The engine process did not become healthy', { details: [`config: ${file}`, ...recent.slice(-20)] })
-      }
-      await new Promise((r) => setTimeout(r, 100))
+    exited = new Promise((resolveExit) => current.once('exit', (code, signal) => resolveExit({ code, signal, at: Date.now() })))
+    // Each module worker loads viem and cow-sdk: 5 workers take 5-30 s on 2 busy cores.
+    try {
+      return await waitForHealthy({
+        metricsUrl,
+        timeoutMs: 120_000,
+        what: `the engine process (pid ${current.pid}, config ${file})`,
+        abortIf: () => (current.exitCode !== null || current.signalCode !== null ? `it exited (code ${current.exitCode}, signal ${current.signalCode})` : undefined),
+        details: () => recent.slice(-20),
+      })
+    } catch (error) {
+      current.kill('SIGKILL')
+      throw error
     }
   }
   await spawnHealthy()
@@ -122,21 +200,47 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
       return child.pid
     },
     logs: () => recent,
-    kill: () => void child.kill('SIGKILL'),
-    carried: () => carried,
-    async killAndRestart({ downMs = 1000 } = {}) {
-      // What the dying engine counted so far; a SIGKILL gives it no chance to say more.
-      const text = await fetch(`${metricsUrl}/metrics`).then((r) => r.text(), () => '')
-      carried.push(...parsePrometheus(text).filter(cumulative))
+    ended: () => ended,
+    metrics: async () => ({ ended: [...ended], current: await scrapeEngine(metricsUrl, child.pid) }),
+    async killAndRestart({ downMs = 1000, onKilled } = {}) {
+      // What the dying engine counted so far: a SIGKILL gives it no chance to say more. One retry,
+      // bounded, so a slow answer does not cost the figures of a whole engine life.
+      const old = child
+      let final: Scrape | undefined
+      let finalError: string | undefined
+      for (let attempt = 0; attempt < 2 && !final; attempt++) {
+        try {
+          final = await scrapeEngine(metricsUrl, old.pid)
+        } catch (error) {
+          finalError = error instanceof Error ? error.message : String(error)
+        }
+      }
       const killedAt = Date.now()
-      child.kill('SIGKILL')
-      await exited
-      keep(`[harness] engine SIGKILLed (pid ${child.pid}, exited in ${Date.now() - killedAt} ms); restarting in ${downMs} ms`)
+      old.kill('SIGKILL')
+      onKilled?.()
+      const exit = await exited
+      const gone = pidGone(old.pid)
+      ended.push({ pid: old.pid, startedAt, endedAt: exit.at, exit: { code: exit.code, signal: exit.signal }, final, finalError: final ? undefined : finalError })
+      keep(`[harness] engine SIGKILLed (pid ${old.pid}, exited in ${exit.at - killedAt} ms with signal ${exit.signal}); restarting in ${downMs} ms`)
       await new Promise((r) => setTimeout(r, downMs))
       const spawnedAt = Date.now()
-      await spawnHealthy()
-      keep(`[harness] engine restarted (pid ${child.pid}), healthy in ${Date.now() - spawnedAt} ms`)
-      return { downMs: Date.now() - killedAt }
+      const healthy = await spawnHealthy()
+      keep(`[harness] engine restarted (pid ${child.pid}), healthy in ${healthy.at - spawnedAt} ms`)
+      return {
+        signal: 'SIGKILL',
+        old: {
+          pid: old.pid,
+          killedAt,
+          exitedAt: exit.at,
+          exit: { code: exit.code, signal: exit.signal },
+          pidGone: gone,
+          lastCursor: cursorOf(final),
+          final,
+          finalError: final ? undefined : finalError,
+        },
+        new: { pid: child.pid, spawnedAt, healthy },
+        downMs: healthy.at - killedAt,
+      }
     },
     stop() {
       stopping ??= (async () => {

@@ -2,10 +2,13 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { createRequire } from 'node:module'
+import { completeReportResult } from '../report/completeReportResult.ts'
 import type { LatencySummary, ScenarioResult } from '../report/types.ts'
+import { compareWithReference } from './compareWithReference.ts'
 import { scaled } from './defineScenario.ts'
+import type { BarStatus } from './judge.ts'
+import type { OrderExplanation } from './judgeDelivery.ts'
 import type { ScenarioRun } from './runScenario.ts'
-import { rustComparison } from './rustReference.ts'
 
 const require = createRequire(import.meta.url)
 const versionOf = (pkg: string) => {
@@ -28,19 +31,74 @@ const ownVersion = (JSON.parse(readFileSync(new URL('../../package.json', import
 const summary = (s: { p50?: number; p95?: number; p99?: number; max?: number; count: number }): LatencySummary | undefined =>
   s.count === 0 || s.p50 === undefined ? undefined : { p50: s.p50, p95: s.p95 ?? s.p50, p99: s.p99 ?? s.p50, max: s.max ?? s.p99 ?? s.p50, count: s.count }
 
-/** Turns a scenario run (evidence) into the report's result object. */
-export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult {
+/**
+ * What this mapping adds to `ScenarioResult` (harness/report/types.ts), for the report to render:
+ * the evidence behind the verdict that the result's own sections have no place for yet.
+ */
+export type ScenarioResultEvidence = {
+  evidence: {
+    /** Each bar's outcome: pass, fail, not measured (its evidence is missing: fails the run) or not applicable. */
+    barStatus: Array<{ bar: string; status: BarStatus }>
+    /** Figures that could not be read, with why (a metric missing from /metrics, a lost engine process's figures). */
+    notMeasured: string[]
+    /** Traps by module and kind (`shepherd_module_traps_total`). */
+    traps: Array<{ module: string; kind: string; count: number }>
+    /** Host calls that rejected to a module, by capability (`shepherd_module_host_failures_total`). */
+    hostFailures: Array<{ module: string; capability: string; count: number }>
+    /** Every order the orderbook accepted, by what explains it; `unexplained` fails its bar. */
+    orders: { accepted: number; byExplanation: Partial<Record<OrderExplanation, number>>; unexplained: string[]; drainParts: number }
+    /** Where each block's start time (block-to-submission) comes from. */
+    blockClock: string
+    /** Block-to-submission minimum (negative: a clock problem, kept in the data). */
+    submissionMinMs: number | undefined
+    /** The load as the chain shows it; the load section's `mined` figures come from here. */
+    loadOnChain: { twapCreations: number; ethFlowPlacements: number; generatorMined: { twap: number; ethFlow: number }; disagreements: string[] } | undefined
+    /** Engine processes that ended during the run (chaos kills), with whether their final figures were read. */
+    endedEngines: ScenarioRun['endedEngines']
+  }
+}
+
+/**
+ * Turns a scenario run (evidence) into the report's result object. Mapping only: every number was
+ * judged in runScenario. The load's mined counts are the chain's (logs of the load's senders), not
+ * the load generator's; the comparison comes from the scenario definition's `comparison` field.
+ *
+ * @example
+ * writeReport(toReportResult(run, 'ci'), { dir: 'reports' })
+ */
+export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult & ScenarioResultEvidence {
   const result = buildResult(run, label)
-  return { ...result, comparison: rustComparison(result) }
+  return completeReportResult({ ...result, comparison: compareWithReference(run.definition.comparison, result), evidence: evidenceOf(run) }, run)
+}
+
+function evidenceOf(run: ScenarioRun): ScenarioResultEvidence['evidence'] {
+  const { engine, truth, loadOnChain, load } = run
+  const notMeasured = [engine.traps, engine.restarts, engine.moduleErrors, engine.hostFailures, engine.poisoned].flatMap((e) => ('notMeasured' in e ? [e.notMeasured] : []))
+  return {
+    barStatus: run.verdict.bars.map((b) => ({ bar: b.name, status: b.status ?? (b.pass ? 'pass' : 'fail') })),
+    notMeasured: [...new Set(notMeasured)],
+    traps: 'value' in engine.traps ? engine.traps.value : [],
+    hostFailures: 'value' in engine.hostFailures ? engine.hostFailures.value : [],
+    orders: { accepted: truth.orders.accepted, byExplanation: truth.orders.byExplanation, unexplained: truth.orders.unexplained, drainParts: truth.twap.drainParts },
+    blockClock: run.blockClock,
+    submissionMinMs: run.submissionLatencyMs.min,
+    loadOnChain: loadOnChain && load ? { twapCreations: loadOnChain.twapCreations, ethFlowPlacements: loadOnChain.ethFlowPlacements, generatorMined: { twap: load.byKind.twap.mined, ethFlow: load.byKind.ethFlow.mined }, disagreements: loadOnChain.disagreements } : undefined,
+    endedEngines: run.endedEngines,
+  }
 }
 
 function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
-  const { definition: def, load, truth, engine } = run
+  const { definition: def, load, truth, engine, loadOnChain } = run
   const blocksInRun = Number(run.blocks.to - run.blocks.from + 1n)
+  // Mined comes from the chain; the generator's receipts miss transactions a reorg replayed.
   const counts = (kind: 'twap' | 'ethFlow') => {
     const c = load?.byKind[kind]
-    return { sent: c?.sent ?? 0, accepted: c?.accepted ?? 0, rejected: c?.rejected ?? 0, mined: c?.mined ?? 0, reverted: c?.reverted ?? 0, unconfirmed: c?.unconfirmed ?? 0 }
+    const mined = loadOnChain ? (kind === 'twap' ? loadOnChain.twapCreations : loadOnChain.ethFlowPlacements) : (c?.mined ?? 0)
+    const accepted = c?.accepted ?? 0
+    const reverted = c?.reverted ?? 0
+    return { sent: c?.sent ?? 0, accepted, rejected: c?.rejected ?? 0, mined, reverted, unconfirmed: Math.max(0, accepted - mined - reverted) }
   }
+  const onChainBySender = new Map((loadOnChain?.perSender ?? []).map((s) => [s.address, s.twapCreations + s.ethFlowPlacements]))
   const loadByBlock = new Map((load?.minedPerBlock ?? []).map((m) => [m.block, m.mined]))
   const t0 = run.series[0]?.at ?? run.startedAt.getTime()
   return {
@@ -64,7 +122,10 @@ function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
     load: {
       twap: counts('twap'),
       ethFlow: counts('ethFlow'),
-      senders: (load?.senders ?? []).map((s) => ({ address: s.address, accepted: s.accepted, mined: s.mined, reverted: s.reverted, rejected: s.rejected, unconfirmed: s.unconfirmed })),
+      senders: (load?.senders ?? []).map((s) => {
+        const mined = onChainBySender.get(s.address) ?? s.mined
+        return { address: s.address, accepted: s.accepted, mined, reverted: s.reverted, rejected: s.rejected, unconfirmed: Math.max(0, s.accepted - mined - s.reverted) }
+      }),
       rejectionsByMessage: load?.rejectionsByMessage ?? {},
     },
     latency: engine.latency.map((m) => ({
@@ -78,15 +139,18 @@ function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
         submittedOnce: truth.twap.delivered - truth.twap.duplicateUids.length,
         duplicates: truth.twap.duplicatePosts.map(({ uid, posts }) => ({ uid, count: posts })),
         missing: truth.twap.missing.map((p) => p.uid),
-        unexpected: truth.twap.unexpectedAccepted,
+        // Accepted orders nothing explains (drain parts, EthFlow and declared orders are accounted for).
+        unexpected: truth.orders.unexplained,
       },
       ethFlow: { placed: truth.ethFlow.placed, observed: truth.ethFlow.observed, missing: truth.ethFlow.missing.map((m) => m.uid) },
     },
+    // Per module; a figure that was not measured has no rows here (its bar and `evidence.notMeasured` say so).
     errors: {
-      moduleErrors: Object.entries(engine.moduleErrors).filter(([, n]) => n > 0).map(([kind, count]) => ({ module: '(all)', kind, count })),
-      traps: [],
-      restarts: engine.restarts ? [{ module: '(all)', count: engine.restarts }] : [],
-      poisoned: engine.poisoned ? [`${engine.poisoned} module(s)`] : [],
+      moduleErrors: 'value' in engine.moduleErrors ? engine.moduleErrors.value : [],
+      // One row per module and kind (the row's `kind` is an extra field the renderer may show).
+      traps: 'value' in engine.traps ? engine.traps.value.map((t) => ({ module: t.module, count: t.count, kind: t.kind })) : [],
+      restarts: 'value' in engine.restarts ? engine.restarts.value : [],
+      poisoned: 'value' in engine.poisoned ? engine.poisoned.value : [],
     },
     rpc: Object.entries(engine.requestsByMethod)
       .filter(([, total]) => total > 0)

@@ -67,6 +67,7 @@ export {
   pollOutcomeFromError,
 } from './codecs/pollOutcome.ts'
 export type { PollOutcome } from './codecs/pollOutcome.ts'
+export { canonicalHex, parseRevertData } from './codecs/revertData.ts'
 
 // Orders.
 export {

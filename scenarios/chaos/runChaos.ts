@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { keccak256, parseEther, toHex, type Address } from 'viem'
+import { readJournal } from '../../engine/testing/fixtures/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
-import { sumOf } from '../../harness/scenario/prometheus.ts'
-import type { ExtraBars, ScenarioContext } from '../../harness/scenario/runScenario.ts'
-import type { BarResult } from '../../harness/scenario/judge.ts'
+import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
+import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
+import { chaosJournal, judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
 import type { KillWindow } from './writeChaosDump.ts'
 
 /** The owners of the two TWAPs the reorg step creates: one is reorged away, one stays (the control). */
@@ -12,21 +15,23 @@ export const chaosAccounts = {
 } as const satisfies Record<string, Address>
 
 const uidOwner = (uid: string) => `0x${uid.slice(2 + 64, 2 + 64 + 40)}`.toLowerCase()
-const bar = (name: string, description: string, measured: string | number, pass: boolean): BarResult => ({ name, bar: description, measured: String(measured), pass })
 
 /**
  * The chaos timeline, run beside the load: (1) at ~20% of the load, two TWAPs starting a few seconds
  * later are created in one block, then a reorg from that block replays everything except the first
  * one's creation; (2) at ~60%, the engine process is SIGKILLed the moment the orderbook accepts a
- * post, and restarted; (3) once the orders' windows have passed, the bars: nothing posted for the
- * removed order, the control order posted, and every fault visible in the metrics and the stub's
- * record. The proxy's WebSocket drops and failed requests run by themselves all along.
+ * post, and restarted; (3) once the orders' windows have passed, it stops. The proxy's WebSocket
+ * drops and failed requests run by themselves all along. It collects evidence only: the bars are
+ * judged at the end of the run, from that evidence and the run's final evidence, by `judgeChaos`.
+ *
+ * @example
+ * await runAndReport(scenario, { during: (live) => runChaos(live, { loadBlocks: 20, blockTime: 1 }) })
  */
 export async function runChaos(
   context: ScenarioContext,
   { loadBlocks, blockTime, onKill }: { loadBlocks: number; blockTime: number; onKill?: (window: KillWindow) => void },
 ): Promise<ExtraBars> {
-  const { devnet, orderbook, engine, proxy, log } = context
+  const { devnet, orderbook, engine, proxy, log, dir } = context
   const client = devnet.client
   const start = await client.getBlockNumber()
   const waitForBlock = async (target: bigint, what: string) => {
@@ -74,12 +79,17 @@ export async function runChaos(
     }
     if (acceptedAt === undefined) await new Promise((r) => setTimeout(r, 1))
   }
-  const killedAt = Date.now()
-  const { downMs } = await engine.killAndRestart({ downMs: 1000 })
-  onKill?.({ killedAt, healthyAt: Date.now() })
-  const afterAccept = acceptedAt === undefined ? 'no post accepted in 15 s before it' : `${killedAt - acceptedAt} ms after the orderbook accepted a post`
-  log(`engine SIGKILLed ${afterAccept} and restarted: down ${downMs} ms`)
-  notes.push(`engine SIGKILLed once (${afterAccept}) and restarted from its cursor: down ${downMs} ms`)
+  // The proxy's counts before the scrape the kill starts with, at the kill, and once the new process
+  // is healthy: what was injected while no live process could count it.
+  const failBefore = proxy?.record.counters.fail ?? 0
+  const dropsBefore = proxy?.record.counters.ws_drop ?? 0
+  let failAtKill = failBefore
+  const kill: KillEvidence = await engine.killAndRestart({ downMs: 1000, onKilled: () => (failAtKill = proxy?.record.counters.fail ?? 0) })
+  const dropsAroundKill = (proxy?.record.counters.ws_drop ?? 0) - dropsBefore
+  onKill?.({ killedAt: kill.old.killedAt, healthyAt: kill.new.healthy.at })
+  const afterAccept = acceptedAt === undefined ? 'no post accepted in 15 s before it' : `${kill.old.killedAt - acceptedAt} ms after the orderbook accepted a post`
+  log(`engine pid ${kill.old.pid} SIGKILLed ${afterAccept}; pid ${kill.new.pid} healthy: down ${kill.downMs} ms`)
+  notes.push(`engine pid ${kill.old.pid} SIGKILLed once (${afterAccept}, its cursor at block ${kill.old.lastCursor}) and restarted from its cursor as pid ${kill.new.pid}: down ${kill.downMs} ms`)
 
   // (3) Both orders share t0: once the control's first part is accepted, the removed one's would
   // have been too. Wait for it (bounded by its window), plus two blocks, then judge what arrived.
@@ -91,30 +101,58 @@ export async function runChaos(
   await waitForBlock((await client.getBlockNumber()) + 2n, 'settle')
   await waitForBlock(start + BigInt(loadBlocks), 'end of load')
 
-  const status = (code: number) => posts().filter((e) => e.status === code).length
-  const fivexx = posts().filter((e) => e.status >= 500).length
-  const metrics = await context.scrape()
-  const restartsOf = (module: string) => sumOf(metrics, 'shepherd_module_restarts_total', { module })
-  const reconnects = sumOf(metrics, 'shepherd_stream_reconnects_total')
-  const ingestErrors = sumOf(metrics, 'shepherd_ingest_errors_total')
-  const reorgs = sumOf(metrics, 'shepherd_reorgs_total')
-  const failedRequests = sumOf(metrics, 'shepherd_chain_request_total', { outcome: 'error' })
-  notes.push(
-    `faults seen: ${proxy?.record.counters.ws_drop ?? 0} WebSocket drops -> ${reconnects} reconnects; ${proxy?.record.counters.fail ?? 0} RPC requests failed by the proxy -> ${failedRequests} failed chain requests, ${ingestErrors} ingest errors (retried); ${reorgs} reorgs; ${fivexx} order posts answered 5xx, ${status(429)} answered 429`,
-  )
-  const others = ['twap-monitor', 'ethflow-watcher'].map((m) => `${m} ${restartsOf(m)}`).join(', ')
-  const bars: BarResult[] = [
-    bar('Reorg removed the order', 'the removed TWAP creation is not on the final chain', removedGone ? `gone (depth ${reorg.depth})` : 'still on chain', removedGone && reorg.depth >= 3),
-    bar('Nothing posted for the removed order', `0 posts for owner ${chaosAccounts.removedOwner}`, postsFor(chaosAccounts.removedOwner).length, postsFor(chaosAccounts.removedOwner).length === 0),
-    bar('Control order posted', `the TWAP created beside it (${chaosAccounts.controlOwner}) reaches the orderbook`, `${postsFor(chaosAccounts.controlOwner).filter((e) => e.status === 201).length} accepted`, postsFor(chaosAccounts.controlOwner).some((e) => e.status === 201)),
-    bar('Trapping module restarted', '>= 1 restart of traps-every-k', restartsOf('traps-every-k'), restartsOf('traps-every-k') >= 1),
-    bar('Other modules unaffected', '0 restarts of twap-monitor and ethflow-watcher', others, restartsOf('twap-monitor') + restartsOf('ethflow-watcher') === 0),
-    bar('WebSocket drops visible', '>= 1 shepherd_stream_reconnects_total', reconnects, reconnects >= 1 && (proxy?.record.counters.ws_drop ?? 0) >= 1),
-    // Quick per-request retries absorb most failures, so ingest errors (failed passes) may stay at 0.
-    bar('RPC failures visible', '>= 1 failed chain request (shepherd_chain_request_total{outcome="error"})', `${failedRequests} failed requests, ${ingestErrors} ingest errors`, failedRequests >= 1),
-    bar('Reorg visible', '>= 1 shepherd_reorgs_total', reorgs, reorgs >= 1),
-    bar('Orderbook faults visible', '>= 1 post answered 5xx and >= 1 answered 429 (stub record)', `${fivexx} x 5xx, ${status(429)} x 429`, fivexx >= 1 && status(429) >= 1),
-    bar('Engine killed and resumed', '1 SIGKILL, healthy again', `down ${downMs} ms, killed ${afterAccept}`, true),
-  ]
-  return { bars, notes }
+  const live = {
+    startBlock: start,
+    reorg: { depth: reorg.depth, fromBlock: removedReceipt.blockNumber, removedGone },
+    kill,
+    failuresLostInKill: failAtKill - failBefore,
+    dropsAroundKill,
+  }
+  return {
+    notes,
+    judgeAtEnd: (final) => {
+      const verdict = judgeChaos(chaosEvidence(live, final, readChaosJournal(join(dir, chaosJournal))))
+      return { bars: verdict.bars, notes: verdict.notes, bounds: verdict.bounds }
+    },
+  }
+}
+
+/** The fixture's journal, or why it could not be read. */
+function readChaosJournal(file: string): ChaosEvidence['journal'] {
+  if (!existsSync(file)) return { notMeasured: `${file} does not exist (the trapping fixture wrote no journal)` }
+  try {
+    return { value: readJournal(file) }
+  } catch (error) {
+    return { notMeasured: error instanceof Error ? error.message : String(error) }
+  }
+}
+
+/**
+ * Assembles the chaos evidence from what runChaos saw live and the run's final evidence.
+ *
+ * @example
+ * judgeChaos(chaosEvidence(live, final, journal))
+ */
+export function chaosEvidence(
+  live: Pick<ChaosEvidence, 'startBlock' | 'reorg' | 'kill'> & { failuresLostInKill: number; dropsAroundKill: number },
+  final: FinalEvidence,
+  journal: ChaosEvidence['journal'],
+): ChaosEvidence {
+  const posts = final.record.filter((e) => e.method === 'POST' && e.path.endsWith('/api/v1/orders'))
+  const postsFor = (owner: string) => posts.filter((e) => e.uid && uidOwner(e.uid) === owner.toLowerCase())
+  const counter = (name: string) => final.proxyCounters?.[name] ?? 0
+  const f = final.figures
+  return {
+    blockTimeMs: final.blockTimeMs,
+    startBlock: live.startBlock,
+    reorg: live.reorg,
+    removedOwnerPosts: postsFor(chaosAccounts.removedOwner).length,
+    controlAccepted: postsFor(chaosAccounts.controlOwner).filter((e) => e.status === 201).length,
+    kill: live.kill,
+    journal,
+    metrics: { traps: f.traps, restarts: f.restarts, hostFailures: f.hostFailures, failedChainRequests: f.failedChainRequests, reconnects: f.reconnects, reorgs: f.reorgs },
+    proxy: { injectedFailures: counter('fail'), wsDrops: counter('ws_drop'), failuresLostInKill: live.failuresLostInKill, dropsAroundKill: live.dropsAroundKill },
+    record: final.record,
+    deliveries: final.truth.twap.deliveries,
+  } satisfies ChaosEvidence
 }

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
 import type { BarResult } from '../../harness/scenario/judge.ts'
-import { sumOf } from '../../harness/scenario/prometheus.ts'
+import { counterTotals, total } from '../../harness/scenario/runMetrics.ts'
 import { runAndReport } from '../../harness/scenario/runAndReport.ts'
 import type { ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import scenario from './scenario.ts'
@@ -11,12 +11,17 @@ async function triggersAndEvidence({ devnet, orderbook, scrape, log }: ScenarioC
   const fired = await fireE2eTriggers(devnet)
   log(`triggers fired: TWAP at block ${fired.twapCreatedBlock}, EthFlow ${fired.ethFlowUid.slice(0, 18)}..., oracle at ${fired.oracleBlock}, transfer at ${fired.transferBlock}`)
   const evidence = async () => {
-    const metrics = await scrape()
+    const alerts = counterTotals(await scrape(), 'shepherd_module_alerts_total', ['module'])
+    // A missing alerts metric is not 0 alerts: it reads as NaN, which fails both alert bars.
+    const alertsOf = (module: string) => {
+      const count = total(alerts, { module })
+      return 'value' in count ? count.value : Number.NaN
+    }
     return {
       stopLoss: stopLossPosts(orderbook.record.entries).filter((e) => e.status === 201).length,
       ethFlow: orderbook.record.entries.some((e) => e.method === 'GET' && e.uid === fired.ethFlowUid.toLowerCase() && e.status === 200),
-      priceAlerts: sumOf(metrics, 'shepherd_module_alerts_total', { module: 'price-alert' }),
-      balanceAlerts: sumOf(metrics, 'shepherd_module_alerts_total', { module: 'balance-tracker' }),
+      priceAlerts: alertsOf('price-alert'),
+      balanceAlerts: alertsOf('balance-tracker'),
     }
   }
   // Up to 40 s, and at least until the TWAP's 3 parts (4 s apart) have all started.
@@ -32,7 +37,11 @@ async function triggersAndEvidence({ devnet, orderbook, scrape, log }: ScenarioC
     { name: 'price-alert alerted', bar: 'exactly one price-threshold alert', measured: `${seen.priceAlerts} alerts`, pass: seen.priceAlerts === 1 },
     { name: 'balance-tracker alerted', bar: 'at least one balance-change alert', measured: `${seen.balanceAlerts} alerts`, pass: seen.balanceAlerts >= 1 },
   ]
-  return { bars }
+  // The stop-loss order is this scenario's own expected order: it explains one accepted post.
+  const explainedOrders = stopLossPosts(orderbook.record.entries)
+    .filter((e) => e.status === 201 && e.uid)
+    .map((e) => ({ uid: e.uid!, why: 'the e2e stop-loss order (PreSign, from the stop-loss owner)' }))
+  return { bars, explainedOrders }
 }
 
 test('scenario: e2e, every module reaches its terminal marker and the checklist names each one', async () => {

@@ -2,6 +2,7 @@ import { decodeErrorResult, decodeFunctionResult, encodeFunctionData, isHex, typ
 import { getTradeableOrderWithSignatureFunction, pollErrorsAbi } from '../abi/composableCow.ts'
 import type { GPv2OrderData } from '../orders/gpv2Order.ts'
 import { decodeOrderWithSignature } from './decodeOrderWithSignature.ts'
+import { parseRevertData } from './revertData.ts'
 import type { ConditionalOrderParams } from './decodeConditionalOrderCreated.ts'
 import type { MulticallResult } from '../../../engine/module/types.ts'
 
@@ -50,6 +51,7 @@ function isEvenHex(data: unknown): data is Hex {
  * decodePollRevert('0xd05f3065...') // { kind: 'tryNextBlock', reason: '...' }
  */
 export function decodePollRevert(data: unknown): PollOutcome {
+  data = parseRevertData(data) ?? data
   if (!isEvenHex(data) || data.length < 10) return { kind: 'unknown', data }
   let decoded
   try {
@@ -113,8 +115,9 @@ export function decodePollResult(result: MulticallResult): PollOutcome {
 
 /**
  * The poll outcome carried by a rejected `host.chain.call` (a `ChainCallError` with revert `data`).
- * Rethrows anything that is not a revert (transport faults, timeouts), so the caller's retry
- * policy sees them.
+ * The data may be in any node dialect `parseRevertData` knows (`Reverted 0x...`, upper case, `0X`):
+ * `decodePollRevert` reads every dialect as the bare lower-case hex. Rethrows anything that is not a revert
+ * (transport faults, timeouts), so the caller's retry policy sees them.
  *
  * @example
  * const outcome = await host.chain.call(chainId, { to, data }).then(decodePollReturn, pollOutcomeFromError)

@@ -1,6 +1,7 @@
 import { encodeErrorResult, getAddress, isAddress, type Address, type Hex } from 'viem'
 import { ChainCallError, ChainRequestError } from '../../../engine/errors/chain.ts'
 import type { ChainHost, MulticallResult, ReadOptions } from '../../../engine/module/types.ts'
+import { canonicalHex, parseRevertData } from '../codecs/revertData.ts'
 import { garbageHex } from './faults.ts'
 import type { MockCallRecord, MockChainRequestRecord, MockGetBalanceRecord, MockMulticallRecord, MockRecorder } from './records.ts'
 import { MockHostError, pick, program, runOperation, type OperationContext, type Programmed } from './runOperation.ts'
@@ -9,8 +10,11 @@ import { MockHostError, pick, program, runOperation, type OperationContext, type
 export type MockCall = { chainId: number; to: Address; data: Hex; blockNumber?: bigint }
 /** Match by chain, target, 4-byte selector and/or full calldata (all given fields must match), or by predicate. */
 export type CallMatcher = { chainId?: number; to?: Address; selector?: Hex; data?: Hex } | ((call: MockCall) => boolean)
-/** Return data, or revert data. */
-export type CallResult = Hex | { revert: Hex }
+/**
+ * Return data, or revert data. Either may be written in a node's dialect (upper-case hex, `0X`,
+ * `Reverted 0x...`: see `parseRevertData`); the module receives it canonical, as from the engine.
+ */
+export type CallResult = Hex | { revert: Hex | string }
 export type CallAnswer = CallResult | ((call: MockCall) => CallResult | Promise<CallResult>)
 export type RequestAnswerFunction = (params: readonly unknown[], chainId: number) => unknown
 /** A JSON-RPC result, or a function of the params computing it. */
@@ -74,6 +78,10 @@ export function createMockChain(recorder: MockRecorder, context: OperationContex
     return typeof answer === 'function' ? await answer(call) : answer
   }
   const transport = (chainId: number, method: string) => (message: string) => new ChainRequestError(message, { chainId, method })
+  // As the engine's chain host does: every dialect reaches the module as canonical hex; a value in
+  // no known dialect stays as programmed (tests of garbage answers rely on that).
+  const revertData = (result: { revert: string }) => (parseRevertData(result.revert) ?? result.revert) as Hex
+  const returnData = (result: Hex) => canonicalHex(result) ?? result
 
   const chain: MockChain = {
     onCall: (matcher, answer, options) => program(callAnswers, matcher, answer, options?.times),
@@ -122,9 +130,9 @@ export function createMockChain(recorder: MockRecorder, context: OperationContex
           const result = await resolve(pick(callAnswers, (m) => matches(m, call)), call, 'eth_call')
           if (typeof result === 'object') {
             record.outcome = 'revert'
-            throw new ChainCallError({ chainId, to, data: result.revert })
+            throw new ChainCallError({ chainId, to, data: revertData(result) })
           }
-          return result
+          return returnData(result)
         },
       })
     },
@@ -145,7 +153,7 @@ export function createMockChain(recorder: MockRecorder, context: OperationContex
               record.outcome = 'revert'
               throw new ChainCallError({ chainId, to: MULTICALL3, data: multicallFailed })
             }
-            results.push(typeof result === 'object' ? { success: false, returnData: result.revert } : { success: true, returnData: result })
+            results.push(typeof result === 'object' ? { success: false, returnData: revertData(result) } : { success: true, returnData: returnData(result) })
           }
           record.results = results
           return results

@@ -1,0 +1,171 @@
+import type { Hex } from 'viem'
+import { describe, expect, test } from 'vitest'
+import type { JournalLine } from '../../engine/testing/fixtures/blockJournal.ts'
+import type { RecordEntry } from '../../harness/orderbook/createRequestRecord.ts'
+import { judge, type Measures } from '../../harness/scenario/judge.ts'
+import { judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
+
+// Synthetic evidence of a clean chaos run: no devnet. Old engine pid 100 handled blocks 10..20 and
+// was SIGKILLed at t=20_000 with its cursor at 20; pid 200 was healthy at t=24_000 and handled 21..30.
+const uid = (n: number) => `0x${n.toString(16).padStart(112, '0')}` as Hex
+const line = (event: JournalLine['event'], block: number, pid: number, at: number): JournalLine => ({ event, block: BigInt(block), pid, at })
+const journal: JournalLine[] = [
+  line('trap', 10, 100, 10_000),
+  ...Array.from({ length: 11 }, (_, i) => line('block', 10 + i, 100, 10_000 + i * 1000)),
+  line('trap', 25, 200, 25_000),
+  ...Array.from({ length: 10 }, (_, i) => line('block', 21 + i, 200, 24_500 + i * 1000)),
+]
+let seq = 0
+const entry = (n: number, at: number, status: number, injected?: string): RecordEntry => ({ seq: ++seq, at, answeredAt: at, method: 'POST', path: '/api/v1/orders', body: {}, status, responseBody: {}, uid: uid(n), delayMs: 0, ...(injected ? { injected } : {}) })
+// Two injected 5xx answers and one 429 (uid 3 is not an expected part: it counts for the bounds, not the retries).
+const record = [entry(1, 11_000, 500, 'failRate'), entry(1, 13_000, 201), entry(2, 12_000, 429, 'rule:rate-limit'), entry(2, 14_000, 201), entry(3, 12_500, 503, 'failRate'), entry(3, 12_900, 201)]
+
+const clean: ChaosEvidence = {
+  blockTimeMs: 1000,
+  startBlock: 12n,
+  reorg: { depth: 3, fromBlock: 14n, removedGone: true },
+  removedOwnerPosts: 0,
+  controlAccepted: 2,
+  kill: {
+    signal: 'SIGKILL',
+    old: { pid: 100, killedAt: 20_000, exitedAt: 20_010, exit: { code: null, signal: 'SIGKILL' }, pidGone: true, lastCursor: 20, final: undefined, finalError: undefined },
+    new: { pid: 200, spawnedAt: 21_000, healthy: { status: 200, body: '{"ok":true}', at: 24_000 } },
+    downMs: 4_000,
+  },
+  journal: { value: journal },
+  metrics: {
+    traps: { value: [{ module: 'traps-every-k', kind: 'throw', count: 2 }] },
+    restarts: { value: [{ module: 'traps-every-k', count: 2 }] },
+    hostFailures: { value: [{ module: 'twap-monitor', capability: 'chain', count: 3 }, { module: 'twap-monitor', capability: 'cow_api', count: 2 }] },
+    failedChainRequests: { value: 12 },
+    reconnects: { value: 5 },
+    reorgs: { value: 1 },
+  },
+  proxy: { injectedFailures: 12, wsDrops: 6, failuresLostInKill: 1, dropsAroundKill: 1 },
+  record,
+  deliveries: [
+    { uid: uid(1), tradeableBlock: 11n, seenAt: 10_900, acceptedAt: 13_000, latencyMs: 2_100 },
+    { uid: uid(2), tradeableBlock: 12n, seenAt: 11_900, acceptedAt: 14_000, latencyMs: 2_100 },
+  ],
+}
+const failing = (e: ChaosEvidence) => judgeChaos(e).bars.filter((b) => !b.pass)
+const withMetrics = (m: Partial<ChaosEvidence['metrics']>): Partial<ChaosEvidence> => ({ metrics: { ...clean.metrics, ...m } })
+const withKill = (old: Partial<NonNullable<ChaosEvidence['kill']>['old']>, fresh: Partial<NonNullable<ChaosEvidence['kill']>['new']> = {}): Partial<ChaosEvidence> => ({
+  kill: { ...clean.kill!, old: { ...clean.kill!.old, ...old }, new: { ...clean.kill!.new, ...fresh } },
+})
+
+describe('judgeChaos', () => {
+  test('behavior: a clean run passes every chaos bar', () => {
+    const verdict = judgeChaos(clean)
+    expect(verdict.bars.filter((b) => !b.pass)).toEqual([])
+    expect(verdict.bars.find((b) => b.name === 'Orderbook faults visible')?.measured).toBe('2 x 5xx, 1 x 429 injected on posts; 2 orderbook failures reached modules')
+    expect(verdict.bars.find((b) => b.name === 'No block skipped')?.measured).toBe('blocks 12..30 all handled')
+    expect(verdict.bars.map((b) => b.name)).toEqual([
+      'Reorg removed the order',
+      'Nothing posted for the removed order',
+      'Control order posted',
+      'Reorg visible',
+      'Engine killed',
+      'Engine resumed',
+      'No block skipped',
+      'Injected traps counted',
+      'Trapping module restarted',
+      'Other modules unaffected',
+      'RPC failures visible',
+      'WebSocket drops visible',
+      'Orderbook faults visible',
+    ])
+  })
+
+  // Each row breaks exactly one chaos bar: the judge must fail it alone and say what broke.
+  const violations: Array<[string, Partial<ChaosEvidence>, RegExp]> = [
+    ['Reorg removed the order', { reorg: { ...clean.reorg, removedGone: false } }, /still on chain/],
+    ['Reorg removed the order', { reorg: { ...clean.reorg, depth: 2 } }, /depth 2/],
+    ['Nothing posted for the removed order', { removedOwnerPosts: 1 }, /^1$/],
+    ['Control order posted', { controlAccepted: 0 }, /0 accepted/],
+    ['Reorg visible', withMetrics({ reorgs: { value: 0 } }), /^0$/],
+    ['Reorg visible', withMetrics({ reorgs: { notMeasured: 'shepherd_reorgs_total absent' } }), /not measured/],
+    ['Engine killed', withKill({ exit: { code: 0, signal: null } }), /exited with code 0/],
+    ['Engine killed', withKill({ pidGone: false }), /pid 100 still exists/],
+    ['Engine resumed', withKill({}, { healthy: { status: 503, body: '{"ok":false}', at: 24_000 } }), /answered \/healthz 503/],
+    ['Engine resumed', withKill({}, { healthy: { status: 200, body: '', at: 20_005 } }), /before the old process exited/],
+    // Block 21 reached the module in some other process; the new one began at 22, past the old cursor (18) and the old process's last block (20) + 1.
+    ['Engine resumed', { ...withKill({ lastCursor: 18 }), journal: { value: journal.map((l) => (l.event === 'block' && l.block === 21n ? { ...l, pid: 300 } : l)) } }, /resumed at block 22, after 20 \+ 1 \(old cursor 18, last block the old process handled 20\)/],
+    ['Engine resumed', withKill({}, { pid: 300 }), /pid 300\) handled no block/],
+    ['Engine resumed', withKill({ lastCursor: undefined, finalError: 'ECONNREFUSED' }), /not measured: .*ECONNREFUSED/],
+    ['No block skipped', { journal: { value: journal.filter((l) => !(l.event === 'block' && l.block === 22n)) } }, /^1 blocks never handled: 22$/],
+    ['No block skipped', { journal: { value: journal.filter((l) => !(l.event === 'block' && ((l.block >= 12n && l.block <= 20n) || l.block === 25n || l.block === 26n))) } }, /^11 blocks never handled: 12, 13, 14, 15, 16, 17, 18, 19, 20, 25, \.\.\.$/],
+    ['Injected traps counted', withMetrics({ traps: { value: [{ module: 'traps-every-k', kind: 'throw', count: 1 }] } }), /1 counted, 2 injected/],
+    ['Injected traps counted', withMetrics({ traps: { value: [{ module: 'traps-every-k', kind: 'throw', count: 2 }, { module: 'traps-every-k', kind: 'deadline', count: 1 }] } }), /other kinds: deadline 1/],
+    ['Trapping module restarted', withMetrics({ restarts: { value: [] } }), /0 restarts, 2 traps/],
+    ['Trapping module restarted', withMetrics({ restarts: { value: [{ module: 'traps-every-k', count: 3 }] } }), /3 restarts, 2 traps/],
+    ['Other modules unaffected', withMetrics({ restarts: { value: [...(clean.metrics.restarts as { value: [] }).value, { module: 'twap-monitor', count: 1 }] } }), /twap-monitor 0 traps, 1 restarts/],
+    ['RPC failures visible', withMetrics({ failedChainRequests: { value: 10 } }), /engine 10, proxy injected 12/],
+    ['RPC failures visible', { proxy: { ...clean.proxy, injectedFailures: 0, failuresLostInKill: 0 } }, /proxy injected 0/],
+    ['WebSocket drops visible', withMetrics({ reconnects: { value: 4 } }), /4 reconnects, 6 drops/],
+    ['WebSocket drops visible', { proxy: { ...clean.proxy, wsDrops: 0, dropsAroundKill: 0 } }, /0 drops/],
+    ['Orderbook faults visible', { record: record.filter((r) => r.status !== 429) }, /0 x 429/],
+    ['Orderbook faults visible', withMetrics({ hostFailures: { value: [{ module: 'twap-monitor', capability: 'chain', count: 3 }] } }), /0 orderbook failures reached modules/],
+  ]
+  test.each(violations)('behavior: evidence that breaks only "%s" fails that bar alone (%#)', (name, change, measured) => {
+    const bad = failing({ ...clean, ...change })
+    expect(bad.map((b) => b.name)).toEqual([name])
+    expect(bad[0]!.measured).toMatch(measured)
+  })
+
+  // Each row takes away one piece of evidence: the bars that need it are "not measured", never passed.
+  const missing: Array<[string, Partial<ChaosEvidence>, string[]]> = [
+    ['the journal', { journal: { notMeasured: 'no journal' } }, ['Engine resumed', 'No block skipped', 'Injected traps counted', 'Trapping module restarted']],
+    ['traps', withMetrics({ traps: { notMeasured: 'absent' } }), ['Injected traps counted', 'Other modules unaffected']],
+    ['restarts', withMetrics({ restarts: { notMeasured: 'absent' } }), ['Trapping module restarted', 'Other modules unaffected']],
+    ['failed chain requests', withMetrics({ failedChainRequests: { notMeasured: 'absent' } }), ['RPC failures visible']],
+    ['reconnects', withMetrics({ reconnects: { notMeasured: 'absent' } }), ['WebSocket drops visible']],
+    ['host failures', withMetrics({ hostFailures: { notMeasured: 'absent' } }), ['Orderbook faults visible']],
+  ]
+  test.each(missing)('behavior: without %s, the bars that need it are "not measured"', (_what, change, bars) => {
+    const bad = failing({ ...clean, ...change })
+    expect(bad.map((b) => [b.name, b.status])).toEqual(bars.map((name) => [name, 'not measured']))
+  })
+
+  test('behavior: without a kill or a journal, the kill bars are "not measured", never passed', () => {
+    const bad = failing({ ...clean, kill: undefined, journal: { notMeasured: 'no journal' } })
+    expect(bad.map((b) => [b.name, b.status])).toEqual([
+      ['Engine killed', 'not measured'],
+      ['Engine resumed', 'not measured'],
+      ['No block skipped', 'not measured'],
+      ['Injected traps counted', 'not measured'],
+      ['Trapping module restarted', 'not measured'],
+    ])
+  })
+
+  test('behavior: the bounds come from what was injected, and the standard bars fail just above them', () => {
+    const { bounds } = judgeChaos(clean)
+    expect(bounds.maxTraps).toMatchObject({ max: 2, why: expect.stringMatching(/2 traps traps-every-k injected/) })
+    // 3 chain failures that reached a module + 2 x 5xx + 1 x 429 the stub injected.
+    expect(bounds.maxModuleErrors).toMatchObject({ max: 6, why: expect.stringMatching(/3 failed chain calls .* 2 x 5xx and 1 x 429/) })
+    // Outage: killed at 20_000; healthy at 24_000, the witness past cursor 20 at 24_500. Longest retry
+    // outside the outage: 2_000 ms (5xx at 11_000, accepted at 13_000). Plus one block.
+    expect(bounds.p99LatencyMs).toMatchObject({ max: 4_500 + 2_000 + 1_000, why: expect.stringMatching(/outage 4500 ms .* 2000 ms longest retry/) })
+    const measures: Measures = {
+      twap: { expected: 10, delivered: 10, duplicates: 0 },
+      ethFlow: { placed: 5, observed: 5, postedByWatcher: 0 },
+      unexplainedOrders: 0,
+      moduleErrors: { value: 6 },
+      traps: { value: 2 },
+      poisoned: { value: 0 },
+      p99LatencyMs: 7_499,
+      blockTimeMs: 1000,
+      bounds,
+    }
+    expect(judge(measures).pass).toBe(true)
+    const over = (change: Partial<Measures>) => judge({ ...measures, ...change }).bars.filter((b) => !b.pass).map((b) => b.name)
+    expect(over({ traps: { value: 3 } })).toEqual(['Traps'])
+    expect(over({ moduleErrors: { value: 7 } })).toEqual(['Module errors'])
+    expect(over({ p99LatencyMs: 7_500 })).toEqual(['p99 block-to-submission'])
+  })
+
+  test('behavior: without the evidence a bound needs, no bound is derived (the strict default applies)', () => {
+    const { bounds } = judgeChaos({ ...clean, kill: undefined, journal: { notMeasured: 'x' }, metrics: { ...clean.metrics, hostFailures: { notMeasured: 'absent' } } })
+    expect(bounds).toEqual({})
+  })
+})
