@@ -15,18 +15,18 @@ import { isLoopbackAddress } from './metrics/authorizeAdmin.ts'
 import { createIngestor, type Ingestor } from './ingest/createIngestor.ts'
 import { createMetrics } from './metrics/createMetrics.ts'
 import { serveMetrics } from './metrics/serveMetrics.ts'
-import { loadModules, type LoadedModule } from './module/loadModules.ts'
-import type { ChainHost, CowApiHost } from './module/types.ts'
+import { loadModuleSource, moduleSources, type LoadedModule } from './module/loadModules.ts'
+import type { ChainHost, CowApiHost, Host } from './module/types.ts'
 import { createInProcessRunner } from './runner/createInProcessRunner.ts'
 import { createWorkerRunner } from './runner/createWorkerRunner.ts'
 import { createAdminRoutes } from './supervisor/adminRoutes.ts'
-import { createSupervisedRunner, type SupervisedRunner } from './supervisor/createSupervisedRunner.ts'
+import { createSupervisedRunner, type SupervisedRunner, type TrappableRunner } from './supervisor/createSupervisedRunner.ts'
 import { createStore } from './store/createStore.ts'
 
 export type StartEngineParameters = {
   config: EngineConfig
   logger?: Logger
-  /** Modules already loaded (tests, replays); by default the config's modules are imported. */
+  /** Modules already loaded (tests, replays); by default the config's modules are loaded by their runners (a worker module only inside its worker). */
   modules?: LoadedModule[]
   /** Replaces the RPC ChainSource per chain (replays, fault proxies). */
   sources?: ReadonlyMap<number, ChainSource>
@@ -43,8 +43,10 @@ export type StartEngineParameters = {
 }
 
 /**
- * Starts the engine: opens the store, loads modules, serves metrics, and follows every configured
- * chain. Resolves once ingestion has started.
+ * Starts the engine: opens the store, starts every module under its supervisor (a worker module
+ * is imported and validated inside its worker only; one that cannot load is parked with the
+ * reason, the others run), serves metrics, and follows every configured chain. Resolves once
+ * ingestion has started.
  *
  * @example
  * const engine = await startEngine({ config: loadConfig('engine.toml') })
@@ -62,11 +64,42 @@ export async function startEngine({
   shutdownGraceMs = 10_000,
 }: StartEngineParameters) {
   const logger = givenLogger ?? createLogger({ level: config.engine.log_level })
-  const modules = givenModules ?? (await loadModules(config))
   const metrics = createMetrics()
   const health = createHealthBoard()
+  // What each module is and how to start one life of it. Not imported here: a config module is
+  // loaded by its runner (in its worker, or in this thread for isolation = "in-process").
+  type Planned = { name: string; entry: LoadedModule['entry']; index: number; subscriptions?: LoadedModule['subscriptions']; start(host: Host): TrappableRunner }
+  const inWorker = (entry: LoadedModule['entry']) => isolation !== 'in-process' && entry.isolation === 'worker'
+  const planned: Planned[] = givenModules
+    ? givenModules.map((loaded) => {
+        const { entry } = loaded
+        const name = entry.name
+        return {
+          name,
+          entry,
+          index: config.modules.indexOf(entry),
+          subscriptions: loaded.subscriptions,
+          start: (host) =>
+            inWorker(entry)
+              ? createWorkerRunner({ module: { name, url: loaded.url, config: entry.config }, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
+              : createInProcessRunner({ name, module: loaded, host, metrics, log: host.log }),
+        }
+      })
+    : moduleSources(config).map((source) => {
+        const { entry } = source
+        const name = entry.name
+        return {
+          name,
+          entry,
+          index: source.origin.index,
+          start: (host) =>
+            inWorker(entry)
+              ? createWorkerRunner({ module: { name, url: source.url, config: entry.config, origin: source.origin }, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
+              : createInProcessRunner({ name, module: () => loadModuleSource(source), host, metrics, log: host.log }),
+        }
+      })
   const stateDir = resolve(dirname(config.file), config.engine.state_dir)
-  const store = createStore({ stateDir })
+  const store = createStore({ stateDir, metrics, health, log: logger.child({ component: 'store' }) })
 
   const sources = new Map<number, ChainSource & { client?: ChainHostChain['client'] }>()
   const chainHostChains = new Map<number, ChainHostChain>()
@@ -91,11 +124,10 @@ export async function startEngine({
 
   // Each module runs under a supervisor: in a worker thread of its own (memory limit, deadline) by
   // default, or in this thread. A trap restarts it with backoff and retries the event; repeated
-  // traps park it without touching the others.
+  // traps, or an error no retry fixes (a config its schema refuses), park it without touching the
+  // others. Its events are committed with a progress mark, so a restart repeats none of them.
   const supervised = new Map<string, SupervisedRunner>()
-  const runners: ModuleRunner[] = modules.map((loaded) => {
-    const name = loaded.entry.name
-    const index = config.modules.indexOf(loaded.entry)
+  const runners: ModuleRunner[] = planned.map(({ name, entry, index, subscriptions, start }) => {
     const host = createHost({
       module: name,
       chain: chainHost,
@@ -105,37 +137,15 @@ export async function startEngine({
       metrics,
       clock,
       health,
-      allowMethods: loaded.entry.allow_methods,
+      allowMethods: entry.allow_methods,
       allowMethodsKey: index >= 0 ? `modules.${index}.allow_methods` : undefined,
     })
-    const inWorker = isolation !== 'in-process' && loaded.entry.isolation === 'worker'
-    const runner = createSupervisedRunner({
-      name,
-      subscriptions: loaded.subscriptions,
-      supervisor: config.engine.supervisor,
-      metrics,
-      log: host.log,
-      start: () =>
-        inWorker
-          ? createWorkerRunner({
-              loaded: { name, url: loaded.url, config: loaded.config, subscriptions: loaded.subscriptions, entry: loaded.entry },
-              host,
-              memoryMb: loaded.entry.memory_mb,
-              deadlineMs: loaded.entry.deadline_ms,
-              metrics,
-              log: host.log,
-            })
-          : createInProcessRunner({ loaded: { ...loaded, name }, host, metrics, log: host.log }),
-    })
+    // The supervisor reports a parked module on /healthz itself (`module:<name>`, check `poisoned`), from its start when it was parked before.
+    const runner = createSupervisedRunner({ name, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log: host.log, start: () => start(host) })
     supervised.set(name, runner)
-    // A parked module is unhealthy until released (its own reports come through host.health).
-    health.watch(`module:${name}`, 'poisoned', () => {
-      const state = runner.state()
-      if (state.status !== 'poisoned') return undefined
-      return { reason: `parked after repeated traps: ${state.poisonedReason ?? 'no reason recorded'}; release it with \`shepherd release ${name}\``, since: state.lastError?.at }
-    })
     return runner
   })
+  // Routes are built from what each module subscribed to as it loaded (a parked one: its last known).
   await Promise.all(runners.map((runner) => runner.init()))
 
   const router = createLogRouter(runners)

@@ -55,6 +55,8 @@ export const moduleEntrySchema = z.strictObject({
   memory_mb: z.number().int().min(16).max(16_384).default(256),
   /** Longest one event (block or logs) may take before it counts as a trap. */
   deadline_ms: z.number().int().min(10).max(3_600_000).default(30_000),
+  /** Longest a worker may take to load the module (its top-level code) and validate its config before it counts as a trap. */
+  start_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
   /**
    * JSON-RPC methods `host.chain.request` may send beyond the default read-only list
    * (`defaultChainReadMethods`), e.g. ["debug_traceCall"] or ["anvil_*"] (a trailing * allows a namespace).
@@ -73,8 +75,9 @@ export const supervisorSchema = z.strictObject({
   poison_after: z.number().int().min(1).default(5),
   poison_window_s: z.number().int().min(1).default(600),
   /**
-   * Events a parked module keeps (in memory, oldest first) to process after its release; past
-   * this, further events are counted as lost for it and the release answer says how many.
+   * Events a parked module keeps (in the engine's lmdb database, oldest first; they survive a
+   * restart) to process after its release; past this, further events are counted as lost for it
+   * and the release answer says how many.
    */
   replay_limit: z.number().int().min(0).default(10_000),
 })

@@ -7,13 +7,17 @@ export type ModuleEvent =
   | { kind: 'reorg'; reorg: ReorgNotice }
 
 /**
- * Runs one module's handlers: in process, or in a worker thread behind the supervisor. `handle`
- * resolves when the event is done; it rejects only when the event could not be processed and must
- * be retried.
+ * One module as the dispatcher sees it. `handle` resolves when the event is processed (for the
+ * supervisor: processed and its store writes committed, or kept durably for a parked module) and
+ * rejects when it was not; the dispatcher then answers by the error's action (retry in order,
+ * drop, or stop: the block stays uncommitted and is delivered again after a restart). The engine
+ * gives the dispatcher supervisors only (createSupervisedRunner), which retry a failed event
+ * themselves and reject only when stopped; a bare worker or in-process runner rejects on every trap.
  */
 export type ModuleRunner = {
   name: string
-  subscriptions: Subscriptions
+  /** Read at each dispatch; a worker module's are known once `init` resolved. */
+  readonly subscriptions: Subscriptions
   init(): Promise<void>
   handle(event: ModuleEvent): Promise<void>
   stop(): Promise<void>

@@ -5,8 +5,6 @@ import { CowApiError } from '../errors/cowApi.ts'
 import { ChainMethodNotAllowedError } from '../errors/host.ts'
 import { createHealthBoard } from '../health/createHealthBoard.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
-import { resolveSubscriptions } from '../module/defineModule.ts'
-import type { ModuleDefinition } from '../module/types.ts'
 import { createWorkerRunner } from '../runner/createWorkerRunner.ts'
 import { createHost } from './createHost.ts'
 import { createLogger } from './createLogger.ts'
@@ -97,13 +95,11 @@ describe('createHost', () => {
 
   test('behavior: a module in a worker is held to the same allowlist (the worker proxy sends through this Host)', async () => {
     const url = new URL('../testing/fixtures/requestsChainMethod.ts', import.meta.url).href
-    const definition = ((await import(url)) as { default: ModuleDefinition<unknown> }).default
     const run = async (method: string, allowMethods?: readonly string[]) => {
       const { host, mock } = setup(allowMethods)
       mock.chain.onRequest('eth_sendTransaction', '0xabc')
-      const config = definition.config!.parse({ method })
       const runner = createWorkerRunner({
-        loaded: { name: 'probe', url, config, subscriptions: resolveSubscriptions(definition, config), entry: { config: { method } } },
+        module: { name: 'probe', url, config: { method } },
         host,
         memoryMb: 64,
         deadlineMs: 5_000,

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { z } from 'zod'
 import type { EngineConfig, ModuleEntry } from '../config/schema.ts'
-import { configErrorFromZod } from '../config/zodIssue.ts'
 import { ConfigError } from '../errors/config.ts'
-import { resolveSubscriptions } from './defineModule.ts'
 import type { ModuleDefinition, Subscriptions } from './types.ts'
+import { importModuleFile, prepareModule, type ModuleOrigin } from './validateModule.ts'
 
 const modulesRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../modules')
 
@@ -20,9 +18,8 @@ export type LoadedModule = {
   url: string
 }
 
-function isModuleDefinition(value: unknown): value is ModuleDefinition<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string' && 'subscriptions' in value
-}
+/** An enabled `[[modules]]` entry, with where its code is and what a load error must name. */
+export type ModuleSource = { entry: ModuleEntry; url: string; origin: ModuleOrigin }
 
 /** Where a module entry's code lives: its `path` (relative to the config file), or modules/<name>/index.ts. */
 export function moduleUrl(entry: ModuleEntry, configFile: string): string {
@@ -30,62 +27,43 @@ export function moduleUrl(entry: ModuleEntry, configFile: string): string {
   return pathToFileURL(file).href
 }
 
-/** Imports one module and validates its config; errors are ConfigErrors naming the module entry. */
-export async function loadModule(entry: ModuleEntry, index: number, config: Pick<EngineConfig, 'file' | 'chains'>): Promise<LoadedModule> {
-  const key = `modules.${index}`
-  const url = moduleUrl(entry, config.file)
-  if (!existsSync(fileURLToPath(url)))
-    throw new ConfigError(`Module "${entry.name}" not found`, {
-      file: config.file,
-      key: entry.path ? `${key}.path` : `${key}.name`,
-      expected: entry.path ? 'a module file' : 'a built-in module name, or a path = "./my-module.ts"',
-      found: entry.path ? fileURLToPath(url) : JSON.stringify(entry.name),
-    })
-  const imported: Record<string, unknown> = await import(url)
-  const definition = imported.default ?? imported.module
-  if (!isModuleDefinition(definition))
-    throw new ConfigError(`Module file does not export a module`, {
-      file: config.file,
-      key,
-      expected: 'export default defineModule({...})',
-      found: `exports: ${Object.keys(imported).join(', ') || 'none'}`,
-    })
-  if (entry.path === undefined && definition.name !== entry.name)
-    throw new ConfigError(`Module name mismatch`, { file: config.file, key: `${key}.name`, expected: definition.name, found: entry.name })
-
-  let moduleConfig: unknown = entry.config
-  if (definition.config) {
-    try {
-      moduleConfig = definition.config.parse(entry.config)
-    } catch (error) {
-      if (error instanceof z.ZodError) throw configErrorFromZod(error, entry.config, config.file, [key, 'config'])
-      throw new ConfigError(`Invalid config for module "${entry.name}"`, {
-        file: config.file,
-        key: `${key}.config`,
-        expected: 'a config the module accepts',
-        found: error instanceof Error ? error.message : String(error),
-        cause: error,
-      })
-    }
-  }
-
-  const subscriptions = resolveSubscriptions(definition, moduleConfig)
-  const chainIds = new Set([...(subscriptions.blocks ?? []), ...(subscriptions.logs ?? [])].map((s) => s.chainId))
-  for (const chainId of chainIds)
-    if (!config.chains.has(chainId))
-      throw new ConfigError(`Module "${entry.name}" needs chain ${chainId}, which is not configured`, {
-        file: config.file,
-        key: `chains.${chainId}`,
-        expected: `a [chains.${chainId}] table with an rpc_url`,
-        found: `chains: ${[...config.chains.keys()].join(', ') || 'none'}`,
-      })
-  return { definition, config: moduleConfig, subscriptions, entry, url }
+/**
+ * The origin of entry `index`: what a load error names, and the chains a module may use.
+ *
+ * @example
+ * const origin = moduleOrigin(config.modules[0], 0, config) // { file, index: 0, name, builtIn, chains }
+ */
+export function moduleOrigin(entry: ModuleEntry, index: number, config: Pick<EngineConfig, 'file' | 'chains'>): ModuleOrigin {
+  return { file: config.file, index, name: entry.name, builtIn: entry.path === undefined, chains: [...config.chains.keys()] }
 }
 
-/** Loads every enabled module of the config; two modules may not share a name. */
-export async function loadModules(config: EngineConfig): Promise<LoadedModule[]> {
-  const loaded: LoadedModule[] = []
+/**
+ * The ConfigError for a module file that is not there (naming the entry's `path` or `name` key).
+ *
+ * @example
+ * if (!existsSync(fileURLToPath(source.url))) throw moduleNotFound(source)
+ */
+export function moduleNotFound(source: ModuleSource): ConfigError {
+  const { entry, url, origin } = source
+  return new ConfigError(`Module "${entry.name}" not found`, {
+    file: origin.file,
+    key: entry.path ? `modules.${origin.index}.path` : `modules.${origin.index}.name`,
+    expected: entry.path ? 'a module file' : 'a built-in module name, or a path = "./my-module.ts"',
+    found: entry.path ? fileURLToPath(url) : JSON.stringify(entry.name),
+  })
+}
+
+/**
+ * The enabled module entries of a config, WITHOUT importing them: a worker-isolated module is
+ * loaded and validated inside its worker only (its top-level code runs under the worker's memory
+ * limit and start deadline). Two entries may not share a name (each owns a store namespace).
+ *
+ * @example
+ * for (const source of moduleSources(config)) startWorker(source.url, source.entry.config, source.origin)
+ */
+export function moduleSources(config: Pick<EngineConfig, 'file' | 'chains' | 'modules'>): ModuleSource[] {
   const seen = new Set<string>()
+  const sources: ModuleSource[] = []
   for (const [index, entry] of config.modules.entries()) {
     if (!entry.enabled) continue
     if (seen.has(entry.name))
@@ -96,7 +74,43 @@ export async function loadModules(config: EngineConfig): Promise<LoadedModule[]>
         found: entry.name,
       })
     seen.add(entry.name)
-    loaded.push(await loadModule(entry, index, config))
+    sources.push({ entry, url: moduleUrl(entry, config.file), origin: moduleOrigin(entry, index, config) })
   }
+  return sources
+}
+
+/**
+ * Imports one module in this thread and validates its config (in-process modules, replays); errors
+ * are ConfigErrors naming the module entry.
+ *
+ * @example
+ * const loaded = await loadModule(config.modules[0], 0, config)
+ */
+export async function loadModule(entry: ModuleEntry, index: number, config: Pick<EngineConfig, 'file' | 'chains'>): Promise<LoadedModule> {
+  return loadModuleSource({ entry, url: moduleUrl(entry, config.file), origin: moduleOrigin(entry, index, config) })
+}
+
+/**
+ * Imports and validates one module source in this thread (an `isolation = "in-process"` entry).
+ *
+ * @example
+ * const loaded = await loadModuleSource(moduleSources(config)[0])
+ */
+export async function loadModuleSource(source: ModuleSource): Promise<LoadedModule> {
+  if (!existsSync(fileURLToPath(source.url))) throw moduleNotFound(source)
+  const prepared = prepareModule(await importModuleFile(source.url, source.origin), source.entry.config, source.origin)
+  return { ...prepared, entry: source.entry, url: source.url }
+}
+
+/**
+ * Loads every enabled module of the config in this thread (replays, records, tests); two modules
+ * may not share a name.
+ *
+ * @example
+ * const modules = await loadModules(loadConfig('engine.toml'))
+ */
+export async function loadModules(config: EngineConfig): Promise<LoadedModule[]> {
+  const loaded: LoadedModule[] = []
+  for (const source of moduleSources(config)) loaded.push(await loadModuleSource(source))
   return loaded
 }

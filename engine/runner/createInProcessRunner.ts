@@ -1,14 +1,17 @@
-import { describeError } from '../errors/base.ts'
 import { observeEventLatency, type EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LoadedModule } from '../module/loadModules.ts'
-import type { Host, LogHost } from '../module/types.ts'
+import type { Host, LogHost, Subscriptions } from '../module/types.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 
+type InProcessModule = Pick<LoadedModule, 'definition' | 'config' | 'subscriptions'>
+
 export type CreateInProcessRunnerParameters = {
-  loaded: Pick<LoadedModule, 'definition' | 'config' | 'subscriptions'> & { name: string }
+  name: string
+  /** The module, loaded already (replays, tests) or loaded by `init` in this thread (an `isolation = "in-process"` entry). */
+  module: InProcessModule | (() => Promise<InProcessModule>)
   host: Host
   metrics?: EngineMetrics
-  log: LogHost
+  log?: LogHost
 }
 
 /** The kind of event for `shepherd_event_latency_seconds{event_kind}`. */
@@ -17,18 +20,25 @@ export function eventKind(event: ModuleEvent) {
 }
 
 /**
- * Runs a module's handlers in this thread. A handler that throws is logged and counted in
- * `shepherd_module_errors_total{error_kind="throw"}`; the engine keeps going. (Workers and the
- * supervisor wrap this for isolation.)
+ * Runs a module's handlers in this thread, with no memory limit or deadline (tests, replays,
+ * trusted modules). `handle` and `run` are the same: they reject when the handler throws, and the
+ * supervisor around this runner decides what a failure means.
+ *
+ * @example
+ * const runner = createInProcessRunner({ name: 'counting', module: loaded, host })
+ * await runner.init()
+ * await runner.run({ kind: 'block', block })
  */
-export function createInProcessRunner({ loaded, host, metrics, log }: CreateInProcessRunnerParameters): ModuleRunner & {
-  /** Like `handle`, but rejects when the handler throws (the worker and supervisor use this). */
+export function createInProcessRunner({ name, module, host, metrics }: CreateInProcessRunnerParameters): ModuleRunner & {
+  /** Rejects when the handler throws (the supervisor's view). */
   run(event: ModuleEvent): Promise<void>
 } {
-  const { definition, config, name } = loaded
-  const context = { host, config }
+  let loaded: InProcessModule | undefined = typeof module === 'function' ? undefined : module
 
   async function run(event: ModuleEvent) {
+    if (!loaded) throw new Error(`module "${name}": run before init`)
+    const { definition, config } = loaded
+    const context = { host, config }
     const started = performance.now()
     try {
       if (event.kind === 'logs') await definition.onLogs?.({ ...context, block: event.block, logs: event.logs })
@@ -41,22 +51,14 @@ export function createInProcessRunner({ loaded, host, metrics, log }: CreateInPr
 
   return {
     name,
-    subscriptions: loaded.subscriptions,
-    run,
-    async init() {
-      await definition.init?.(context)
+    get subscriptions(): Subscriptions {
+      return loaded?.subscriptions ?? {}
     },
-    async handle(event) {
-      try {
-        await run(event)
-      } catch (error) {
-        metrics?.moduleTraps.inc({ module: name, kind: 'throw' })
-        log.error('module handler failed', {
-          event: event.kind,
-          block: event.kind === 'reorg' ? event.reorg.fromBlock : event.block.number,
-          error: describeError(error),
-        })
-      }
+    run,
+    handle: run,
+    async init() {
+      loaded ??= await (module as () => Promise<InProcessModule>)()
+      await loaded.definition.init?.({ host, config: loaded.config })
     },
     async stop() {},
   }

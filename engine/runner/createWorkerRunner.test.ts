@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { createMockHost, type MockHost } from '../../modules/sdk/mockHost.ts'
+import { ConfigError } from '../errors/config.ts'
 import { CowApiError } from '../errors/cowApi.ts'
 import type { BlockRef, Host } from '../module/types.ts'
 import { loadFixture, type FixtureName } from '../testing/fixtures/loadFixture.ts'
@@ -18,7 +19,7 @@ async function start(file: FixtureName, options: { config?: Record<string, unkno
   const loaded = await loadFixture(file, options.config)
   const mock = createMockHost({ module: loaded.name })
   const host = options.host?.(mock) ?? mock.host
-  const runner = createWorkerRunner({ loaded, host, memoryMb: options.memoryMb ?? 64, deadlineMs: options.deadlineMs ?? 2_000, log: host.log })
+  const runner = createWorkerRunner({ module: loaded.module, host, memoryMb: options.memoryMb ?? 64, deadlineMs: options.deadlineMs ?? 2_000, log: host.log })
   cleanups.push(() => runner.stop(), () => mock.dispose())
   return { runner, mock }
 }
@@ -84,6 +85,27 @@ describe('createWorkerRunner', () => {
     expect(mock.health.checks.get('probe')).toEqual({ reason: 'odd block 5', fields: undefined })
     await runner.run({ kind: 'block', block: block(6n) })
     expect(mock.health.checks.has('probe')).toBe(false)
+  })
+
+  test('behavior: handle keeps the ModuleRunner contract: it rejects when the event was not processed, never reports it done', async () => {
+    const { runner } = await start('throws')
+    await expect(runner.handle({ kind: 'block', block: block(1n) })).rejects.toBeInstanceOf(ModuleTrapError)
+  })
+
+  test('behavior: a worker module is loaded and validated in its worker: its subscriptions come back from there, and a config its schema refuses is a ConfigError (permanent) naming the key', async () => {
+    const good = await start('spin', { config: { block: 99, chainId: 5 } })
+    expect(good.runner.subscriptions).toEqual({})
+    await good.runner.init()
+    expect(good.runner.subscriptions).toEqual({ blocks: [{ chainId: 5 }] })
+    const loaded = await loadFixture('spin')
+    const mock = createMockHost({ module: 'spin' })
+    const bad = createWorkerRunner({ module: { ...loaded.module, config: { block: 'x' }, origin: { file: '/etc/engine.toml', index: 2, name: 'spin', builtIn: false } }, host: mock.host, log: mock.log })
+    cleanups.push(() => bad.stop(), () => mock.dispose())
+    const error = await bad.init().then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(ModuleTrapError)
+    expect((error as ModuleTrapError).cause).toBeInstanceOf(ConfigError)
+    expect((error as ModuleTrapError).cause).toMatchObject({ file: '/etc/engine.toml', key: 'modules.2.config', action: 'stop' })
+    expect(String((error as ModuleTrapError).cause)).toContain('block must be an integer, found "x"')
   })
 
   test('behavior: a handler throw rejects with a throw trap carrying the module error', async () => {

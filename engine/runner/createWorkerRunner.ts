@@ -1,19 +1,31 @@
 import { Worker } from 'node:worker_threads'
-import { describeError } from '../errors/base.ts'
+import { fileURLToPath } from 'node:url'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 import { observeEventLatency, type EngineMetrics } from '../metrics/createMetrics.ts'
 import type { Host, LogHost, Subscriptions } from '../module/types.ts'
+import type { ModuleOrigin } from '../module/validateModule.ts'
 import { answerHostCall } from './answerHostCall.ts'
 import { createMessageBatcher } from './createMessageBatcher.ts'
-import { ModuleTrapError, isModuleTrapError, trapMetricKind, type TrapKind } from './ModuleTrapError.ts'
+import { describeEvent } from './describeEvent.ts'
+import { ModuleTrapError, type TrapKind } from './ModuleTrapError.ts'
 import { deserializeError, serializeError } from './serializeError.ts'
 import { clockBufferBytes, clockViews, isHostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
 
 const bootstrapUrl = new URL('./workerBootstrap.mjs', import.meta.url)
 
+/** A module as the main thread knows it before loading: never imported here, only inside its worker. */
+export type WorkerModule = {
+  name: string
+  /** The module file. */
+  url: string
+  /** The entry's config as written (the worker parses it with the module's schema). */
+  config: unknown
+  /** What a load error names; by default the file itself, and no chain check. */
+  origin?: ModuleOrigin
+}
+
 export type CreateWorkerRunnerParameters = {
-  /** The module as loaded in the main thread; `url` is imported again inside the worker. */
-  loaded: { name: string; url: string; config: unknown; subscriptions: Subscriptions; entry?: { config: unknown } }
+  module: WorkerModule
   /** The real Host; every proxy call in the worker is answered from it. */
   host: Host
   /** The worker's old-generation heap limit, MiB (`memory_mb`). */
@@ -22,7 +34,7 @@ export type CreateWorkerRunnerParameters = {
   deadlineMs?: number
   /** Longest `init` may take; default max(deadlineMs, 60 s). */
   initDeadlineMs?: number
-  /** Longest the worker may take to start and import the module; default 30 s. */
+  /** Longest the worker may take to start, import the module and validate its config (`start_timeout_ms`); default 30 s. */
   startTimeoutMs?: number
   metrics?: EngineMetrics
   log: LogHost
@@ -42,29 +54,33 @@ type Life = {
   /** Store writes sent without a reply, being applied; and the first that failed, for the next `done`. */
   writes: Set<Promise<void>>
   writeFailure?: unknown
-}
-
-/** What a trap is about, for messages: `init`, `block 12`, `logs 12`, `reorg from 10`. */
-export function describeEvent(event: ModuleEvent): string {
-  return event.kind === 'reorg' ? `reorg from ${event.reorg.fromBlock}` : `${event.kind} ${event.block.number}`
+  /** The module loaded in the worker (`ready`): a death before that is a trap during `start`. */
+  loaded?: boolean
 }
 
 /**
  * Runs ONE module in a `node:worker_threads` Worker with a heap limit and a per-event deadline. The
- * worker imports the module by URL and talks to the real Host through messages (one per Host call;
- * logs, alerts, handled errors and health reports need no answer; `clock.now()` is answered synchronously through a shared buffer).
- * After a trap the worker is gone; the next `run` or `init` starts a fresh one and runs `init` again.
+ * worker imports the module, parses its config and resolves its subscriptions (sent back with
+ * `ready`): the main thread never runs the module's code, so a top-level loop or allocation is a
+ * `timeout` or `oom` trap of this module at `start`, and a load error is a ConfigError (permanent).
+ * The worker talks to the real Host through messages (one per Host call; logs, alerts, handled
+ * errors and health reports need no answer; `clock.now()` is answered synchronously through a
+ * shared buffer). After a trap the worker is gone; the next `run` or `init` starts a fresh one and
+ * runs `init` again. `handle` is `run`: it rejects when the event was not processed.
  *
  * @example
- * const runner = createWorkerRunner({ loaded: { ...loaded, name: 'twap-monitor' }, host, memoryMb: 256, deadlineMs: 30_000, log: host.log })
+ * const runner = createWorkerRunner({ module: { name: 'twap-monitor', url, config: entry.config }, host, memoryMb: 256, deadlineMs: 30_000, log: host.log })
  * await runner.init()
+ * runner.subscriptions // as the module resolved them in its worker
  * await runner.run({ kind: 'block', block })
  * await runner.stop()
  */
 export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): WorkerRunner {
-  const { loaded, host, metrics, log, memoryMb = 256, deadlineMs = 30_000, startTimeoutMs = 30_000 } = parameters
+  const { module, host, metrics, log, memoryMb = 256, deadlineMs = 30_000, startTimeoutMs = 30_000 } = parameters
   const initDeadlineMs = parameters.initDeadlineMs ?? Math.max(deadlineMs, 60_000)
-  const name = loaded.name
+  const name = module.name
+  const origin: ModuleOrigin = module.origin ?? { file: module.url.startsWith('file:') ? fileURLToPath(module.url) : module.url, index: 0, name, builtIn: false }
+  let subscriptions: Subscriptions = {}
   let life: Life | undefined
   let starting: Promise<Life> | undefined
   /** A worker that died between events: the next `run` reports it, so the supervisor sees every death. */
@@ -72,16 +88,6 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
   let nextId = 1
 
   const trap = (kind: TrapKind, during: string, cause?: unknown, details?: string[]) => new ModuleTrapError({ module: name, kind, during, cause, details })
-
-  function workerData(buffer: SharedArrayBuffer): WorkerData {
-    try {
-      structuredClone(loaded.config)
-      return { module: name, url: loaded.url, config: loaded.config, parseConfig: false, clock: buffer }
-    } catch {
-      // A parsed config that does not clone (a function, a class instance): the worker parses the raw one.
-      return { module: name, url: loaded.url, config: loaded.entry?.config ?? {}, parseConfig: true, clock: buffer }
-    }
-  }
 
   function end(current: Life, error: ModuleTrapError) {
     if (life === current) life = undefined
@@ -97,7 +103,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
     const clock = clockViews(buffer)
     const worker = new Worker(bootstrapUrl, {
       name: `module:${name}`,
-      workerData: workerData(buffer),
+      workerData: { module: name, url: module.url, config: module.config, origin, clock: buffer } satisfies WorkerData,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.max(2, Math.min(32, Math.floor(memoryMb / 8))) },
     })
     let ready!: () => void
@@ -180,6 +186,8 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
         }
         case 'ready':
           clearTimeout(startTimer)
+          subscriptions = message.subscriptions ?? {}
+          current.loaded = true
           ready()
           return
         case 'failed':
@@ -201,7 +209,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
     worker.on('exit', (code) => {
       clearTimeout(startTimer)
       const oom = (current.crash as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY'
-      const during = [...current.jobs.values()][0]?.during ?? 'idle'
+      const during = [...current.jobs.values()][0]?.during ?? (current.loaded ? 'idle' : 'start')
       const error = trap(oom ? 'oom' : 'exit', during, current.crash, [`exit code: ${code}`, ...(oom ? [`memory_mb: ${memoryMb}`] : [])])
       failed(error)
       const wasCurrent = life === current
@@ -264,21 +272,16 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
 
   return {
     name,
-    subscriptions: loaded.subscriptions,
+    /** Empty until the first worker loaded the module. */
+    get subscriptions() {
+      return subscriptions
+    },
     run,
     async init() {
       idleTrap = undefined
       await ensure()
     },
-    async handle(event) {
-      try {
-        await run(event)
-      } catch (error) {
-        const kind = isModuleTrapError(error) ? error.kind : 'throw'
-        metrics?.moduleTraps.inc({ module: name, kind: trapMetricKind[kind] })
-        log.error('module handler failed', { event: describeEvent(event), trap: kind, error: describeError(error) })
-      }
-    },
+    handle: run,
     async stop() {
       const current = life ?? (starting ? await starting.catch(() => undefined) : undefined)
       idleTrap = undefined

@@ -1,6 +1,7 @@
 import type { Hex } from 'viem'
 import { ShepherdError, type ErrorAction } from '../errors/base.ts'
 import { ChainCallError, ChainRequestError } from '../errors/chain.ts'
+import { ConfigError } from '../errors/config.ts'
 import { CowApiError } from '../errors/cowApi.ts'
 
 /** An error as it crosses a worker boundary: plain data, structured-clone friendly. */
@@ -20,6 +21,9 @@ export type SerializedError = {
   retryAfter?: number
   /** ChainCallError */
   chainId?: number
+  /** ConfigError */
+  file?: string
+  key?: string
   cause?: SerializedError
 }
 
@@ -48,6 +52,10 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     if (error.data !== undefined) out.data = cloneable(error.data)
     if (error.retryAfter !== undefined) out.retryAfter = error.retryAfter
   }
+  if (error instanceof ConfigError) {
+    out.file = error.file
+    if (error.key !== undefined) out.key = error.key
+  }
   if (error instanceof ChainCallError) {
     out.chainId = error.chainId
     if (error.data !== undefined) out.data = error.data
@@ -58,9 +66,13 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
 
 /**
  * Rebuilds an error from `serializeError` output as the same class where the engine knows it
- * (CowApiError, ChainCallError, ChainRequestError), so `classifyApiError`, `instanceof` and revert
- * decoding work the same on both sides of a worker. Anything else becomes a ShepherdError with the
- * original message.
+ * (CowApiError, ChainCallError, ChainRequestError, ConfigError), so `classifyApiError`, `instanceof`,
+ * revert decoding and the supervisor's permanent-error check work the same on both sides of a
+ * worker. Anything else becomes a ShepherdError with the original message, and the action it had
+ * (`retry` when it had none: a plain Error).
+ *
+ * @example
+ * if (!message.ok) job.reject(deserializeError(message.error))
  */
 export function deserializeError(serialized: SerializedError): Error {
   const cause = serialized.cause ? deserializeError(serialized.cause) : undefined
@@ -78,7 +90,9 @@ export function deserializeError(serialized: SerializedError): Error {
   else if (serialized.name === 'ChainCallError')
     error = new ChainCallError({ chainId: serialized.chainId ?? 0, to: '', data: serialized.data as Hex | undefined, cause })
   else if (serialized.name === 'ChainRequestError') error = new ChainRequestError(short, { chainId: 0, method: '', cause })
-  else error = new ShepherdError(short, { cause, details: serialized.details, hint: serialized.hint, action: serialized.action })
+  else if (serialized.name === 'ConfigError' && typeof serialized.file === 'string') error = new ConfigError(short, { file: serialized.file, key: serialized.key, hint: serialized.hint, cause })
+  // An error that said nothing of what to do (a plain Error from a module) is retried, like a throw in this thread.
+  else error = new ShepherdError(short, { cause, details: serialized.details, hint: serialized.hint, action: serialized.action ?? 'retry' })
   // Keep the original text (details, hint) and where it was thrown, not where it was rebuilt.
   const fields: Record<string, unknown> = { message: serialized.message, stack: serialized.stack }
   if (serialized.details) fields.details = serialized.details

@@ -25,10 +25,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function measure(label: string, config: Record<string, unknown>, events: number, perEventUnits: number, unit: string) {
   const loaded = await loadFixture('hostCallLoop', config)
   const startedAt = performance.now()
-  const worker = createWorkerRunner({ loaded, host, log: host.log, memoryMb: 128, deadlineMs: 60_000 })
+  const worker = createWorkerRunner({ module: loaded.module, host, log: host.log, memoryMb: 128, deadlineMs: 60_000 })
   await worker.init()
   const startMs = performance.now() - startedAt
-  const inProcess = createInProcessRunner({ loaded, host, log: host.log })
+  const inProcess = createInProcessRunner({ name: loaded.name, module: loaded, host, log: host.log })
   const result: Record<string, number> = {}
   for (const [name, runner] of [['worker', worker], ['in-process', inProcess]] as const) {
     const rounds: number[] = []

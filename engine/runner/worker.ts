@@ -4,6 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ModuleEvent } from '../dispatch/types.ts'
 import type { Host, LogFields, ModuleDefinition } from '../module/types.ts'
+import { importModuleFile, prepareModule } from '../module/validateModule.ts'
+import { ConfigError } from '../errors/config.ts'
 import { createMessageBatcher } from './createMessageBatcher.ts'
 import { deserializeError, serializeError } from './serializeError.ts'
 import { clockViews, cloneableFields, type HostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
@@ -112,13 +114,19 @@ const host: Host = {
   },
 }
 
-async function load(): Promise<{ definition: ModuleDefinition<unknown>; config: unknown }> {
-  const imported: Record<string, unknown> = await import(data.url)
-  const definition = (imported.default ?? imported.module) as ModuleDefinition<unknown> | undefined
-  if (typeof definition !== 'object' || definition === null || typeof definition.name !== 'string')
-    throw new Error(`Module file ${data.url} does not export a module (export default defineModule({...}))`)
-  const config = data.parseConfig && definition.config ? definition.config.parse(data.config) : data.config
-  return { definition, config }
+/** Sends `ready` with the subscriptions the main thread routes by; they must cross as plain data. */
+function announce(subscriptions: unknown) {
+  outbox.flush()
+  try {
+    port!.postMessage({ type: 'ready', subscriptions } as WorkerToMain)
+  } catch (error) {
+    throw new ConfigError(`Module "${data.origin.name}" subscriptions are not plain data`, {
+      file: data.origin.file,
+      key: `modules.${data.origin.index}`,
+      expected: 'subscriptions of chain ids, addresses and viem AbiEvent items (structured-clone data)',
+      found: error instanceof Error ? error.message : String(error),
+    })
+  }
 }
 
 async function run(definition: ModuleDefinition<unknown>, config: unknown, message: Extract<MainToWorker, { type: 'init' | 'event' }>) {
@@ -131,7 +139,9 @@ async function run(definition: ModuleDefinition<unknown>, config: unknown, messa
 }
 
 try {
-  const { definition, config } = await load()
+  // The module's top-level code and its config parsing run here, under this worker's heap limit and
+  // the runner's start deadline; the main thread never imports it.
+  const { definition, config, subscriptions } = prepareModule(await importModuleFile(data.url, data.origin), data.config, data.origin)
   const receive = (message: MainToWorker): void => {
     if (message.type === 'batch') return message.messages.forEach(receive)
     if (message.type === 'reply') {
@@ -153,7 +163,7 @@ try {
     )
   }
   port.on('message', receive)
-  post({ type: 'ready' })
+  announce(subscriptions)
 } catch (error) {
   post({ type: 'failed', error: serializeError(error) })
 }

@@ -25,8 +25,14 @@ const moduleFile = workerData.url.startsWith('file:') ? fileURLToPath(workerData
 
 async function load() {
   if (!existsSync(moduleFile)) {
-    // Not a bundling problem: say what is wrong instead of trying tsx too. The runner then ends this thread.
-    parentPort?.postMessage({ type: 'failed', error: { name: 'Error', message: `Module file not found: ${moduleFile} (module "${workerData.module}")` } })
+    // Not a bundling problem: say what is wrong instead of trying tsx too. The runner then ends this
+    // thread; a ConfigError (action stop) parks the module at once: retrying cannot bring the file.
+    const { file, index, name, builtIn } = workerData.origin
+    const key = builtIn ? `modules.${index}.name` : `modules.${index}.path`
+    const shortMessage = `Module "${name}" not found`
+    const details = [`file: ${file}`, `key: ${key}`, `expected: ${builtIn ? 'a built-in module name' : 'a module file'}`, `found: ${moduleFile}`]
+    const message = [shortMessage, '', ...details.map((d) => `  ${d}`)].join('\n')
+    parentPort?.postMessage({ type: 'failed', error: { name: 'ConfigError', message, shortMessage, details, action: 'stop', file, key } })
     return
   }
   let entry

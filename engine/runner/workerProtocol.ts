@@ -1,5 +1,6 @@
 import type { ModuleEvent } from '../dispatch/types.ts'
-import type { LogFields } from '../module/types.ts'
+import type { LogFields, Subscriptions } from '../module/types.ts'
+import type { ModuleOrigin } from '../module/validateModule.ts'
 import type { SerializedError } from './serializeError.ts'
 
 /**
@@ -27,11 +28,12 @@ export type HostCallPath = (typeof hostCallPaths)[number]
 /** What the worker receives at start (`workerData`). */
 export type WorkerData = {
   module: string
-  /** The module file, imported again inside the worker. */
+  /** The module file: imported only inside the worker, never in the main thread. */
   url: string
-  /** The parsed config when it clones; otherwise the raw config, parsed again in the worker. */
+  /** The entry's config as written; the worker parses it with the module's schema. */
   config: unknown
-  parseConfig: boolean
+  /** What a load error names (file, key) and the chains the module may subscribe to. */
+  origin: ModuleOrigin
   /** Int32 flag + Float64 value: `clock.now()` answered synchronously by the main thread. */
   clock: SharedArrayBuffer
 }
@@ -45,7 +47,8 @@ export type MainToWorker =
   | { type: 'batch'; messages: MainToWorker[] }
 
 export type WorkerToMain =
-  | { type: 'ready' }
+  /** The module loaded and its config is valid; its subscriptions are plain data (viem AbiEvent items are JSON). */
+  | { type: 'ready'; subscriptions: Subscriptions }
   | { type: 'failed'; error: SerializedError }
   | { type: 'done'; id: number; ok: true }
   | { type: 'done'; id: number; ok: false; error: SerializedError }

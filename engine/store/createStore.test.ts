@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
+import { createHealthBoard } from '../health/createHealthBoard.ts'
+import { createMetrics } from '../metrics/createMetrics.ts'
 import { createStore, type EngineStore } from './createStore.ts'
+import { StoreWriteError } from './StoreWriteError.ts'
 
 let dir: string
 let store: EngineStore | undefined
@@ -95,5 +98,111 @@ describe('createStore: pending writes', () => {
     store = createStore({ stateDir: path })
     expect(store.getCursor(1)?.number).toBe(7n)
     expect((await store.forModule('m').list('k:')).length).toBe(50)
+  })
+})
+
+describe('createStore: one transaction per event', () => {
+  test('behavior: writes between begin and commit are stored with the engine records in one transaction; reads see them before the commit', async () => {
+    const first = open()
+    const path = dir
+    const m = first.forModule('m')
+    m.begin()
+    await m.set('a', 1)
+    await m.set('b', 2)
+    await m.delete('b')
+    expect(await m.get('a')).toBe(1)
+    expect(await m.list('')).toEqual([['a', 1]])
+    await m.commit([{ key: 'mark', value: { n: 5n } }])
+    await first.close()
+    store = createStore({ stateDir: path })
+    expect(await store.forModule('m').list('')).toEqual([['a', 1]])
+    expect(store.engine.get('mark')).toEqual({ n: 5n })
+  })
+
+  test('behavior: an event that never commits (a trap, a kill) leaves nothing of its writes on disk', async () => {
+    const first = open()
+    const path = dir
+    const m = first.forModule('m')
+    await m.set('before', true)
+    m.begin()
+    await m.set('during', true)
+    m.discard()
+    expect(await m.get('during')).toBeUndefined()
+    m.begin()
+    await m.set('unfinished', true)
+    await first.close() // the process ends with the event still open
+    store = createStore({ stateDir: path })
+    expect(await store.forModule('m').list('')).toEqual([['before', true]])
+  })
+
+  test('bad input: a key lmdb cannot store is refused at set, naming its size', async () => {
+    const m = open().forModule('m')
+    await expect(m.set('k'.repeat(1979), 1)).rejects.toThrow(/1979 bytes; lmdb keys are at most 1978 bytes/)
+    await expect(m.set('k'.repeat(1978), 1)).resolves.toBeUndefined()
+  })
+})
+
+describe('createStore: a refused write', () => {
+  function failing(failKeys: Set<string>) {
+    dir = mkdtempSync(join(tmpdir(), 'shepherd-store-'))
+    const metrics = createMetrics()
+    const health = createHealthBoard()
+    const logs: string[] = []
+    const log = { debug: () => {}, info: (m: string) => void logs.push(m), warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m) }
+    store = createStore({
+      stateDir: dir,
+      metrics,
+      health,
+      log,
+      injectWriteFault: ({ key }) => {
+        if (failKeys.delete(key)) throw new Error(`EIO: injected failure writing ${key}`)
+      },
+    })
+    const refused = async () => (await metrics.registry.getSingleMetric('shepherd_store_write_errors_total')!.get()).values.find((v) => v.labels.database === 'module:m')?.value ?? 0
+    return { store, health, logs, refused }
+  }
+
+  test('behavior: fails the commit with a StoreWriteError; none of the transaction is stored or served; counted, logged and degraded until a commit succeeds', async () => {
+    const { store: s, health, logs, refused } = failing(new Set(['b']))
+    const m = s.forModule('m')
+    m.begin()
+    await m.set('a', 1)
+    await m.set('b', 2)
+    const error = await m.commit([{ key: 'mark', value: 1 }]).then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(StoreWriteError)
+    expect((error as StoreWriteError).action).toBe('retry')
+    expect(String((error as StoreWriteError).cause)).toContain('EIO: injected failure writing b')
+    // Not served as if stored: the reads fall back to what lmdb holds, which is nothing of it.
+    expect(await m.get('a')).toBeUndefined()
+    expect(await m.get('b')).toBeUndefined()
+    expect(s.engine.get('mark')).toBeUndefined()
+    expect(await refused()).toBe(1)
+    expect(logs).toContain('store write failed; the event it belongs to is retried')
+    expect(health.problems()).toEqual([expect.objectContaining({ source: 'engine:store', check: 'writes:module:m', reason: expect.stringContaining('EIO') })])
+    // The event runs again: this time lmdb takes it.
+    m.begin()
+    await m.set('a', 1)
+    await m.set('b', 2)
+    await m.commit([{ key: 'mark', value: 1 }])
+    expect(await m.list('')).toEqual([['a', 1], ['b', 2]])
+    expect(s.engine.get('mark')).toBe(1)
+    expect(health.problems()).toEqual([])
+  })
+
+  test('behavior: a refused write made outside an event is not served as stored, and flush reports it', async () => {
+    const { store: s, refused } = failing(new Set(['x']))
+    const m = s.forModule('m')
+    await m.set('x', 1)
+    await expect(s.flush()).rejects.toBeInstanceOf(StoreWriteError)
+    expect(await m.get('x')).toBeUndefined()
+    expect(await refused()).toBe(1)
+  })
+
+  test('behavior: a refused cursor write rejects and leaves the stored cursor as it was', async () => {
+    const { store: s } = failing(new Set(['cursor:1']))
+    await expect(s.setCursor(1, { number: 9n, hash: '0x9' })).rejects.toBeInstanceOf(StoreWriteError)
+    expect(s.getCursor(1)).toBeUndefined()
+    await s.setCursor(1, { number: 9n, hash: '0x9' })
+    expect(s.getCursor(1)?.number).toBe(9n)
   })
 })

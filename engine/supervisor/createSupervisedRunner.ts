@@ -1,18 +1,25 @@
 import { Counter, type Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
-import { ShepherdError, describeError } from '../errors/base.ts'
+import { ShepherdError, describeError, findStopCause } from '../errors/base.ts'
+import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LogHost, Subscriptions } from '../module/types.ts'
-import { describeEvent } from '../runner/createWorkerRunner.ts'
+import { describeEvent } from '../runner/describeEvent.ts'
 import { ModuleTrapError, isModuleTrapError, trapMetricKind, type TrapKind } from '../runner/ModuleTrapError.ts'
+import { createModuleRecords, type ParkedEvent, type PersistedSupervisorState } from '../store/createModuleRecords.ts'
+import type { EngineStore, EngineWrite } from '../store/createStore.ts'
+import { StoreWriteError } from '../store/StoreWriteError.ts'
 
-/** One life of a module: a worker runner, or an in-process runner's `run`. */
+/** One life of a module: a worker runner, or an in-process runner. */
 export type TrappableRunner = {
+  /** Loads the module (a worker: inside its thread) and runs its `init`. */
   init(): Promise<void>
   /** Rejects when the event was not processed (a ModuleTrapError, or any error, counted as `throw`). */
   run(event: ModuleEvent): Promise<void>
   stop(): Promise<void>
+  /** What the module subscribes to, once `init` resolved (a worker learns it from its thread). */
+  readonly subscriptions?: Subscriptions
 }
 
 export type SupervisedState = {
@@ -21,11 +28,11 @@ export type SupervisedState = {
   traps: number
   restarts: number
   lastError: { kind: TrapKind; during: string; message: string; at: number } | null
-  /** Events not processed while poisoned (kept across releases); `first` is where an operator must look. Block numbers as strings. */
-  skipped: { events: number; first: { event: string; chainId: number; block: string; at: number } | null }
+  /** Events not processed while poisoned (kept across releases and restarts); `first` is where an operator must look. Block numbers as strings. */
+  skipped: PersistedSupervisorState['skipped']
   /** Parked events waiting to be processed (after a release, before any newer event). */
   parked: number
-  /** Events parked past `replay_limit`: never processed by this module (kept across releases). */
+  /** Events parked past `replay_limit`: never processed by this module (kept across releases and restarts). */
   lost: number
   /** Why the module is parked, while poisoned. */
   poisonedReason: string | null
@@ -42,11 +49,20 @@ export type SupervisedRunner = ModuleRunner & {
 
 export type CreateSupervisedRunnerParameters = {
   name: string
-  subscriptions: Subscriptions
+  /** Known up front for a module loaded in this thread; a worker module's come from its first load. */
+  subscriptions?: Subscriptions
   /** Starts a fresh life of the module (a new worker); called at init and after each trap. */
   start(): TrappableRunner
   /** `[engine.supervisor]`; missing fields take the config defaults. */
   supervisor?: Partial<SupervisorConfig>
+  /**
+   * The engine's store. With it, each event's module writes are committed with a progress mark
+   * (an event is stored exactly once across restarts), and parked events and the parked state
+   * survive a restart. Without it (unit tests) they live in memory.
+   */
+  store?: EngineStore
+  /** Where a parked module shows on `/healthz` (source `module:<name>`, check `poisoned`) until released. */
+  health?: Pick<HealthBoard, 'degraded' | 'ok'>
   metrics?: Pick<EngineMetrics, 'registry' | 'moduleTraps' | 'moduleRestarts' | 'modulePoisoned'>
   log: LogHost
   /** Injectable for tests: waits `ms`, rejects when `signal` aborts. */
@@ -57,7 +73,13 @@ export type CreateSupervisedRunnerParameters = {
 
 const skippedMetricName = 'shepherd_module_skipped_events_total'
 
-/** The skipped-events counter of a registry, created once per registry. */
+/**
+ * The skipped-events counter of a registry (`shepherd_module_skipped_events_total{module}`: events
+ * that came while a module was parked), created once per registry.
+ *
+ * @example
+ * skippedEventsCounter(metrics.registry).inc({ module: 'twap-monitor' })
+ */
 export function skippedEventsCounter(registry: Registry): Counter<'module'> {
   const existing = registry.getSingleMetric(skippedMetricName)
   if (existing) return existing as Counter<'module'>
@@ -74,83 +96,205 @@ function abortableSleep(ms: number, signal: AbortSignal) {
 }
 
 /**
+ * True when retrying cannot help: somewhere in the cause chain an error says so by its class
+ * (`action: 'stop'`): a ConfigError from loading the module (its file does not load, it exports no
+ * module, its config fails its schema, it needs a chain that is not configured), or any error a
+ * module or Host raises with that action.
+ *
+ * @example
+ * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'start', cause: configError })) // true
+ */
+export function isPermanentModuleError(error: unknown): boolean {
+  return findStopCause(error) !== undefined
+}
+
+const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: null })
+
+/**
  * Supervises one module. A trap (throw, timeout, OOM, worker exit) is counted, logged, and followed
  * by a restart after an exponential backoff; then THE SAME EVENT is retried (a failed block is never
- * skipped). After `poison_after` traps within `poison_window_s` the module is parked: new events
- * resolve at once and are counted as skipped until `release()`. Each module has its own supervisor,
- * so a trapping module never holds up another.
+ * skipped). After `poison_after` traps within `poison_window_s`, or at once for a permanent error
+ * (see isPermanentModuleError), the module is parked: new events are kept for it (in the engine's
+ * database, up to `replay_limit`) until `release()`, then processed in order before anything newer.
+ *
+ * With a store, each event is one transaction: the module's writes and the mark that it was
+ * processed. `handle` resolves only after that commit, so the cursor never passes an event whose
+ * writes are not stored; a redelivered event (the cursor lags the module after a crash) is
+ * skipped, and a crash mid-event loses all of that event's writes, none of the others. An event
+ * that traps keeps the writes it made (without the mark) and runs again. A refused commit
+ * (StoreWriteError) is the engine's fault: the event runs again after a backoff, without counting
+ * a trap. A parked module stays parked across engine restarts.
+ *
+ * `handle` resolves once the event is processed or durably parked; it rejects only when the
+ * supervisor is stopped first (the event is then delivered again after a restart).
  *
  * @example
  * const runner = createSupervisedRunner({
- *   name, subscriptions: loaded.subscriptions, supervisor: config.engine.supervisor, metrics, log: host.log,
- *   start: () => createWorkerRunner({ loaded: { ...loaded, name }, host, memoryMb: 256, deadlineMs: 30_000, log: host.log }),
+ *   name, supervisor: config.engine.supervisor, store, health, metrics, log: host.log,
+ *   start: () => createWorkerRunner({ module: { name, url, config: entry.config }, host, memoryMb: 256, deadlineMs: 30_000, log: host.log }),
  * })
+ * await runner.init()
+ * await runner.handle({ kind: 'block', block })
  */
 export function createSupervisedRunner(parameters: CreateSupervisedRunnerParameters): SupervisedRunner {
-  const { name, subscriptions, start, metrics, log, sleep = abortableSleep, now = Date.now } = parameters
+  const { name, start, metrics, log, health, sleep = abortableSleep, now = Date.now } = parameters
   const settings = { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000, ...parameters.supervisor }
   const skippedCounter = metrics ? skippedEventsCounter(metrics.registry) : undefined
-  metrics?.modulePoisoned.set({ module: name }, 0)
+  const moduleStore = parameters.store?.forModule(name)
+  const records = parameters.store ? createModuleRecords(parameters.store.engine, name) : undefined
+  const engineRecords = parameters.store?.engine
 
+  const persisted = records?.loadState()
+  let subscriptions: Subscriptions = parameters.subscriptions ?? records?.loadSubscriptions() ?? {}
   let instance: TrappableRunner | undefined
-  let status: SupervisedState['status'] = 'running'
+  let status: SupervisedState['status'] = persisted?.poisoned ? 'poisoned' : 'running'
   let trapTimes: number[] = []
   let traps = 0
   let restarts = 0
   let consecutive = 0
+  let storeFailures = 0
   let lastError: SupervisedState['lastError'] = null
-  let skipped: SupervisedState['skipped'] = { events: 0, first: null }
-  let poisonedReason: string | null = null
+  let skipped = persisted?.skipped ?? noSkips()
+  let poisonedReason: string | null = persisted?.poisoned?.reason ?? null
+  let poisonedAt = persisted?.poisoned?.at ?? 0
   // Events that came while parked: the cursor moved on (the other modules must not wait), so this
-  // module's only copy of them is here, replayed in order after a release.
-  const parked: ModuleEvent[] = []
-  let lost = 0
+  // module's only copy of them is here (and in the engine's database), replayed after a release.
+  const parked: ParkedEvent[] = records?.loadParked() ?? []
+  let nextSeq = (parked.at(-1)?.seq ?? 0) + 1
+  let lost = persisted?.lost ?? 0
+  /** Set once the first `init` returned: the engine built its routes from `subscriptions` then. */
+  let routed = false
   const stopping = new AbortController()
+
+  const release = `release it with \`shepherd release ${name}\``
+  metrics?.modulePoisoned.set({ module: name }, status === 'poisoned' ? 1 : 0)
+  if (status === 'poisoned') {
+    health?.degraded(`module:${name}`, 'poisoned', `parked since before this start (${poisonedReason}); ${release}`, { parked: parked.length })
+    log.warn('module is parked (it was when the engine stopped): it keeps its events until released', { module: name, reason: poisonedReason, parked: parked.length, lost, hint: `shepherd release ${name}` })
+  }
+
+  const persistedState = (): PersistedSupervisorState => ({
+    poisoned: status === 'poisoned' ? { reason: poisonedReason ?? '', at: poisonedAt } : null,
+    lost,
+    skipped,
+  })
+
+  /** Writes the parked state on its own (a release, a poisoning); a refused write is counted by the store. */
+  function saveState() {
+    engineRecords?.write([records!.stateWrite(persistedState())]).catch((error: unknown) => log.error('could not store the parked state of a module', { module: name, error: describeError(error) }))
+  }
 
   function toTrap(error: unknown, during: string): ModuleTrapError {
     return isModuleTrapError(error) ? error : new ModuleTrapError({ module: name, kind: 'throw', during, cause: error })
   }
 
-  function skip(event: ModuleEvent, replaying: boolean) {
+  /** Keeps an event for after a release: stored (with its mark) before the dispatch may complete. */
+  async function park(event: ModuleEvent, replayed: ParkedEvent | undefined) {
     // A replayed event that parks the module again goes back to the front, counted once.
-    if (replaying) return void parked.unshift(event)
-    skipped.events++
-    skippedCounter?.inc({ module: name })
-    if (parked.length < settings.replay_limit) parked.push(event)
-    else if (lost++ === 0) log.error('parked module: replay_limit reached, further events will not be replayed', { module: name, replayLimit: settings.replay_limit, firstLost: describeEvent(event) })
-    if (skipped.first) return
+    if (replayed) return void parked.unshift(replayed)
+    const keep = parked.length < settings.replay_limit
+    const entry: ParkedEvent = { seq: nextSeq, event }
+    const before = { skipped, lost }
     const block = event.kind === 'reorg' ? event.reorg.fromBlock : event.block.number
     const chainId = event.kind === 'reorg' ? event.reorg.chainId : event.block.chainId
-    skipped.first = { event: describeEvent(event), chainId, block: block.toString(), at: now() }
-    log.warn('poisoned module skips events', { module: name, firstSkipped: skipped.first.event, chainId, hint: `POST /admin/modules/${name}/release` })
+    skipped = { events: skipped.events + 1, first: skipped.first ?? { event: describeEvent(event), chainId, block: block.toString(), at: now() } }
+    if (!keep) lost++
+    if (records) {
+      const writes: EngineWrite[] = [...(keep ? records.parkWrites(entry.seq, event) : records.markWrites(event)), records.stateWrite(persistedState())]
+      try {
+        await engineRecords!.write(writes)
+      } catch (error) {
+        ;({ skipped, lost } = before)
+        throw error
+      }
+    }
+    skippedCounter?.inc({ module: name })
+    if (keep) {
+      parked.push(entry)
+      nextSeq++
+    } else if (lost === 1) log.error('parked module: replay_limit reached, further events will not be replayed', { module: name, replayLimit: settings.replay_limit, firstLost: describeEvent(event) })
+    if (skipped.events === 1) log.warn('poisoned module skips events', { module: name, firstSkipped: skipped.first!.event, chainId, hint: `POST /admin/modules/${name}/release` })
   }
 
-  function poison(trap: ModuleTrapError) {
+  function poison(trap: ModuleTrapError, permanent: boolean) {
     status = 'poisoned'
-    poisonedReason = `${trapTimes.length} traps within ${settings.poison_window_s}s; last: ${trap.kind} during ${trap.during}: ${describeError(trap.cause ?? trap)}`
+    poisonedAt = now()
+    const cause = describeError(trap.cause ?? trap)
+    poisonedReason = permanent
+      ? `permanent error (not retried): ${trap.kind} during ${trap.during}: ${cause}`
+      : `${trapTimes.length} traps within ${settings.poison_window_s}s; last: ${trap.kind} during ${trap.during}: ${cause}`
     metrics?.modulePoisoned.set({ module: name }, 1)
-    log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, hint: `shepherd release ${name}` })
+    health?.degraded(`module:${name}`, 'poisoned', `${permanent ? 'parked at once' : 'parked after repeated traps'}: ${poisonedReason}; ${release}`)
+    log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, ...(permanent ? { error: describeError(trap.cause ?? trap).slice(0, 2000) } : {}), hint: `shepherd release ${name}` })
+    saveState()
   }
 
-  /** Runs `event` (or only a start, for init) until it is processed, or the module is poisoned. */
-  async function attempt(event: ModuleEvent | undefined, replaying = false) {
+  async function keepWritesOfFailedEvent(during: string) {
+    await moduleStore?.commit().catch((error: unknown) => log.error('could not store the writes of a failed event', { module: name, during, error: describeError(error) }))
+  }
+
+  /** Starts a life of the module if none runs: loads it, runs its init, records its subscriptions. */
+  async function ensureStarted() {
+    if (instance) return
+    instance = start()
+    moduleStore?.begin()
+    await instance.init()
+    const learned = instance.subscriptions
+    const writes: EngineWrite[] = []
+    if (learned) {
+      // Before the engine's first init finished, nothing routes by them yet: the fresh load wins.
+      if (routed && JSON.stringify(learned, bigintText) !== JSON.stringify(subscriptions, bigintText))
+        log.warn('module subscriptions differ from those the engine routes by; restart the engine to apply them', { module: name })
+      else subscriptions = learned
+      if (records) writes.push(records.subscriptionsWrite(learned))
+    }
+    try {
+      await moduleStore?.commit(writes)
+    } catch (error) {
+      // What init wrote is not stored: the next attempt starts this life again, init included.
+      const old = instance
+      instance = undefined
+      await old?.stop().catch(() => {})
+      throw error
+    }
+  }
+
+  /**
+   * Runs `event` (or only a start, for init) until it is processed, or the module is parked.
+   * `replayed` is set when the event comes from the parked queue.
+   */
+  async function attempt(event: ModuleEvent | undefined, replayed?: ParkedEvent) {
     const during = event ? describeEvent(event) : 'init'
     for (;;) {
       if (stopping.signal.aborted) throw new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
-      if (status === 'poisoned') {
-        if (event) skip(event, replaying)
-        return
-      }
       try {
-        if (!instance) {
-          instance = start()
-          await instance.init()
+        if (status === 'poisoned') {
+          if (event) await park(event, replayed)
+          return
         }
-        if (event) await instance.run(event)
+        await ensureStarted()
+        if (event) {
+          moduleStore?.begin()
+          await instance!.run(event)
+          // An event that wrote nothing needs no mark (running it again stores nothing): no commit to wait for.
+          const record = records && (replayed !== undefined || event.kind === 'reorg' || moduleStore!.holding())
+          await moduleStore?.commit(record ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : [])
+        }
         consecutive = 0
+        storeFailures = 0
         return
       } catch (error) {
+        // What the module wrote before it failed is kept (it may record an order it posted), without
+        // the mark: the event runs again. Only a crash loses an unfinished event's writes.
+        if (!(error instanceof StoreWriteError)) await keepWritesOfFailedEvent(during)
         if (stopping.signal.aborted) throw error
+        if (error instanceof StoreWriteError) {
+          // The module did its part; the disk refused it. Not a trap: the same life runs the event again.
+          const delay = Math.min(settings.backoff_initial_ms * 2 ** storeFailures++, settings.backoff_max_ms)
+          log.error('store refused the writes of an event; running it again', { module: name, during, error: describeError(error.cause), retryInMs: delay })
+          await sleep(delay, stopping.signal)
+          continue
+        }
         const trap = toTrap(error, during)
         const at = now()
         traps++
@@ -160,9 +304,10 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         const old = instance
         instance = undefined
         await old?.stop().catch(() => {})
-        if (trapTimes.length >= settings.poison_after) {
+        const permanent = isPermanentModuleError(trap)
+        if (permanent || trapTimes.length >= settings.poison_after) {
           log.error('module trapped', { module: name, trap: trap.kind, during: trap.during, error: lastError.message })
-          poison(trap)
+          poison(trap, permanent)
           continue
         }
         const delay = Math.min(settings.backoff_initial_ms * 2 ** consecutive, settings.backoff_max_ms)
@@ -184,18 +329,36 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   /** After a release: the parked events first, in order; one that parks the module again keeps the rest parked. */
   async function replayParked() {
     while (parked.length > 0 && status !== 'poisoned') {
-      await attempt(parked.shift()!, true)
+      const next = parked.shift()!
+      await attempt(next.event, next)
     }
+  }
+
+  async function deliver(event: ModuleEvent) {
+    if (parked.length > 0 && status !== 'poisoned') await replayParked()
+    await attempt(event)
   }
 
   return {
     name,
-    subscriptions,
+    get subscriptions() {
+      return subscriptions
+    },
     state,
-    init: () => attempt(undefined),
-    handle: async (event) => {
-      if (parked.length > 0 && status !== 'poisoned') await replayParked()
-      return attempt(event)
+    async init() {
+      try {
+        await attempt(undefined)
+      } finally {
+        routed = true
+      }
+    },
+    async handle(event) {
+      const decision = records?.check(event) ?? 'run'
+      if (decision === 'skip') return
+      // This module saw another block at this height before the engine restarted: it hears of the reorg first.
+      if (typeof decision === 'object' && event.kind !== 'reorg')
+        await deliver({ kind: 'reorg', reorg: { chainId: event.block.chainId, fromBlock: decision.reorgFrom, removedLogs: [] } })
+      await deliver(event)
     },
     release() {
       if (status !== 'poisoned') return { released: false, state: state() }
@@ -205,6 +368,8 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       consecutive = 0
       poisonedReason = null
       metrics?.modulePoisoned.set({ module: name }, 0)
+      health?.ok(`module:${name}`, 'poisoned')
+      saveState()
       log.info('module released: starts fresh at the next event, after replaying what it missed', { module: name, parked: parked.length, lost })
       return { released: true, state: state() }
     },
@@ -216,3 +381,5 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     },
   }
 }
+
+const bigintText = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)

@@ -31,7 +31,7 @@ async function engineWith(file: FixtureName, options: { config?: Record<string, 
   const trapping = createSupervisedRunner({
     name: loaded.name,
     subscriptions: loaded.subscriptions,
-    start: () => createWorkerRunner({ loaded, host: trappingHost.host, memoryMb: options.memoryMb ?? 64, deadlineMs: options.deadlineMs ?? 2_000, log: trappingHost.log }),
+    start: () => createWorkerRunner({ module: loaded.module, host: trappingHost.host, memoryMb: options.memoryMb ?? 64, deadlineMs: options.deadlineMs ?? 2_000, log: trappingHost.log }),
     supervisor: { backoff_initial_ms: 5, backoff_max_ms: 20, poison_after: options.poisonAfter, poison_window_s: 600 },
     metrics,
     log: trappingHost.log,
@@ -43,7 +43,8 @@ async function engineWith(file: FixtureName, options: { config?: Record<string, 
   const healthyHost = createMockHost({ module: 'counting' })
   const config = countingModule.config!.parse({ chainId })
   const healthy = createInProcessRunner({
-    loaded: { name: 'counting', definition: countingModule as never, config, subscriptions: { blocks: [{ chainId }] } },
+    name: 'counting',
+    module: { definition: countingModule as never, config, subscriptions: { blocks: [{ chainId }] } },
     host: healthyHost.host,
     metrics,
     log: healthyHost.log,

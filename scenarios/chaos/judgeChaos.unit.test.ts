@@ -89,7 +89,8 @@ describe('judgeChaos', () => {
     ['Engine killed', withKill({ pidGone: false }), /pid 100 still exists/],
     ['Engine resumed', withKill({}, { healthy: { status: 503, body: '{"ok":false}', at: 24_000 } }), /answered \/healthz 503/],
     ['Engine resumed', withKill({}, { healthy: { status: 200, body: '', at: 20_005 } }), /before the old process exited/],
-    ['Engine resumed', withKill({ lastCursor: 18 }), /resumed at block 21, after the old cursor 18 \+ 1/],
+    // Block 21 reached the module in some other process; the new one began at 22, past the old cursor (18) and the old process's last block (20) + 1.
+    ['Engine resumed', { ...withKill({ lastCursor: 18 }), journal: { value: journal.map((l) => (l.event === 'block' && l.block === 21n ? { ...l, pid: 300 } : l)) } }, /resumed at block 22, after 20 \+ 1 \(old cursor 18, last block the old process handled 20\)/],
     ['Engine resumed', withKill({}, { pid: 300 }), /pid 300\) handled no block/],
     ['Engine resumed', withKill({ lastCursor: undefined, finalError: 'ECONNREFUSED' }), /not measured: .*ECONNREFUSED/],
     ['No block skipped', { journal: { value: journal.filter((l) => !(l.event === 'block' && l.block === 22n)) } }, /^1 blocks never handled: 22$/],
