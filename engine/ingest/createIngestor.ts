@@ -249,6 +249,12 @@ export function createIngestor({
     if (!tip) {
       tip = resumePoint(safe)
       if (position === undefined || position < tip.number) position = tip.number
+      if (!committed) {
+        // A fresh engine pins where it starts before it delivers anything: "latest" resolved again
+        // after a crash would start later and never deliver the blocks in between.
+        committed = { number: tip.number, hash: '0x', recent: [] }
+        await store.setCursor(chainId, committed)
+      }
       log.info('ingestion starting', { chainId, from: tip.number + 1n, head: lastHead, source: source.kind, onGap })
     }
     while (!stopped && tip.number < safe) {

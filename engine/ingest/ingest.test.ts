@@ -77,6 +77,34 @@ describe('ingestion and dispatch', () => {
       if (a.seen[i]!.kind === 'logs') expect(a.seen[i + 1]).toEqual({ kind: 'block', block: a.seen[i]!.block })
   })
 
+  test('behavior: a fresh engine pins its start block before delivering anything, so a crash before its first block does not move "latest" past blocks it never delivered', async () => {
+    const gate = { open: false }
+    const a = recorder('a', { blocks: [{ chainId: 11155111 }] }, async () => {
+      while (!gate.open) await new Promise((r) => setTimeout(r, 2))
+    })
+    const mem = createMemoryChainSource()
+    mem.mine(Array.from({ length: 10 }, () => []))
+    const store = memoryCursorStore()
+    const router = createLogRouter([a.runner])
+    const dispatcher = createDispatcher({ runners: [a.runner], router })
+    const first = createIngestor({ source: mem.source, chain: { ...chain, start_block: 'latest' }, store, dispatcher, filter: router.filterFor(mem.source.chainId), log: silent })
+    first.start()
+    await until(() => store.cursors.has(11155111), 'the pinned start')
+    // "latest" is block 10: the pin says "delivered through 9". Held in block 10, the "crash" comes now.
+    expect(store.cursors.get(11155111)).toMatchObject({ number: 9n })
+    mem.mine(Array.from({ length: 5 }, () => []))
+    gate.open = true
+    void first.stop()
+    // The next life resumes from the pinned block, not from the head it sees now (15).
+    const b = recorder('b', { blocks: [{ chainId: 11155111 }] })
+    const router2 = createLogRouter([b.runner])
+    const second = createIngestor({ source: mem.source, chain: { ...chain, start_block: 'latest' }, store, dispatcher: createDispatcher({ runners: [b.runner], router: router2 }), filter: router2.filterFor(mem.source.chainId), log: silent })
+    second.start()
+    await until(() => b.seen.some((s) => s.block === 15n), 'block 15 in the second life')
+    await second.stop()
+    expect(b.seen.filter((s) => s.kind === 'block').map((s) => s.block)[0]).toBe(10n)
+  })
+
   test('behavior: logs go only to modules whose address and event match', async () => {
     const a = recorder('a', { logs: [{ chainId: 11155111, address: emitter, event: ping }] })
     const b = recorder('b', { logs: [{ chainId: 11155111, address: other, event: ping }] })
@@ -100,7 +128,8 @@ describe('ingestion and dispatch', () => {
     ingestor.start()
     await until(() => fast.seen.length === 10, 'fast module to finish')
     expect(slow.seen.length).toBe(0)
-    expect(store.cursors.get(11155111)).toBeUndefined()
+    // Only the pinned start (nothing delivered yet to every module).
+    expect(store.cursors.get(11155111)?.number).toBe(0n)
     release()
     await until(() => store.cursors.get(11155111)?.number === 10n, 'cursor 10')
     await ingestor.stop()

@@ -79,8 +79,8 @@ test(`behavior: ${kills} SIGKILLs at random moments mid-block: every block and l
     }
   })()
 
-  // A fresh engine starts at the head and has nothing to resume from until its first cursor write:
-  // the kills start once there is one.
+  // A fresh engine pins its start (start_block = "latest") as its first cursor write, before it
+  // delivers anything: the kills start once that is on disk.
   const firstCursor = Date.now() + 30_000
   while ((await readState()).cursor === undefined && Date.now() < firstCursor) await new Promise((r) => setTimeout(r, 50))
 
