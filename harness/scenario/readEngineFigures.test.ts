@@ -87,4 +87,23 @@ describe('readEngineFigures', () => {
     expect(figures.latency[0]!.p50).toBeGreaterThan(10)
     expect(counterDelta(before, after, 'shepherd_chain_request_total', ['method'])).toEqual({ value: [{ labels: { method: 'eth_call' }, value: 9 }] })
   })
+
+  test('behavior: block events per module add up over every engine process; reverts are not failures; the cursor is the live process\'s', () => {
+    const families = [...contract, 'shepherd_event_latency_seconds', 'shepherd_cursor_block']
+    const count = (module: string, kind: string, n: number) => `shepherd_event_latency_seconds_count{module="${module}",event_kind="${kind}"} ${n}`
+    const killed = scrape(1, [count('twap-monitor', 'block', 20), count('twap-monitor', 'logs', 7), count('traps-every-k', 'block', 21), 'shepherd_cursor_block{chain_id="1"} 19', 'shepherd_chain_request_total{method="eth_call",outcome="error"} 2', 'shepherd_chain_request_total{method="eth_call",outcome="revert"} 5', 'shepherd_chain_request_total{method="eth_call",outcome="ok"} 30'], families)
+    const now = scrape(2, [count('twap-monitor', 'block', 11), count('traps-every-k', 'block', 11), 'shepherd_cursor_block{chain_id="1"} 30', 'shepherd_chain_request_total{method="eth_getLogs",outcome="error"} 1'], families)
+    const run: RunMetrics = { ended: [ended(killed)], current: now }
+    const figures = readEngineFigures(run, run)
+    expect(figures.blockEvents).toEqual({ value: [{ module: 'twap-monitor', count: 31 }, { module: 'traps-every-k', count: 32 }] })
+    expect(figures.failedChainRequests).toEqual({ value: 3 })
+    expect(figures.chainRequests).toEqual({ value: 38 })
+    expect(figures.cursorAtEnd).toEqual({ value: 30 })
+    // Without the histogram or the cursor in the live process, neither is measured: never 0.
+    const bare: RunMetrics = { ended: [ended(killed)], current: scrape(2, [], contract) }
+    expect(readEngineFigures(bare, bare).blockEvents).toEqual({ notMeasured: 'shepherd_event_latency_seconds absent from /metrics of engine pid 2' })
+    expect(readEngineFigures(bare, bare).cursorAtEnd).toEqual({ notMeasured: 'shepherd_cursor_block absent from /metrics of engine pid 2' })
+    const noCursorYet: RunMetrics = { ended: [], current: scrape(2, [], families) }
+    expect(readEngineFigures(noCursorYet, noCursorYet).cursorAtEnd).toEqual({ notMeasured: 'shepherd_cursor_block has no sample: no chain has committed a cursor' })
+  })
 })

@@ -56,18 +56,22 @@ const keyOf = (labels: Record<string, string>, by: readonly string[]) => JSON.st
 /**
  * A counter summed over every engine process of the run (the ended ones' final figures plus the
  * live one), grouped by the labels in `by`. Not measured when any process did not declare it.
+ * `series` reads another series of the family: a histogram's `<name>_count` is a counter of its
+ * observations (the family `<name>` must be declared).
  *
  * @example
  * counterTotals(run, 'shepherd_module_traps_total', ['module', 'kind'])
  * // { value: [{ labels: { module: 'traps-every-k', kind: 'throw' }, value: 3 }] }
+ * counterTotals(run, 'shepherd_event_latency_seconds', ['module', 'event_kind'], 'shepherd_event_latency_seconds_count')
+ * // events each module handled, by kind, over every engine process
  */
-export function counterTotals(run: RunMetrics, name: string, by: readonly string[]): Evidence<LabelledValue[]> {
+export function counterTotals(run: RunMetrics, name: string, by: readonly string[], series = name): Evidence<LabelledValue[]> {
   const reason = notMeasuredReason(run, name)
   if (reason) return { notMeasured: reason }
   const rows = new Map<string, LabelledValue>()
   for (const { scrape } of scrapesOf(run))
     for (const sample of scrape!.samples) {
-      if (sample.name !== name) continue
+      if (sample.name !== series) continue
       const key = keyOf(sample.labels, by)
       const row = rows.get(key) ?? { labels: Object.fromEntries(by.map((k) => [k, sample.labels[k] ?? ''])), value: 0 }
       row.value += sample.value
