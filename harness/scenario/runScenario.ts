@@ -52,8 +52,11 @@ export type ExtraBars = {
   bars?: BarResult[]
   notes?: string[]
   explainedOrders?: ExplainedOrder[]
-  judgeAtEnd?: (final: FinalEvidence) => { bars: BarResult[]; notes?: string[]; bounds?: Measures['bounds'] }
+  judgeAtEnd?: (final: FinalEvidence) => JudgedAtEnd | Promise<JudgedAtEnd>
 }
+
+/** What `judgeAtEnd` adds: its bars, notes, and bounds derived from what the run injected. */
+export type JudgedAtEnd = { bars: BarResult[]; notes?: string[]; bounds?: Measures['bounds'] }
 
 /** The run's evidence once the drain is over: what `judgeAtEnd` judges. */
 export type FinalEvidence = {
@@ -233,7 +236,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       explained: extra?.explainedOrders,
     })
     const figures = readEngineFigures(before, after)
-    const atEnd = extra?.judgeAtEnd?.({ truth, figures, metrics: after, record, proxyCounters, proxyPending, blockTimeMs })
+    const atEnd = await extra?.judgeAtEnd?.({ truth, figures, metrics: after, record, proxyCounters, proxyPending, blockTimeMs })
     const lat = truth.twap.latenciesMs
     const submissionLatencyMs = {
       p50: quantile(lat, 0.5),
