@@ -249,8 +249,8 @@ function moduleErrorBounds(hostFailures: ReadonlyArray<{ module: string; capabil
 function unscrapedTraps(e: ChaosEvidence, traps: readonly JournalLine[]): Evidence<number> {
   const oldPid = e.kill?.old.pid
   const oldCursor = e.kill?.old.lastCursor
-  const inOld = traps.filter((l) => oldPid !== undefined && l.pid === oldPid)
-  const inLive = traps.filter((l) => oldPid === undefined || l.pid !== oldPid)
+  const inOld = traps.filter((l) => l.pid === oldPid)
+  const inLive = traps.filter((l) => l.pid !== oldPid)
   if (inOld.length && oldCursor === undefined) return { notMeasured: "the killed process's cursor was not read before the kill" }
   if (inLive.length && 'notMeasured' in e.metrics.cursorAtEnd) return { notMeasured: e.metrics.cursorAtEnd.notMeasured }
   const endCursor = 'value' in e.metrics.cursorAtEnd ? BigInt(e.metrics.cursorAtEnd.value) : 0n

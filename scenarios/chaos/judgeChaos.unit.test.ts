@@ -199,6 +199,9 @@ describe('judgeChaos', () => {
     // poll_failed: at most the 3 chain calls that failed to twap-monitor; every other kind 0.
     expect(bounds.moduleErrorsByKind).toEqual([{ module: 'twap-monitor', kind: 'poll_failed', max: 3, why: expect.stringMatching(/3 chain calls failed to twap-monitor/) }])
     expect(bounds.maxModuleErrors).toBeUndefined()
+    expect(judgeChaos(clean).notes).toContain(
+      'chaos bounds of module errors, per kind: twap-monitor/poll_failed <= 3; every other kind 0: the 2 x 5xx and 1 x 429 the stub injected on posts make twap-monitor back off (no error kind), and no injected fault answers a lookup',
+    )
     // Outage: killed at 20_000; healthy at 24_000, the witness past cursor 20 at 24_500. The policy's
     // longest wait for one part: 3_000 ms after uid 1's 5xx (uid 2's 429 says 1 s). Plus one block.
     expect(bounds.p99LatencyMs).toMatchObject({ max: 4_500 + 3_000 + 1_000, why: expect.stringMatching(/outage 4500 ms .* 3000 ms the retry policy waits .*: 500\) \+ 1 block time/) })
