@@ -96,7 +96,14 @@ export function counterDelta(before: RunMetrics, after: RunMetrics, name: string
   return { value: later.value.map((row) => ({ labels: row.labels, value: row.value - (prior.get(keyOf(row.labels, by)) ?? 0) })).filter((row) => row.value !== 0) }
 }
 
-/** The sum of a grouped counter's rows, optionally only the rows whose labels include `where`. */
+/**
+ * The sum of a grouped counter's rows, optionally only the rows whose labels include `where`;
+ * "not measured" stays "not measured" (never 0).
+ *
+ * @example
+ * total(counterTotals(run, 'shepherd_chain_request_total', ['outcome']), { outcome: 'error' }) // { value: 12 }
+ * total({ notMeasured: 'shepherd_chain_request_total absent' }) // { notMeasured: 'shepherd_chain_request_total absent' }
+ */
 export function total(evidence: Evidence<LabelledValue[]>, where: Record<string, string> = {}): Evidence<number> {
   if ('notMeasured' in evidence) return evidence
   return { value: evidence.value.filter((row) => Object.entries(where).every(([k, v]) => row.labels[k] === v)).reduce((sum, row) => sum + row.value, 0) }
@@ -117,12 +124,26 @@ export function gaugeEver(run: RunMetrics, name: string, label: string): Evidenc
   return { value: [...seen].sort() }
 }
 
-/** Every sample of the run's engine processes (ended ones' finals, then the live one), for histogram and label reads. */
+/**
+ * Every sample of the run's engine processes (ended ones' finals, then the live one), for histogram
+ * and label reads. An ended process whose final figures were not read adds nothing: use
+ * `counterTotals` (which says "not measured") where that must not pass unnoticed.
+ *
+ * @example
+ * histogramOf(allSamples(run), 'shepherd_event_latency_seconds', { module: 'twap-monitor' }).count
+ */
 export function allSamples(run: RunMetrics): Sample[] {
   return scrapesOf(run).flatMap(({ scrape }) => scrape?.samples ?? [])
 }
 
-/** Evidence as text for a bar's measured column: the value, or "not measured: why". */
+/**
+ * Evidence as text for a bar's measured column: the value, or "not measured: why".
+ *
+ * @example
+ * describeEvidence({ value: 3 }) // '3'
+ * describeEvidence({ notMeasured: 'shepherd_module_traps_total absent' }) // 'not measured: shepherd_module_traps_total absent'
+ * describeEvidence({ value: ['m'] }, (v) => v.join(', ')) // 'm'
+ */
 export function describeEvidence<T>(evidence: Evidence<T>, show: (value: T) => string = String): string {
   return 'notMeasured' in evidence ? `not measured: ${evidence.notMeasured}` : show(evidence.value)
 }
