@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config'
 
-// Three projects: fast unit tests, tests that start Anvil, and scenarios (each `scenarios/<name>`).
-// They run one group after another (sequence.groupOrder), and Anvil tests and scenarios one file at
-// a time: scenarios judge latency, so nothing else may share the 2 cores with them.
+// Projects: fast unit tests, tests that start Anvil, tests that run a program of their own on both
+// cores (a nested vitest: the retry fixture, the mutation check of the judges), and scenarios (each
+// `scenarios/<name>`). They run one group after another (sequence.groupOrder), and all but the unit
+// tests one file at a time: scenarios judge latency, so nothing else may share the 2 cores with them.
 export default defineConfig({
   test: {
     setupFiles: ['./engine/polyfills.ts'],
@@ -18,7 +19,7 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           // Scenario folders keep their pure judging tests beside the scenario as *.unit.test.ts.
           include: ['{engine,harness,modules}/**/*.test.ts', 'scenarios/**/*.unit.test.ts'],
-          exclude: ['**/*.anvil.test.ts', '**/*.last.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.anvil.test.ts', '**/*.serial.test.ts', '**/*.last.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -36,8 +37,22 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'scenarios',
+          // Each test here runs a program that takes both cores for a while (a nested vitest): one
+          // file at a time, never beside the unit tests. The mutation check of the judges takes
+          // ~1.5-3 min on 2 cores.
+          name: 'serial',
           sequence: { groupOrder: 2 },
+          include: ['{engine,harness,modules}/**/*.serial.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'scenarios',
+          sequence: { groupOrder: 3 },
           // Scenarios judge latency on 2 shared cores: one more run absorbs a noisy neighbour. A pass on
           // the retry is visible: the first attempt's report is kept as `-attempt1`, the final report
           // says "passed on retry 1" and carries its failed bars, the output and CI's summary say so.
@@ -54,7 +69,7 @@ export default defineConfig({
         test: {
           // After everything else: the run's temporary folder must be empty (harness/ci/isolateTempDir.ts).
           name: 'leftovers',
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           include: ['harness/ci/*.last.test.ts'],
         },
       },

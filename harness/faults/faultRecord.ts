@@ -15,10 +15,10 @@ export function createFaultRecord(capacity = 1000) {
   const record: FaultRecord = { counters: {}, events: [] }
   return {
     record,
-    /** Counts `kind` (and `kind:method`), and keeps the event. */
-    count(kind: string, method?: string, detail?: string) {
-      record.counters[kind] = (record.counters[kind] ?? 0) + 1
-      if (method) record.counters[`${kind}:${method}`] = (record.counters[`${kind}:${method}`] ?? 0) + 1
+    /** Counts `kind` (and `kind:method`) `by` times (once by default), and keeps the event. */
+    count(kind: string, method?: string, detail?: string, by = 1) {
+      record.counters[kind] = (record.counters[kind] ?? 0) + by
+      if (method) record.counters[`${kind}:${method}`] = (record.counters[`${kind}:${method}`] ?? 0) + by
       record.events.push({ at: Date.now(), kind, method, detail })
       if (record.events.length > capacity) record.events.shift()
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createWsRpcClient } from '../../engine/chain/createWsRpcClient.ts'
+import { sepoliaAddresses } from '../devnet/addresses.ts'
 import { startDevnet, type Devnet } from '../devnet/startDevnet.ts'
 import { startFaultProxy } from './startFaultProxy.ts'
 
@@ -73,6 +74,39 @@ test('behavior: scheduled WebSocket drops stop by themselves after maxWsDrops, a
     expect(proxy.record.counters.ws_drop).toBeGreaterThanOrEqual(1)
     expect(reconnects).toBeGreaterThanOrEqual(proxy.record.counters.ws_drop!)
     expect(answered).toBeGreaterThan(0)
+  } finally {
+    ws.close()
+    await proxy.stop()
+  }
+})
+
+test('behavior: a drop counts the requests the client had in flight, and node errors are counted apart from reverts', async () => {
+  const proxy = await startFaultProxy({ target: net.rpcUrl, knobs: { delayRate: { eth_blockNumber: 1 }, delayMs: 500 } })
+  const ws = createWsRpcClient({ url: proxy.wsUrl })
+  try {
+    await ws.request('eth_chainId')
+    // Two requests held back by the delay knob: in flight when the socket is dropped, and failed by the client.
+    const held = [ws.request('eth_blockNumber'), ws.request('eth_blockNumber')].map((p) => p.then(() => 'answered', () => 'failed'))
+    await new Promise((r) => setTimeout(r, 100))
+    expect(proxy.pending()).toBe(2)
+    // The eth_chainId answer went out more than 50 ms ago: no longer in transit, so not counted.
+    expect(proxy.dropWebSockets()).toBe(1)
+    expect(await Promise.all(held)).toEqual(['failed', 'failed'])
+    expect(proxy.record.counters.ws_drop_pending).toBe(2)
+    expect(proxy.pending()).toBe(0)
+
+    proxy.setKnobs({ delayRate: null, delayMs: null })
+    // A request made while the client waits to reconnect fails without reaching the proxy: not counted there.
+    const requestsBefore = proxy.record.counters.request
+    await expect(ws.request('eth_chainId')).rejects.toThrow(/is down; reconnecting/)
+    expect(proxy.record.counters.request).toBe(requestsBefore)
+    await new Promise((r) => setTimeout(r, 150))
+    const revert = await ws.request('eth_call', [{ to: sepoliaAddresses.gpv2Settlement, data: '0xdeadbeef' }, 'latest']).catch((error: { code?: number }) => error)
+    expect(revert).toMatchObject({ code: 3 })
+    await ws.request('eth_getBlockByNumber', ['latest']).catch(() => undefined) // missing its second parameter: -32602
+    expect(proxy.record.counters['node_revert:eth_call']).toBe(1)
+    expect(proxy.record.counters['node_error:eth_getBlockByNumber']).toBe(1)
+    expect(proxy.record.counters.node_error).toBe(1)
   } finally {
     ws.close()
     await proxy.stop()

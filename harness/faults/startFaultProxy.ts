@@ -23,6 +23,14 @@ export type FaultProxy = {
   setKnobs(knobs: { [K in keyof FaultKnobs]?: FaultKnobs[K] | null }): void
   /** Drops every WebSocket connection now; returns how many. */
   dropWebSockets(): number
+  /** Requests forwarded to the node and not answered yet, over every connection: what a client has in flight now. */
+  pending(): number
+  /**
+   * Counters by kind (and `kind:method`): `request`, `fail` (injected), `ws_drop` (one per drop of
+   * all connections), `ws_drop_pending` (requests in flight on a dropped socket, or answered in the
+   * 50 ms before it: the client fails them when its socket closes), `node_error` (the node answered
+   * with an error that is not a revert), `node_revert`, `delay`, `lag`, `truncate`.
+   */
   record: FaultRecord
   stop(): Promise<void>
 }
@@ -31,6 +39,12 @@ type RpcRequest = { jsonrpc?: string; id?: unknown; method?: unknown; params?: u
 type RpcAnswer = { jsonrpc: '2.0'; id: unknown; result?: unknown; error?: { code: number; message: string } }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref())
+
+/** An answer sent this recently may still be in transit when its socket is dropped: the client may fail it. */
+const IN_TRANSIT_MS = 50
+
+/** A node error that is a revert (EIP-1474 code 3, or a message that says so, as geth's -32000 does): the node's answer, not a failure. */
+const isRevert = (error: { code?: unknown; message?: unknown }) => error.code === 3 || /revert/i.test(String(error.message ?? ''))
 
 /**
  * A JSON-RPC and WebSocket proxy on 127.0.0.1 between the engine and a node, that injects faults:
@@ -50,6 +64,8 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
   const { record, count } = createFaultRecord()
   const targetWs = target.replace(/^http/, 'ws')
   const clients = new Set<WebSocket>()
+  // Per client: requests forwarded and not answered, and when answers were last sent (for a drop).
+  const connections = new Map<WebSocket, { inFlight: Map<unknown, RpcRequest>; answeredAt: number[] }>()
   let dropTimer: NodeJS.Timeout | undefined
   let stopped = false
 
@@ -60,9 +76,10 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
     return { fail, delay }
   }
 
-  /** Rewrites an answer: a lagging head, a short logs answer. */
+  /** Counts a node's error answer (a revert apart), then rewrites the answer: a lagging head, a short logs answer. */
   function rewrite(request: RpcRequest, answer: RpcAnswer): RpcAnswer {
     const method = String(request.method)
+    if (answer.error) count(isRevert(answer.error) ? 'node_revert' : 'node_error', method)
     if (method === 'eth_blockNumber' && (knobs.lagBlocks ?? 0) > 0 && typeof answer.result === 'string') {
       const head = BigInt(answer.result)
       const lagged = head > BigInt(knobs.lagBlocks!) ? head - BigInt(knobs.lagBlocks!) : 0n
@@ -117,8 +134,16 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
     const upstream = new WebSocket(targetWs)
     const queue: string[] = []
     const inFlight = new Map<unknown, RpcRequest>()
+    const answeredAt: number[] = []
+    connections.set(client, { inFlight, answeredAt })
+    const answered = () => {
+      const now = Date.now()
+      answeredAt.push(now)
+      while (answeredAt.length && answeredAt[0]! < now - IN_TRANSIT_MS) answeredAt.shift()
+    }
     const close = () => {
       clients.delete(client)
+      connections.delete(client)
       if (client.readyState !== WebSocket.CLOSED) client.terminate()
       if (upstream.readyState !== WebSocket.CLOSED) upstream.terminate()
     }
@@ -134,7 +159,10 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
       }
       const request = message && typeof message === 'object' && 'id' in message ? inFlight.get(message.id) : undefined
       if (request) inFlight.delete(message.id)
-      if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify(request ? rewrite(request, message) : message))
+      if (client.readyState === WebSocket.OPEN) {
+        client.send(JSON.stringify(request ? rewrite(request, message) : message))
+        if (request) answered()
+      }
     })
     upstream.on('error', close)
     upstream.on('close', close)
@@ -153,13 +181,15 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
       if (fail) {
         count('fail', String(request.method))
         if (client.readyState === WebSocket.OPEN) client.send(JSON.stringify(injectedError(request)))
+        answered()
         return
       }
+      // In flight from here: a request held back by the delay knob is one the client is waiting for.
+      inFlight.set(request.id, request)
       if (delay) {
         count('delay', String(request.method))
         await sleep(knobs.delayMs!)
       }
-      inFlight.set(request.id, request)
       send(JSON.stringify(request))
     })
     function send(text: string) {
@@ -171,7 +201,15 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
 
   function dropWebSockets(): number {
     const n = clients.size
-    for (const client of [...clients]) client.terminate()
+    const now = Date.now()
+    for (const client of [...clients]) {
+      const connection = connections.get(client)
+      // What the client fails when its socket closes: its requests in flight, and answers perhaps still in transit.
+      const lost = (connection?.inFlight.size ?? 0) + (connection?.answeredAt.filter((at) => at >= now - IN_TRANSIT_MS).length ?? 0)
+      if (lost) count('ws_drop_pending', undefined, `${lost} requests`, lost)
+      connections.delete(client)
+      client.terminate()
+    }
     if (n) count('ws_drop', undefined, `${n} connections`)
     return n
   }
@@ -216,6 +254,7 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
       if ('dropWsEveryMs' in changes || 'maxWsDrops' in changes) schedule()
     },
     dropWebSockets,
+    pending: () => [...connections.values()].reduce((sum, c) => sum + c.inFlight.size, 0),
     record,
     async stop() {
       stopped = true

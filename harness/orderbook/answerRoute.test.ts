@@ -82,5 +82,7 @@ describe('served (node:http) and MSW answers agree', () => {
     expect(served.record.entries.length).toBeGreaterThan(8)
     expect(served.record.entries).toEqual(inProcess.record.entries)
     expect(served.record.entries.map((e) => e.injected).filter(Boolean)).toEqual(['rule:busy', 'rule:drop'])
+    // The Retry-After the client was told is in the record: the chaos judge bounds a 429's retry by it.
+    expect(served.record.entries.filter((e) => e.retryAfter !== undefined).map((e) => [e.injected, e.status, e.retryAfter])).toEqual([['rule:busy', 503, 7]])
   })
 })

@@ -69,6 +69,7 @@ export async function answerRoute(
   const fault = decideFault(stub.knobs, requestFacts, random, uses)
   const routed: RouteAnswer = fault ? { answer: faultAnswer(fault.respond), injected: fault.injected } : await route.resolve({ ...context, facts, requestFacts })
   const uid = routed.uid ?? facts.uid
+  const retryAfter = Number(routed.answer.headers['retry-after'] ?? Number.NaN)
   stub.record.push({
     seq: entrySeq,
     at,
@@ -81,6 +82,7 @@ export async function answerRoute(
     responseBody: recordedBody(routed.answer),
     ...(uid ? { uid } : {}),
     ...(routed.injected ? { injected: routed.injected } : {}),
+    ...(Number.isFinite(retryAfter) ? { retryAfter } : {}),
   })
   return routed.answer
 }

@@ -1,4 +1,5 @@
 import type { Hex } from 'viem'
+import { isOrderPost } from './isOrderPost.ts'
 
 /** One request and what the stub actually answered. */
 export type RecordEntry = {
@@ -22,6 +23,8 @@ export type RecordEntry = {
   delayMs: number
   /** Which knob decided the answer: `rule:<name>`, `failRate` or `acceptThenLose`. */
   injected?: string
+  /** The `Retry-After` the answer carried (seconds), when it carried one: what a client's back-off follows. */
+  retryAfter?: number
 }
 
 export type RequestRecord = {
@@ -34,7 +37,6 @@ export type RequestRecord = {
   clear(): void
 }
 
-const isOrderPost = (e: RecordEntry) => e.method === 'POST' && e.path.endsWith('/api/v1/orders')
 
 /**
  * The evidence log of an orderbook stub.

@@ -3,6 +3,7 @@ export { createOrderbookStub, EMPTY_APP_DATA_HASH } from './createOrderbookStub.
 export type { CreateOrderbookStubParameters, OrderbookStub, StoredOrder } from './createOrderbookStub.ts'
 export { createOrderbookHandlers } from './createOrderbookHandlers.ts'
 export type { RecordEntry, RequestRecord } from './createRequestRecord.ts'
+export { isOrderPost } from './isOrderPost.ts'
 export type { AcceptThenLose, FailRate, FaultRule, InjectedResponse, LatencyKnob, OrderbookKnobs, RequestFacts, RequestMatcher } from './knobs.ts'
 export { computeStubOrderUid, GPV2_SETTLEMENT, orderDomain } from './computeStubOrderUid.ts'
 export type { OrderDomain } from './computeStubOrderUid.ts'

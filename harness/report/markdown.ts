@@ -25,22 +25,46 @@ export function uidList(title: string, items: readonly (string | readonly [strin
   return [`${title} (${items.length}):`, '', ...shown, '']
 }
 
-/** The line under a section heading that says where its numbers come from. */
+/**
+ * The line under a section heading that says where its numbers come from, then a blank line.
+ *
+ * @example
+ * source("the stub's record of every request") // ["*Source: the stub's record of every request*", '']
+ */
 export function source(text: string): string[] {
   return [`*Source: ${text}*`, '']
 }
 
-/** `part / whole` as a percentage with one decimal, or n/a for nothing. */
+/**
+ * `part / whole` as a percentage with one decimal, or n/a for nothing.
+ *
+ * @example
+ * percent(1, 3) // '33.3%'
+ * percent(0, 0) // 'n/a'
+ */
 export function percent(part: number, whole: number): string {
   return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)}%`
 }
 
-/** An integer as is, anything else to two decimals. */
+/**
+ * An integer as is, anything else to two decimals.
+ *
+ * @example
+ * fixed(42) // '42'
+ * fixed(3.14159) // '3.14'
+ */
 export function fixed(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2)
 }
 
-/** "1 order", "2 orders". */
+/**
+ * A count with its noun, singular for one: "1 order", "2 orders" (`nouns` for an irregular plural).
+ *
+ * @example
+ * plural(1, 'order') // '1 order'
+ * plural(2, 'order') // '2 orders'
+ * plural(0, 'reply', 'replies') // '0 replies'
+ */
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`
 }

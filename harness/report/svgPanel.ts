@@ -114,12 +114,24 @@ export function niceTicks(max: number, count = 5): number[] {
   return ticks
 }
 
-/** A tick value for people: integers as is, others to three significant digits. */
+/**
+ * A tick value for people: integers as is, others to three significant digits.
+ *
+ * @example
+ * formatTick(500) // '500'
+ * formatTick(0.333333) // '0.333'
+ * formatTick(1234.5678) // '1230'
+ */
 export function formatTick(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(3)))
 }
 
-/** Text safe inside SVG/XML content and attributes. */
+/**
+ * Text safe inside SVG/XML content and attributes.
+ *
+ * @example
+ * escapeXml('p99 < 1 block & "fast"') // 'p99 &lt; 1 block &amp; &quot;fast&quot;'
+ */
 export function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
 }

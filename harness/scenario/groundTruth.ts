@@ -117,7 +117,7 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
       // A watcher decides per block: the part is seen by the first block inside its window.
       const seenBy = allBlocks.find((b) => b.number >= createdBlock && b.timestamp >= part.start && b.timestamp <= part.validTo)
       if (!seenBy) continue
-      const expected = { uid: groundTruthOrderUid(part.order, getAddress(owner), chainId), owner: getAddress(owner), part: part.part, tradeableBlock: seenBy.number, createdBlock }
+      const expected = { uid: groundTruthOrderUid(part.order, getAddress(owner), chainId), owner: getAddress(owner), part: part.part, tradeableBlock: seenBy.number, createdBlock, start: part.start, validTo: part.validTo }
       ;(seenBy.number <= toBlock ? expectedParts : drainParts).push(expected)
     }
   }

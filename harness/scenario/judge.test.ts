@@ -11,6 +11,7 @@ const clean: Measures = {
   p99LatencyMs: 120,
   blockTimeMs: 1000,
 }
+const byKind = [{ module: 'twap-monitor', kind: 'part_missed', max: 3, why: '3 parts lay inside an outage' }]
 const failing = (m: Measures, rules?: Parameters<typeof judge>[1]) => judge(m, rules).bars.filter((b) => !b.pass)
 const absent = (metric: string) => ({ notMeasured: `${metric} absent from /metrics of the engine` })
 
@@ -43,6 +44,14 @@ describe('judge', () => {
     ['Traps', { traps: { value: 4 }, bounds: { maxTraps: { max: 3, why: 'the 3 traps the fixture injected' } } }, /^4$/],
     ['Module errors', { moduleErrors: { value: 8 }, bounds: { maxModuleErrors: { max: 7, why: '7 failures reached modules' } } }, /^8$/],
     ['p99 block-to-submission', { p99LatencyMs: 5000, bounds: { p99LatencyMs: { max: 4000, why: 'outage 3000 ms + 1 block' } } }, /5000 ms/],
+    // A derived delivery bound: every part but the excused ones.
+    ['TWAP delivery', { twap: { ...clean.twap, delivered: 96 }, bounds: { minTwapDelivered: { min: 97, why: '3 parts lay inside an outage' } } }, /96\.00% \(96\/100\)/],
+    // Per-kind bounds: one kind over its bound, or a kind with no bound at all, fails; so does missing evidence.
+    ['Module errors', { moduleErrorsByKind: { value: [{ module: 'twap-monitor', kind: 'part_missed', count: 4 }] }, bounds: { moduleErrorsByKind: byKind } }, /^over: twap-monitor\/part_missed 4 > 3; all: twap-monitor\/part_missed 4$/],
+    ['Module errors', { moduleErrorsByKind: { value: [{ module: 'twap-monitor', kind: 'part_missed', count: 3 }, { module: 'ethflow-watcher', kind: 'orderbook_refused', count: 1 }] }, bounds: { moduleErrorsByKind: byKind } }, /over: ethflow-watcher\/orderbook_refused 1 > 0; all: .*orderbook_refused 1 \(no bound: 0 allowed\)/],
+    ['Module errors', { moduleErrorsByKind: { value: [{ module: 'ethflow-watcher', kind: 'part_missed', count: 1 }] }, bounds: { moduleErrorsByKind: byKind } }, /over: ethflow-watcher\/part_missed 1 > 0/],
+    ['Module errors', { moduleErrorsByKind: absent('shepherd_module_errors_total'), bounds: { moduleErrorsByKind: byKind } }, /not measured: shepherd_module_errors_total absent/],
+    ['Module errors', { bounds: { moduleErrorsByKind: byKind } }, /not measured: the errors by module and error_kind were not supplied/],
   ]
   test.each(violations)('behavior: a run that breaks only "%s" fails that bar alone (%#)', (name, change, measured) => {
     const bad = failing({ ...clean, ...change })
@@ -55,6 +64,24 @@ describe('judge', () => {
     const verdict = judge({ ...clean, traps: { value: 3 }, bounds: { maxTraps: { max: 3, why: 'the 3 traps the fixture injected' } } })
     expect(verdict.pass).toBe(true)
     expect(verdict.bars.find((b) => b.name === 'Traps')?.bar).toBe('<= 3 (the 3 traps the fixture injected)')
+  })
+
+  test('behavior: per-kind bounds replace the total: each kind passes at its bound, the bar names every bound and its reason', () => {
+    const measures: Measures = {
+      ...clean,
+      // The total would fail the default bound of 0: with per-kind bounds it is not what is judged.
+      moduleErrors: { value: 5 },
+      moduleErrorsByKind: { value: [{ module: 'twap-monitor', kind: 'part_missed', count: 3 }, { module: 'twap-monitor', kind: 'poll_failed', count: 0 }] },
+      bounds: { moduleErrorsByKind: byKind, minTwapDelivered: { min: 97, why: '3 parts lay inside an outage' } },
+      twap: { ...clean.twap, delivered: 97 },
+    }
+    const verdict = judge(measures)
+    expect(verdict.pass).toBe(true)
+    const bar = verdict.bars.find((b) => b.name === 'Module errors')!
+    expect(bar.bar).toBe('per module and error_kind (shepherd_module_errors_total): twap-monitor/part_missed <= 3 (3 parts lay inside an outage); every other kind 0')
+    expect(bar.measured).toBe('twap-monitor/part_missed 3')
+    expect(judge({ ...measures, moduleErrorsByKind: { value: [] } }).bars.find((b) => b.name === 'Module errors')!.measured).toBe('0')
+    expect(verdict.bars.find((b) => b.name === 'TWAP delivery')!.bar).toBe('>= 97 of 100 expected part UIDs reach the orderbook (3 parts lay inside an outage)')
   })
 
   test('behavior: a run with nothing expected is "nothing to judge", not a pass', () => {

@@ -15,6 +15,12 @@ export type BarResult = { name: string; bar: string; measured: string; pass: boo
 /** A bound computed from the run's own evidence (e.g. the traps the chaos fixture injected), and why it is what it is. */
 export type DerivedBound = { max: number; why: string }
 
+/** The most errors of one `error_kind` one module may report in a run, and why (what the scenario injected that causes them). */
+export type ErrorKindBound = { module: string; kind: string; max: number; why: string }
+
+/** One row of `shepherd_module_errors_total{module,error_kind}`, summed over the run. */
+export type ModuleErrorCount = { module: string; kind: string; count: number }
+
 /** What the judge needs, all measured from evidence. */
 export type Measures = {
   /** `notMeasured`: expected parts whose lookup at an external orderbook failed. */
@@ -24,6 +30,8 @@ export type Measures = {
   unexplainedOrders: number
   /** Errors modules reported and handled themselves (`shepherd_module_errors_total`). */
   moduleErrors: Evidence<number>
+  /** The same errors by module and `error_kind`: what a per-kind bound (`bounds.moduleErrorsByKind`) is judged from. */
+  moduleErrorsByKind?: Evidence<readonly ModuleErrorCount[]> | undefined
   /** Traps of every kind (`shepherd_module_traps_total`). */
   traps: Evidence<number>
   /** Modules parked at some point of the run (`shepherd_module_poisoned`, every engine process). */
@@ -36,8 +44,22 @@ export type Measures = {
    * watcher's EthFlow lookups cannot be seen from outside, so those bars are not applicable.
    */
   externalOrderbook?: boolean | undefined
-  /** Bounds derived from the run's evidence, replacing the scenario's fixed ones (chaos). */
-  bounds?: { maxTraps?: DerivedBound | undefined; maxModuleErrors?: DerivedBound | undefined; p99LatencyMs?: DerivedBound | undefined } | undefined
+  /** Bounds derived from the run's evidence, replacing the scenario's fixed ones (chaos, crash-loop). */
+  bounds?:
+    | {
+        maxTraps?: DerivedBound | undefined
+        maxModuleErrors?: DerivedBound | undefined
+        /**
+         * Per module and `error_kind`: each kind is judged against its own bound, and a kind with no
+         * bound must be 0. Replaces `maxModuleErrors` (one total across kinds cannot tell an expected
+         * error from an unexpected one).
+         */
+        moduleErrorsByKind?: readonly ErrorKindBound[] | undefined
+        /** Fewest expected parts that must be delivered (e.g. all but those whose whole window lay inside an outage). */
+        minTwapDelivered?: { min: number; why: string } | undefined
+        p99LatencyMs?: DerivedBound | undefined
+      }
+    | undefined
   /** Extra bars a scenario adds (e2e terminal markers, chaos evidence). */
   extra?: readonly BarResult[] | undefined
 }
@@ -77,10 +99,12 @@ export function judge(measures: Measures, rules: JudgeRules = {}): { pass: boole
   }
 
   const { twap, ethFlow } = measures
-  add('twapDelivery', 'TWAP delivery', `>= ${(b.twapDelivery * 100).toFixed(0)}% of expected part UIDs reach the orderbook`, () =>
+  const minDelivered = measures.bounds?.minTwapDelivered
+  const deliveryBar = minDelivered ? `>= ${minDelivered.min} of ${twap.expected} expected part UIDs reach the orderbook (${minDelivered.why})` : `>= ${(b.twapDelivery * 100).toFixed(0)}% of expected part UIDs reach the orderbook`
+  add('twapDelivery', 'TWAP delivery', deliveryBar, () =>
     counted('expected TWAP parts', twap.expected, 'twap', () => {
       if (twap.notMeasured) return [`not measured: ${twap.notMeasured} of ${twap.expected} lookups failed (${percent(twap.delivered, twap.expected)} found)`, 'not measured']
-      return [percent(twap.delivered, twap.expected), outcome(twap.delivered / twap.expected >= b.twapDelivery)]
+      return [percent(twap.delivered, twap.expected), outcome(minDelivered ? twap.delivered >= minDelivered.min : twap.delivered / twap.expected >= b.twapDelivery)]
     }),
   )
   const unseen = 'an orderbook we do not run cannot show it'
@@ -105,7 +129,9 @@ export function judge(measures: Measures, rules: JudgeRules = {}): { pass: boole
       if ('notMeasured' in evidence) return [describeEvidence(evidence), 'not measured']
       return [String(evidence.value), outcome(evidence.value <= (derived?.max ?? fixed))]
     })
-  bounded('moduleErrors', 'Module errors', measures.moduleErrors, b.maxModuleErrors, measures.bounds?.maxModuleErrors)
+  const byKind = measures.bounds?.moduleErrorsByKind
+  if (byKind) add('moduleErrors', 'Module errors', moduleErrorsByKindBar(byKind), () => judgeModuleErrorsByKind(measures.moduleErrorsByKind, byKind))
+  else bounded('moduleErrors', 'Module errors', measures.moduleErrors, b.maxModuleErrors, measures.bounds?.maxModuleErrors)
   bounded('traps', 'Traps', measures.traps, b.maxTraps, measures.bounds?.maxTraps)
   bounded('poisoned', 'Poisoned modules', measures.poisoned, b.maxPoisoned, undefined)
 
@@ -120,4 +146,24 @@ export function judge(measures: Measures, rules: JudgeRules = {}): { pass: boole
   })
   for (const extra of measures.extra ?? []) results.push({ ...extra, status: extra.status ?? outcome(extra.pass) })
   return { pass: results.every((r) => r.pass), bars: results }
+}
+
+const kindKey = (module: string, kind: string) => `${module}/${kind}`
+
+/** The text of a per-kind Module errors bar: each bound with its reason, then the rule for every other kind. */
+function moduleErrorsByKindBar(bounds: readonly ErrorKindBound[]): string {
+  const each = bounds.map((k) => `${kindKey(k.module, k.kind)} <= ${k.max} (${k.why})`)
+  return `per module and error_kind (shepherd_module_errors_total): ${each.length ? `${each.join('; ')}; ` : ''}every other kind 0`
+}
+
+/** Judges each (module, error_kind) row against its bound (0 when it has none); missing evidence is "not measured". */
+function judgeModuleErrorsByKind(evidence: Evidence<readonly ModuleErrorCount[]> | undefined, bounds: readonly ErrorKindBound[]): [string, BarStatus] {
+  if (evidence === undefined) return ['not measured: the errors by module and error_kind were not supplied', 'not measured']
+  if ('notMeasured' in evidence) return [describeEvidence(evidence), 'not measured']
+  const limit = new Map(bounds.map((k) => [kindKey(k.module, k.kind), k.max]))
+  const rows = evidence.value.filter((r) => r.count !== 0)
+  const over = rows.filter((r) => r.count > (limit.get(kindKey(r.module, r.kind)) ?? 0))
+  const shown = rows.map((r) => `${kindKey(r.module, r.kind)} ${r.count}${limit.has(kindKey(r.module, r.kind)) ? '' : ' (no bound: 0 allowed)'}`)
+  const measured = rows.length === 0 ? '0' : over.length ? `over: ${over.map((r) => `${kindKey(r.module, r.kind)} ${r.count} > ${limit.get(kindKey(r.module, r.kind)) ?? 0}`).join(', ')}; all: ${shown.join(', ')}` : shown.join(', ')
+  return [measured, outcome(over.length === 0)]
 }

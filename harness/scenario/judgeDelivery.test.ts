@@ -5,7 +5,7 @@ import { judgeDelivery, type ExpectedPart } from './judgeDelivery.ts'
 
 const owner: Address = '0x00000000000000000000000000000000000000aa'
 const uid = (n: number) => `0x${n.toString(16).padStart(112, '0')}` as Hex
-const part = (n: number, tradeableBlock = 10n): ExpectedPart => ({ uid: uid(n), owner, part: BigInt(n), tradeableBlock, createdBlock: 9n })
+const part = (n: number, tradeableBlock = 10n): ExpectedPart => ({ uid: uid(n), owner, part: BigInt(n), tradeableBlock, createdBlock: 9n, start: 100n, validTo: 104n })
 let seq = 0
 const post = (n: number, at: number, status = 201, injected?: string): RecordEntry => ({ seq: ++seq, at, answeredAt: at, method: 'POST', path: '/api/v1/orders', body: {}, status, responseBody: {}, uid: uid(n), delayMs: 0, ...(injected ? { injected } : {}) })
 const get = (n: number, status = 200): RecordEntry => ({ seq: ++seq, at: 0, answeredAt: 0, method: 'GET', path: `/api/v1/orders/${uid(n)}`, body: undefined, status, responseBody: {}, uid: uid(n), delayMs: 0 })

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
+import { isOrderPost } from '../orderbook/isOrderPost.ts'
 
 /** A block of the judged range, as the chain reports it. */
 export type ChainBlock = { number: bigint; hash: Hex; timestamp: bigint; transactions: number }
@@ -12,13 +13,19 @@ export type ExpectedPart = {
   /** The first block whose timestamp falls inside the part's window: when a watcher could first see it. */
   tradeableBlock: bigint
   createdBlock: bigint
+  /** The part's window in chain time (seconds): tradeable from `start` through `validTo`. */
+  start: bigint
+  validTo: bigint
 }
 
 /** An order some module other than twap-monitor is expected to post (e.g. the e2e stop-loss order), with why. */
 export type ExplainedOrder = { uid: string; why: string }
 
-/** One delivered part: when its block was first seen and when the orderbook accepted it (ms since the epoch). */
-export type Delivery = { uid: Hex; tradeableBlock: bigint; seenAt: number; acceptedAt: number; latencyMs: number }
+/**
+ * One delivered part: when its block was first seen and when the orderbook accepted it (ms since
+ * the epoch), and its window in chain time (seconds), which bounds how long a retry may wait.
+ */
+export type Delivery = { uid: Hex; tradeableBlock: bigint; seenAt: number; acceptedAt: number; latencyMs: number; start: bigint; validTo: bigint }
 
 /**
  * What explains an order the orderbook accepted. Every accepted UID gets exactly one, checked in
@@ -47,7 +54,6 @@ export type JudgeDeliveryParameters = {
   twapOrders: number
 }
 
-const isOrderPost = (e: RecordEntry) => e.method === 'POST' && e.path.endsWith('/api/v1/orders')
 // A 201 the stub then lost (its lossy knob) is not a delivery: the order never reached the book.
 const isAccepted = (e: RecordEntry) => e.status === 201 && e.injected !== 'acceptThenLose'
 
@@ -97,7 +103,7 @@ export function judgeDelivery({
     }
     const seenAt = blockSeenAt.get(part.tradeableBlock)
     if (seenAt === undefined) withoutStart.push(part.uid)
-    else deliveries.push({ uid: part.uid, tradeableBlock: part.tradeableBlock, seenAt, acceptedAt: accepted.at, latencyMs: accepted.at - seenAt })
+    else deliveries.push({ uid: part.uid, tradeableBlock: part.tradeableBlock, seenAt, acceptedAt: accepted.at, latencyMs: accepted.at - seenAt, start: part.start, validTo: part.validTo })
   }
   // A duplicate is any post of a UID after the orderbook already accepted it.
   let duplicates = 0

@@ -20,6 +20,10 @@ export const judgeTargets: readonly JudgeTarget[] = [
   { file: 'harness/scenario/judgeDelivery.ts', tests: ['harness/scenario/judgeDelivery.test.ts', 'harness/scenario/toReportResult.test.ts'] },
   { file: 'scenarios/chaos/judgeChaos.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },
   { file: 'harness/replay/judgeBacktest.ts', tests: ['harness/replay/judgeBacktest.test.ts'] },
+  { file: 'scenarios/crash-loop/judgeCrashLoop.ts', tests: ['scenarios/crash-loop/judgeCrashLoop.unit.test.ts'] },
+  // What the judges read the engine's metrics through: a wrong sum or filter here feeds every bar.
+  { file: 'harness/scenario/runMetrics.ts', tests: ['harness/scenario/readEngineFigures.test.ts'] },
+  { file: 'harness/scenario/readEngineFigures.ts', tests: ['harness/scenario/readEngineFigures.test.ts'] },
 ]
 
 const inverse: Partial<Record<ts.SyntaxKind, string>> = {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { parseExposition } from './prometheus.ts'
-import { readEngineFigures } from './readEngineFigures.ts'
+import { countOf, readEngineFigures } from './readEngineFigures.ts'
 import type { EndedEngine, RunMetrics, Scrape } from './runMetrics.ts'
 import { counterDelta, gaugeEver, notMeasuredReason } from './runMetrics.ts'
 
@@ -86,5 +86,56 @@ describe('readEngineFigures', () => {
     expect(figures.latency).toEqual([expect.objectContaining({ module: 'm', events: 10 })])
     expect(figures.latency[0]!.p50).toBeGreaterThan(10)
     expect(counterDelta(before, after, 'shepherd_chain_request_total', ['method'])).toEqual({ value: [{ labels: { method: 'eth_call' }, value: 9 }] })
+  })
+
+  test('behavior: block events per module add up over every engine process; reverts are not failures; the cursor is the live process\'s', () => {
+    const families = [...contract, 'shepherd_event_latency_seconds', 'shepherd_cursor_block']
+    const count = (module: string, kind: string, n: number) => `shepherd_event_latency_seconds_count{module="${module}",event_kind="${kind}"} ${n}`
+    const killed = scrape(1, [count('twap-monitor', 'block', 20), count('twap-monitor', 'logs', 7), count('traps-every-k', 'block', 21), 'shepherd_cursor_block{chain_id="1"} 19', 'shepherd_chain_request_total{method="eth_call",outcome="error"} 2', 'shepherd_chain_request_total{method="eth_call",outcome="revert"} 5', 'shepherd_chain_request_total{method="eth_call",outcome="ok"} 30'], families)
+    const now = scrape(2, [count('twap-monitor', 'block', 11), count('traps-every-k', 'block', 11), 'shepherd_cursor_block{chain_id="1"} 30', 'shepherd_chain_request_total{method="eth_getLogs",outcome="error"} 1'], families)
+    const run: RunMetrics = { ended: [ended(killed)], current: now }
+    const figures = readEngineFigures(run, run)
+    expect(figures.blockEvents).toEqual({ value: [{ module: 'twap-monitor', count: 31 }, { module: 'traps-every-k', count: 32 }] })
+    expect(figures.failedChainRequests).toEqual({ value: 3 })
+    expect(figures.chainRequests).toEqual({ value: 38 })
+    expect(figures.cursorAtEnd).toEqual({ value: 30 })
+    // Without the histogram or the cursor in the live process, neither is measured: never 0.
+    const bare: RunMetrics = { ended: [ended(killed)], current: scrape(2, [], contract) }
+    expect(readEngineFigures(bare, bare).blockEvents).toEqual({ notMeasured: 'shepherd_event_latency_seconds absent from /metrics of engine pid 2' })
+    expect(readEngineFigures(bare, bare).cursorAtEnd).toEqual({ notMeasured: 'shepherd_cursor_block absent from /metrics of engine pid 2' })
+    const noCursorYet: RunMetrics = { ended: [], current: scrape(2, [], families) }
+    expect(readEngineFigures(noCursorYet, noCursorYet).cursorAtEnd).toEqual({ notMeasured: 'shepherd_cursor_block has no sample: no chain has committed a cursor' })
+  })
+
+  test('behavior: a dispatch quantile is capped at the largest time any process reported for that module, not another module\'s', () => {
+    const families = [...contract, 'shepherd_event_latency_seconds', 'shepherd_event_latency_max_seconds']
+    // 10 events of module m between 0.01 s and 1 s: interpolated, the p50 is ~505 ms.
+    const hist = (module: string) => [
+      `shepherd_event_latency_seconds_bucket{module="${module}",event_kind="block",le="0.01"} 0`,
+      `shepherd_event_latency_seconds_bucket{module="${module}",event_kind="block",le="1"} 10`,
+      `shepherd_event_latency_seconds_bucket{module="${module}",event_kind="block",le="+Inf"} 10`,
+      `shepherd_event_latency_seconds_count{module="${module}",event_kind="block"} 10`,
+      `shepherd_event_latency_seconds_sum{module="${module}",event_kind="block"} 2`,
+    ]
+    const at = (maxM: number) => scrape(2, [...hist('m'), ...hist('n'), `shepherd_event_latency_max_seconds{module="m",event_kind="block"} ${maxM}`, 'shepherd_event_latency_max_seconds{module="n",event_kind="block"} 0.9'], families)
+    const p50 = (run: RunMetrics, module: string) => readEngineFigures({ ended: [], current: scrape(2, [], families) }, run).latency.find((l) => l.module === module)!.p50!
+    expect(p50({ ended: [], current: at(0.2) }, 'm')).toBe(200)
+    expect(p50({ ended: [], current: at(0.2) }, 'n')).toBeCloseTo(505, 0)
+    // A maximum of 0 says nothing: the interpolated value stands.
+    expect(p50({ ended: [], current: at(0) }, 'm')).toBeCloseTo(505, 0)
+  })
+
+  test('behavior: a gauge at 0 in every process was never set: only a module non-zero somewhere counts as poisoned', () => {
+    const first = scrape(1, ['shepherd_module_poisoned{module="m"} 1', 'shepherd_module_poisoned{module="quiet"} 0'])
+    const run: RunMetrics = { ended: [ended(first)], current: scrape(2, ['shepherd_module_poisoned{module="m"} 0', 'shepherd_module_poisoned{module="quiet"} 0']) }
+    expect(gaugeEver(run, 'shepherd_module_poisoned', 'module')).toEqual({ value: ['m'] })
+  })
+
+  test('behavior: countOf sums every row, or one module\'s, and keeps "not measured"', () => {
+    const rows = { value: [{ module: 'm', kind: 'throw', count: 2 }, { module: 'm', kind: 'deadline', count: 1 }, { module: 'n', kind: 'throw', count: 4 }] }
+    expect(countOf(rows)).toEqual({ value: 7 })
+    expect(countOf(rows, 'm')).toEqual({ value: 3 })
+    expect(countOf(rows, 'absent')).toEqual({ value: 0 })
+    expect(countOf({ notMeasured: 'gone' }, 'm')).toEqual({ notMeasured: 'gone' })
   })
 })

@@ -18,8 +18,20 @@ export type EngineFigures = {
   hostFailures: Evidence<Array<{ module: string; capability: string; count: number }>>
   /** Modules parked at the end of any engine process of the run, or now (`shepherd_module_poisoned`). */
   poisoned: Evidence<string[]>
-  /** Chain requests that failed, over the whole run (`shepherd_chain_request_total{outcome="error"}`). */
+  /**
+   * Chain requests that failed, over the whole run (`shepherd_chain_request_total{outcome="error"}`).
+   * A revert is the node's answer, not a failure: the engine labels it `outcome="revert"`.
+   */
   failedChainRequests: Evidence<number>
+  /** Chain requests of every outcome, over the whole run (`shepherd_chain_request_total`). */
+  chainRequests: Evidence<number>
+  /**
+   * Block events each module handled, over the whole run and every engine process
+   * (`shepherd_event_latency_seconds_count{event_kind="block"}`; an attempt that trapped counts too).
+   */
+  blockEvents: Evidence<Array<{ module: string; count: number }>>
+  /** `shepherd_cursor_block` of the live process at the end (the last block every module has processed); not measured when absent. */
+  cursorAtEnd: Evidence<number>
   /** Alerts per module over the whole run. */
   alerts: Record<string, number>
   /** Chain requests per method over the load window. */
@@ -72,6 +84,9 @@ export function readEngineFigures(before: RunMetrics, after: RunMetrics): Engine
     hostFailures: mapRows(counterTotals(after, 'shepherd_module_host_failures_total', ['module', 'capability']), (l, count) => ({ module: l.module!, capability: l.capability!, count })),
     poisoned: gaugeEver(after, 'shepherd_module_poisoned', 'module'),
     failedChainRequests: total(counterTotals(after, 'shepherd_chain_request_total', ['outcome']), { outcome: 'error' }),
+    chainRequests: total(counterTotals(after, 'shepherd_chain_request_total', [])),
+    blockEvents: blockEventsOf(after),
+    cursorAtEnd: cursorOf(after),
     alerts,
     requestsByMethod,
     reconnects: total(counterTotals(after, 'shepherd_stream_reconnects_total', [])),
@@ -80,7 +95,29 @@ export function readEngineFigures(before: RunMetrics, after: RunMetrics): Engine
   }
 }
 
-/** The count summed over rows (optionally those of one module), keeping "not measured". */
+/** Block events per module over the run (the histogram's count, `event_kind="block"`). */
+function blockEventsOf(run: RunMetrics): Evidence<Array<{ module: string; count: number }>> {
+  const rows = counterTotals(run, 'shepherd_event_latency_seconds', ['module', 'event_kind'], 'shepherd_event_latency_seconds_count')
+  if ('notMeasured' in rows) return rows
+  return { value: rows.value.filter((row) => row.labels.event_kind === 'block').map((row) => ({ module: row.labels.module!, count: row.value })) }
+}
+
+/** The live process's cursor (highest `shepherd_cursor_block` over its chains), or why it is not measured. */
+function cursorOf(run: RunMetrics): Evidence<number> {
+  const values = run.current.samples.filter((s) => s.name === 'shepherd_cursor_block').map((s) => s.value)
+  if (!run.current.families.has('shepherd_cursor_block')) return { notMeasured: `shepherd_cursor_block absent from /metrics of ${run.current.pid === undefined ? 'the engine' : `engine pid ${run.current.pid}`}` }
+  if (values.length === 0) return { notMeasured: 'shepherd_cursor_block has no sample: no chain has committed a cursor' }
+  return { value: Math.max(...values) }
+}
+
+/**
+ * The count summed over rows (optionally those of one module), keeping "not measured".
+ *
+ * @example
+ * countOf(figures.traps) // { value: 3 }: traps of every module and kind over the run
+ * countOf(figures.traps, 'twap-monitor') // { value: 0 }
+ * countOf({ notMeasured: 'shepherd_module_traps_total absent' }) // stays not measured, never 0
+ */
 export function countOf<T extends { count: number; module: string }>(evidence: Evidence<T[]>, module?: string): Evidence<number> {
   if ('notMeasured' in evidence) return evidence
   return { value: evidence.value.filter((row) => module === undefined || row.module === module).reduce((sum, row) => sum + row.count, 0) }

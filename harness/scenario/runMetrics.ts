@@ -56,18 +56,22 @@ const keyOf = (labels: Record<string, string>, by: readonly string[]) => JSON.st
 /**
  * A counter summed over every engine process of the run (the ended ones' final figures plus the
  * live one), grouped by the labels in `by`. Not measured when any process did not declare it.
+ * `series` reads another series of the family: a histogram's `<name>_count` is a counter of its
+ * observations (the family `<name>` must be declared).
  *
  * @example
  * counterTotals(run, 'shepherd_module_traps_total', ['module', 'kind'])
  * // { value: [{ labels: { module: 'traps-every-k', kind: 'throw' }, value: 3 }] }
+ * counterTotals(run, 'shepherd_event_latency_seconds', ['module', 'event_kind'], 'shepherd_event_latency_seconds_count')
+ * // events each module handled, by kind, over every engine process
  */
-export function counterTotals(run: RunMetrics, name: string, by: readonly string[]): Evidence<LabelledValue[]> {
+export function counterTotals(run: RunMetrics, name: string, by: readonly string[], series = name): Evidence<LabelledValue[]> {
   const reason = notMeasuredReason(run, name)
   if (reason) return { notMeasured: reason }
   const rows = new Map<string, LabelledValue>()
   for (const { scrape } of scrapesOf(run))
     for (const sample of scrape!.samples) {
-      if (sample.name !== name) continue
+      if (sample.name !== series) continue
       const key = keyOf(sample.labels, by)
       const row = rows.get(key) ?? { labels: Object.fromEntries(by.map((k) => [k, sample.labels[k] ?? ''])), value: 0 }
       row.value += sample.value
@@ -92,7 +96,14 @@ export function counterDelta(before: RunMetrics, after: RunMetrics, name: string
   return { value: later.value.map((row) => ({ labels: row.labels, value: row.value - (prior.get(keyOf(row.labels, by)) ?? 0) })).filter((row) => row.value !== 0) }
 }
 
-/** The sum of a grouped counter's rows, optionally only the rows whose labels include `where`. */
+/**
+ * The sum of a grouped counter's rows, optionally only the rows whose labels include `where`;
+ * "not measured" stays "not measured" (never 0).
+ *
+ * @example
+ * total(counterTotals(run, 'shepherd_chain_request_total', ['outcome']), { outcome: 'error' }) // { value: 12 }
+ * total({ notMeasured: 'shepherd_chain_request_total absent' }) // { notMeasured: 'shepherd_chain_request_total absent' }
+ */
 export function total(evidence: Evidence<LabelledValue[]>, where: Record<string, string> = {}): Evidence<number> {
   if ('notMeasured' in evidence) return evidence
   return { value: evidence.value.filter((row) => Object.entries(where).every(([k, v]) => row.labels[k] === v)).reduce((sum, row) => sum + row.value, 0) }
@@ -113,12 +124,26 @@ export function gaugeEver(run: RunMetrics, name: string, label: string): Evidenc
   return { value: [...seen].sort() }
 }
 
-/** Every sample of the run's engine processes (ended ones' finals, then the live one), for histogram and label reads. */
+/**
+ * Every sample of the run's engine processes (ended ones' finals, then the live one), for histogram
+ * and label reads. An ended process whose final figures were not read adds nothing: use
+ * `counterTotals` (which says "not measured") where that must not pass unnoticed.
+ *
+ * @example
+ * histogramOf(allSamples(run), 'shepherd_event_latency_seconds', { module: 'twap-monitor' }).count
+ */
 export function allSamples(run: RunMetrics): Sample[] {
   return scrapesOf(run).flatMap(({ scrape }) => scrape?.samples ?? [])
 }
 
-/** Evidence as text for a bar's measured column: the value, or "not measured: why". */
+/**
+ * Evidence as text for a bar's measured column: the value, or "not measured: why".
+ *
+ * @example
+ * describeEvidence({ value: 3 }) // '3'
+ * describeEvidence({ notMeasured: 'shepherd_module_traps_total absent' }) // 'not measured: shepherd_module_traps_total absent'
+ * describeEvidence({ value: ['m'] }, (v) => v.join(', ')) // 'm'
+ */
 export function describeEvidence<T>(evidence: Evidence<T>, show: (value: T) => string = String): string {
   return 'notMeasured' in evidence ? `not measured: ${evidence.notMeasured}` : show(evidence.value)
 }

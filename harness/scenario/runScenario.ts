@@ -17,12 +17,13 @@ import { countOf, readEngineFigures, type EngineFigures } from './readEngineFigu
 import type { RunMetrics } from './runMetrics.ts'
 import { runAnomalies } from './runAnomalies.ts'
 import { compareLoadWithChain, type LoadOnChain } from './compareLoadWithChain.ts'
-import { startBlockClock } from './startBlockClock.ts'
+import { startBlockClock, type BlockClock } from './startBlockClock.ts'
 import { startMetricsSampler, type BlockSample } from './startMetricsSampler.ts'
 import { scrapeEngine, startScenarioEngine, type ScenarioEngine } from './startScenarioEngine.ts'
 import { waitForHealthy } from './waitForHealthy.ts'
 import type { Devnet } from '../devnet/startDevnet.ts'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
+import { isOrderPost } from '../orderbook/isOrderPost.ts'
 import type { StartedOrderbookStub } from '../orderbook/startOrderbookStub.ts'
 
 export type RunScenarioOptions = {
@@ -51,8 +52,11 @@ export type ExtraBars = {
   bars?: BarResult[]
   notes?: string[]
   explainedOrders?: ExplainedOrder[]
-  judgeAtEnd?: (final: FinalEvidence) => { bars: BarResult[]; notes?: string[]; bounds?: Measures['bounds'] }
+  judgeAtEnd?: (final: FinalEvidence) => JudgedAtEnd | Promise<JudgedAtEnd>
 }
+
+/** What `judgeAtEnd` adds: its bars, notes, and bounds derived from what the run injected. */
+export type JudgedAtEnd = { bars: BarResult[]; notes?: string[]; bounds?: Measures['bounds'] }
 
 /** The run's evidence once the drain is over: what `judgeAtEnd` judges. */
 export type FinalEvidence = {
@@ -64,6 +68,8 @@ export type FinalEvidence = {
   record: readonly RecordEntry[]
   /** The fault proxy's counters read just before the final scrape. */
   proxyCounters: Readonly<Record<string, number>> | undefined
+  /** Requests the proxy had forwarded and not seen answered at that moment (the engine counts a request once it ends). */
+  proxyPending: number | undefined
   blockTimeMs: number
 }
 
@@ -73,6 +79,11 @@ export type ScenarioContext = {
   engine: ScenarioEngine
   /** The fault proxy between the engine and the devnet, when the scenario declares `faults`. */
   proxy?: FaultProxy
+  /**
+   * The harness's head watcher (its own worker thread): the head now, when each block was first
+   * seen and its timestamp, independent of the engine and of a busy harness event loop.
+   */
+  clock: BlockClock
   /** The run's own temporary folder (what `{runDir}` in a module's config stands for). */
   dir: string
   /** The run's metrics now: the live engine process plus the final figures of processes killed earlier. */
@@ -169,12 +180,12 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const loadBlocks = definition.load ? scaled(definition.load.blocks, scale) : 0
     log(`load: ${definition.load ? `${definition.load.senders} x (${definition.load.twapPerBlock} + ${definition.load.ethFlowPerBlock}) per block for ${loadBlocks} blocks` : 'none'} from block ${fromBlock}`)
 
-    const context: ScenarioContext | undefined = orderbook && { devnet, orderbook, engine, proxy, dir, scrape: () => engine.metrics(), log }
+    const context: ScenarioContext | undefined = orderbook && { devnet, orderbook, engine, proxy, clock, dir, scrape: () => engine.metrics(), log }
     const progress = setInterval(() => {
       const last = sampler.current?.samples.at(-1)
       if (!last) return
       const p99 = Object.entries(last.p99Ms).map(([m, v]) => `${m} ${v === undefined ? '-' : v.toFixed(1)}ms`).join(', ')
-      const submissions = orderbook ? orderbook.record.entries.filter((e) => e.method === 'POST' && e.status === 201).length : 'n/a (external orderbook)'
+      const submissions = orderbook ? orderbook.record.entries.filter((e) => isOrderPost(e) && e.status === 201).length : 'n/a (external orderbook)'
       log(`block ${last.block}: events ${last.logsDelivered}, submissions ${submissions}, p99 ${p99}`)
     }, 5 * blockTimeMs)
     teardown.push(async () => clearInterval(progress))
@@ -207,6 +218,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     // The end of the evidence: the proxy's counts, the final scrape, then the stub's record and the
     // head at that moment. Parts the model finds tradeable up to that head explain every post in it.
     const proxyCounters = proxy ? { ...proxy.record.counters } : undefined
+    const proxyPending = proxy?.pending()
     const after = await engine.metrics()
     const record = orderbook ? orderbook.record.entries.slice() : []
     const drainedTo = await devnet.client.getBlockNumber()
@@ -224,7 +236,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       explained: extra?.explainedOrders,
     })
     const figures = readEngineFigures(before, after)
-    const atEnd = extra?.judgeAtEnd?.({ truth, figures, metrics: after, record, proxyCounters, blockTimeMs })
+    const atEnd = await extra?.judgeAtEnd?.({ truth, figures, metrics: after, record, proxyCounters, proxyPending, blockTimeMs })
     const lat = truth.twap.latenciesMs
     const submissionLatencyMs = {
       p50: quantile(lat, 0.5),
@@ -241,6 +253,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         ethFlow: truth.ethFlow,
         unexplainedOrders: truth.orders.unexplained.length,
         moduleErrors: countOf(figures.moduleErrors),
+        moduleErrorsByKind: figures.moduleErrors,
         traps: countOf(figures.traps),
         poisoned: 'notMeasured' in figures.poisoned ? figures.poisoned : { value: figures.poisoned.value.length },
         p99LatencyMs: submissionLatencyMs.p99,

@@ -25,7 +25,7 @@ const chainCounts = { twapCreatedBy: { [sender]: 600 }, ethFlowPlacedBy: { [send
 
 const uid = (n: number) => `0x${n.toString(16).padStart(112, '0')}` as Hex
 const delivery = judgeDelivery({
-  expectedParts: [{ uid: uid(1), owner: sender, part: 0n, tradeableBlock: 10n, createdBlock: 9n }],
+  expectedParts: [{ uid: uid(1), owner: sender, part: 0n, tradeableBlock: 10n, createdBlock: 9n, start: 100n, validTo: 104n }],
   ethFlowUids: [],
   record: [{ seq: 1, at: 900, answeredAt: 900, method: 'POST', path: '/api/v1/orders', body: {}, status: 201, responseBody: {}, uid: uid(1), delayMs: 0 }],
   blockSeenAt: new Map([[10n, 1_000]]),
@@ -40,6 +40,9 @@ const figures: EngineFigures = {
   hostFailures: { notMeasured: 'shepherd_module_host_failures_total absent from /metrics of engine pid 7' },
   poisoned: { value: [] },
   failedChainRequests: { value: 0 },
+  chainRequests: { value: 40 },
+  blockEvents: { value: [{ module: 'twap-monitor', count: 10 }] },
+  cursorAtEnd: { value: 15 },
   alerts: {},
   requestsByMethod: { eth_call: 20 },
   reconnects: { value: 0 },

@@ -3,7 +3,18 @@ import { ShepherdError } from '../../engine/errors/base.ts'
 /** One answer of the engine's `/healthz` (status 0: no answer, `body` says why). */
 export type HealthAnswer = { status: number; body: string; at: number }
 
-/** The engine did not answer `/healthz` with 200 in time; `last` is its last answer. */
+/**
+ * The engine did not answer `/healthz` with 200 in time; `last` is its last answer (its status and
+ * the engine's reasons), so a readiness failure says why.
+ *
+ * @example
+ * try {
+ *   await waitForHealthy({ metricsUrl, timeoutMs: 30_000 })
+ * } catch (error) {
+ *   if (error instanceof EngineNotHealthyError) console.error(error.last?.status, error.last?.body) // 503 {"ok":false,"reasons":[...]}
+ *   throw error
+ * }
+ */
 export class EngineNotHealthyError extends ShepherdError {
   override name = 'EngineNotHealthyError'
   readonly last: HealthAnswer | undefined

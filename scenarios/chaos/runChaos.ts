@@ -3,8 +3,10 @@ import { join } from 'node:path'
 import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { readJournal } from '../../engine/testing/fixtures/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
+import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
 import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
+import { twapRetrySeconds } from '../../harness/scenario/twapRetrySeconds.ts'
 import { chaosJournal, judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
 import type { KillWindow } from './writeChaosDump.ts'
 
@@ -75,16 +77,27 @@ export async function runChaos(
   while (acceptedAt === undefined && Date.now() < acceptDeadline) {
     for (; scanned < entries.length; scanned++) {
       const e = entries[scanned]!
-      if (e.method === 'POST' && e.status === 201 && e.path.endsWith('/api/v1/orders')) acceptedAt = e.answeredAt
+      if (isOrderPost(e) && e.status === 201) acceptedAt = e.answeredAt
     }
     if (acceptedAt === undefined) await new Promise((r) => setTimeout(r, 1))
   }
   // The proxy's counts before the scrape the kill starts with, at the kill, and once the new process
-  // is healthy: what was injected while no live process could count it.
+  // is healthy: what was injected (and requested) while no live process could count it.
   const failBefore = proxy?.record.counters.fail ?? 0
   const dropsBefore = proxy?.record.counters.ws_drop ?? 0
+  const requestsBefore = engineRequests(proxy?.record.counters)
+  const pendingBefore = proxy?.pending() ?? 0
   let failAtKill = failBefore
-  const kill: KillEvidence = await engine.killAndRestart({ downMs: 1000, onKilled: () => (failAtKill = proxy?.record.counters.fail ?? 0) })
+  let requestsAtKill = requestsBefore
+  let headAtKill: bigint | undefined
+  const kill: KillEvidence = await engine.killAndRestart({
+    downMs: 1000,
+    onKilled: () => {
+      failAtKill = proxy?.record.counters.fail ?? 0
+      requestsAtKill = engineRequests(proxy?.record.counters)
+      headAtKill = context.clock.head()
+    },
+  })
   const dropsAroundKill = (proxy?.record.counters.ws_drop ?? 0) - dropsBefore
   onKill?.({ killedAt: kill.old.killedAt, healthyAt: kill.new.healthy.at })
   const afterAccept = acceptedAt === undefined ? 'no post accepted in 15 s before it' : `${kill.old.killedAt - acceptedAt} ms after the orderbook accepted a post`
@@ -93,7 +106,7 @@ export async function runChaos(
 
   // (3) Both orders share t0: once the control's first part is accepted, the removed one's would
   // have been too. Wait for it (bounded by its window), plus two blocks, then judge what arrived.
-  const posts = () => orderbook.record.entries.filter((e) => e.method === 'POST' && e.path.endsWith('/api/v1/orders'))
+  const posts = () => orderbook.record.entries.filter(isOrderPost)
   const postsFor = (owner: string) => posts().filter((e) => e.uid && uidOwner(e.uid) === owner.toLowerCase())
   const deadline = Date.now() + 120_000
   while (!postsFor(chaosAccounts.controlOwner).some((e) => e.status === 201) && (await client.getBlock()).timestamp < t0 + partSeconds && Date.now() < deadline)
@@ -105,8 +118,10 @@ export async function runChaos(
     startBlock: start,
     reorg: { depth: reorg.depth, fromBlock: removedReceipt.blockNumber, removedGone },
     kill,
+    headAtKill,
     failuresLostInKill: failAtKill - failBefore,
     dropsAroundKill,
+    requestsLostInKill: requestsAtKill - requestsBefore + pendingBefore,
   }
   return {
     notes,
@@ -127,6 +142,12 @@ function readChaosJournal(file: string): ChaosEvidence['journal'] {
   }
 }
 
+/** Requests the proxy received that the engine counts: its subscriptions go around the engine's request counter. */
+function engineRequests(counters: Readonly<Record<string, number>> | undefined): number {
+  const c = counters ?? {}
+  return (c.request ?? 0) - (c['request:eth_subscribe'] ?? 0) - (c['request:eth_unsubscribe'] ?? 0)
+}
+
 /**
  * Assembles the chaos evidence from what runChaos saw live and the run's final evidence.
  *
@@ -134,11 +155,11 @@ function readChaosJournal(file: string): ChaosEvidence['journal'] {
  * judgeChaos(chaosEvidence(live, final, journal))
  */
 export function chaosEvidence(
-  live: Pick<ChaosEvidence, 'startBlock' | 'reorg' | 'kill'> & { failuresLostInKill: number; dropsAroundKill: number },
+  live: Pick<ChaosEvidence, 'startBlock' | 'reorg' | 'kill' | 'headAtKill'> & { failuresLostInKill: number; dropsAroundKill: number; requestsLostInKill: number },
   final: FinalEvidence,
   journal: ChaosEvidence['journal'],
 ): ChaosEvidence {
-  const posts = final.record.filter((e) => e.method === 'POST' && e.path.endsWith('/api/v1/orders'))
+  const posts = final.record.filter(isOrderPost)
   const postsFor = (owner: string) => posts.filter((e) => e.uid && uidOwner(e.uid) === owner.toLowerCase())
   const counter = (name: string) => final.proxyCounters?.[name] ?? 0
   const f = final.figures
@@ -149,10 +170,33 @@ export function chaosEvidence(
     removedOwnerPosts: postsFor(chaosAccounts.removedOwner).length,
     controlAccepted: postsFor(chaosAccounts.controlOwner).filter((e) => e.status === 201).length,
     kill: live.kill,
+    headAtKill: live.headAtKill,
     journal,
-    metrics: { traps: f.traps, restarts: f.restarts, hostFailures: f.hostFailures, failedChainRequests: f.failedChainRequests, reconnects: f.reconnects, reorgs: f.reorgs },
-    proxy: { injectedFailures: counter('fail'), wsDrops: counter('ws_drop'), failuresLostInKill: live.failuresLostInKill, dropsAroundKill: live.dropsAroundKill },
+    metrics: {
+      traps: f.traps,
+      restarts: f.restarts,
+      hostFailures: f.hostFailures,
+      moduleErrors: f.moduleErrors,
+      failedChainRequests: f.failedChainRequests,
+      chainRequests: f.chainRequests,
+      blockEvents: f.blockEvents,
+      cursorAtEnd: f.cursorAtEnd,
+      reconnects: f.reconnects,
+      reorgs: f.reorgs,
+    },
+    proxy: {
+      injectedFailures: counter('fail'),
+      wsDrops: counter('ws_drop'),
+      failuresLostInKill: live.failuresLostInKill,
+      dropsAroundKill: live.dropsAroundKill,
+      pendingAtDrops: counter('ws_drop_pending'),
+      nodeErrors: counter('node_error'),
+      requests: engineRequests(final.proxyCounters),
+      requestsLostInKill: live.requestsLostInKill,
+      pendingAtEnd: final.proxyPending ?? 0,
+    },
     record: final.record,
     deliveries: final.truth.twap.deliveries,
+    retrySeconds: twapRetrySeconds,
   } satisfies ChaosEvidence
 }

@@ -9,7 +9,7 @@ test('scenario: under a crash loop nothing is lost, posted twice, or posted afte
   const loadBlocks = scaled(scenario.load!.blocks, scale)
   const { run } = await runAndReport(scenario, {
     during: (context) =>
-      runCrashLoop(context, { loadBlocks, blockTime: scenario.devnet.blockTime, intervalSeconds: killIntervalSeconds[scale], partSeconds: scenario.load!.twap!.t! }),
+      runCrashLoop(context, { loadBlocks, blockTime: scenario.devnet.blockTime, intervalSeconds: killIntervalSeconds[scale] }),
   })
   expect(run.verdict.bars.filter((bar) => !bar.pass)).toEqual([])
   expect(run.truth.twap.expected).toBeGreaterThan(0)

@@ -1,6 +1,7 @@
 import { keccak256, parseEther, toHex, type Address, type Hex } from 'viem'
 import type { Devnet } from '../../harness/devnet/startDevnet.ts'
 import type { RecordEntry } from '../../harness/orderbook/createRequestRecord.ts'
+import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
 import type { ScenarioModule } from '../../harness/scenario/defineScenario.ts'
 import { sepoliaAddresses } from '../../harness/devnet/addresses.ts'
 
@@ -91,6 +92,6 @@ export async function fireE2eTriggers(net: Devnet): Promise<FiredTriggers> {
 export function stopLossPosts(record: readonly RecordEntry[]) {
   return record.filter((e) => {
     const body = e.body as { from?: string; signingScheme?: string } | undefined
-    return e.method === 'POST' && e.path.endsWith('/api/v1/orders') && body?.signingScheme === 'presign' && body.from?.toLowerCase() === e2eAccounts.stopLossOwner
+    return isOrderPost(e) && body?.signingScheme === 'presign' && body.from?.toLowerCase() === e2eAccounts.stopLossOwner
   })
 }

@@ -1,22 +1,21 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ciSummaryLine } from './ciSummary.ts'
+import { runChild, withoutVitestEnv } from './runChild.ts'
 
 // A real vitest run (its own process) of harness/ci/fixtures: a test that fails its first attempt
 // and passes its retry, one that passes, one that fails both attempts. What a scenario retry must
-// leave behind: the test output, the CI summary line and both attempts' reports.
+// leave behind: the test output, the CI summary line and both attempts' reports. A nested vitest
+// takes both cores for a while: this file runs in the serial project, after the anvil tests.
 const root = process.cwd()
 let dir: string
 let output: string
 let results: unknown
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shepherd-retries-'))
-  // The child is a vitest of its own: none of this worker's VITEST_* variables.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')))
-  const run = spawnSync(
+  const run = await runChild(
     process.execPath,
     [
       join(root, 'node_modules/vitest/vitest.mjs'),
@@ -29,11 +28,11 @@ beforeAll(() => {
       `--outputFile.json=${join(dir, 'results.json')}`,
     ],
     // Its TMPDIR is this test's folder: vitest leaves a cache folder in TMPDIR, removed with it below.
-    { cwd: root, env: { ...env, TMPDIR: dir, SHEPHERD_FIXTURE_REPORTS: join(dir, 'reports'), NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 },
+    { cwd: root, env: { ...withoutVitestEnv(), TMPDIR: dir, SHEPHERD_FIXTURE_REPORTS: join(dir, 'reports'), NO_COLOR: '1' }, timeoutMs: 60_000 },
   )
   output = `${run.stdout}\n${run.stderr}`
   results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))
-}, 60_000)
+}, 70_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('a retried test, end to end', () => {
