@@ -111,8 +111,14 @@ export async function startEngine({
         rpcUrl: chain.rpc_url,
         metrics,
         maxRequestBytes: chain.max_request_bytes,
-        onRequestLimitShrink: ({ from, to, refusedBytes }) =>
-          logger.warn('the node refused a request as too large; request size limit lowered for this run', { chainId, refusedBytes, fromBytes: from, toBytes: to, hint: 'set [chains.<id>] max_request_bytes at or below toBytes' }),
+        onRequestLimitShrink: ({ from, to, refusedBytes, refusal }) =>
+          logger.warn(
+            refusal === 'answer'
+              ? 'the node refused a request as too large; request size limit lowered (it grows back only below the refused size)'
+              : 'the connection broke twice while the same request was sent; request size limit lowered (it grows back after a run of answered requests)',
+            { chainId, refusedBytes, fromBytes: from, toBytes: to, hint: 'if this repeats, set [chains.<id>] max_request_bytes at or below toBytes' },
+          ),
+        onRequestLimitGrow: ({ from, to, answered }) => logger.info('request size limit raised again after a run of answered requests', { chainId, fromBytes: from, toBytes: to, answered }),
       })
     sources.set(chainId, source)
     const { client, requestLimit } = source as { client?: ChainHostChain['client']; requestLimit?: ChainHostChain['requestLimit'] }

@@ -116,7 +116,7 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
       const requestTooLarge = error instanceof ChainRequestTooLargeError && error.bytes > minRequestBytes
       if (!(requestTooLarge || answerTooLarge(error)) || calls.length < 2) throw error
       const limit = limitOf(chainId, chain)
-      if (requestTooLarge) limit.shrink(error.bytes)
+      if (requestTooLarge) limit.shrink(error.bytes, error.refusal)
       const packed = pack(chain, limit, calls)
       const middle = Math.ceil(calls.length / 2)
       const parts = packed.length > 1 ? packed : [calls.slice(0, middle), calls.slice(middle)]
