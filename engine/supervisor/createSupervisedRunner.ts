@@ -1,7 +1,8 @@
 import { Counter, type Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
-import { ShepherdError, describeError, findStopCause } from '../errors/base.ts'
+import { ShepherdError, describeError } from '../errors/base.ts'
+import { ConfigError } from '../errors/config.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LogHost, Subscriptions } from '../module/types.ts'
@@ -96,16 +97,19 @@ function abortableSleep(ms: number, signal: AbortSignal) {
 }
 
 /**
- * True when retrying cannot help: somewhere in the cause chain an error says so by its class
- * (`action: 'stop'`): a ConfigError from loading the module (its file does not load, it exports no
- * module, its config fails its schema, it needs a chain that is not configured), or any error a
- * module or Host raises with that action.
+ * True when retrying cannot help: a ConfigError in the cause chain, which only loading a module
+ * raises (its file does not load, it exports no module, its config fails its schema, it needs a
+ * chain that is not configured). Any other error, whatever its `action` (a CowApiError 404, a
+ * ChainRequestTooLargeError, a plain ShepherdError), is a trap: restarted with backoff, parked only
+ * after repeated traps. The supervisor asks this only for a failure while the module loads.
  *
  * @example
  * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'start', cause: configError })) // true
+ * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'block 7', cause: new CowApiError({ status: 404 }) })) // false
  */
 export function isPermanentModuleError(error: unknown): boolean {
-  return findStopCause(error) !== undefined
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 16; current = current.cause, depth++) if (current instanceof ConfigError) return true
+  return false
 }
 
 const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: null })
@@ -113,8 +117,8 @@ const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: 
 /**
  * Supervises one module. A trap (throw, timeout, OOM, worker exit) is counted, logged, and followed
  * by a restart after an exponential backoff; then THE SAME EVENT is retried (a failed block is never
- * skipped). After `poison_after` traps within `poison_window_s`, or at once for a permanent error
- * (see isPermanentModuleError), the module is parked: new events are kept for it (in the engine's
+ * skipped). After `poison_after` traps within `poison_window_s`, or at once for a ConfigError while
+ * the module loads (see isPermanentModuleError), the module is parked: new events are kept for it (in the engine's
  * database, up to `replay_limit`) until `release()`, then processed in order before anything newer.
  *
  * With a store, each event is one transaction: the module's writes and the mark that it was
@@ -267,12 +271,16 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     const during = event ? describeEvent(event) : 'init'
     for (;;) {
       if (stopping.signal.aborted) throw new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
+      // Loading (a fresh life: import, config, init) is where a ConfigError parks the module at once.
+      let loading = false
       try {
         if (status === 'poisoned') {
           if (event) await park(event, replayed)
           return
         }
+        loading = true
         await ensureStarted()
+        loading = false
         if (event) {
           moduleStore?.begin()
           await instance!.run(event)
@@ -304,7 +312,8 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         const old = instance
         instance = undefined
         await old?.stop().catch(() => {})
-        const permanent = isPermanentModuleError(trap)
+        // A worker that died while idle loads the module again inside `run`: its trap is during "start".
+        const permanent = (loading || trap.during === 'start') && isPermanentModuleError(trap)
         if (permanent || trapTimes.length >= settings.poison_after) {
           log.error('module trapped', { module: name, trap: trap.kind, during: trap.during, error: lastError.message })
           poison(trap, permanent)

@@ -4,7 +4,11 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import { createMockHost } from '../../modules/sdk/mockHost.ts'
 import type { ModuleEvent } from '../dispatch/types.ts'
+import { ShepherdError } from '../errors/base.ts'
+import { ChainMethodNotFoundError, ChainRequestTooLargeError } from '../errors/chain.ts'
 import { ConfigError } from '../errors/config.ts'
+import { CowApiError } from '../errors/cowApi.ts'
+import { ModuleTrapError } from '../runner/ModuleTrapError.ts'
 import { createHealthBoard } from '../health/createHealthBoard.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef } from '../module/types.ts'
@@ -169,6 +173,44 @@ describe('supervisor with the store: permanent errors', () => {
     expect(runner.state().poisonedReason).toMatch(/^permanent error \(not retried\): throw during init: Invalid value for modules\.0\.config\.chainId/)
     expect(await gauge()).toBe(1)
     expect(health.problems()).toEqual([expect.objectContaining({ source: 'module:counter', check: 'poisoned', reason: `parked at once: ${runner.state().poisonedReason}; release it with \`shepherd release counter\`` })])
+  })
+
+  test.each([
+    ['a CowApiError 404 (a wrong orderbook_url)', () => new CowApiError({ status: 404, description: '<html>Not Found</html>' })],
+    ['a CowApiError 403 (a WAF)', () => new CowApiError({ status: 403, description: 'Forbidden by policy' })],
+    ['a ChainRequestTooLargeError', () => new ChainRequestTooLargeError({ chainId, method: 'eth_call', bytes: 3_000_000, answer: 'HTTP 413' })],
+    ['a ChainMethodNotFoundError', () => new ChainMethodNotFoundError({ chainId, method: 'eth_getProof' })],
+    ['a plain ShepherdError (action defaults to stop)', () => new ShepherdError('something no retry fixes')],
+    ['a ConfigError (not while loading)', () => new ConfigError('Bad value', { file: 'x.toml', key: 'k' })],
+  ])('behavior: %s thrown by a handler at run time is a trap: restarts with backoff, parked only after poison_after traps', async (_, make) => {
+    const thrown = make()
+    expect(thrown.action).toBe('stop')
+    let starts = 0
+    const { runner, delays } = supervise(reopen(), {
+      supervisor: { backoff_initial_ms: 10, poison_after: 3 },
+      start: () => {
+        starts++
+        return { init: async () => {}, run: async () => Promise.reject(make()), stop: async () => {} }
+      },
+    })
+    await runner.init()
+    await runner.handle(blockEvent(1n))
+    expect(starts).toBe(3)
+    expect(delays).toEqual([10, 20])
+    expect(runner.state()).toMatchObject({ status: 'poisoned', traps: 3, restarts: 2 })
+    expect(runner.state().poisonedReason).toMatch(/^3 traps within/)
+  })
+
+  test('behavior: a ConfigError when a dead worker loads the module again inside an event (trap during "start") parks at once', async () => {
+    const config = new ConfigError('Module "counter" could not be loaded', { file: 'engine.toml', key: 'modules.0.path' })
+    const { runner, delays } = supervise(reopen(), {
+      supervisor: { backoff_initial_ms: 10, poison_after: 5 },
+      start: () => ({ init: async () => {}, run: async () => Promise.reject(new ModuleTrapError({ module: 'counter', kind: 'throw', during: 'start', cause: config })), stop: async () => {} }),
+    })
+    await runner.handle(blockEvent(1n))
+    expect(delays).toEqual([])
+    expect(runner.state()).toMatchObject({ status: 'poisoned', traps: 1, restarts: 0 })
+    expect(runner.state().poisonedReason).toMatch(/^permanent error \(not retried\): throw during start/)
   })
 
   test('behavior: a plain error is a trap with restarts, not a permanent error', async () => {
