@@ -179,6 +179,12 @@ describe('createStore: a refused write', () => {
     expect(await refused()).toBe(1)
     expect(logs).toContain('store write failed; the event it belongs to is retried')
     expect(health.problems()).toEqual([expect.objectContaining({ source: 'engine:store', check: 'writes:module:m', reason: expect.stringContaining('EIO') })])
+    // Until resumed, every later commit of the store is refused too (none may land after a refused one).
+    m.begin()
+    await m.set('c', 3)
+    await expect(m.commit()).rejects.toBeInstanceOf(StoreWriteError)
+    expect(await m.get('c')).toBeUndefined()
+    await m.resume()
     // The event runs again: this time lmdb takes it.
     m.begin()
     await m.set('a', 1)
@@ -187,6 +193,27 @@ describe('createStore: a refused write', () => {
     expect(await m.list('')).toEqual([['a', 1], ['b', 2]])
     expect(s.engine.get('mark')).toBe(1)
     expect(health.problems()).toEqual([])
+  })
+
+  test('behavior: commits in flight back to back: after a refused one, the later ones are refused too, in the same batch, so what is stored is a prefix', async () => {
+    const { store: s } = failing(new Set(['k2']))
+    const m = s.forModule('m')
+    const commits = [1, 2, 3, 4].map((i) => {
+      m.begin()
+      void m.set(`k${i}`, i)
+      return m.commit([{ key: `mark${i}`, value: i }]).then(
+        () => 'stored',
+        () => 'refused',
+      )
+    })
+    expect(await Promise.all(commits)).toEqual(['stored', 'refused', 'refused', 'refused'])
+    expect(await m.list('k')).toEqual([['k1', 1]])
+    expect([1, 2, 3, 4].map((i) => s.engine.get(`mark${i}`))).toEqual([1, undefined, undefined, undefined])
+    await m.resume()
+    m.begin()
+    await m.set('k2', 2)
+    await m.commit()
+    expect(await m.list('k')).toEqual([['k1', 1], ['k2', 2]])
   })
 
   test('behavior: a refused write made outside an event is not served as stored, and flush reports it', async () => {

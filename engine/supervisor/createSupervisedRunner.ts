@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
-import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
+import type { HandleReceipt, ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 import { ShepherdError, describeError } from '../errors/base.ts'
 import { ConfigError } from '../errors/config.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
@@ -11,6 +11,8 @@ import { ModuleTrapError, isModuleTrapError, trapMetricKind, type TrapKind } fro
 import { createModuleRecords, type ParkedEvent, type PersistedSupervisorState } from '../store/createModuleRecords.ts'
 import type { EngineStore, EngineWrite } from '../store/createStore.ts'
 import { StoreWriteError } from '../store/StoreWriteError.ts'
+import { abortableSleep } from '../timers/abortableSleep.ts'
+import { createCommitPipeline, type PipelineEntry } from './createCommitPipeline.ts'
 
 /** One life of a module: a worker runner, or an in-process runner. */
 export type TrappableRunner = {
@@ -66,7 +68,7 @@ export type CreateSupervisedRunnerParameters = {
   health?: Pick<HealthBoard, 'degraded' | 'ok'>
   metrics?: Pick<EngineMetrics, 'registry' | 'moduleTraps' | 'moduleRestarts' | 'modulePoisoned'>
   log: LogHost
-  /** Injectable for tests: waits `ms`, rejects when `signal` aborts. */
+  /** Injectable for tests: waits `ms`, or less when `signal` aborts. */
   sleep?(ms: number, signal: AbortSignal): Promise<void>
   /** Injectable for tests: ms since the epoch. */
   now?(): number
@@ -85,15 +87,6 @@ export function skippedEventsCounter(registry: Registry): Counter<'module'> {
   const existing = registry.getSingleMetric(skippedMetricName)
   if (existing) return existing as Counter<'module'>
   return new Counter({ name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module'] as const, registers: [registry] })
-}
-
-function abortableSleep(ms: number, signal: AbortSignal) {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms)
-    const onAbort = () => (clearTimeout(timer), reject(signal.reason))
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 /**
@@ -122,15 +115,19 @@ const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: 
  * database, up to `replay_limit`) until `release()`, then processed in order before anything newer.
  *
  * With a store, each event is one transaction: the module's writes and the mark that it was
- * processed. `handle` resolves only after that commit, so the cursor never passes an event whose
- * writes are not stored; a redelivered event (the cursor lags the module after a crash) is
- * skipped, and a crash mid-event loses all of that event's writes, none of the others. An event
- * that traps keeps the writes it made (without the mark) and runs again. A refused commit
- * (StoreWriteError) is the engine's fault: the event runs again after a backoff, without counting
- * a trap. A parked module stays parked across engine restarts.
+ * processed. The module runs its next event while lmdb commits the last ones (a commit pipeline:
+ * lmdb batches them, so a catch-up costs a few commits, not one per event); `handle` resolves once
+ * the event is processed and returns a receipt whose `stored` resolves once its commit landed, in
+ * order, so the dispatcher, and the cursor, never pass an event whose writes are not stored. A
+ * redelivered event (the cursor lags the module after a crash) is skipped, and a crash mid-event
+ * loses all of that event's writes, none of the others. An event that traps keeps the writes it
+ * made (without the mark) and runs again. A refused commit (StoreWriteError) is the engine's
+ * fault: the store refuses every later commit of the module too, and the refused events run again,
+ * in order, after a backoff, without counting a trap. A parked module stays parked across engine
+ * restarts.
  *
- * `handle` resolves once the event is processed or durably parked; it rejects only when the
- * supervisor is stopped first (the event is then delivered again after a restart).
+ * `handle` resolves once the event is processed or durably parked; it, or its `stored`, rejects
+ * only when the supervisor is stopped first (the event is then delivered again after a restart).
  *
  * @example
  * const runner = createSupervisedRunner({
@@ -169,6 +166,28 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   /** Set once the first `init` returned: the engine built its routes from `subscriptions` then. */
   let routed = false
   const stopping = new AbortController()
+  // One thing at a time: an event, or running refused commits again.
+  let serial: Promise<unknown> = Promise.resolve()
+  const exclusive = <T>(job: () => Promise<T>): Promise<T> => {
+    const result = serial.then(job)
+    serial = result.catch(() => {})
+    return result
+  }
+  let redoScheduled = false
+  let redoing = false
+  const pipeline = moduleStore
+    ? createCommitPipeline({
+        onRefused: () => {
+          // Nothing may be waiting for the module's next event: run the refused ones again on their own.
+          if (redoScheduled) return
+          redoScheduled = true
+          exclusive(async () => {
+            redoScheduled = false
+            await redoRefused(true)
+          }).catch(() => {})
+        },
+      })
+    : undefined
 
   const release = `release it with \`shepherd release ${name}\``
   metrics?.modulePoisoned.set({ module: name }, status === 'poisoned' ? 1 : 0)
@@ -263,20 +282,69 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     }
   }
 
+  const storeBackoff = () => Math.min(settings.backoff_initial_ms * 2 ** storeFailures++, settings.backoff_max_ms)
+
+  /**
+   * Runs again, in order, the events whose commits the store refused (the first refused one and all
+   * after it: they ran on its writes), after a backoff; until none is refused. With `wait`, first
+   * waits for every commit in flight (to learn whether one is refused); without, acts only on a
+   * refusal already known, so the pipeline keeps flowing.
+   */
+  async function redoRefused(wait: boolean) {
+    if (!pipeline || redoing || (!wait && !pipeline.refusedKnown())) return
+    redoing = true
+    try {
+      for (let round = 0; ; round++) {
+        const refused = await pipeline.takeRefused()
+        if (refused.length === 0) {
+          if (round > 0) storeFailures = 0
+          return
+        }
+        const delay = storeBackoff()
+        if (!stopping.signal.aborted) {
+          log.error('store refused the writes of events; running them again in order', { module: name, events: refused.length, first: describeEvent(refused[0]!.event), retryInMs: delay })
+          await sleep(delay, stopping.signal)
+          await moduleStore!.resume()
+        }
+        // Each one runs again (and is back in the pipeline) or, if the supervisor stops, is rejected: none is left waiting.
+        for (let i = 0; i < refused.length; i++) {
+          try {
+            await attempt(refused[i]!.event, undefined, refused[i])
+          } catch (error) {
+            pipeline.reject(refused.slice(i), error)
+            throw error
+          }
+        }
+      }
+    } finally {
+      redoing = false
+    }
+  }
+
+  const stoppedError = (during: string) => new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
+
   /**
    * Runs `event` (or only a start, for init) until it is processed, or the module is parked.
-   * `replayed` is set when the event comes from the parked queue.
+   * `replayed` is set when the event comes from the parked queue; `entry` when it runs again after
+   * its commit was refused. Returns the pipeline entry of an event whose commit is in flight.
    */
-  async function attempt(event: ModuleEvent | undefined, replayed?: ParkedEvent) {
+  async function attempt(event: ModuleEvent | undefined, replayed?: ParkedEvent, entry?: PipelineEntry): Promise<PipelineEntry | undefined> {
     const during = event ? describeEvent(event) : 'init'
     for (;;) {
-      if (stopping.signal.aborted) throw new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
+      if (stopping.signal.aborted) throw stoppedError(during)
+      // Refused commits of earlier events run again first: the module sees its events in order.
+      await redoRefused(false)
       // Loading (a fresh life: import, config, init) is where a ConfigError parks the module at once.
       let loading = false
       try {
         if (status === 'poisoned') {
-          if (event) await park(event, replayed)
-          return
+          if (event) {
+            // Parked in order: every earlier event is stored (or parked) first.
+            await redoRefused(true)
+            if (status !== 'poisoned') continue
+            await park(event, replayed)
+          }
+          return entry ? pipeline!.add(entry.event, Promise.resolve(), entry) : undefined
         }
         loading = true
         await ensureStarted()
@@ -284,23 +352,30 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         if (event) {
           moduleStore?.begin()
           await instance!.run(event)
-          // An event that wrote nothing needs no mark (running it again stores nothing): no commit to wait for.
+          // An event that wrote nothing needs no mark (running it again stores nothing).
           const record = records && (replayed !== undefined || event.kind === 'reorg' || moduleStore!.holding())
-          await moduleStore?.commit(record ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : [])
+          const marks = record ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : []
+          consecutive = 0
+          // A replayed or reorg event is rare: its commit is awaited. Any other is in flight while the next runs.
+          if (pipeline && replayed === undefined && event.kind !== 'reorg') return pipeline.add(event, moduleStore!.commit(marks), entry)
+          await moduleStore?.commit(marks)
         }
         consecutive = 0
         storeFailures = 0
-        return
+        return undefined
       } catch (error) {
         // What the module wrote before it failed is kept (it may record an order it posted), without
         // the mark: the event runs again. Only a crash loses an unfinished event's writes.
         if (!(error instanceof StoreWriteError)) await keepWritesOfFailedEvent(during)
         if (stopping.signal.aborted) throw error
         if (error instanceof StoreWriteError) {
-          // The module did its part; the disk refused it. Not a trap: the same life runs the event again.
-          const delay = Math.min(settings.backoff_initial_ms * 2 ** storeFailures++, settings.backoff_max_ms)
+          // The module did its part; the disk refused it. Not a trap: the same life runs the event
+          // again, after the earlier events whose commits were refused with it.
+          const delay = storeBackoff()
           log.error('store refused the writes of an event; running it again', { module: name, during, error: describeError(error.cause), retryInMs: delay })
           await sleep(delay, stopping.signal)
+          await redoRefused(true)
+          await moduleStore?.resume()
           continue
         }
         const trap = toTrap(error, during)
@@ -324,6 +399,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         status = 'backoff'
         log.error('module trapped', { module: name, trap: trap.kind, during: trap.during, error: lastError.message, restartInMs: delay })
         await sleep(delay, stopping.signal)
+        if (stopping.signal.aborted) continue
         status = 'running'
         restarts++
         metrics?.moduleRestarts.inc({ module: name })
@@ -343,9 +419,9 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     }
   }
 
-  async function deliver(event: ModuleEvent) {
+  async function deliver(event: ModuleEvent): Promise<PipelineEntry | undefined> {
     if (parked.length > 0 && status !== 'poisoned') await replayParked()
-    await attempt(event)
+    return attempt(event)
   }
 
   return {
@@ -356,18 +432,21 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     state,
     async init() {
       try {
-        await attempt(undefined)
+        await exclusive(() => attempt(undefined))
       } finally {
         routed = true
       }
     },
-    async handle(event) {
-      const decision = records?.check(event) ?? 'run'
-      if (decision === 'skip') return
-      // This module saw another block at this height before the engine restarted: it hears of the reorg first.
-      if (typeof decision === 'object' && event.kind !== 'reorg')
-        await deliver({ kind: 'reorg', reorg: { chainId: event.block.chainId, fromBlock: decision.reorgFrom, removedLogs: [] } })
-      await deliver(event)
+    handle(event) {
+      return exclusive(async (): Promise<HandleReceipt | undefined> => {
+        const decision = records?.check(event) ?? 'run'
+        if (decision === 'skip') return undefined
+        // This module saw another block at this height before the engine restarted: it hears of the reorg first.
+        if (typeof decision === 'object' && event.kind !== 'reorg')
+          await deliver({ kind: 'reorg', reorg: { chainId: event.block.chainId, fromBlock: decision.reorgFrom, removedLogs: [] } })
+        const entry = await deliver(event)
+        return entry ? { stored: entry.stored } : undefined
+      })
     },
     release() {
       if (status !== 'poisoned') return { released: false, state: state() }
@@ -384,6 +463,8 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     },
     async stop() {
       stopping.abort(new ShepherdError(`Module "${name}" stopped`, { action: 'retry' }))
+      // Commits still in flight may land; the dispatcher no longer counts on them: delivered again after a restart.
+      pipeline?.rejectAll(stoppedError('the engine stopped'))
       const current = instance
       instance = undefined
       await current?.stop()

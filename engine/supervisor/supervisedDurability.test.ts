@@ -120,7 +120,10 @@ describe('supervisor with the store: exactly once across restarts', () => {
     const gate = new Promise<void>((resolve) => (openGate = resolve))
     const { runner, record, metrics } = supervise(s, { sleep: async (ms) => (delays.push(ms), gate) })
     let resolved = false
-    const handled = runner.handle(blockEvent(5n)).then(() => void (resolved = true))
+    const handled = runner
+      .handle(blockEvent(5n))
+      .then((receipt) => receipt?.stored)
+      .then(() => void (resolved = true))
     await expect.poll(() => delays.length).toBe(1)
     // Refused and waiting to run it again: the dispatch is not done, so the cursor cannot pass it.
     expect(resolved).toBe(false)
@@ -135,6 +138,40 @@ describe('supervisor with the store: exactly once across restarts', () => {
     expect((await metrics.moduleTraps.get()).values).toEqual([])
     // Counted once: the refused transaction left nothing behind, the retry stored one increment.
     expect(await seen(s)).toEqual({ 'seen:block:5:0x0': 1 })
+  })
+
+  test('behavior: the next event runs while the last commits are in flight; a refused one runs again, in order, with every event after it; each is stored once and `stored` resolves in order', async () => {
+    const failKeys = new Set(['seen:block:3:0x0'])
+    const s = reopen({
+      injectWriteFault: ({ key }) => {
+        if (failKeys.delete(key)) throw new Error('EIO: injected')
+      },
+    })
+    const { runner, record, delays, metrics } = supervise(s)
+    const storedOrder: bigint[] = []
+    const stored: Array<Promise<unknown>> = []
+    let firstStoredAtOnce = true
+    for (const n of [1n, 2n, 3n, 4n, 5n, 6n]) {
+      const receipt = await runner.handle(blockEvent(n))
+      expect(receipt).toBeDefined()
+      let done = false
+      stored.push(receipt!.stored.then(() => ((done = true), storedOrder.push(n))))
+      if (n === 1n) firstStoredAtOnce = done
+    }
+    expect(firstStoredAtOnce).toBe(false) // processed and handed back before its commit landed
+    await Promise.all(stored)
+    expect(storedOrder).toEqual([1n, 2n, 3n, 4n, 5n, 6n])
+    const ids = (n: number) => `block:${n}:0x0`
+    // Block 3 ran twice; so did every block after it that ran before its refusal was known, in order.
+    const again = record.handled.indexOf(ids(3), record.handled.indexOf(ids(3)) + 1)
+    expect(again).toBeGreaterThan(0)
+    expect(record.handled.slice(0, again)).toEqual([1, 2, 3, 4, 5, 6].slice(0, again).map(ids))
+    expect(record.handled.slice(again)).toEqual([3, 4, 5, 6].map(ids))
+    expect(delays).toEqual([10])
+    expect(runner.state()).toMatchObject({ status: 'running', traps: 0 })
+    expect((await metrics.moduleTraps.get()).values).toEqual([])
+    await s.flush()
+    expect(await seen(s)).toEqual(Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`seen:${ids(n)}`, 1])))
   })
 
   test('behavior: a trapped event keeps the writes it made before the trap, without its mark: it runs again', async () => {
