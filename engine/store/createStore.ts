@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
-import { Counter, type Registry } from 'prom-client'
+import type { Counter, Registry } from 'prom-client'
 import { open, type Database, type RootDatabase } from 'lmdb'
 import { describeError } from '../errors/base.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
+import { counterOf } from '../metrics/counterOf.ts'
 import type { LogHost, StoreHost } from '../module/types.ts'
 import { decodeValue, encodeValue } from './json.ts'
 import { StoreWriteError } from './StoreWriteError.ts'
@@ -102,9 +103,7 @@ const writeErrorsMetric = 'shepherd_store_write_errors_total'
  * const refused = await storeWriteErrorsCounter(metrics.registry).get()
  */
 export function storeWriteErrorsCounter(registry: Registry): Counter<'database'> {
-  const existing = registry.getSingleMetric(writeErrorsMetric)
-  if (existing) return existing as Counter<'database'>
-  return new Counter({ name: writeErrorsMetric, help: 'lmdb transactions refused (none of their writes stored); the events they belong to are retried', labelNames: ['database'] as const, registers: [registry] })
+  return counterOf(registry, { name: writeErrorsMetric, help: 'lmdb transactions refused (none of their writes stored); the events they belong to are retried', labelNames: ['database'] })
 }
 
 const DELETED: unique symbol = Symbol('deleted')

@@ -1,9 +1,10 @@
-import { Counter, type Registry } from 'prom-client'
+import type { Counter, Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
 import type { HandleReceipt, ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 import { ShepherdError, describeError } from '../errors/base.ts'
 import { ConfigError } from '../errors/config.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
+import { counterOf } from '../metrics/counterOf.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LogHost, Subscriptions } from '../module/types.ts'
 import { describeEvent } from '../runner/describeEvent.ts'
@@ -84,9 +85,7 @@ const skippedMetricName = 'shepherd_module_skipped_events_total'
  * skippedEventsCounter(metrics.registry).inc({ module: 'twap-monitor' })
  */
 export function skippedEventsCounter(registry: Registry): Counter<'module'> {
-  const existing = registry.getSingleMetric(skippedMetricName)
-  if (existing) return existing as Counter<'module'>
-  return new Counter({ name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module'] as const, registers: [registry] })
+  return counterOf(registry, { name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module'] })
 }
 
 /**

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createMockHost } from '../../modules/sdk/mockHost.ts'
 import type { ModuleEvent } from '../dispatch/types.ts'
 import { ShepherdError } from '../errors/base.ts'
@@ -12,7 +9,8 @@ import { ModuleTrapError } from '../runner/ModuleTrapError.ts'
 import { createHealthBoard } from '../health/createHealthBoard.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef } from '../module/types.ts'
-import { createStore, type EngineStore } from '../store/createStore.ts'
+import type { EngineStore } from '../store/createStore.ts'
+import { useTempStore, type TempStore } from '../testing/useTempStore.ts'
 import { createSupervisedRunner, type CreateSupervisedRunnerParameters, type TrappableRunner } from './createSupervisedRunner.ts'
 
 // The supervisor with a real lmdb store: what survives a restart (close and reopen the store).
@@ -22,18 +20,11 @@ const block = (n: bigint, branch = 0): BlockRef => ({ chainId, number: n, hash: 
 const blockEvent = (n: bigint, branch = 0): ModuleEvent => ({ kind: 'block', block: block(n, branch) })
 const logsEvent = (n: bigint): ModuleEvent => ({ kind: 'logs', block: block(n), logs: [] })
 
-let dir: string
+const stores = useTempStore('shepherd-supervised-')
 let store: EngineStore | undefined
-afterEach(async () => {
-  await store?.close()
-  store = undefined
-  rmSync(dir, { recursive: true, force: true })
-})
-
-/** Opens (or reopens: a restart) the store in `dir`. */
-function reopen(options: Parameters<typeof createStore>[0] extends infer P ? Omit<P, 'stateDir'> : never = {}) {
-  dir ??= mkdtempSync(join(tmpdir(), 'shepherd-supervised-'))
-  store = createStore({ stateDir: dir, ...options })
+/** Opens (or reopens: a restart) the store of this test. */
+function reopen(options: Parameters<TempStore['open']>[0] = {}) {
+  store = stores.open(options)
   return store
 }
 

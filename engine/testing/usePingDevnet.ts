@@ -7,7 +7,12 @@ import { logEmitterArtifact } from '../../harness/contracts/artifacts/LogEmitter
 import { startDevnet, type Devnet } from '../../harness/devnet/startDevnet.ts'
 import type { ScenarioEngine } from '../../harness/scenario/startScenarioEngine.ts'
 
-/** The LogEmitter's event, as the counting and recording modules follow it. */
+/**
+ * The LogEmitter's event, as the counting and recording modules follow it.
+ *
+ * @example
+ * const logs = await env.net.client.getLogs({ address: env.net.addresses.logEmitter, event: ping, fromBlock: first, toBlock: end })
+ */
 export const ping = parseAbiItem('event Ping(uint256 indexed seq, address indexed sender, uint256 value)')
 
 const sender = '0x00000000000000000000000000000000000a11ce'
