@@ -73,7 +73,10 @@ export function createCursorWriter({ chainId, store, onDurable, log, retryMs = 2
             error: describeError(error),
           })
         notify()
-        if (closingNow && failures > 1) return
+        if (closingNow && failures > 1) {
+          pending = undefined // given up (logged): a restart delivers those blocks again
+          return
+        }
         await abortableSleep(Math.min(5_000, retryMs * 2 ** (failures - 1)), closing.signal)
         continue
       }
@@ -110,8 +113,11 @@ export function createCursorWriter({ chainId, store, onDurable, log, retryMs = 2
     },
     async close() {
       closing.abort()
-      if (pending && !loop) advance(pending.cursor)
-      await loop
+      // Until nothing is pending: a position handed over just as the last write ended is written too.
+      while (loop || pending) {
+        if (pending && !loop) advance(pending.cursor)
+        await loop
+      }
       // Whoever still waits learns the outcome: a refusal rejects them, a success resolved them.
       notify()
       for (const waiter of [...waiters]) waiter()
