@@ -11,7 +11,7 @@ import { createCowApiHost } from './host/createCowApiHost.ts'
 import { createHost } from './host/createHost.ts'
 import { createLogger, type Logger } from './host/createLogger.ts'
 import { createHealthBoard } from './health/createHealthBoard.ts'
-import { isLoopbackAddress } from './metrics/authorizeAdmin.ts'
+import { adminDoorWarning } from './metrics/adminDoorWarning.ts'
 import { createIngestor, type Ingestor } from './ingest/createIngestor.ts'
 import { createMetrics } from './metrics/createMetrics.ts'
 import { serveMetrics } from './metrics/serveMetrics.ts'
@@ -111,8 +111,14 @@ export async function startEngine({
         rpcUrl: chain.rpc_url,
         metrics,
         maxRequestBytes: chain.max_request_bytes,
-        onRequestLimitShrink: ({ from, to, refusedBytes }) =>
-          logger.warn('the node refused a request as too large; request size limit lowered for this run', { chainId, refusedBytes, fromBytes: from, toBytes: to, hint: 'set [chains.<id>] max_request_bytes at or below toBytes' }),
+        onRequestLimitShrink: ({ from, to, refusedBytes, refusal }) =>
+          logger.warn(
+            refusal === 'answer'
+              ? 'the node refused a request as too large; request size limit lowered (it grows back only below the refused size)'
+              : 'the connection broke twice while the same request was sent; request size limit lowered (it grows back after a run of answered requests)',
+            { chainId, refusedBytes, fromBytes: from, toBytes: to, hint: 'if this repeats, set [chains.<id>] max_request_bytes at or below toBytes' },
+          ),
+        onRequestLimitGrow: ({ from, to, answered }) => logger.info('request size limit raised again after a run of answered requests', { chainId, fromBytes: from, toBytes: to, answered }),
       })
     sources.set(chainId, source)
     const { client, requestLimit } = source as { client?: ChainHostChain['client']; requestLimit?: ChainHostChain['requestLimit'] }
@@ -180,9 +186,8 @@ export async function startEngine({
         log: logger.child({ component: 'metrics' }),
       })
     : undefined
-  const metricsHost = config.engine.metrics.bind.slice(0, config.engine.metrics.bind.lastIndexOf(':')).replace(/^\[|\]$/g, '')
-  if (server && !config.engine.admin.token && metricsHost !== 'localhost' && !isLoopbackAddress(metricsHost))
-    logger.warn('metrics bind is not loopback and [engine.admin] token is unset: admin routes answer loopback clients only', { bind: config.engine.metrics.bind })
+  const doorWarning = server ? adminDoorWarning({ bind: config.engine.metrics.bind, token: config.engine.admin.token }) : undefined
+  if (doorWarning) logger.warn(doorWarning, { bind: config.engine.metrics.bind })
 
   for (const ingestor of ingestors) ingestor.start()
   logger.info('engine started', { modules: runners.map((r) => r.name), chains: [...config.chains.keys()], metrics: server?.url, stateDir })

@@ -61,19 +61,54 @@ describe('createHttpBatchClient', () => {
     expect(limit.bytes).toBeLessThan(100_000)
   })
 
-  test('behavior: a connection broken while a large body is sent counts as too large (split, limit lowered); for a small body it is a transport fault', async () => {
+  test('behavior: a connection broken twice while the same large body is sent counts as too large (split, limit lowered); for a small body it is a transport fault', async () => {
     node = await startRpcStandIn({ answer: echo, maxBodyBytes: 200_000, refuseAs: 'hangup' })
-    const limit = createRequestSizeLimit({ maxBytes: 1_000_000 })
+    const shrinks: string[] = []
+    const limit = createRequestSizeLimit({ maxBytes: 1_000_000, onShrink: ({ refusal }) => shrinks.push(refusal) })
     const client = createHttpBatchClient({ url: node.httpUrl, chainId: 1, limit })
     const values = Array.from({ length: 20 }, (_, i) => blob(i, 15_000))
     expect(await Promise.all(values.map((v) => client.request('echo', [v])))).toEqual(values)
     expect(limit.bytes).toBeLessThanOrEqual(200_000)
+    expect(node.bodies.slice(0, 2)).toEqual([node.bodies[0], node.bodies[0]]) // the same body, sent again alone, broke again
+    expect(shrinks[0]).toBe('broken')
     await node.stop()
     node = await startRpcStandIn({ answer: echo, maxBodyBytes: 100, refuseAs: 'hangup' })
     const small = createHttpBatchClient({ url: node.httpUrl, chainId: 1, limit: createRequestSizeLimit() })
     const error = await small.request('echo', [blob(1, 100)]).catch((e: unknown) => e)
     expect(error).not.toBeInstanceOf(ChainRequestTooLargeError)
     expect(String(error)).toMatch(/HTTP request failed/)
+  })
+
+  test('behavior: one broken connection (a stale keep-alive socket, an idle close, a proxy fault) sends the same body again and keeps the limit', async () => {
+    // A proxy that drops every third body of any size: 10% or 33%, a break is not a size.
+    node = await startRpcStandIn({ answer: echo, breakConnection: ({ index }) => index % 3 === 0 })
+    const limit = createRequestSizeLimit({ maxBytes: 1_000_000 })
+    const client = createHttpBatchClient({ url: node.httpUrl, chainId: 1, limit })
+    for (let round = 0; round < 5; round++) {
+      const values = Array.from({ length: 20 }, (_, i) => blob(round * 100 + i, 20_000))
+      expect(await Promise.all(values.map((v) => client.request('echo', [v])))).toEqual(values)
+    }
+    expect(limit.bytes).toBe(1_000_000)
+    expect(node.bodies.filter((bytes) => bytes > 700_000).length).toBeGreaterThanOrEqual(5) // every round went as one body (sent twice when broken)
+  })
+
+  test('behavior: a limit lowered by a proxy incident grows back to max_request_bytes once bodies are answered again', async () => {
+    let incident = true
+    node = await startRpcStandIn({ answer: echo, breakConnection: ({ bytes }) => incident && bytes > 100_000 })
+    const grows: number[] = []
+    const shrinks: number[] = []
+    const limit = createRequestSizeLimit({ maxBytes: 800_000, growAfter: 4, onGrow: ({ to }) => grows.push(to), onShrink: ({ to }) => shrinks.push(to) })
+    const client = createHttpBatchClient({ url: node.httpUrl, chainId: 1, limit })
+    const send = async (round: number) => {
+      const values = Array.from({ length: 16 }, (_, i) => blob(round * 100 + i, 20_000))
+      expect(await Promise.all(values.map((v) => client.request('echo', [v])))).toEqual(values)
+    }
+    await send(0)
+    expect(Math.min(...shrinks)).toBeLessThanOrEqual(100_000) // every large body broke twice: the limit went down
+    incident = false
+    for (let round = 1; round <= 40 && limit.bytes < 800_000; round++) await send(round)
+    expect(limit.bytes).toBe(800_000)
+    expect(grows.at(-1)).toBe(800_000)
   })
 
   test('behavior: a small body answered -32600 is an invalid request (not a size problem): the limit stays', async () => {

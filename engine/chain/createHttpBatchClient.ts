@@ -1,7 +1,7 @@
 import { HttpRequestError, ResponseBodyTooLargeError, RpcRequestError, stringify, TimeoutError } from 'viem'
 import { ChainRequestTooLargeError } from '../errors/chain.ts'
 import { minRequestBytes } from './createRequestSizeLimit.ts'
-import type { RequestSizeLimit } from './createRequestSizeLimit.ts'
+import type { RequestRefusal, RequestSizeLimit } from './createRequestSizeLimit.ts'
 import { isTooLargeAnswer } from './isTooLargeAnswer.ts'
 import { splitBySize } from './splitBySize.ts'
 
@@ -29,6 +29,8 @@ type HttpAnswer = { status: number; ok: boolean; text: string }
 
 // A node that refuses a body may answer and close before it has read it all: the sender then sees
 // the connection break mid-body (Anvil 1.7.1 does so for bodies over its 2 MiB limit, at random).
+// So does a stale keep-alive socket, a load balancer's idle close or a flaky proxy: a break counts
+// as "too large" only when the same body, sent again alone, breaks again.
 const BROKEN_MID_BODY = new Set(['EPIPE', 'ECONNRESET', 'UND_ERR_SOCKET'])
 const brokenMidBody = (error: unknown) => {
   for (let e: unknown = error; e instanceof Error; e = e.cause) if (BROKEN_MID_BODY.has(String((e as { code?: unknown }).code))) return true
@@ -45,11 +47,15 @@ const QUOTED_BODY_BYTES = 2_048
  * once, and its size is its length in characters: bytes for the hex that JSON-RPC carries (a rare
  * non-ASCII string counts short; the default limit's headroom covers it). When the node answers
  * "too large" (HTTP 413, a body-level "too large" message, Anvil's body-level -32600 for a large
- * body), or breaks the connection while a body over 64 KiB is sent (Anvil does that too), the limit
- * is halved and remembered, and the batch is split and sent again, down to single requests; a
- * single request still refused rejects with `ChainRequestTooLargeError`. Other errors are viem's
- * (`RpcRequestError` with the node's code and data, `HttpRequestError`, `TimeoutError`), as from
- * viem's own http transport, so revert data and error codes are found where viem looks for them.
+ * body), the limit is halved and remembered, and the batch is split and sent again, down to single
+ * requests; a single request still refused rejects with `ChainRequestTooLargeError`. A connection
+ * broken while a body over 64 KiB is sent (Anvil does that for an oversized body, and so does a
+ * stale keep-alive socket or a flaky proxy for any body) sends the same body once more, alone; only
+ * a second break counts as too large (`refusal: 'broken'`, a limit that may grow back). Every
+ * answered body tells the limit (`answered`), so a lowered limit grows back after a run of them.
+ * Other errors are viem's (`RpcRequestError` with the node's code and data, `HttpRequestError`,
+ * `TimeoutError`), as from viem's own http transport, so revert data and error codes are found
+ * where viem looks for them.
  * Bodies go through the global fetch, as viem's do (same CPU per request, measured): with
  * keep-alive `node:http`, a node that answers and closes mid-body left a pooled socket raising an
  * unhandled EPIPE.
@@ -73,7 +79,8 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
     for (const group of groups) void send(group)
   }
 
-  async function send(group: Pending[]): Promise<void> {
+  /** Sends one body; `brokenBefore` when it is the same body again after a broken connection. */
+  async function send(group: Pending[], brokenBefore = false): Promise<void> {
     const body = group.length === 1 ? group[0]!.body : `[${group.map((p) => p.body).join(',')}]`
     const first = summary(group[0]!)
     let answer: HttpAnswer
@@ -81,7 +88,10 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
       answer = await post(body)
     } catch (error) {
       if (error instanceof ResponseBodyTooLargeError && group.length > 1) return resend(group)
-      if (brokenMidBody(error) && body.length > minRequestBytes) return tooLarge(group, body.length, `the node broke the connection while the body was sent (${(error as Error).message})`, error)
+      if (brokenMidBody(error) && body.length > minRequestBytes) {
+        if (!brokenBefore) return send(group, true)
+        return tooLarge(group, body.length, `the node broke the connection twice while the body was sent (${(error as Error).message})`, 'broken', error)
+      }
       const failure =
         error instanceof ResponseBodyTooLargeError
           ? error
@@ -100,7 +110,8 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
     const { ok, text } = answer
     const bodyError = wholeBodyError(json, group)
     if (isTooLargeAnswer({ status: answer.status, bodyError: bodyError ?? (ok ? undefined : text), bytes: body.length }))
-      return tooLarge(group, body.length, `HTTP ${answer.status}: ${bodyError ? `${String(bodyError.code)} ${String(bodyError.message)}` : text.slice(0, 200)}`)
+      return tooLarge(group, body.length, `HTTP ${answer.status}: ${bodyError ? `${String(bodyError.code)} ${String(bodyError.message)}` : text.slice(0, 200)}`, 'answer')
+    limit.answered(body.length)
     if (!ok && bodyError === undefined) {
       const failure = new HttpRequestError({ body: first, details: text.slice(0, 500) || `HTTP ${answer.status}`, status: answer.status, url })
       for (const p of group) p.reject(failure)
@@ -126,11 +137,11 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
   }
 
   /** The node refused a body of `bytes` for its size: lower the limit, then split it, or reject the one request. */
-  async function tooLarge(group: Pending[], bytes: number, said: string, cause?: unknown): Promise<void> {
-    limit.shrink(bytes)
+  async function tooLarge(group: Pending[], bytes: number, said: string, refusal: RequestRefusal, cause?: unknown): Promise<void> {
+    limit.shrink(bytes, refusal)
     if (group.length > 1) return resend(group)
     const refused = group[0]!
-    refused.reject(new ChainRequestTooLargeError({ chainId, method: refused.method, bytes, answer: said, limitBytes: limit.bytes, cause }))
+    refused.reject(new ChainRequestTooLargeError({ chainId, method: refused.method, bytes, answer: said, refusal, limitBytes: limit.bytes, cause }))
   }
 
   async function post(body: string): Promise<HttpAnswer> {
@@ -155,7 +166,7 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
     const bySize = splitBySize(group, { sizeOf: (p) => p.body.length, maxBytes: limit.bytes, overheadBytes: 2, separatorBytes: 1 })
     const middle = Math.ceil(group.length / 2)
     const parts = bySize.length > 1 ? bySize : [group.slice(0, middle), group.slice(middle)]
-    await Promise.all(parts.map(send))
+    await Promise.all(parts.map((part) => send(part)))
   }
 
   return {

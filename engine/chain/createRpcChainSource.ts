@@ -22,6 +22,8 @@ export type CreateRpcChainSourceParameters = {
   maxRequestBytes?: number
   /** Called when a "too large" answer lowers the request size limit, e.g. to log it. */
   onRequestLimitShrink?: CreateRequestSizeLimitParameters['onShrink']
+  /** Called when a lowered request size limit grows back after a run of answered bodies. */
+  onRequestLimitGrow?: CreateRequestSizeLimitParameters['onGrow']
 }
 
 /**
@@ -44,10 +46,11 @@ export function createRpcChainSource({
   requestRetries = 2,
   maxRequestBytes,
   onRequestLimitShrink,
+  onRequestLimitGrow,
 }: CreateRpcChainSourceParameters): ChainSource & { client: PublicClient; requestLimit: RequestSizeLimit } {
   const chain = String(chainId)
   // One budget for the chain: the transport splits batches by it, the chain host packs aggregate3 by it.
-  const requestLimit = createRequestSizeLimit({ maxBytes: maxRequestBytes, onShrink: onRequestLimitShrink })
+  const requestLimit = createRequestSizeLimit({ maxBytes: maxRequestBytes, onShrink: onRequestLimitShrink, onGrow: onRequestLimitGrow })
   const socket = rpcUrl.startsWith('ws')
     ? createWsRpcClient({
         url: rpcUrl,

@@ -3,6 +3,7 @@ import type { WsRpcClient } from './createWsRpcClient.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import { createHttpBatchClient } from './createHttpBatchClient.ts'
 import { createRequestSizeLimit, type RequestSizeLimit } from './createRequestSizeLimit.ts'
+import { isRevertAnswer } from './revertDataOf.ts'
 
 export type CreateTransportParameters = {
   url: string
@@ -18,7 +19,9 @@ export type CreateTransportParameters = {
 
 /**
  * A viem transport for an http(s) or ws(s) URL that counts every request in
- * `shepherd_chain_request_total{chain_id,method,outcome}`. HTTP requests issued together go as
+ * `shepherd_chain_request_total{chain_id,method,outcome}`: `ok`, `revert` (the node answered that
+ * the call reverted: code 3 or revert data, see `isRevertAnswer`; an answer, not a failure) or
+ * `error` (a transport fault, a timeout, any other node error). HTTP requests issued together go as
  * JSON-RPC batches, ~10x cheaper in Node CPU than one request each, split so that no body passes
  * the chain's `max_request_bytes` (see `createHttpBatchClient`). viem's own retries are off: the
  * ingestor and the modules decide when to retry.
@@ -44,7 +47,7 @@ export function createTransport({ url, chainId, metrics, timeoutMs = 10_000, ws,
         metrics.chainRequests.inc({ chain_id: chain, method: args.method, outcome: 'ok' })
         return result
       } catch (error) {
-        metrics.chainRequests.inc({ chain_id: chain, method: args.method, outcome: 'error' })
+        metrics.chainRequests.inc({ chain_id: chain, method: args.method, outcome: isRevertAnswer(error) ? 'revert' : 'error' })
         throw error
       }
     }

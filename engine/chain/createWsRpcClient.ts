@@ -111,6 +111,7 @@ export function createWsRpcClient({ url, timeoutMs = 10_000, minBackoffMs = 100,
       if (!p) continue
       pending.delete(msg.id)
       clearTimeout(p.timer)
+      limit?.answered(p.bytes)
       if (msg.error) p.reject(new WsRpcError(String(msg.error.message ?? 'RPC error'), typeof msg.error.code === 'number' ? msg.error.code : undefined, msg.error.data))
       else p.resolve(msg.result)
     }

@@ -21,7 +21,7 @@ describe('isTooLargeAnswer', () => {
 })
 
 describe('createRequestSizeLimit', () => {
-  test('behavior: starts at max_request_bytes, halves below each refused size, never grows, never below 64 KiB', () => {
+  test('behavior: starts at max_request_bytes, halves below each refused size, never below 64 KiB', () => {
     const changes: number[] = []
     const limit = createRequestSizeLimit({ maxBytes: 1_000_000, onShrink: ({ to }) => changes.push(to) })
     expect(limit.bytes).toBe(1_000_000)
@@ -29,5 +29,56 @@ describe('createRequestSizeLimit', () => {
     expect(limit.shrink(900_000)).toBe(450_000)
     expect(limit.shrink(10_000)).toBe(65_536)
     expect(changes).toEqual([450_000, 65_536])
+  })
+
+  test('behavior: lowered on a suspicion (a connection broken twice), it grows back to max_request_bytes after runs of answered bodies, logged once per change', () => {
+    const grows: Array<[number, number]> = []
+    const limit = createRequestSizeLimit({ maxBytes: 1_572_864, growAfter: 10, onGrow: ({ from, to }) => grows.push([from, to]) })
+    for (let i = 0; i < 5; i++) limit.shrink(limit.bytes + 1, 'broken') // a bad minute at a proxy: 1.5 MiB down to 64 KiB
+    expect(limit.bytes).toBe(65_536)
+    // Small bodies prove nothing about the limit: no growth however many.
+    for (let i = 0; i < 100; i++) limit.answered(1_000)
+    expect(limit.bytes).toBe(65_536)
+    for (let round = 0; round < 10 && limit.bytes < 1_572_864; round++) for (let i = 0; i < 10; i++) limit.answered(limit.bytes)
+    expect(limit.bytes).toBe(1_572_864)
+    expect(grows).toEqual([
+      [65_536, 131_072],
+      [131_072, 262_144],
+      [262_144, 524_288],
+      [524_288, 1_048_576],
+      [1_048_576, 1_572_864],
+    ])
+    for (let i = 0; i < 100; i++) limit.answered(1_500_000)
+    expect(grows).toHaveLength(5) // at max_request_bytes: nothing more to learn, nothing logged
+  })
+
+  test('behavior: lowered by an answer, it grows back only below the refused size and stops probing once near it', () => {
+    const limit = createRequestSizeLimit({ maxBytes: 4_000_000, growAfter: 4 })
+    const nodeTakes = 2_097_152 // Anvil's 2 MiB
+    let refusals = 0
+    // A node that takes bodies up to 2 MiB; the client sends bodies as large as the limit allows.
+    for (let i = 0; i < 2_000; i++) {
+      const body = limit.bytes
+      if (body > nodeTakes) {
+        refusals++
+        limit.shrink(body, 'answer')
+      } else limit.answered(body)
+    }
+    expect(limit.bytes).toBeLessThanOrEqual(nodeTakes)
+    expect(limit.bytes).toBeGreaterThan(nodeTakes * 0.75)
+    expect(refusals).toBeLessThanOrEqual(4) // bounded: a few probes, not one every few bodies
+  })
+
+  test('behavior: a refusal resets the run: growth needs growAfter answered bodies in a row since the last refusal', () => {
+    const limit = createRequestSizeLimit({ maxBytes: 1_000_000, growAfter: 3 })
+    limit.shrink(400_000, 'broken')
+    limit.answered(200_000)
+    limit.answered(200_000)
+    limit.shrink(400_001, 'broken')
+    limit.answered(200_000)
+    limit.answered(200_000)
+    expect(limit.bytes).toBe(200_000)
+    limit.answered(200_000)
+    expect(limit.bytes).toBe(400_000)
   })
 })

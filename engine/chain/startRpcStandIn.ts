@@ -20,6 +20,12 @@ export type StartRpcStandInParameters = {
   refuseAs?: 'anvil' | 'geth' | 'hangup'
   /** WebSocket messages over this many bytes close the socket with 1009 (geth's read limit does so). */
   maxWsMessageBytes?: number
+  /**
+   * Breaks the connection before reading an HTTP body when this says so (`index`: 0 for the first
+   * body received): a stale keep-alive socket, a load balancer's idle close or a flaky proxy, for a
+   * body of any size the node would take.
+   */
+  breakConnection?: (body: { bytes: number; index: number }) => boolean
 }
 
 export type RpcStandIn = {
@@ -43,7 +49,7 @@ export type RpcStandIn = {
  * // ... createRpcChainSource({ chainId: 1, rpcUrl: node.httpUrl }) ...
  * await node.stop()
  */
-export async function startRpcStandIn({ answer, maxBodyBytes, refuseAs = 'anvil', maxWsMessageBytes }: StartRpcStandInParameters): Promise<RpcStandIn> {
+export async function startRpcStandIn({ answer, maxBodyBytes, refuseAs = 'anvil', maxWsMessageBytes, breakConnection }: StartRpcStandInParameters): Promise<RpcStandIn> {
   const bodies: number[] = []
   const requests: StandInRequest[] = []
   const reply = (message: unknown, transport: 'http' | 'ws'): unknown => {
@@ -54,8 +60,9 @@ export async function startRpcStandIn({ answer, maxBodyBytes, refuseAs = 'anvil'
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (refuseAs === 'hangup' && maxBodyBytes !== undefined && Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
-      bodies.push(Number(req.headers['content-length']))
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if ((refuseAs === 'hangup' && maxBodyBytes !== undefined && declared > maxBodyBytes) || breakConnection?.({ bytes: declared, index: bodies.length })) {
+      bodies.push(declared)
       req.socket.destroy()
       return
     }

@@ -117,6 +117,27 @@ describe('shepherd watches', () => {
     }
   })
 
+  test('behavior: a refused write fails the restore: exit 1, a message naming the store and what to do, no "restored" line, the watch still removed', async () => {
+    await removeByUnknowns()
+    const failing = capture()
+    const injectWriteFault = ({ database }: { database: string }) => {
+      if (database === 'module:twap-monitor') throw new Error('MDB_MAP_FULL: Environment mapsize limit reached')
+    }
+    expect(await watchesCommand(['restore', id, '--config', join(dir, 'engine.toml')], { ...failing.io, injectWriteFault })).toBe(1)
+    expect(failing.out).toEqual([])
+    expect(failing.err[0]).toContain(`could not store the restore of ${id} in twap-monitor's store`)
+    expect(failing.err.join('\n')).toContain('the watches stay removed')
+    expect(failing.err.join('\n')).not.toContain('no removed watch')
+    const all = capture()
+    expect(await watchesCommand(['restore', '--all', '--state-dir', join(dir, 'state')], { ...all.io, injectWriteFault })).toBe(1)
+    expect(all.out).toEqual([])
+    // Nothing was written: the watch is still listed as removed, and a restore without the fault works.
+    const list = capture()
+    await watchesCommand(['--config', join(dir, 'engine.toml')], list.io)
+    expect(list.out[0]).toBe(`1 removed watch in ${join(dir, 'state')}:`)
+    expect(await watchesCommand(['restore', id, '--config', join(dir, 'engine.toml')], capture().io)).toBe(0)
+  })
+
   test('behavior: unknown ids, a missing state dir and bad usage say what is wrong, with exit codes 1 and 2', async () => {
     await removeByUnknowns()
     const unknown = capture()

@@ -3,9 +3,15 @@ import { dirname, resolve } from 'node:path'
 import { open } from 'lmdb'
 import { listRemovedWatches, restoreRemovedWatch, type RemovedWatch } from '../../modules/sdk/store/removedWatches.ts'
 import { loadConfig } from '../config/loadConfig.ts'
-import { createStore } from '../store/createStore.ts'
+import { describeError } from '../errors/base.ts'
+import { createStore, type CreateStoreParameters } from '../store/createStore.ts'
 
-export type WatchesCommandIo = { out?: (line: string) => void; err?: (line: string) => void }
+export type WatchesCommandIo = {
+  out?: (line: string) => void
+  err?: (line: string) => void
+  /** Test hook, passed to the store: throwing fails the write as a refused disk write would. */
+  injectWriteFault?: CreateStoreParameters['injectWriteFault']
+}
 
 const usage = `usage: shepherd watches [restore <id> | restore --all] (--config <engine.toml> | --state-dir <dir>) [--module <name>] [--json]
   lists the watches modules removed by their own decision (e.g. twap-monitor after repeated unreadable
@@ -73,15 +79,17 @@ const describeRemoval = (module: string, watch: RemovedWatch) => {
  * `removed:<id>` record in the module's store, e.g. twap-monitor after `maxUnknownPolls` unreadable
  * answers), and `shepherd watches restore <id>... | --all` puts them back (due at the next block),
  * on the engine's state dir (from `--config`, or `--state-dir`). lmdb lets it run beside a live
- * engine, which sees a restored watch at its next block. Resolves to the exit code: 0 done, 1 an id
- * not found or the state dir missing, 2 bad usage or config.
+ * engine, which sees a restored watch at its next block. A module's restores are one transaction:
+ * "restored" is printed only once it is stored; a refused write stores none of it and says so.
+ * Resolves to the exit code: 0 done, 1 an id not found, the state dir missing or a write refused,
+ * 2 bad usage or config.
  *
  * @example
  * process.exitCode = await watchesCommand(['--config', 'engine.toml'])
  * process.exitCode = await watchesCommand(['restore', '0xabc...', '--config', 'engine.toml'])
  */
 export async function watchesCommand(argv: readonly string[], io: WatchesCommandIo = {}): Promise<number> {
-  const { out = (l: string) => console.log(l), err = (l: string) => console.error(l) } = io
+  const { out = (l: string) => console.log(l), err = (l: string) => console.error(l), injectWriteFault } = io
   const parsed = parse(argv)
   if ('error' in parsed) {
     err(`shepherd watches: ${parsed.error}`)
@@ -106,7 +114,7 @@ export async function watchesCommand(argv: readonly string[], io: WatchesCommand
     return 1
   }
 
-  const store = createStore({ stateDir })
+  const store = createStore({ stateDir, injectWriteFault })
   try {
     const removed = await Promise.all(modules.map(async (module) => ({ module, watches: await listRemovedWatches(store.forModule(module)) })))
     if (parsed.action === 'list') {
@@ -121,18 +129,33 @@ export async function watchesCommand(argv: readonly string[], io: WatchesCommand
     }
     const wanted = parsed.ids === 'all' ? undefined : new Set(parsed.ids.map((id) => id.toLowerCase()))
     const found = new Set<string>()
-    for (const { module, watches } of removed)
-      for (const watch of watches) {
-        if (wanted !== undefined && !wanted.has(watch.id.toLowerCase())) continue
-        if (await restoreRemovedWatch(store.forModule(module), watch.id)) {
-          found.add(watch.id.toLowerCase())
-          out(`restored ${module} ${watch.id} (due at the next block)`)
-        }
+    let refused = false
+    for (const { module, watches } of removed) {
+      const chosen = watches.filter((watch) => wanted === undefined || wanted.has(watch.id.toLowerCase()))
+      if (chosen.length === 0) continue
+      // One transaction per module, committed before anything is reported restored.
+      const moduleStore = store.forModule(module)
+      moduleStore.begin()
+      const restored: string[] = []
+      for (const watch of chosen) if (await restoreRemovedWatch(moduleStore, watch.id)) restored.push(watch.id)
+      try {
+        await moduleStore.commit()
+      } catch (error) {
+        refused = true
+        for (const id of restored) found.add(id.toLowerCase()) // found, not restored: not "missing" too
+        err(`shepherd watches: could not store the restore of ${restored.join(', ')} in ${module}'s store (${stateDir}): ${describeError(error)}`)
+        err('  nothing of it was written; the watches stay removed. Check the disk (space, permissions), then run the command again.')
+        continue
       }
+      for (const id of restored) {
+        found.add(id.toLowerCase())
+        out(`restored ${module} ${id} (due at the next block)`)
+      }
+    }
     const missing = wanted === undefined ? [] : [...wanted].filter((id) => !found.has(id))
     for (const id of missing) err(`shepherd watches: no removed watch ${id} in ${modules.join(', ') || 'any module'} (list them with shepherd watches)`)
     if (wanted === undefined && found.size === 0) out('nothing to restore')
-    return missing.length > 0 ? 1 : 0
+    return missing.length > 0 || refused ? 1 : 0
   } finally {
     await store.close()
   }

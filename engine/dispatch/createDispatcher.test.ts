@@ -91,3 +91,33 @@ describe('createDispatcher: the error action decides', () => {
     expect(await pending).toBeInstanceOf(ModuleEventError)
   })
 })
+
+describe('createDispatcher: receipts', () => {
+  test('behavior: a runner that answers with a receipt gets its next event at once; each block resolves only once its events are stored', async () => {
+    const gates = new Map<bigint, () => void>()
+    const handled: bigint[] = []
+    const runner: ModuleRunner = {
+      name: 'pipelined',
+      subscriptions: { blocks: [{ chainId }] },
+      async init() {},
+      async stop() {},
+      async handle(event) {
+        if (event.kind !== 'block') return
+        handled.push(event.block.number)
+        return { stored: new Promise<void>((resolve) => gates.set(event.block.number, resolve)) }
+      },
+    }
+    const { dispatcher } = setup(runner)
+    const resolved: bigint[] = []
+    const blocks = [1n, 2n, 3n].map((n) => dispatcher.dispatchBlock(block(n), []).then(() => void resolved.push(n)))
+    await expect.poll(() => handled).toEqual([1n, 2n, 3n]) // all processed while nothing is stored yet
+    expect(resolved).toEqual([])
+    gates.get(2n)!()
+    gates.get(1n)!()
+    await blocks[1]
+    expect(resolved.sort()).toEqual([1n, 2n])
+    gates.get(3n)!()
+    await Promise.all(blocks)
+    expect(resolved).toEqual([1n, 2n, 3n])
+  })
+})

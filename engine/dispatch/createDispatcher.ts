@@ -4,7 +4,8 @@ import { ModuleEventError } from '../errors/dispatch.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef, LogHost, ReorgNotice } from '../module/types.ts'
 import type { LogRouter } from './createLogRouter.ts'
-import type { ModuleEvent, ModuleRunner } from './types.ts'
+import { abortableSleep } from '../timers/abortableSleep.ts'
+import type { HandleReceipt, ModuleEvent, ModuleRunner } from './types.ts'
 
 export type CreateDispatcherParameters = {
   runners: readonly ModuleRunner[]
@@ -22,6 +23,9 @@ const describeEvent = (event: ModuleEvent) => (event.kind === 'reorg' ? `reorg f
  * Every module has its own queue: modules run side by side, and within a module events keep chain
  * order. `dispatchBlock` resolves when every subscribed module has finished the block, which is
  * when the ingestor may move the cursor past it.
+ *
+ * A runner may resolve with a receipt (`HandleReceipt`): its next event runs at once, and the block
+ * counts as finished for it once `stored` resolves.
  *
  * A runner that rejects is answered by the error's action (`decideAction`, see `ErrorAction`):
  * `retry` tries the same event again after a backoff, keeping the module's order (the cursor
@@ -42,20 +46,8 @@ export function createDispatcher({ runners, router, metrics, log, retryBackoffMs
   const wantsBlocks = (runner: ModuleRunner, chainId: number) => runner.subscriptions.blocks?.some((s) => s.chainId === chainId) ?? false
   const wantsLogs = (runner: ModuleRunner, chainId: number) => runner.subscriptions.logs?.some((s) => s.chainId === chainId) ?? false
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (closing.signal.aborted) return resolve()
-      const timer = setTimeout(done, ms)
-      function done() {
-        clearTimeout(timer)
-        closing.signal.removeEventListener('abort', done)
-        resolve()
-      }
-      closing.signal.addEventListener('abort', done, { once: true })
-    })
-
   /** Delivers one event until it is processed, dropped, or stopped (see the rule above). */
-  async function deliver(runner: ModuleRunner, event: ModuleEvent) {
+  async function deliver(runner: ModuleRunner, event: ModuleEvent): Promise<void | HandleReceipt> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await runner.handle(event)
@@ -67,7 +59,7 @@ export function createDispatcher({ runners, router, metrics, log, retryBackoffMs
         if (action === 'stop') throw new ModuleEventError({ module: runner.name, event: describeEvent(event), cause: error })
         const delay = Math.min(retryBackoffMs.min * 2 ** Math.min(attempt, 16), retryBackoffMs.max)
         log?.warn('module event failed; retrying it in order', { ...fields, attempt: attempt + 1, retryInMs: delay })
-        await pause(delay)
+        await abortableSleep(delay, closing.signal)
       }
     }
   }
@@ -75,17 +67,24 @@ export function createDispatcher({ runners, router, metrics, log, retryBackoffMs
   function enqueue(runner: ModuleRunner, events: ModuleEvent[]): Promise<void> {
     const previous = tails.get(runner.name) ?? Promise.resolve()
     depth.set(runner.name, (depth.get(runner.name) ?? 0) + 1)
-    const next = previous.then(async () => {
+    const processed = previous.then(async () => {
+      const stored: Promise<void>[] = []
       try {
-        for (const event of events) await deliver(runner, event)
+        for (const event of events) {
+          const receipt = await deliver(runner, event)
+          if (receipt) stored.push(receipt.stored)
+        }
       } finally {
         depth.set(runner.name, (depth.get(runner.name) ?? 1) - 1)
       }
+      return stored
     })
     // The chain of a module's queue never breaks: a failed event is reported to the caller, and the
-    // next event still runs after it.
-    tails.set(runner.name, next.catch(() => {}))
-    return next
+    // next event still runs after it. It goes on once an event is processed; the caller hears of
+    // the events once their writes are stored too.
+    const ignore = () => {}
+    tails.set(runner.name, processed.then(ignore, ignore))
+    return processed.then((stored) => Promise.all(stored)).then(() => {})
   }
 
   return {

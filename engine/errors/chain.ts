@@ -68,7 +68,9 @@ export class ChainRequestTooLargeError extends ChainRequestError {
   override name = 'ChainRequestTooLargeError'
   /** Bytes of the JSON-RPC body (or WebSocket message) the node refused. */
   readonly bytes: number
-  constructor(parameters: { chainId: number; method: string; bytes: number; answer: string; limitBytes?: number; cause?: unknown }) {
+  /** `answer`: the node said "too large"; `broken`: the connection broke twice while the body was sent. */
+  readonly refusal: 'answer' | 'broken'
+  constructor(parameters: { chainId: number; method: string; bytes: number; answer: string; refusal?: 'answer' | 'broken'; limitBytes?: number; cause?: unknown }) {
     super(`The node refused a ${parameters.method} request of ${parameters.bytes} bytes as too large`, {
       chainId: parameters.chainId,
       method: parameters.method,
@@ -78,6 +80,7 @@ export class ChainRequestTooLargeError extends ChainRequestError {
       hint: "Lower [chains.<id>] max_request_bytes below the node's body limit, or raise the node's limit (Anvil: 2 MiB, geth: 5 MB over HTTP).",
     })
     this.bytes = parameters.bytes
+    this.refusal = parameters.refusal ?? 'answer'
   }
 }
 

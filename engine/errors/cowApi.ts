@@ -54,7 +54,22 @@ export class CowApiError extends ShepherdError implements CowApiFailure {
   }
 }
 
-/** True for anything shaped like a CowApiFailure (a CowApiError, or one rebuilt from a worker message). */
+/**
+ * True for anything shaped like a CowApiFailure: a CowApiError, or an orderbook failure rebuilt on
+ * the other side of a worker boundary (plain data with a numeric `status`). Use it where an error
+ * may have crossed from a worker, so `instanceof` does not answer.
+ *
+ * @param error - anything thrown or rejected by `host.cowApi`
+ * @returns true when it has a numeric `status` (0 for a transport fault, else the HTTP status)
+ *
+ * @example
+ * try {
+ *   await host.cowApi.submitOrder(chainId, order)
+ * } catch (error) {
+ *   if (isCowApiFailure(error) && error.status === 429) return retryAfter(error.retryAfter ?? 1)
+ *   throw error
+ * }
+ */
 export function isCowApiFailure(error: unknown): error is CowApiFailure {
   return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number'
 }

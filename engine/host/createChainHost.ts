@@ -1,5 +1,6 @@
 import { decodeFunctionResult, encodeFunctionData, multicall3Abi, ResponseBodyTooLargeError, type Address, type Hex, type PublicClient } from 'viem'
-import { canonicalHex, parseRevertData } from '../../modules/sdk/codecs/revertData.ts'
+import { canonicalHex } from '../../modules/sdk/codecs/revertData.ts'
+import { revertDataOf } from '../chain/revertDataOf.ts'
 import { createRequestSizeLimit, minRequestBytes, type RequestSizeLimit } from '../chain/createRequestSizeLimit.ts'
 import { splitBySize } from '../chain/splitBySize.ts'
 import { toChainRequestError } from '../chain/toChainRequestError.ts'
@@ -21,22 +22,6 @@ export type ChainHostChain = {
 const ENVELOPE_BYTES = 512 + 2 + 2 * (4 + 32 + 32)
 /** Hex characters one inner call adds: its head offset, target, allowFailure, bytes offset and length, then the padded calldata. */
 const innerCallBytes = (call: MulticallCall) => 2 * (5 * 32 + 32 * Math.ceil((call.callData.length - 2) / 64))
-
-/**
- * Finds revert data in an error chain (eth_call answers it in `error.data`), in any node dialect
- * `parseRevertData` knows (`0x...` in any case, `0X`, `Reverted 0x...`), as canonical lower-case hex.
- *
- * @example
- * const data = revertDataOf(error) // '0x08c379a0...' or undefined
- */
-export function revertDataOf(error: unknown): Hex | undefined {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    const data = (e as { data?: unknown }).data
-    const revert = parseRevertData(data) ?? (data !== null && typeof data === 'object' ? parseRevertData((data as { data?: unknown }).data) : undefined)
-    if (revert !== undefined) return revert
-  }
-  return undefined
-}
 
 function blockTag(options?: ReadOptions) {
   return options?.blockNumber === undefined ? ({ blockTag: 'latest' } as const) : { blockNumber: options.blockNumber }
@@ -116,7 +101,7 @@ export function createChainHost(chains: ReadonlyMap<number, ChainHostChain>): Ch
       const requestTooLarge = error instanceof ChainRequestTooLargeError && error.bytes > minRequestBytes
       if (!(requestTooLarge || answerTooLarge(error)) || calls.length < 2) throw error
       const limit = limitOf(chainId, chain)
-      if (requestTooLarge) limit.shrink(error.bytes)
+      if (requestTooLarge) limit.shrink(error.bytes, error.refusal)
       const packed = pack(chain, limit, calls)
       const middle = Math.ceil(calls.length / 2)
       const parts = packed.length > 1 ? packed : [calls.slice(0, middle), calls.slice(middle)]

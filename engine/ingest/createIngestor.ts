@@ -9,6 +9,7 @@ import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef, LogHost } from '../module/types.ts'
 import type { EngineStore } from '../store/createStore.ts'
+import { createCursorWriter } from './createCursorWriter.ts'
 import { ChainMovedError, createRangeFetcher } from './createRangeFetcher.ts'
 import { decideIngestAction } from './decideIngestAction.ts'
 import { createRecentChain } from './recentChain.ts'
@@ -41,7 +42,10 @@ const SAVED_HASHES = 64
 /**
  * Follows one chain and owns its unfinalized part. Invariant: every block handed to the
  * dispatcher has `parentHash` equal to the hash of the block before it; the cursor (persisted)
- * is the last block every module finished, and it only ever moves in order. A failed fetch is
+ * is the last block every module finished, and it only ever moves in order. The cursor is
+ * persisted by a single in-order writer (`createCursorWriter`) as blocks finish, without holding
+ * up the dispatch of the next ones; it is acknowledged (`shepherd_cursor_block`, `status().cursor`)
+ * only once lmdb flushed it. A failed fetch is
  * retried with backoff, never skipped; a parent-hash mismatch walks back to the common ancestor
  * and tells the modules (`onReorg`) before the new branch is delivered.
  *
@@ -80,7 +84,10 @@ export function createIngestor({
   const fetchRange = createRangeFetcher({ source, filter, metrics, log })
   type InFlight = { block: BlockRef; done: Promise<void>; settled: boolean; failure?: { error: unknown } }
   const inFlight: InFlight[] = []
+  // The newest finished position (handed to the cursor writer) and the newest acknowledged one
+  // (flushed). What a previous run left on disk is both: lmdb reopens at a flushed state.
   let committed = store.getCursor(chainId)
+  let durable = committed
   // The hashes saved with the cursor: a reorg while the engine was down finds its fork point.
   if (committed?.recent) recent.seed(committed.recent)
   let tip: { number: bigint; hash: Hex | undefined } | undefined
@@ -113,6 +120,15 @@ export function createIngestor({
 
   metrics?.chainStopped.set(label, 0)
   metrics?.blocksSkipped.inc(label, 0)
+  const cursorWriter = createCursorWriter({
+    chainId,
+    store,
+    log,
+    onDurable: (cursor) => {
+      durable = cursor
+      metrics?.cursorBlock.set(label, Number(cursor.number))
+    },
+  })
   const unwatchHealth = watchChainHealth({ chainId, health, metrics, staleAfterMs, maxLagBlocks: maxLag, read: state, now })
 
   const sleep = (ms: number) =>
@@ -145,35 +161,34 @@ export function createIngestor({
     checkChainId = false
   }
 
-  /** Commits every finished block at the front, in order; returns the failure of a block the dispatcher gave up on. */
-  async function commitSettled(): Promise<{ error: unknown } | undefined> {
-    // Every block finished in a row moves the cursor with ONE write: a durable cursor waits for the
-    // disk, and a catch-up finishes many blocks between two writes.
+  /**
+   * Moves the cursor past every finished block at the front, in order, as soon as one finishes:
+   * the writer stores the newest position when the disk is ready, while dispatch goes on.
+   */
+  function advanceSettled() {
     let last: BlockRef | undefined
     let count = 0
     while (inFlight[0]?.settled) {
       last = inFlight.shift()!.block
       count++
     }
-    if (last) {
-      metrics?.blocksProcessed.inc(label, count)
-      committed = { number: last.number, hash: last.hash, recent: recent.idsThrough(last.number, SAVED_HASHES) }
-      position = last.number
-      await store.setCursor(chainId, committed)
-      metrics?.cursorBlock.set(label, Number(last.number))
-    }
-    return inFlight[0]?.failure
+    if (!last) return
+    metrics?.blocksProcessed.inc(label, count)
+    committed = { number: last.number, hash: last.hash, recent: recent.idsThrough(last.number, SAVED_HASHES) }
+    position = last.number
+    cursorWriter.advance(committed)
   }
 
   /** A block the dispatcher left uncommitted stays so (it is delivered again after a restart): the pass ends with its error. */
-  function throwIfFailed(failure: { error: unknown } | undefined) {
+  function throwIfFailed() {
+    const failure = inFlight[0]?.failure
     if (failure && !stopped) throw failure.error
   }
 
   async function drainInFlight() {
     // An event a stopped module never finished rejects: it stays uncommitted and is delivered again.
     await Promise.allSettled(inFlight.map((f) => f.done))
-    await commitSettled()
+    advanceSettled()
   }
 
   /** Waits for the oldest block in flight; while modules are slow, the head is still fetched once per poll interval. */
@@ -212,7 +227,9 @@ export function createIngestor({
     tip = { number: ancestor, hash: ancestorHash }
     committed = { number: ancestor, hash: ancestorHash ?? '0x', recent: recent.idsThrough(ancestor, SAVED_HASHES) }
     position = ancestor
-    await store.setCursor(chainId, committed)
+    // Rare: the cursor moves back to the fork point, durably, before the new branch is delivered.
+    cursorWriter.advance(committed)
+    await cursorWriter.flushed()
   }
 
   /** Where the first pass starts: the cursor, a configured start, or past a gap (on_gap = "skip"). */
@@ -253,7 +270,8 @@ export function createIngestor({
         // A fresh engine pins where it starts before it delivers anything: "latest" resolved again
         // after a crash would start later and never deliver the blocks in between.
         committed = { number: tip.number, hash: '0x', recent: [] }
-        await store.setCursor(chainId, committed)
+        cursorWriter.advance(committed)
+        await cursorWriter.flushed()
       }
       log.info('ingestion starting', { chainId, from: tip.number + 1n, head: lastHead, source: source.kind, onGap })
     }
@@ -276,6 +294,7 @@ export function createIngestor({
         entry.done.then(
           () => {
             entry.settled = true
+            advanceSettled()
           },
           (error: unknown) => {
             entry.failure = { error }
@@ -284,14 +303,14 @@ export function createIngestor({
         inFlight.push(entry)
         recent.push(block, logs)
         tip = { number: block.number, hash: block.hash }
-        throwIfFailed(await commitSettled())
+        throwIfFailed()
         while (inFlight.length >= maxInFlight && !stopped) {
           await waitForOldest()
-          throwIfFailed(await commitSettled())
+          throwIfFailed()
         }
       }
     }
-    throwIfFailed(await commitSettled())
+    throwIfFailed()
   }
 
   function halt(error: ShepherdError) {
@@ -344,6 +363,7 @@ export function createIngestor({
     } finally {
       unwatch()
       await drainInFlight()
+      await cursorWriter.close()
     }
   }
 
@@ -365,7 +385,8 @@ export function createIngestor({
         chainId,
         state: haltedBy ? ('stopped' as const) : lastHeadAt === undefined ? ('starting' as const) : ('running' as const),
         head: lastHead,
-        cursor: committed?.number,
+        // The acknowledged cursor: flushed, the point a restart resumes from.
+        cursor: durable?.number,
         lag: currentLag(),
         headAgeMs: lastHeadAt === undefined ? undefined : now() - lastHeadAt,
         inFlight: inFlight.length,

@@ -5,7 +5,20 @@ import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef, LogHost } from '../module/types.ts'
 
-/** Thrown inside a pass when the chain moved under a range fetch: the range is fetched again. */
+/**
+ * The chain moved while a range was fetched: its headers do not link by parent hash, or its logs
+ * come from a block the headers do not hold (two branches answered one range). Nothing of the range
+ * is dispatched; the ingestor's pass fails, counts it (`shepherd_ingest_errors_total{kind="chain_moved"}`)
+ * and fetches the range again after a short backoff, from the same cursor.
+ *
+ * @example
+ * try {
+ *   await fetchRange(100n, 199n)
+ * } catch (error) {
+ *   if (error instanceof ChainMovedError) log.warn('chain moved under the fetch; fetching the range again', { error: error.message })
+ *   else throw error
+ * }
+ */
 export class ChainMovedError extends Error {
   override name = 'ChainMovedError'
 }

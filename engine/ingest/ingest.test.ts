@@ -5,6 +5,7 @@ import { createDispatcher } from '../dispatch/createDispatcher.ts'
 import { createLogRouter } from '../dispatch/createLogRouter.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 import { createLogger } from '../host/createLogger.ts'
+import { createMetrics } from '../metrics/createMetrics.ts'
 import type { Subscriptions } from '../module/types.ts'
 import { createIngestor } from './createIngestor.ts'
 
@@ -58,6 +59,46 @@ let seq = 0n
 const logsFor = (count: number, address: Hex = emitter) => Array.from({ length: count }, () => memoryLog(address, pingTopic, ++seq))
 
 describe('ingestion and dispatch', () => {
+  test('behavior: dispatch does not wait for a cursor write to flush; the cursor is acknowledged (status, metric) only once flushed, and the newest finished position is written next', async () => {
+    const a = recorder('a', { blocks: [{ chainId: 11155111 }] })
+    // A disk that takes its time: each cursor write waits until the test lets it through.
+    const written: bigint[] = []
+    const release: Array<() => void> = []
+    const store = {
+      getCursor: () => undefined,
+      setCursor: async (_id: number, c: { number: bigint; hash: string }) => {
+        await new Promise<void>((resolve) => release.push(resolve))
+        written.push(c.number)
+      },
+    }
+    const mem = createMemoryChainSource()
+    const router = createLogRouter([a.runner])
+    const metrics = createMetrics()
+    const ingestor = createIngestor({ source: mem.source, chain, store, dispatcher: createDispatcher({ runners: [a.runner], router }), filter: undefined, metrics, log: silent })
+    const cursorGauge = async () => (await metrics.cursorBlock.get()).values[0]?.value
+    ingestor.start()
+    await until(() => release.length === 1, 'the pinned start written')
+    release.shift()!()
+    await until(() => written.length === 1, 'the pin stored')
+    mem.mine(Array.from({ length: 20 }, () => []))
+    // Block 1 finished: its cursor write hangs on the disk; blocks 2..20 are dispatched meanwhile.
+    await until(() => a.seen.length === 20, 'all 20 blocks dispatched while the first cursor write waits')
+    expect(release).toHaveLength(1)
+    expect(ingestor.status().cursor).toBe(0n) // not acknowledged before it is flushed
+    expect(await cursorGauge()).toBe(0)
+    release.shift()!()
+    // Then the newest finished position, not one write per block.
+    await until(() => release.length === 1, 'the next cursor write')
+    release.shift()!()
+    await until(() => ingestor.status().cursor === 20n, 'cursor 20 acknowledged')
+    expect(written).toEqual([0n, written[1]!, 20n])
+    expect(written[1]!).toBeLessThan(20n)
+    expect(await cursorGauge()).toBe(20)
+    const stopped = ingestor.stop()
+    while (release.length) release.shift()!()
+    await stopped
+  })
+
   test('behavior: every block and log is delivered once, in chain order, logs before their block', async () => {
     const a = recorder('a', { blocks: [{ chainId: 11155111 }], logs: [{ chainId: 11155111, address: emitter, event: ping }] })
     const { mem, ingestor, store } = setup([a.runner])

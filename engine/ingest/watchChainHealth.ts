@@ -49,7 +49,20 @@ export type WatchChainHealthParameters = {
   now: () => number
 }
 
-/** Blocks between the confirmed head and the position (0 while unknown or ahead). */
+/**
+ * Blocks between the confirmed head (`safeHead`: the head less `confirmations`) and the position
+ * (the last block every module finished): 0 while either is unknown, or when the position is
+ * ahead (a node that answered a lower head than before). This is the `lag` of `/healthz` and of
+ * `shepherd_chain_lag_blocks`.
+ *
+ * @param state - the confirmed head and the position, as the ingestor knows them
+ * @returns the lag in blocks, never negative
+ *
+ * @example
+ * chainLag({ safeHead: 120n, position: 100n }) // 20n
+ * chainLag({ safeHead: 120n, position: undefined }) // 0n (not started yet)
+ * chainLag({ safeHead: 99n, position: 100n }) // 0n (the head went backwards: a lagging node)
+ */
 export function chainLag({ safeHead, position }: Pick<ChainHealthState, 'safeHead' | 'position'>): bigint {
   return safeHead === undefined || position === undefined || safeHead <= position ? 0n : safeHead - position
 }

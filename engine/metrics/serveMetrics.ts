@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client'
 import { ShepherdError, describeError } from '../errors/base.ts'
 import type { LogHost } from '../module/types.ts'
 import { authorizeAdmin } from './authorizeAdmin.ts'
+import { splitBind } from './splitBind.ts'
 
 export type AdminRoute = (request: { method: string; path: string; query: URLSearchParams }) => Promise<{ status: number; body: unknown } | undefined>
 
@@ -32,9 +33,7 @@ const json = (value: unknown) => JSON.stringify(value, (_k, v) => (typeof v === 
  * await server.close()
  */
 export async function serveMetrics({ registry, bind, health, admin, adminToken, log }: ServeMetricsParameters) {
-  const separator = bind.lastIndexOf(':')
-  const host = bind.slice(0, separator).replace(/^\[|\]$/g, '')
-  const port = Number(bind.slice(separator + 1))
+  const { host, port } = splitBind(bind)
   const server: Server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://internal')
     try {

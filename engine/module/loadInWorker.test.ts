@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { createMemoryChainSource } from '../chain/createMemoryChainSource.ts'
-import { parseConfig } from '../config/loadConfig.ts'
 import { createLogger } from '../host/createLogger.ts'
-import { startEngine, type Engine } from '../startEngine.ts'
+import type { Engine } from '../startEngine.ts'
+import { memoryEngine } from '../testing/memoryEngine.ts'
 
 // The engine never imports a worker module in its own thread: loading and validation happen in the
 // module's worker, under its heap limit and start deadline. A module that spins or allocates at
@@ -22,20 +21,9 @@ afterEach(async () => {
 describe('loading modules in their workers', () => {
   test('behavior: a module that spins or allocates without bound at its top level, or whose config fails its schema, is parked with the reason; the engine starts and the other module processes every block', { timeout: 90_000 }, async () => {
     dir = mkdtempSync(join(tmpdir(), 'shepherd-load-'))
-    const file = join(dir, 'engine.toml')
-    const config = parseConfig({
-      file,
-      text: `[engine]
-state_dir = "state"
-[engine.supervisor]
-backoff_initial_ms = 10
-poison_after = 2
-[chains.11155111]
-rpc_url = "ws://127.0.0.1:1"
-poll_interval_ms = 10
-start_block = 1
-
-[[modules]]
+    const { chain, start } = memoryEngine({
+      dir,
+      modules: `[[modules]]
 name = "spins-at-load"
 path = "${fixtures}/spinsAtLoad.ts"
 start_timeout_ms = 1500
@@ -50,16 +38,11 @@ name = "bad-config"
 path = "${resolve('engine/testing/countingModule.ts')}"
 [modules.config]
 chainId = "sepolia"
-
-[[modules]]
-name = "counting"
-path = "${resolve('engine/testing/countingModule.ts')}"
 `,
     })
-    const chain = createMemoryChainSource()
     const logs: string[] = []
     const startedAt = performance.now()
-    engine = await startEngine({ config, sources: new Map([[11155111, chain.source]]), logger: createLogger({ level: 'warn', write: (line) => void logs.push(line) }) })
+    engine = await start(createLogger({ level: 'warn', write: (line) => void logs.push(line) }))
     const startMs = performance.now() - startedAt
 
     const states = Object.fromEntries([...engine.supervisors].map(([name, runner]) => [name, runner.state()]))

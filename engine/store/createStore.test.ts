@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createHealthBoard } from '../health/createHealthBoard.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
-import { createStore, type EngineStore } from './createStore.ts'
+import { useTempStore } from '../testing/useTempStore.ts'
 import { StoreWriteError } from './StoreWriteError.ts'
 
-let dir: string
-let store: EngineStore | undefined
-afterEach(async () => {
-  await store?.close()
-  store = undefined
-  rmSync(dir, { recursive: true, force: true })
-})
-function open() {
-  dir ??= ''
-  dir = mkdtempSync(join(tmpdir(), 'shepherd-store-'))
-  store = createStore({ stateDir: dir })
-  return store
-}
+const stores = useTempStore('shepherd-store-')
+const open = () => stores.open()
 
 describe('createStore', () => {
   test('behavior: modules cannot read each other\'s keys', async () => {
@@ -49,11 +35,10 @@ describe('createStore', () => {
 
   test('behavior: values and cursors survive a close and reopen', async () => {
     const first = open()
-    const path = dir
     await first.forModule('m').set('k', { v: 99n })
     await first.setCursor(11155111, { number: 42n, hash: '0xabc' })
     await first.close()
-    store = createStore({ stateDir: path })
+    const store = stores.open()
     expect(await store.forModule('m').get('k')).toEqual({ v: 99n })
     expect(store.getCursor(11155111)).toEqual({ number: 42n, hash: '0xabc' })
     expect(store.getCursor(1)).toBeUndefined()
@@ -90,12 +75,11 @@ describe('createStore: pending writes', () => {
 
   test('behavior: values queued before a cursor write are stored with it', async () => {
     const first = open()
-    const path = dir
     const m = first.forModule('m')
     for (let i = 0; i < 50; i++) void m.set(`k:${String(i).padStart(3, '0')}`, i)
     await first.setCursor(1, { number: 7n, hash: '0x1' })
     await first.close()
-    store = createStore({ stateDir: path })
+    const store = stores.open()
     expect(store.getCursor(1)?.number).toBe(7n)
     expect((await store.forModule('m').list('k:')).length).toBe(50)
   })
@@ -104,7 +88,6 @@ describe('createStore: pending writes', () => {
 describe('createStore: one transaction per event', () => {
   test('behavior: writes between begin and commit are stored with the engine records in one transaction; reads see them before the commit', async () => {
     const first = open()
-    const path = dir
     const m = first.forModule('m')
     m.begin()
     await m.set('a', 1)
@@ -114,14 +97,13 @@ describe('createStore: one transaction per event', () => {
     expect(await m.list('')).toEqual([['a', 1]])
     await m.commit([{ key: 'mark', value: { n: 5n } }])
     await first.close()
-    store = createStore({ stateDir: path })
+    const store = stores.open()
     expect(await store.forModule('m').list('')).toEqual([['a', 1]])
     expect(store.engine.get('mark')).toEqual({ n: 5n })
   })
 
   test('behavior: an event that never commits (a trap, a kill) leaves nothing of its writes on disk', async () => {
     const first = open()
-    const path = dir
     const m = first.forModule('m')
     await m.set('before', true)
     m.begin()
@@ -131,7 +113,7 @@ describe('createStore: one transaction per event', () => {
     m.begin()
     await m.set('unfinished', true)
     await first.close() // the process ends with the event still open
-    store = createStore({ stateDir: path })
+    const store = stores.open()
     expect(await store.forModule('m').list('')).toEqual([['before', true]])
   })
 
@@ -144,13 +126,11 @@ describe('createStore: one transaction per event', () => {
 
 describe('createStore: a refused write', () => {
   function failing(failKeys: Set<string>) {
-    dir = mkdtempSync(join(tmpdir(), 'shepherd-store-'))
     const metrics = createMetrics()
     const health = createHealthBoard()
     const logs: string[] = []
     const log = { debug: () => {}, info: (m: string) => void logs.push(m), warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m) }
-    store = createStore({
-      stateDir: dir,
+    const store = stores.open({
       metrics,
       health,
       log,
@@ -179,6 +159,12 @@ describe('createStore: a refused write', () => {
     expect(await refused()).toBe(1)
     expect(logs).toContain('store write failed; the event it belongs to is retried')
     expect(health.problems()).toEqual([expect.objectContaining({ source: 'engine:store', check: 'writes:module:m', reason: expect.stringContaining('EIO') })])
+    // Until resumed, every later commit of the store is refused too (none may land after a refused one).
+    m.begin()
+    await m.set('c', 3)
+    await expect(m.commit()).rejects.toBeInstanceOf(StoreWriteError)
+    expect(await m.get('c')).toBeUndefined()
+    await m.resume()
     // The event runs again: this time lmdb takes it.
     m.begin()
     await m.set('a', 1)
@@ -187,6 +173,27 @@ describe('createStore: a refused write', () => {
     expect(await m.list('')).toEqual([['a', 1], ['b', 2]])
     expect(s.engine.get('mark')).toBe(1)
     expect(health.problems()).toEqual([])
+  })
+
+  test('behavior: commits in flight back to back: after a refused one, the later ones are refused too, in the same batch, so what is stored is a prefix', async () => {
+    const { store: s } = failing(new Set(['k2']))
+    const m = s.forModule('m')
+    const commits = [1, 2, 3, 4].map((i) => {
+      m.begin()
+      void m.set(`k${i}`, i)
+      return m.commit([{ key: `mark${i}`, value: i }]).then(
+        () => 'stored',
+        () => 'refused',
+      )
+    })
+    expect(await Promise.all(commits)).toEqual(['stored', 'refused', 'refused', 'refused'])
+    expect(await m.list('k')).toEqual([['k1', 1]])
+    expect([1, 2, 3, 4].map((i) => s.engine.get(`mark${i}`))).toEqual([1, undefined, undefined, undefined])
+    await m.resume()
+    m.begin()
+    await m.set('k2', 2)
+    await m.commit()
+    expect(await m.list('k')).toEqual([['k1', 1], ['k2', 2]])
   })
 
   test('behavior: a refused write made outside an event is not served as stored, and flush reports it', async () => {

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
-import { Counter, type Registry } from 'prom-client'
+import type { Counter, Registry } from 'prom-client'
 import { open, type Database, type RootDatabase } from 'lmdb'
 import { describeError } from '../errors/base.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
+import { counterOf } from '../metrics/counterOf.ts'
 import type { LogHost, StoreHost } from '../module/types.ts'
 import { decodeValue, encodeValue } from './json.ts'
 import { StoreWriteError } from './StoreWriteError.ts'
@@ -35,6 +36,13 @@ export type ModuleStore = StoreHost & {
   discard(): void
   /** True while writes are held (since `begin()`). */
   holding(): boolean
+  /**
+   * After a refused transaction every later one of this store is refused too, until `resume()`:
+   * commits may be in flight back to back, and none may land after one that did not (the events
+   * they belong to read each other's writes). Resolves once every transaction in flight has
+   * settled; from then on commits go through again (the caller runs the refused events again first).
+   */
+  resume(): Promise<void>
 }
 
 /** The engine's own records (cursors, supervisor state, progress marks, parked events). */
@@ -95,9 +103,7 @@ const writeErrorsMetric = 'shepherd_store_write_errors_total'
  * const refused = await storeWriteErrorsCounter(metrics.registry).get()
  */
 export function storeWriteErrorsCounter(registry: Registry): Counter<'database'> {
-  const existing = registry.getSingleMetric(writeErrorsMetric)
-  if (existing) return existing as Counter<'database'>
-  return new Counter({ name: writeErrorsMetric, help: 'lmdb transactions refused (none of their writes stored); the events they belong to are retried', labelNames: ['database'] as const, registers: [registry] })
+  return counterOf(registry, { name: writeErrorsMetric, help: 'lmdb transactions refused (none of their writes stored); the events they belong to are retried', labelNames: ['database'] })
 }
 
 const DELETED: unique symbol = Symbol('deleted')
@@ -147,18 +153,29 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
     return promise
   }
 
-  /** One lmdb transaction for all `writes` (a child transaction: rolled back whole if any write throws). */
-  async function transact(database: string, writes: readonly Write[]): Promise<void> {
+  /**
+   * One lmdb transaction for all `writes` (a child transaction: rolled back whole if any write
+   * throws). With `chain`, a refused transaction breaks the chain: every later one of it is refused
+   * too (its callback runs in order, in the same batch), until the owner resumes it.
+   */
+  async function transact(database: string, writes: readonly Write[], chain?: { broken: boolean }): Promise<void> {
     try {
       if (closed) throw new Error('the store is closed')
       await root.childTransaction(() => {
-        for (const write of writes) {
-          injectWriteFault?.({ database: write.database, key: write.key })
-          if (write.text === DELETED) write.db.remove(write.key)
-          else write.db.put(write.key, write.text)
+        if (chain?.broken) throw new Error(`an earlier transaction of ${database} was refused; this one waits for it to be run again`)
+        try {
+          for (const write of writes) {
+            injectWriteFault?.({ database: write.database, key: write.key })
+            if (write.text === DELETED) write.db.remove(write.key)
+            else write.db.put(write.key, write.text)
+          }
+        } catch (error) {
+          if (chain) chain.broken = true
+          throw error
         }
       })
     } catch (cause) {
+      if (chain) chain.broken = true
       refused?.inc({ database })
       const reason = `lmdb refused ${writes.length} write(s) to ${database}: ${describeError(cause)}`
       if (!failing.has(database)) log?.error('store write failed; the event it belongs to is retried', { database, writes: writes.length, error: describeError(cause) })
@@ -185,6 +202,7 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
     let held = new Map<string, Text>()
     const committing = new Map<string, { text: Text }>()
     const inCommit = new Set<Promise<unknown>>()
+    const chain = { broken: false }
     let scoped = false
     let autoScheduled = false
 
@@ -197,7 +215,7 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
         return [key, entry] as const
       })
       const writes: Write[] = [...entries.map(([key, entry]): Write => ({ db, database, key, text: entry.text })), ...engineWrites(extra)]
-      const done = track(transact(database, writes)).finally(() => {
+      const done = track(transact(database, writes, chain)).finally(() => {
         // Stored or refused, lmdb answers reads for these keys from now on.
         for (const [key, entry] of entries) if (committing.get(key) === entry) committing.delete(key)
       })
@@ -277,6 +295,10 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
         held = new Map()
       },
       holding: () => held.size > 0,
+      async resume() {
+        await Promise.allSettled([...inCommit])
+        chain.broken = false
+      },
     }
     modules.set(name, store)
     return store

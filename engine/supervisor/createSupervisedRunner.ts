@@ -1,8 +1,10 @@
-import { Counter, type Registry } from 'prom-client'
+import type { Counter, Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
-import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
-import { ShepherdError, describeError, findStopCause } from '../errors/base.ts'
+import type { HandleReceipt, ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
+import { ShepherdError, describeError } from '../errors/base.ts'
+import { ConfigError } from '../errors/config.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
+import { counterOf } from '../metrics/counterOf.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LogHost, Subscriptions } from '../module/types.ts'
 import { describeEvent } from '../runner/describeEvent.ts'
@@ -10,6 +12,8 @@ import { ModuleTrapError, isModuleTrapError, trapMetricKind, type TrapKind } fro
 import { createModuleRecords, type ParkedEvent, type PersistedSupervisorState } from '../store/createModuleRecords.ts'
 import type { EngineStore, EngineWrite } from '../store/createStore.ts'
 import { StoreWriteError } from '../store/StoreWriteError.ts'
+import { abortableSleep } from '../timers/abortableSleep.ts'
+import { createCommitPipeline, type PipelineEntry } from './createCommitPipeline.ts'
 
 /** One life of a module: a worker runner, or an in-process runner. */
 export type TrappableRunner = {
@@ -65,7 +69,7 @@ export type CreateSupervisedRunnerParameters = {
   health?: Pick<HealthBoard, 'degraded' | 'ok'>
   metrics?: Pick<EngineMetrics, 'registry' | 'moduleTraps' | 'moduleRestarts' | 'modulePoisoned'>
   log: LogHost
-  /** Injectable for tests: waits `ms`, rejects when `signal` aborts. */
+  /** Injectable for tests: waits `ms`, or less when `signal` aborts. */
   sleep?(ms: number, signal: AbortSignal): Promise<void>
   /** Injectable for tests: ms since the epoch. */
   now?(): number
@@ -81,31 +85,23 @@ const skippedMetricName = 'shepherd_module_skipped_events_total'
  * skippedEventsCounter(metrics.registry).inc({ module: 'twap-monitor' })
  */
 export function skippedEventsCounter(registry: Registry): Counter<'module'> {
-  const existing = registry.getSingleMetric(skippedMetricName)
-  if (existing) return existing as Counter<'module'>
-  return new Counter({ name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module'] as const, registers: [registry] })
-}
-
-function abortableSleep(ms: number, signal: AbortSignal) {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms)
-    const onAbort = () => (clearTimeout(timer), reject(signal.reason))
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
+  return counterOf(registry, { name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module'] })
 }
 
 /**
- * True when retrying cannot help: somewhere in the cause chain an error says so by its class
- * (`action: 'stop'`): a ConfigError from loading the module (its file does not load, it exports no
- * module, its config fails its schema, it needs a chain that is not configured), or any error a
- * module or Host raises with that action.
+ * True when retrying cannot help: a ConfigError in the cause chain, which only loading a module
+ * raises (its file does not load, it exports no module, its config fails its schema, it needs a
+ * chain that is not configured). Any other error, whatever its `action` (a CowApiError 404, a
+ * ChainRequestTooLargeError, a plain ShepherdError), is a trap: restarted with backoff, parked only
+ * after repeated traps. The supervisor asks this only for a failure while the module loads.
  *
  * @example
  * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'start', cause: configError })) // true
+ * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'block 7', cause: new CowApiError({ status: 404 }) })) // false
  */
 export function isPermanentModuleError(error: unknown): boolean {
-  return findStopCause(error) !== undefined
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 16; current = current.cause, depth++) if (current instanceof ConfigError) return true
+  return false
 }
 
 const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: null })
@@ -113,20 +109,24 @@ const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: 
 /**
  * Supervises one module. A trap (throw, timeout, OOM, worker exit) is counted, logged, and followed
  * by a restart after an exponential backoff; then THE SAME EVENT is retried (a failed block is never
- * skipped). After `poison_after` traps within `poison_window_s`, or at once for a permanent error
- * (see isPermanentModuleError), the module is parked: new events are kept for it (in the engine's
+ * skipped). After `poison_after` traps within `poison_window_s`, or at once for a ConfigError while
+ * the module loads (see isPermanentModuleError), the module is parked: new events are kept for it (in the engine's
  * database, up to `replay_limit`) until `release()`, then processed in order before anything newer.
  *
  * With a store, each event is one transaction: the module's writes and the mark that it was
- * processed. `handle` resolves only after that commit, so the cursor never passes an event whose
- * writes are not stored; a redelivered event (the cursor lags the module after a crash) is
- * skipped, and a crash mid-event loses all of that event's writes, none of the others. An event
- * that traps keeps the writes it made (without the mark) and runs again. A refused commit
- * (StoreWriteError) is the engine's fault: the event runs again after a backoff, without counting
- * a trap. A parked module stays parked across engine restarts.
+ * processed. The module runs its next event while lmdb commits the last ones (a commit pipeline:
+ * lmdb batches them, so a catch-up costs a few commits, not one per event); `handle` resolves once
+ * the event is processed and returns a receipt whose `stored` resolves once its commit landed, in
+ * order, so the dispatcher, and the cursor, never pass an event whose writes are not stored. A
+ * redelivered event (the cursor lags the module after a crash) is skipped, and a crash mid-event
+ * loses all of that event's writes, none of the others. An event that traps keeps the writes it
+ * made (without the mark) and runs again. A refused commit (StoreWriteError) is the engine's
+ * fault: the store refuses every later commit of the module too, and the refused events run again,
+ * in order, after a backoff, without counting a trap. A parked module stays parked across engine
+ * restarts.
  *
- * `handle` resolves once the event is processed or durably parked; it rejects only when the
- * supervisor is stopped first (the event is then delivered again after a restart).
+ * `handle` resolves once the event is processed or durably parked; it, or its `stored`, rejects
+ * only when the supervisor is stopped first (the event is then delivered again after a restart).
  *
  * @example
  * const runner = createSupervisedRunner({
@@ -165,6 +165,28 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   /** Set once the first `init` returned: the engine built its routes from `subscriptions` then. */
   let routed = false
   const stopping = new AbortController()
+  // One thing at a time: an event, or running refused commits again.
+  let serial: Promise<unknown> = Promise.resolve()
+  const exclusive = <T>(job: () => Promise<T>): Promise<T> => {
+    const result = serial.then(job)
+    serial = result.catch(() => {})
+    return result
+  }
+  let redoScheduled = false
+  let redoing = false
+  const pipeline = moduleStore
+    ? createCommitPipeline({
+        onRefused: () => {
+          // Nothing may be waiting for the module's next event: run the refused ones again on their own.
+          if (redoScheduled) return
+          redoScheduled = true
+          exclusive(async () => {
+            redoScheduled = false
+            await redoRefused(true)
+          }).catch(() => {})
+        },
+      })
+    : undefined
 
   const release = `release it with \`shepherd release ${name}\``
   metrics?.modulePoisoned.set({ module: name }, status === 'poisoned' ? 1 : 0)
@@ -259,40 +281,100 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     }
   }
 
+  const storeBackoff = () => Math.min(settings.backoff_initial_ms * 2 ** storeFailures++, settings.backoff_max_ms)
+
   /**
-   * Runs `event` (or only a start, for init) until it is processed, or the module is parked.
-   * `replayed` is set when the event comes from the parked queue.
+   * Runs again, in order, the events whose commits the store refused (the first refused one and all
+   * after it: they ran on its writes), after a backoff; until none is refused. With `wait`, first
+   * waits for every commit in flight (to learn whether one is refused); without, acts only on a
+   * refusal already known, so the pipeline keeps flowing.
    */
-  async function attempt(event: ModuleEvent | undefined, replayed?: ParkedEvent) {
-    const during = event ? describeEvent(event) : 'init'
-    for (;;) {
-      if (stopping.signal.aborted) throw new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
-      try {
-        if (status === 'poisoned') {
-          if (event) await park(event, replayed)
+  async function redoRefused(wait: boolean) {
+    if (!pipeline || redoing || (!wait && !pipeline.refusedKnown())) return
+    redoing = true
+    try {
+      for (let round = 0; ; round++) {
+        const refused = await pipeline.takeRefused()
+        if (refused.length === 0) {
+          if (round > 0) storeFailures = 0
           return
         }
+        const delay = storeBackoff()
+        if (!stopping.signal.aborted) {
+          log.error('store refused the writes of events; running them again in order', { module: name, events: refused.length, first: describeEvent(refused[0]!.event), retryInMs: delay })
+          await sleep(delay, stopping.signal)
+          await moduleStore!.resume()
+        }
+        // Each one runs again (and is back in the pipeline) or, if the supervisor stops, is rejected: none is left waiting.
+        for (let i = 0; i < refused.length; i++) {
+          try {
+            await attempt(refused[i]!.event, undefined, refused[i])
+          } catch (error) {
+            pipeline.reject(refused.slice(i), error)
+            throw error
+          }
+        }
+      }
+    } finally {
+      redoing = false
+    }
+  }
+
+  const stoppedError = (during: string) => new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
+
+  /**
+   * Runs `event` (or only a start, for init) until it is processed, or the module is parked.
+   * `replayed` is set when the event comes from the parked queue; `entry` when it runs again after
+   * its commit was refused. Returns the pipeline entry of an event whose commit is in flight.
+   */
+  async function attempt(event: ModuleEvent | undefined, replayed?: ParkedEvent, entry?: PipelineEntry): Promise<PipelineEntry | undefined> {
+    const during = event ? describeEvent(event) : 'init'
+    for (;;) {
+      if (stopping.signal.aborted) throw stoppedError(during)
+      // Refused commits of earlier events run again first: the module sees its events in order.
+      await redoRefused(false)
+      // Loading (a fresh life: import, config, init) is where a ConfigError parks the module at once.
+      let loading = false
+      try {
+        if (status === 'poisoned') {
+          if (event) {
+            // Parked in order: every earlier event is stored (or parked) first.
+            await redoRefused(true)
+            if (status !== 'poisoned') continue
+            await park(event, replayed)
+          }
+          return entry ? pipeline!.add(entry.event, Promise.resolve(), entry) : undefined
+        }
+        loading = true
         await ensureStarted()
+        loading = false
         if (event) {
           moduleStore?.begin()
           await instance!.run(event)
-          // An event that wrote nothing needs no mark (running it again stores nothing): no commit to wait for.
+          // An event that wrote nothing needs no mark (running it again stores nothing).
           const record = records && (replayed !== undefined || event.kind === 'reorg' || moduleStore!.holding())
-          await moduleStore?.commit(record ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : [])
+          const marks = record ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : []
+          consecutive = 0
+          // A replayed or reorg event is rare: its commit is awaited. Any other is in flight while the next runs.
+          if (pipeline && replayed === undefined && event.kind !== 'reorg') return pipeline.add(event, moduleStore!.commit(marks), entry)
+          await moduleStore?.commit(marks)
         }
         consecutive = 0
         storeFailures = 0
-        return
+        return undefined
       } catch (error) {
         // What the module wrote before it failed is kept (it may record an order it posted), without
         // the mark: the event runs again. Only a crash loses an unfinished event's writes.
         if (!(error instanceof StoreWriteError)) await keepWritesOfFailedEvent(during)
         if (stopping.signal.aborted) throw error
         if (error instanceof StoreWriteError) {
-          // The module did its part; the disk refused it. Not a trap: the same life runs the event again.
-          const delay = Math.min(settings.backoff_initial_ms * 2 ** storeFailures++, settings.backoff_max_ms)
+          // The module did its part; the disk refused it. Not a trap: the same life runs the event
+          // again, after the earlier events whose commits were refused with it.
+          const delay = storeBackoff()
           log.error('store refused the writes of an event; running it again', { module: name, during, error: describeError(error.cause), retryInMs: delay })
           await sleep(delay, stopping.signal)
+          await redoRefused(true)
+          await moduleStore?.resume()
           continue
         }
         const trap = toTrap(error, during)
@@ -304,7 +386,8 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         const old = instance
         instance = undefined
         await old?.stop().catch(() => {})
-        const permanent = isPermanentModuleError(trap)
+        // A worker that died while idle loads the module again inside `run`: its trap is during "start".
+        const permanent = (loading || trap.during === 'start') && isPermanentModuleError(trap)
         if (permanent || trapTimes.length >= settings.poison_after) {
           log.error('module trapped', { module: name, trap: trap.kind, during: trap.during, error: lastError.message })
           poison(trap, permanent)
@@ -315,6 +398,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         status = 'backoff'
         log.error('module trapped', { module: name, trap: trap.kind, during: trap.during, error: lastError.message, restartInMs: delay })
         await sleep(delay, stopping.signal)
+        if (stopping.signal.aborted) continue
         status = 'running'
         restarts++
         metrics?.moduleRestarts.inc({ module: name })
@@ -334,9 +418,9 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     }
   }
 
-  async function deliver(event: ModuleEvent) {
+  async function deliver(event: ModuleEvent): Promise<PipelineEntry | undefined> {
     if (parked.length > 0 && status !== 'poisoned') await replayParked()
-    await attempt(event)
+    return attempt(event)
   }
 
   return {
@@ -347,18 +431,21 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     state,
     async init() {
       try {
-        await attempt(undefined)
+        await exclusive(() => attempt(undefined))
       } finally {
         routed = true
       }
     },
-    async handle(event) {
-      const decision = records?.check(event) ?? 'run'
-      if (decision === 'skip') return
-      // This module saw another block at this height before the engine restarted: it hears of the reorg first.
-      if (typeof decision === 'object' && event.kind !== 'reorg')
-        await deliver({ kind: 'reorg', reorg: { chainId: event.block.chainId, fromBlock: decision.reorgFrom, removedLogs: [] } })
-      await deliver(event)
+    handle(event) {
+      return exclusive(async (): Promise<HandleReceipt | undefined> => {
+        const decision = records?.check(event) ?? 'run'
+        if (decision === 'skip') return undefined
+        // This module saw another block at this height before the engine restarted: it hears of the reorg first.
+        if (typeof decision === 'object' && event.kind !== 'reorg')
+          await deliver({ kind: 'reorg', reorg: { chainId: event.block.chainId, fromBlock: decision.reorgFrom, removedLogs: [] } })
+        const entry = await deliver(event)
+        return entry ? { stored: entry.stored } : undefined
+      })
     },
     release() {
       if (status !== 'poisoned') return { released: false, state: state() }
@@ -375,6 +462,8 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     },
     async stop() {
       stopping.abort(new ShepherdError(`Module "${name}" stopped`, { action: 'retry' }))
+      // Commits still in flight may land; the dispatcher no longer counts on them: delivered again after a restart.
+      pipeline?.rejectAll(stoppedError('the engine stopped'))
       const current = instance
       instance = undefined
       await current?.stop()

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { createMemoryChainSource } from '../chain/createMemoryChainSource.ts'
-import { parseConfig } from '../config/loadConfig.ts'
 import { createLogger } from '../host/createLogger.ts'
-import { startEngine, type Engine } from '../startEngine.ts'
+import type { Engine } from '../startEngine.ts'
 import { createStore } from '../store/createStore.ts'
+import { memoryEngine } from '../testing/memoryEngine.ts'
 import { releaseCommand } from './releaseCommand.ts'
 
 // A real engine, stopped and started again on the same state dir, with a module parked meanwhile:
@@ -23,35 +22,18 @@ describe('a parked module across an engine restart', () => {
     dir = mkdtempSync(join(tmpdir(), 'shepherd-parked-'))
     const flag = join(dir, 'broken')
     writeFileSync(flag, '')
-    const config = parseConfig({
-      file: join(dir, 'engine.toml'),
-      text: `[engine]
-state_dir = "state"
-[engine.metrics]
-enabled = true
-bind = "127.0.0.1:0"
-[engine.supervisor]
-backoff_initial_ms = 10
-poison_after = 2
-[chains.11155111]
-rpc_url = "ws://127.0.0.1:1"
-poll_interval_ms = 10
-start_block = 1
-
-[[modules]]
+    const { chain, start: startOn } = memoryEngine({
+      dir,
+      metrics: true,
+      modules: `[[modules]]
 name = "flaky"
 path = "${resolve('engine/testing/fixtures/trapsWhileFileExists.ts')}"
 [modules.config]
 flagFile = "${flag}"
-
-[[modules]]
-name = "counting"
-path = "${resolve('engine/testing/countingModule.ts')}"
 `,
     })
-    const chain = createMemoryChainSource()
     const start = async () => {
-      const engine = await startEngine({ config, sources: new Map([[11155111, chain.source]]), logger: createLogger({ level: 'error', write: () => {} }) })
+      const engine = await startOn(createLogger({ level: 'error', write: () => {} }))
       engines.push(engine)
       return engine
     }

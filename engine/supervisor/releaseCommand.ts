@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/config.ts'
 import { loadConfig } from '../config/loadConfig.ts'
+import { splitBind } from '../metrics/splitBind.ts'
 
 export type ReleaseCommandIo = {
   fetch?: typeof fetch
@@ -34,8 +35,7 @@ function parse(argv: readonly string[]): Parsed {
 
 /** The admin URL for a metrics bind: a wildcard bind is reached through loopback. */
 function adminUrlOf(bind: string) {
-  const host = bind.slice(0, bind.lastIndexOf(':')).replace(/^\[|\]$/g, '')
-  const port = bind.slice(bind.lastIndexOf(':') + 1)
+  const { host, port } = splitBind(bind)
   const reach = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host
   return `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMockHost, type MockHost } from '../../modules/sdk/mockHost.ts'
+import { CowApiError } from '../errors/cowApi.ts'
 import { createDispatcher } from '../dispatch/createDispatcher.ts'
 import { createLogRouter } from '../dispatch/createLogRouter.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
@@ -90,5 +91,20 @@ describe('supervised worker modules', () => {
     expect(trapping.state()).toMatchObject({ status: 'running', traps: 3, restarts: 3, lastError: { kind: trap, during: 'block 1' } })
     expect(await trappingHost.store.get('inits')).toBe(4)
     for (const n of [1, 2, 3]) expect(await trappingHost.store.get(`processed:${n}`)).toBe(1)
+  })
+
+  test.each([
+    ['a 404 from a wrong orderbook_url', new CowApiError({ status: 404, description: '<html>Not Found</html>', url: 'http://wrong.example/api/v1/orders' })],
+    ['a 401 from an auth proxy', new CowApiError({ status: 401, description: 'Unauthorized' })],
+    ['an errorType newer than the code', new CowApiError({ status: 400, errorType: 'SomethingNew', description: 'new' })],
+  ])('behavior: a stop-class error escaping a worker handler (%s) is a trap: restarts with backoff, parked only after poison_after traps', async (_, answer) => {
+    expect(answer.action).toBe('stop')
+    const { trapping, trappingHost, delays, metrics, runBlocks } = await engineWith('postsUncaught', { poisonAfter: 3 })
+    trappingHost.cowApi.onSubmit(answer)
+    await runBlocks(2)
+    expect(delays).toEqual([5, 10])
+    expect(trapping.state()).toMatchObject({ status: 'poisoned', traps: 3, restarts: 2, lastError: { kind: 'throw', during: 'block 1' } })
+    expect(trapping.state().poisonedReason).toMatch(/^3 traps within 600s; last: throw during block 1: Orderbook HTTP/)
+    expect((await metrics.moduleRestarts.get()).values.find((v) => v.labels.module === trapping.name)?.value).toBe(2)
   })
 })

@@ -1,14 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { createMockHost } from '../../modules/sdk/mockHost.ts'
 import type { ModuleEvent } from '../dispatch/types.ts'
+import { ShepherdError } from '../errors/base.ts'
+import { ChainMethodNotFoundError, ChainRequestTooLargeError } from '../errors/chain.ts'
 import { ConfigError } from '../errors/config.ts'
+import { CowApiError } from '../errors/cowApi.ts'
+import { ModuleTrapError } from '../runner/ModuleTrapError.ts'
 import { createHealthBoard } from '../health/createHealthBoard.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef } from '../module/types.ts'
-import { createStore, type EngineStore } from '../store/createStore.ts'
+import type { EngineStore } from '../store/createStore.ts'
+import { useTempStore, type TempStore } from '../testing/useTempStore.ts'
 import { createSupervisedRunner, type CreateSupervisedRunnerParameters, type TrappableRunner } from './createSupervisedRunner.ts'
 
 // The supervisor with a real lmdb store: what survives a restart (close and reopen the store).
@@ -18,18 +20,11 @@ const block = (n: bigint, branch = 0): BlockRef => ({ chainId, number: n, hash: 
 const blockEvent = (n: bigint, branch = 0): ModuleEvent => ({ kind: 'block', block: block(n, branch) })
 const logsEvent = (n: bigint): ModuleEvent => ({ kind: 'logs', block: block(n), logs: [] })
 
-let dir: string
+const stores = useTempStore('shepherd-supervised-')
 let store: EngineStore | undefined
-afterEach(async () => {
-  await store?.close()
-  store = undefined
-  rmSync(dir, { recursive: true, force: true })
-})
-
-/** Opens (or reopens: a restart) the store in `dir`. */
-function reopen(options: Parameters<typeof createStore>[0] extends infer P ? Omit<P, 'stateDir'> : never = {}) {
-  dir ??= mkdtempSync(join(tmpdir(), 'shepherd-supervised-'))
-  store = createStore({ stateDir: dir, ...options })
+/** Opens (or reopens: a restart) the store of this test. */
+function reopen(options: Parameters<TempStore['open']>[0] = {}) {
+  store = stores.open(options)
   return store
 }
 
@@ -116,7 +111,10 @@ describe('supervisor with the store: exactly once across restarts', () => {
     const gate = new Promise<void>((resolve) => (openGate = resolve))
     const { runner, record, metrics } = supervise(s, { sleep: async (ms) => (delays.push(ms), gate) })
     let resolved = false
-    const handled = runner.handle(blockEvent(5n)).then(() => void (resolved = true))
+    const handled = runner
+      .handle(blockEvent(5n))
+      .then((receipt) => receipt?.stored)
+      .then(() => void (resolved = true))
     await expect.poll(() => delays.length).toBe(1)
     // Refused and waiting to run it again: the dispatch is not done, so the cursor cannot pass it.
     expect(resolved).toBe(false)
@@ -131,6 +129,40 @@ describe('supervisor with the store: exactly once across restarts', () => {
     expect((await metrics.moduleTraps.get()).values).toEqual([])
     // Counted once: the refused transaction left nothing behind, the retry stored one increment.
     expect(await seen(s)).toEqual({ 'seen:block:5:0x0': 1 })
+  })
+
+  test('behavior: the next event runs while the last commits are in flight; a refused one runs again, in order, with every event after it; each is stored once and `stored` resolves in order', async () => {
+    const failKeys = new Set(['seen:block:3:0x0'])
+    const s = reopen({
+      injectWriteFault: ({ key }) => {
+        if (failKeys.delete(key)) throw new Error('EIO: injected')
+      },
+    })
+    const { runner, record, delays, metrics } = supervise(s)
+    const storedOrder: bigint[] = []
+    const stored: Array<Promise<unknown>> = []
+    let firstStoredAtOnce = true
+    for (const n of [1n, 2n, 3n, 4n, 5n, 6n]) {
+      const receipt = await runner.handle(blockEvent(n))
+      expect(receipt).toBeDefined()
+      let done = false
+      stored.push(receipt!.stored.then(() => ((done = true), storedOrder.push(n))))
+      if (n === 1n) firstStoredAtOnce = done
+    }
+    expect(firstStoredAtOnce).toBe(false) // processed and handed back before its commit landed
+    await Promise.all(stored)
+    expect(storedOrder).toEqual([1n, 2n, 3n, 4n, 5n, 6n])
+    const ids = (n: number) => `block:${n}:0x0`
+    // Block 3 ran twice; so did every block after it that ran before its refusal was known, in order.
+    const again = record.handled.indexOf(ids(3), record.handled.indexOf(ids(3)) + 1)
+    expect(again).toBeGreaterThan(0)
+    expect(record.handled.slice(0, again)).toEqual([1, 2, 3, 4, 5, 6].slice(0, again).map(ids))
+    expect(record.handled.slice(again)).toEqual([3, 4, 5, 6].map(ids))
+    expect(delays).toEqual([10])
+    expect(runner.state()).toMatchObject({ status: 'running', traps: 0 })
+    expect((await metrics.moduleTraps.get()).values).toEqual([])
+    await s.flush()
+    expect(await seen(s)).toEqual(Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`seen:${ids(n)}`, 1])))
   })
 
   test('behavior: a trapped event keeps the writes it made before the trap, without its mark: it runs again', async () => {
@@ -169,6 +201,44 @@ describe('supervisor with the store: permanent errors', () => {
     expect(runner.state().poisonedReason).toMatch(/^permanent error \(not retried\): throw during init: Invalid value for modules\.0\.config\.chainId/)
     expect(await gauge()).toBe(1)
     expect(health.problems()).toEqual([expect.objectContaining({ source: 'module:counter', check: 'poisoned', reason: `parked at once: ${runner.state().poisonedReason}; release it with \`shepherd release counter\`` })])
+  })
+
+  test.each([
+    ['a CowApiError 404 (a wrong orderbook_url)', () => new CowApiError({ status: 404, description: '<html>Not Found</html>' })],
+    ['a CowApiError 403 (a WAF)', () => new CowApiError({ status: 403, description: 'Forbidden by policy' })],
+    ['a ChainRequestTooLargeError', () => new ChainRequestTooLargeError({ chainId, method: 'eth_call', bytes: 3_000_000, answer: 'HTTP 413' })],
+    ['a ChainMethodNotFoundError', () => new ChainMethodNotFoundError({ chainId, method: 'eth_getProof' })],
+    ['a plain ShepherdError (action defaults to stop)', () => new ShepherdError('something no retry fixes')],
+    ['a ConfigError (not while loading)', () => new ConfigError('Bad value', { file: 'x.toml', key: 'k' })],
+  ])('behavior: %s thrown by a handler at run time is a trap: restarts with backoff, parked only after poison_after traps', async (_, make) => {
+    const thrown = make()
+    expect(thrown.action).toBe('stop')
+    let starts = 0
+    const { runner, delays } = supervise(reopen(), {
+      supervisor: { backoff_initial_ms: 10, poison_after: 3 },
+      start: () => {
+        starts++
+        return { init: async () => {}, run: async () => Promise.reject(make()), stop: async () => {} }
+      },
+    })
+    await runner.init()
+    await runner.handle(blockEvent(1n))
+    expect(starts).toBe(3)
+    expect(delays).toEqual([10, 20])
+    expect(runner.state()).toMatchObject({ status: 'poisoned', traps: 3, restarts: 2 })
+    expect(runner.state().poisonedReason).toMatch(/^3 traps within/)
+  })
+
+  test('behavior: a ConfigError when a dead worker loads the module again inside an event (trap during "start") parks at once', async () => {
+    const config = new ConfigError('Module "counter" could not be loaded', { file: 'engine.toml', key: 'modules.0.path' })
+    const { runner, delays } = supervise(reopen(), {
+      supervisor: { backoff_initial_ms: 10, poison_after: 5 },
+      start: () => ({ init: async () => {}, run: async () => Promise.reject(new ModuleTrapError({ module: 'counter', kind: 'throw', during: 'start', cause: config })), stop: async () => {} }),
+    })
+    await runner.handle(blockEvent(1n))
+    expect(delays).toEqual([])
+    expect(runner.state()).toMatchObject({ status: 'poisoned', traps: 1, restarts: 0 })
+    expect(runner.state().poisonedReason).toMatch(/^permanent error \(not retried\): throw during start/)
   })
 
   test('behavior: a plain error is a trap with restarts, not a permanent error', async () => {
