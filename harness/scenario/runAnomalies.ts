@@ -36,7 +36,7 @@ export function runAnomalies({ load, loadOnChain, truth, clock, samplerFailures,
   const negative = truth.twap.deliveries.filter((d) => d.latencyMs < 0)
   if (negative.length)
     anomalies.push(
-      `${negative.length} block-to-submission values are negative (the orderbook received the part before the head watcher saw its block; min ${Math.min(...negative.map((d) => d.latencyMs))} ms): a clock problem, kept in the data, e.g. ${first(negative, 3, (d) => `${d.uid.slice(0, 18)}... block ${d.tradeableBlock} ${d.latencyMs} ms`)}`,
+      `${negative.length} block-to-submission values are negative (the orderbook received the part before the head watcher saw its block; min ${Math.min(...negative.map((d) => d.latencyMs))} ms): a clock problem, or a part already due on a branch a reorg later replaced (the tradeable block comes from the final chain); kept in the data, e.g. ${first(negative, 3, (d) => `${d.uid.slice(0, 18)}... block ${d.tradeableBlock} ${d.latencyMs} ms`)}`,
     )
   if (truth.twap.withoutStart.length) anomalies.push(`${truth.twap.withoutStart.length} delivered parts have no block-to-submission value: the head watcher never saw their tradeable block`)
   if (clock.gaps().length) anomalies.push(`${clock.gaps().length} blocks got no newHeads notification and were stamped when a later one arrived (late start times): ${first(clock.gaps(), 5, String)}`)
