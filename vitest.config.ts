@@ -18,7 +18,7 @@ export default defineConfig({
           name: 'unit',
           sequence: { groupOrder: 0 },
           // Scenario folders keep their pure judging tests beside the scenario as *.unit.test.ts.
-          include: ['{engine,harness,modules}/**/*.test.ts', 'scenarios/**/*.unit.test.ts'],
+          include: ['{cli,engine,harness,modules}/**/*.test.ts', 'scenarios/**/*.unit.test.ts'],
           exclude: ['**/*.anvil.test.ts', '**/*.serial.test.ts', '**/*.last.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
         },
@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'anvil',
           sequence: { groupOrder: 1 },
-          include: ['{engine,harness,modules}/**/*.anvil.test.ts'],
+          include: ['{cli,engine,harness,modules}/**/*.anvil.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -42,7 +42,7 @@ export default defineConfig({
           // ~1.5-3 min on 2 cores.
           name: 'serial',
           sequence: { groupOrder: 2 },
-          include: ['{engine,harness,modules}/**/*.serial.test.ts'],
+          include: ['{cli,engine,harness,modules}/**/*.serial.test.ts'],
           testTimeout: 600_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -11,7 +11,7 @@ async function loadViaMirror() {
   const { installMirrorImport } = await import('../engine/bundle/mirrorImport.mjs')
   const { enableCompileCache, mirrorEntry } = await import('../engine/bundle/mirrorEntry.mjs')
   enableCompileCache()
-  const [polyfills, cli] = await Promise.all([mirrorEntry(source('../engine/polyfills.ts')), mirrorEntry(source('../engine/cli/main.ts'))])
+  const [polyfills, cli] = await Promise.all([mirrorEntry(source('../engine/polyfills.ts')), mirrorEntry(source('../cli/main.ts'))])
   installMirrorImport()
   if (process.env.SHEPHERD_SOURCE_MAPS === '1') process.setSourceMapsEnabled(true)
   await import(polyfills)
@@ -22,7 +22,7 @@ async function loadViaTsx() {
   const { register } = await import('tsx/esm/api')
   register()
   await import('../engine/polyfills.ts')
-  return import('../engine/cli/main.ts')
+  return import('../cli/main.ts')
 }
 
 let cli

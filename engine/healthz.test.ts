@@ -7,7 +7,7 @@ import type { ChainSource } from './chain/types.ts'
 import { parseConfig } from './config/loadConfig.ts'
 import { moduleEntrySchema } from './config/schema.ts'
 import { createLogger } from './host/createLogger.ts'
-import { defineModule } from './module/defineModule.ts'
+import { defineModule } from '../modules/sdk/module/defineModule.ts'
 import type { LoadedModule } from './module/loadModules.ts'
 import { startEngine, type Engine } from './startEngine.ts'
 

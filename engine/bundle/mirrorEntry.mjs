@@ -219,7 +219,7 @@ const inFlight = new Map()
  * The file URL of `entry`'s current mirror; `prepareMirror` once per entry for this thread's life.
  *
  * @example
- * const { main } = await import(await mirrorEntry('/repo/engine/cli/main.ts'))
+ * const { main } = await import(await mirrorEntry('/repo/cli/main.ts'))
  */
 export function mirrorEntry(entry, options = {}) {
   const key = `${options.root ?? ''}\0${entry}`

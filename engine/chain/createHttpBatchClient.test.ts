@@ -1,6 +1,6 @@
 import { RpcRequestError } from 'viem'
 import { afterEach, describe, expect, test } from 'vitest'
-import { ChainRequestTooLargeError } from '../errors/chain.ts'
+import { ChainRequestTooLargeError } from '../../modules/sdk/errors/chain.ts'
 import { createHttpBatchClient } from './createHttpBatchClient.ts'
 import { createRequestSizeLimit } from './createRequestSizeLimit.ts'
 import { startRpcStandIn, type RpcStandIn, type StartRpcStandInParameters } from './startRpcStandIn.ts'

@@ -1,5 +1,5 @@
 import { HttpRequestError, ResponseBodyTooLargeError, RpcRequestError, stringify, TimeoutError } from 'viem'
-import { ChainRequestTooLargeError } from '../errors/chain.ts'
+import { ChainRequestTooLargeError } from '../../modules/sdk/errors/chain.ts'
 import { minRequestBytes } from './createRequestSizeLimit.ts'
 import type { RequestRefusal, RequestSizeLimit } from './createRequestSizeLimit.ts'
 import { isTooLargeAnswer } from './isTooLargeAnswer.ts'

@@ -1,5 +1,5 @@
 import { createPublicClient, numberToHex, type Hex, type PublicClient } from 'viem'
-import { ChainRequestError } from '../errors/chain.ts'
+import { ChainRequestError } from '../../modules/sdk/errors/chain.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import { createRequestSizeLimit, type CreateRequestSizeLimitParameters, type RequestSizeLimit } from './createRequestSizeLimit.ts'
 import { createTransport } from './createTransport.ts'

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, expect, test } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
-import { ChainRequestTooLargeError } from '../errors/chain.ts'
+import { ChainRequestTooLargeError } from '../../modules/sdk/errors/chain.ts'
 import { createRequestSizeLimit } from './createRequestSizeLimit.ts'
 import { createWsRpcClient, WsRpcError, type WsRpcClient } from './createWsRpcClient.ts'
 import { startRpcStandIn } from './startRpcStandIn.ts'

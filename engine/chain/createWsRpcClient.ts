@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import { ChainRequestTooLargeError } from '../errors/chain.ts'
+import { ChainRequestTooLargeError } from '../../modules/sdk/errors/chain.ts'
 import type { RequestSizeLimit } from './createRequestSizeLimit.ts'
 
 export type CreateWsRpcClientParameters = {

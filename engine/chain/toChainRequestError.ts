@@ -1,4 +1,4 @@
-import { ChainMethodNotFoundError, ChainRequestError } from '../errors/chain.ts'
+import { ChainMethodNotFoundError, ChainRequestError } from '../../modules/sdk/errors/chain.ts'
 import { methodNotFoundAnswer } from '../errors/methodNotFoundAnswer.ts'
 
 export type ToChainRequestErrorParameters = {

@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem'
-import type { BlockRef } from '../module/types.ts'
+import type { BlockRef } from '../../modules/sdk/module/types.ts'
 
 /** A log as the chain returns it, parsed and checked. */
 export type RawLog = {

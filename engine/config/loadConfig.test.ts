@@ -35,8 +35,8 @@ function moduleDir(source: string) {
 }
 const moduleSource = `
 import { z } from 'zod'
-import { zAddress } from '${join(process.cwd(), 'engine/config/zodTypes.ts')}'
-import { defineModule } from '${join(process.cwd(), 'engine/module/defineModule.ts')}'
+import { zAddress } from '${join(process.cwd(), 'modules/sdk/config/zodTypes.ts')}'
+import { defineModule } from '${join(process.cwd(), 'modules/sdk/module/defineModule.ts')}'
 export default defineModule({
   name: 'probe',
   config: z.strictObject({ chainId: z.number().default(11155111), owner: zAddress.optional() }),

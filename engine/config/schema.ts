@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { zAddress } from './zodTypes.ts'
+import { zAddress } from '../../modules/sdk/config/zodTypes.ts'
 
 const logLevel = z.enum(['debug', 'info', 'warn', 'error'])
 

@@ -1,4 +1,4 @@
-import type { BlockRef, ModuleLog, ReorgNotice, Subscriptions } from '../module/types.ts'
+import type { BlockRef, ModuleLog, ReorgNotice, Subscriptions } from '../../modules/sdk/module/types.ts'
 
 /** What a module receives, in chain order. */
 export type ModuleEvent =

@@ -1,4 +1,4 @@
-import { ShepherdError } from './base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 export type ConfigErrorParameters = {
   file: string

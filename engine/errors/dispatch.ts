@@ -1,4 +1,4 @@
-import { ShepherdError, describeError } from './base.ts'
+import { ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
 
 /**
  * A module could not process an event and the error's action says no retry in this process helps

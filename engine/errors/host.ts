@@ -1,4 +1,4 @@
-import { ShepherdError } from './base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 /**
  * A module asked `host.chain.request` for a JSON-RPC method outside its allowlist (the read-only

@@ -1,4 +1,4 @@
-import { ShepherdError } from './base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 /**
  * The node behind `rpc_url` serves another chain than the `[chains.<id>]` table it is configured

@@ -2,7 +2,7 @@ import { InvalidRequestRpcError, RpcRequestError, UnknownRpcError } from 'viem'
 import { describe, expect, test } from 'vitest'
 import { WsRpcError } from '../chain/createWsRpcClient.ts'
 import { toChainRequestError } from '../chain/toChainRequestError.ts'
-import { ChainMethodNotFoundError, ChainRequestError } from './chain.ts'
+import { ChainMethodNotFoundError, ChainRequestError } from '../../modules/sdk/errors/chain.ts'
 import { methodNotFoundAnswer } from './methodNotFoundAnswer.ts'
 
 /** A node's JSON-RPC error as viem's http transport surfaces it, wrapped as createRpcChainSource wraps it. */

@@ -1,4 +1,4 @@
-import { ShepherdError } from './base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 /** JSON-RPC codes that mean "this node does not serve the method": -32601 (JSON-RPC 2.0), -32004 (EIP-1474). */
 const methodNotFoundCodes = new Set([-32601, -32004])

@@ -1,4 +1,4 @@
-import type { LogFields } from '../module/types.ts'
+import type { LogFields } from '../../modules/sdk/module/types.ts'
 
 /** One thing that is not healthy: who reported it, which check, why, and since when (ms since the epoch). */
 export type HealthProblem = { source: string; check: string; reason: string; since: number; fields?: LogFields }

@@ -2,7 +2,7 @@ import { decodeFunctionData, encodeFunctionResult, multicall3Abi, type Address, 
 import { afterEach, describe, expect, test } from 'vitest'
 import { createRpcChainSource } from '../chain/createRpcChainSource.ts'
 import { startRpcStandIn, type RpcStandIn, type StandInAnswer, type StartRpcStandInParameters } from '../chain/startRpcStandIn.ts'
-import { ChainMethodNotFoundError, ChainRequestError, ChainRequestTooLargeError } from '../errors/chain.ts'
+import { ChainMethodNotFoundError, ChainRequestError, ChainRequestTooLargeError } from '../../modules/sdk/errors/chain.ts'
 import { createChainHost } from './createChainHost.ts'
 
 // Chain failures reach a module as typed errors naming the cause (decisions go by class).

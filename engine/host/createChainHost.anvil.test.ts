@@ -2,7 +2,7 @@ import type { Address, Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startDevnet, type Devnet } from '../../harness/devnet/startDevnet.ts'
 import { createRpcChainSource } from '../chain/createRpcChainSource.ts'
-import { ChainMethodNotFoundError, ChainRequestError } from '../errors/chain.ts'
+import { ChainMethodNotFoundError, ChainRequestError } from '../../modules/sdk/errors/chain.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
 import { createChainHost } from './createChainHost.ts'
 

@@ -5,8 +5,8 @@ import { createRequestSizeLimit, minRequestBytes, type RequestSizeLimit } from '
 import { splitBySize } from '../chain/splitBySize.ts'
 import { toChainRequestError } from '../chain/toChainRequestError.ts'
 import { decodeAggregate3Result } from './decodeAggregate3Result.ts'
-import { ChainCallError, ChainRequestError, ChainRequestTooLargeError } from '../errors/chain.ts'
-import type { ChainHost, MulticallCall, MulticallResult, ReadOptions } from '../module/types.ts'
+import { ChainCallError, ChainRequestError, ChainRequestTooLargeError } from '../../modules/sdk/errors/chain.ts'
+import type { ChainHost, MulticallCall, MulticallResult, ReadOptions } from '../../modules/sdk/module/types.ts'
 
 export type ChainHostChain = {
   client: PublicClient

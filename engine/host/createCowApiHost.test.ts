@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { CowApiError } from '../errors/cowApi.ts'
+import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 import { createCowApiHost } from './createCowApiHost.ts'
 
 type Seen = { method: string; url: string; body: string; headers: http.IncomingHttpHeaders; socket: number }

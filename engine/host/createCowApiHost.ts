@@ -1,6 +1,6 @@
-import { CowApiError } from '../errors/cowApi.ts'
+import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
-import type { AppDataDocument, CowApiHost, CowOrder } from '../module/types.ts'
+import type { AppDataDocument, CowApiHost, CowOrder } from '../../modules/sdk/module/types.ts'
 import { createJsonHttpClient, type JsonHttpRequest, type JsonHttpResponse } from './createJsonHttpClient.ts'
 
 /** The public orderbook base URL per chain, used when the config gives no `orderbook_url`. */

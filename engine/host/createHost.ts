@@ -1,7 +1,7 @@
 import { ChainMethodNotAllowedError } from '../errors/host.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
-import type { ChainHost, ClockHost, CowApiHost, Host, StoreHost } from '../module/types.ts'
+import type { ChainHost, ClockHost, CowApiHost, Host, StoreHost } from '../../modules/sdk/module/types.ts'
 import { createChainMethodAllowlist } from './createChainMethodAllowlist.ts'
 import type { Logger } from './createLogger.ts'
 

@@ -1,4 +1,4 @@
-import type { LogFields, LogHost } from '../module/types.ts'
+import type { LogFields, LogHost } from '../../modules/sdk/module/types.ts'
 import { writeStdoutLine } from './stdoutLines.ts'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'

@@ -1,5 +1,5 @@
 import type { Hex } from 'viem'
-import type { MulticallResult } from '../module/types.ts'
+import type { MulticallResult } from '../../modules/sdk/module/types.ts'
 
 const WORD = 64
 const LOWER_HEX = /^0x[0-9a-f]*$/

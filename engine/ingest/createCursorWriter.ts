@@ -1,5 +1,5 @@
-import { describeError } from '../errors/base.ts'
-import type { LogHost } from '../module/types.ts'
+import { describeError } from '../../modules/sdk/errors/base.ts'
+import type { LogHost } from '../../modules/sdk/module/types.ts'
 import type { Cursor, EngineStore } from '../store/createStore.ts'
 import { abortableSleep } from '../timers/abortableSleep.ts'
 

@@ -3,7 +3,7 @@ import { BadRpcDataError } from '../chain/parseRpc.ts'
 import type { ChainBlock, ChainSource, RawLog } from '../chain/types.ts'
 import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
-import type { BlockRef, LogHost } from '../module/types.ts'
+import type { BlockRef, LogHost } from '../../modules/sdk/module/types.ts'
 
 /**
  * The chain moved while a range was fetched: its headers do not link by parent hash, or its logs

@@ -1,6 +1,6 @@
 import { BadRpcDataError } from '../chain/parseRpc.ts'
-import { type ShepherdError, decideAction, findStopCause } from '../errors/base.ts'
-import { ChainMethodNotFoundError } from '../errors/chain.ts'
+import { type ShepherdError, decideAction, findStopCause } from '../../modules/sdk/errors/base.ts'
+import { ChainMethodNotFoundError } from '../../modules/sdk/errors/chain.ts'
 import { methodNotFoundAnswer } from '../errors/methodNotFoundAnswer.ts'
 import { ChainMovedError } from './createRangeFetcher.ts'
 

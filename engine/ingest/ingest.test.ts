@@ -6,7 +6,7 @@ import { createLogRouter } from '../dispatch/createLogRouter.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 import { createLogger } from '../host/createLogger.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
-import type { Subscriptions } from '../module/types.ts'
+import type { Subscriptions } from '../../modules/sdk/module/types.ts'
 import { createIngestor } from './createIngestor.ts'
 
 const ping = parseAbiItem('event Ping(uint256 indexed seq)')

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { Registry } from 'prom-client'
-import { ShepherdError, describeError } from '../errors/base.ts'
-import type { LogHost } from '../module/types.ts'
+import { ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
+import type { LogHost } from '../../modules/sdk/module/types.ts'
 import { authorizeAdmin } from './authorizeAdmin.ts'
 import { splitBind } from './splitBind.ts'
 

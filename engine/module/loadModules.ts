@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { EngineConfig, ModuleEntry } from '../config/schema.ts'
 import { ConfigError } from '../errors/config.ts'
-import type { ModuleDefinition, Subscriptions } from './types.ts'
+import type { ModuleDefinition, Subscriptions } from '../../modules/sdk/module/types.ts'
 import { importModuleFile, prepareModule, type ModuleOrigin } from './validateModule.ts'
 
 const modulesRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../modules')

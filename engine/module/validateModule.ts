@@ -1,9 +1,9 @@
 import type { z } from 'zod'
 import { configErrorFromZod } from '../config/zodIssue.ts'
-import { describeError } from '../errors/base.ts'
+import { describeError } from '../../modules/sdk/errors/base.ts'
 import { ConfigError } from '../errors/config.ts'
-import { resolveSubscriptions } from './defineModule.ts'
-import type { ModuleDefinition, Subscriptions } from './types.ts'
+import { resolveSubscriptions } from '../../modules/sdk/module/defineModule.ts'
+import type { ModuleDefinition, Subscriptions } from '../../modules/sdk/module/types.ts'
 
 /**
  * Where a module entry comes from, so a load error names the config file and key. Plain data: it

@@ -1,4 +1,4 @@
-import { ShepherdError, describeError } from '../errors/base.ts'
+import { ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
 
 /**
  * Why a module's event could not be processed:

@@ -1,4 +1,4 @@
-import type { ChainHost, CowApiHost, Host, StoreHost } from '../module/types.ts'
+import type { ChainHost, CowApiHost, Host, StoreHost } from '../../modules/sdk/module/types.ts'
 import type { HostCallPath } from './workerProtocol.ts'
 
 type Args<fn extends (...args: never[]) => unknown> = Parameters<fn>

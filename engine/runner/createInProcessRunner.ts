@@ -1,6 +1,6 @@
 import { observeEventLatency, type EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LoadedModule } from '../module/loadModules.ts'
-import type { Host, LogHost, Subscriptions } from '../module/types.ts'
+import type { Host, LogHost, Subscriptions } from '../../modules/sdk/module/types.ts'
 import type { ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 
 type InProcessModule = Pick<LoadedModule, 'definition' | 'config' | 'subscriptions'>

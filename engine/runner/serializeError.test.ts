@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { classifyApiError } from '../../modules/sdk/classifyApiError.ts'
-import { ShepherdError } from '../errors/base.ts'
-import { ChainCallError, ChainRequestError } from '../errors/chain.ts'
-import { CowApiError } from '../errors/cowApi.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { ChainCallError, ChainRequestError } from '../../modules/sdk/errors/chain.ts'
+import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 import { deserializeError, serializeError } from './serializeError.ts'
 
 /** Through structured clone, as a worker message goes. */

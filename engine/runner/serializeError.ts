@@ -1,8 +1,8 @@
 import type { Hex } from 'viem'
-import { ShepherdError, type ErrorAction } from '../errors/base.ts'
-import { ChainCallError, ChainRequestError } from '../errors/chain.ts'
+import { ShepherdError, type ErrorAction } from '../../modules/sdk/errors/base.ts'
+import { ChainCallError, ChainRequestError } from '../../modules/sdk/errors/chain.ts'
 import { ConfigError } from '../errors/config.ts'
-import { CowApiError } from '../errors/cowApi.ts'
+import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 
 /** An error as it crosses a worker boundary: plain data, structured-clone friendly. */
 export type SerializedError = {

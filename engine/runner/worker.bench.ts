@@ -1,7 +1,7 @@
 // Round-trip cost of the worker protocol. Run: npx tsx engine/runner/worker.bench.ts
 // Prints medians over a few rounds; numbers are for the report, not assertions.
-import type { Host } from '../module/types.ts'
-import type { BlockRef } from '../module/types.ts'
+import type { Host } from '../../modules/sdk/module/types.ts'
+import type { BlockRef } from '../../modules/sdk/module/types.ts'
 import { loadFixture } from '../testing/fixtures/loadFixture.ts'
 import { createInProcessRunner } from './createInProcessRunner.ts'
 import { createWorkerRunner } from './createWorkerRunner.ts'

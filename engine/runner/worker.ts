@@ -3,7 +3,7 @@
 // messages to the main thread.
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ModuleEvent } from '../dispatch/types.ts'
-import type { Host, LogFields, ModuleDefinition } from '../module/types.ts'
+import type { Host, LogFields, ModuleDefinition } from '../../modules/sdk/module/types.ts'
 import { importModuleFile, prepareModule } from '../module/validateModule.ts'
 import { ConfigError } from '../errors/config.ts'
 import { createMessageBatcher } from './createMessageBatcher.ts'

@@ -1,5 +1,5 @@
 import type { ModuleEvent } from '../dispatch/types.ts'
-import type { LogFields, Subscriptions } from '../module/types.ts'
+import type { LogFields, Subscriptions } from '../../modules/sdk/module/types.ts'
 import type { ModuleOrigin } from '../module/validateModule.ts'
 import type { SerializedError } from './serializeError.ts'
 

@@ -1,4 +1,4 @@
-import { ShepherdError } from '../errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 export type StoreWriteErrorParameters = {
   /** `engine` or `module:<name>`. */

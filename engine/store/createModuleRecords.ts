@@ -1,5 +1,5 @@
 import type { ModuleEvent } from '../dispatch/types.ts'
-import type { Subscriptions } from '../module/types.ts'
+import type { Subscriptions } from '../../modules/sdk/module/types.ts'
 import type { EngineRecords, EngineWrite } from './createStore.ts'
 
 /** What the supervisor keeps of a module across engine restarts (block numbers as strings). */

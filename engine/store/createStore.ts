@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs'
 import type { Counter, Registry } from 'prom-client'
 import { open, type Database, type RootDatabase } from 'lmdb'
-import { describeError } from '../errors/base.ts'
+import { describeError } from '../../modules/sdk/errors/base.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import { counterOf } from '../metrics/counterOf.ts'
-import type { LogHost, StoreHost } from '../module/types.ts'
+import type { LogHost, StoreHost } from '../../modules/sdk/module/types.ts'
 import { decodeValue, encodeValue } from './json.ts'
 import { StoreWriteError } from './StoreWriteError.ts'
 

@@ -2,7 +2,7 @@ import { describe, expect, test, vi } from 'vitest'
 import { createMockHost } from '../../modules/sdk/mockHost.ts'
 import type { ModuleEvent } from '../dispatch/types.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
-import type { BlockRef } from '../module/types.ts'
+import type { BlockRef } from '../../modules/sdk/module/types.ts'
 import { ModuleTrapError } from '../runner/ModuleTrapError.ts'
 import { createSupervisedRunner, type TrappableRunner } from './createSupervisedRunner.ts'
 

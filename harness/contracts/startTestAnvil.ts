@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { Instance } from 'prool'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 /** A running Anvil for one test file. Call `stop()` in afterAll. */
 export type TestAnvil = { rpcUrl: string; port: number; stop: () => Promise<void> }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { DevnetError } from './DevnetError.ts'
 import { resolveAnvilBinary } from './resolveAnvilBinary.ts'
 import { existsSync } from 'node:fs'

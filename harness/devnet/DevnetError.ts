@@ -1,4 +1,4 @@
-import { ShepherdError, type ErrorAction } from '../../engine/errors/base.ts'
+import { ShepherdError, type ErrorAction } from '../../modules/sdk/errors/base.ts'
 
 export type DevnetErrorParameters = {
   /** Recent Anvil output (stdout and stderr lines), newest last. */

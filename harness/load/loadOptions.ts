@@ -1,5 +1,5 @@
 import type { Address } from 'viem'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { sepoliaAddresses } from '../devnet/addresses.ts'
 
 /** The contracts the load goes to. Default: the Sepolia table (every devnet, a Sepolia fork). */

@@ -1,4 +1,4 @@
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { createJsonHttpClient, type JsonHttpResponse } from '../../engine/host/createJsonHttpClient.ts'
 
 // One keep-alive pool for the harness's RPC (the block clock polls every 20 ms, the load generator

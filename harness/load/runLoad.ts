@@ -1,5 +1,5 @@
 import { toHex, type Address, type Hex } from 'viem'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { buildEthFlowCreate, buildTwapCreate, deriveSenders } from './buildLoadTx.ts'
 import { collectReceipts, explainReverts } from './collectReceipts.ts'
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './loadOptions.ts'

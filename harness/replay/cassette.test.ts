@@ -6,8 +6,8 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { CASSETTE_FORMAT, CASSETTE_VERSION, CassetteFormatError, encodeEntry, readCassette, type CassetteEntry } from './cassette.ts'
 import { loadCassette } from './loadCassette.ts'
 import { CassetteMissError, createCassetteChainHost, createRecordedCowApi, createReplayChainSource } from './replayHosts.ts'
-import { ChainCallError } from '../../engine/errors/chain.ts'
-import { CowApiError } from '../../engine/errors/cowApi.ts'
+import { ChainCallError } from '../../modules/sdk/errors/chain.ts'
+import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cassette-test-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
 import type { Address, Hex } from 'viem'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { decodeValue, encodeValue } from '../../engine/store/json.ts'
 
 /** The format name and version every cassette header carries; a reader refuses any other. */

@@ -1,7 +1,7 @@
 import { keccak256, stringToBytes, type Hex } from 'viem'
 import type { OrderCreation } from '@cowprotocol/cow-sdk'
 import type { LoadedModule } from '../../engine/module/loadModules.ts'
-import type { BlockRef, Host, ModuleContext, ModuleDefinition } from '../../engine/module/types.ts'
+import type { BlockRef, Host, ModuleContext, ModuleDefinition } from '../../modules/sdk/module/types.ts'
 import { computeStubOrderUid, orderDomain } from '../orderbook/computeStubOrderUid.ts'
 import { parseOrderCreation } from '../orderbook/parseOrderCreation.ts'
 import { encodeValue } from '../../engine/store/json.ts'

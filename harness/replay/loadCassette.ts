@@ -1,4 +1,4 @@
-import type { BlockRef } from '../../engine/module/types.ts'
+import type { BlockRef } from '../../modules/sdk/module/types.ts'
 import type { RawLog } from '../../engine/chain/types.ts'
 import { cowKey, readCassette, readKey, type CassetteCow, type CassetteHeader, type CassetteOutcome, type CassetteRead } from './cassette.ts'
 

@@ -1,7 +1,7 @@
 import type { ChainSource } from '../../engine/chain/types.ts'
-import { ChainCallError } from '../../engine/errors/chain.ts'
-import { CowApiError } from '../../engine/errors/cowApi.ts'
-import type { ChainHost, CowApiHost, ReadOptions } from '../../engine/module/types.ts'
+import { ChainCallError } from '../../modules/sdk/errors/chain.ts'
+import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
+import type { ChainHost, CowApiHost, ReadOptions } from '../../modules/sdk/module/types.ts'
 import type { CassetteEntry, CassetteFailure } from './cassette.ts'
 
 export type WriteEntry = (entry: CassetteEntry) => void

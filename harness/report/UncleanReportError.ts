@@ -1,4 +1,4 @@
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 /** Why a report's source cannot be trusted for publishing. */
 export type UncleanReason = 'dirty tree' | 'not in history' | 'unknown commit'

@@ -5,7 +5,7 @@
 // bad usage, a missing report or a refused one.
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { publishReport } from './publishReport.ts'
 
 const usage = 'usage: tsx harness/report/publish.ts <report.md> [--docs-dir docs/operations/load-reports] [--allow-unclean "<why this report may be published anyway>"]'

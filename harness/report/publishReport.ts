@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { commitStanding } from './readGitState.ts'
 import { UncleanReportError, type UncleanReason } from './UncleanReportError.ts'
 

@@ -1,4 +1,4 @@
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import type { RunMetadata } from './types.ts'
 
 /**

@@ -1,5 +1,5 @@
 import type { Hex } from 'viem'
-import { CowApiError } from '../../engine/errors/cowApi.ts'
+import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 import { createCowApiHost } from '../../engine/host/createCowApiHost.ts'
 import { runBounded } from '../../modules/sdk/schedule/runBounded.ts'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'

@@ -1,4 +1,4 @@
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 /** One answer of the engine's `/healthz` (status 0: no answer, `body` says why). */
 export type HealthAnswer = { status: number; body: string; at: number }

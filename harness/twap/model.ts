@@ -1,5 +1,5 @@
 import { type Address, type Hex, decodeAbiParameters, encodeAbiParameters, getAddress, keccak256, toHex } from 'viem'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
 // A pure reference model of the TWAP handler (shared/protocol-facts.md "TWAP semantics"). The Anvil
 // property test holds our Solidity double to it; scenarios use it as ground truth.

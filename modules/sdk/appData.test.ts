@@ -1,6 +1,6 @@
 import { keccak256, stringToHex } from 'viem'
 import { afterEach, describe, expect, test } from 'vitest'
-import { CowApiError } from '../../engine/errors/cowApi.ts'
+import { CowApiError } from './errors/cowApi.ts'
 import { EMPTY_APP_DATA_HASH, resolveAppData } from './appData.ts'
 import { createMockHost, type MockHost } from './mockHost.ts'
 

@@ -1,5 +1,5 @@
 import { isHex, keccak256, stringToHex, type Hex } from 'viem'
-import type { Host } from '../../engine/module/types.ts'
+import type { Host } from './module/types.ts'
 
 /** keccak256("{}"): the empty app-data document, known without asking the orderbook. */
 export const EMPTY_APP_DATA_HASH: Hex = keccak256(stringToHex('{}'))

@@ -1,8 +1,8 @@
 import { OrderPostError } from '@cowprotocol/cow-sdk'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { CowApiError } from '../../engine/errors/cowApi.ts'
-import type { LogFields, LogHost } from '../../engine/module/types.ts'
+import { CowApiError } from './errors/cowApi.ts'
+import type { LogFields, LogHost } from './module/types.ts'
 import { ERROR_TYPE_POLICY, classifyApiError } from './classifyApiError.ts'
 import { FINAL_ERROR_TYPES, ORDER_POST_ERROR_TYPES, cowApiErrorAction } from './orderPostErrorTypes.ts'
 

@@ -1,5 +1,5 @@
-import { ShepherdError } from '../../engine/errors/base.ts'
-import type { LogHost } from '../../engine/module/types.ts'
+import { ShepherdError } from './errors/base.ts'
+import type { LogHost } from './module/types.ts'
 import { cowApiErrorAction, type OrderPostErrorType } from './orderPostErrorTypes.ts'
 
 /** What a watcher should do after a failed submission. */

@@ -1,7 +1,7 @@
 // The Shepherd module SDK: modules import from here only. Explicit names, no `export *`.
 
 // Module definition and the Host types (owned by engine/module).
-export { defineModule, resolveSubscriptions } from '../../engine/module/defineModule.ts'
+export { defineModule, resolveSubscriptions } from './module/defineModule.ts'
 export type {
   AppDataDocument,
   BlockRef,
@@ -26,13 +26,13 @@ export type {
   ReorgNotice,
   StoreHost,
   Subscriptions,
-} from '../../engine/module/types.ts'
+} from './module/types.ts'
 
 // Errors modules meet.
-export { CowApiError, isCowApiFailure } from '../../engine/errors/cowApi.ts'
-export { ChainCallError, ChainRequestError } from '../../engine/errors/chain.ts'
-export { AbiDecodeError, InvalidOrderError, LogDecodeError } from './errors.ts'
-export type { DecodeResult, LogDecodeErrorReason } from './errors.ts'
+export { CowApiError, isCowApiFailure } from './errors/cowApi.ts'
+export { ChainCallError, ChainRequestError } from './errors/chain.ts'
+export { AbiDecodeError, InvalidOrderError, LogDecodeError } from './errors/decode.ts'
+export type { DecodeResult, LogDecodeErrorReason } from './errors/decode.ts'
 
 // ABI items.
 export { answerUpdatedEvent, chainlinkAggregatorAbi } from './abi/chainlink.ts'

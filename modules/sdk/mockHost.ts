@@ -1,4 +1,4 @@
-import type { ClockHost, HealthHost, Host, LogFields, LogHost, MetricsHost, ModuleDefinition } from '../../engine/module/types.ts'
+import type { ClockHost, HealthHost, Host, LogFields, LogHost, MetricsHost, ModuleDefinition } from './module/types.ts'
 import { createFaultRegistry, createRandom, type FaultHandle, type FaultSpec, type MockFault } from './mockHost/faults.ts'
 import { createMockChain, type MockChain } from './mockHost/mockChain.ts'
 import { createMockCowApi, type MockCowApi } from './mockHost/mockCowApi.ts'

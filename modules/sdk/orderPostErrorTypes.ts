@@ -1,4 +1,4 @@
-import type { ErrorAction } from '../../engine/errors/base.ts'
+import type { ErrorAction } from './errors/base.ts'
 
 /**
  * Every orderbook `errorType` known to the SDK: OrderPostError's list, the ones seen from the

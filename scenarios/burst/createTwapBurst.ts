@@ -1,5 +1,5 @@
 import { toHex, type Address, type Hex } from 'viem'
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { sepoliaAddresses } from '../../harness/devnet/addresses.ts'
 import type { ConditionalOrderParams } from '../../harness/devnet/helpers/createTwap.ts'
 import { buildTwapCreate, deriveSenders } from '../../harness/load/buildLoadTx.ts'

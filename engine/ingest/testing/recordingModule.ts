@@ -1,7 +1,7 @@
 import { parseAbiItem } from 'viem'
 import { z } from 'zod'
-import { zAddress } from '../../config/zodTypes.ts'
-import { defineModule } from '../../module/defineModule.ts'
+import { zAddress } from '../../../modules/sdk/config/zodTypes.ts'
+import { defineModule } from '../../../modules/sdk/module/defineModule.ts'
 
 const ping = parseAbiItem('event Ping(uint256 indexed seq, address indexed sender, uint256 value)')
 

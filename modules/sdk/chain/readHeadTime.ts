@@ -1,4 +1,4 @@
-import type { BlockRef, Host } from '../../../engine/module/types.ts'
+import type { BlockRef, Host } from '../module/types.ts'
 
 /**
  * A block older than this by the module's clock (seconds) may be behind the head: the head is asked.

@@ -1,5 +1,5 @@
 import { decodeFunctionResult, encodeFunctionData, type Address, type Hex } from 'viem'
-import type { Host } from '../../../engine/module/types.ts'
+import type { Host } from '../module/types.ts'
 import { chainlinkAggregatorAbi } from '../abi/chainlink.ts'
 
 /** One Chainlink round, as `latestRoundData()` returns it. */

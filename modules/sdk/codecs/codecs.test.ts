@@ -11,7 +11,7 @@ import { decodeConditionalOrderCreated } from './decodeConditionalOrderCreated.t
 import { decodeEthFlowPlacementData, decodeOrderInvalidation, decodeOrderPlacement, decodeOrderRefund } from './decodeEthFlowLogs.ts'
 import { decodePollResult, decodePollReturn, decodePollRevert, encodeGetTradeableOrderWithSignature, pollOutcomeFromError } from './pollOutcome.ts'
 import { decodeTwapStaticInput, encodeTwapStaticInput, type TwapStaticInput } from './twapStaticInput.ts'
-import { ChainCallError } from '../../../engine/errors/chain.ts'
+import { ChainCallError } from '../errors/chain.ts'
 
 const owner = '0x7bF140727D27ea64b607E042f1225680B40ECa6A'
 const weth = '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14'

@@ -1,5 +1,5 @@
 import { answerUpdatedEvent } from '../abi/chainlink.ts'
-import type { DecodeResult } from '../errors.ts'
+import type { DecodeResult } from '../errors/decode.ts'
 import { decodeLogWith, type RawLog } from './decodeEventLog.ts'
 
 export type AnswerUpdated = { current: bigint; roundId: bigint; updatedAt: bigint }

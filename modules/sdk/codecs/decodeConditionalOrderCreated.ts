@@ -1,6 +1,6 @@
 import type { Address, Hex } from 'viem'
 import { conditionalOrderCreatedEvent } from '../abi/composableCow.ts'
-import type { DecodeResult } from '../errors.ts'
+import type { DecodeResult } from '../errors/decode.ts'
 import { decodeLogWith, type RawLog } from './decodeEventLog.ts'
 
 /** `IConditionalOrder.ConditionalOrderParams`. */

@@ -1,6 +1,6 @@
 import { hexToBigInt, hexToNumber, isHex, sliceHex, type Address, type Hex } from 'viem'
 import { orderInvalidationEvent, orderPlacementEvent, orderRefundEvent } from '../abi/ethFlow.ts'
-import { AbiDecodeError, type DecodeResult } from '../errors.ts'
+import { AbiDecodeError, type DecodeResult } from '../errors/decode.ts'
 import type { GPv2OrderData } from '../orders/gpv2Order.ts'
 import { decodeLogWith, type RawLog } from './decodeEventLog.ts'
 

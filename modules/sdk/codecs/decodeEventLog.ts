@@ -1,5 +1,5 @@
 import { decodeEventLog, isHex, toEventSelector, type AbiEvent, type DecodeEventLogReturnType, type Hex } from 'viem'
-import { LogDecodeError, type DecodeResult } from '../errors.ts'
+import { LogDecodeError, type DecodeResult } from '../errors/decode.ts'
 
 /** The raw parts of a log: a `ModuleLog`, a viem `Log` or an RPC log all fit. */
 export type RawLog = { topics: readonly unknown[]; data: unknown }

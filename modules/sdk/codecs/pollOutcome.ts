@@ -5,7 +5,7 @@ import type { GPv2OrderData } from '../orders/gpv2Order.ts'
 import { decodeOrderWithSignature } from './decodeOrderWithSignature.ts'
 import { canonicalHex, parseRevertData } from './revertData.ts'
 import type { ConditionalOrderParams } from './decodeConditionalOrderCreated.ts'
-import type { MulticallResult } from '../../../engine/module/types.ts'
+import type { MulticallResult } from '../module/types.ts'
 
 /** What one poll of a conditional order says the watcher should do. */
 export type PollOutcome =

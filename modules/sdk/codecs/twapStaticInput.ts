@@ -1,6 +1,6 @@
 import { decodeAbiParameters, encodeAbiParameters, isHex, type Address, type Hex } from 'viem'
 import { twapStaticInputParameters } from '../abi/twap.ts'
-import { AbiDecodeError, type DecodeResult } from '../errors.ts'
+import { AbiDecodeError, type DecodeResult } from '../errors/decode.ts'
 
 /** TWAPOrder.Data: the ten fields of a TWAP's static input (times in seconds, amounts in wei). */
 export type TwapStaticInput = {

@@ -1,4 +1,4 @@
-import type { Host, LogFields } from '../../../engine/module/types.ts'
+import type { Host, LogFields } from '../module/types.ts'
 
 // Consecutive failures per Host (one module incarnation) and health check.
 const streaks = new WeakMap<object, Map<string, { count: number; degraded: boolean }>>()

@@ -1,6 +1,6 @@
 import { encodeErrorResult, getAddress, isAddress, type Address, type Hex } from 'viem'
-import { ChainCallError, ChainRequestError } from '../../../engine/errors/chain.ts'
-import type { ChainHost, MulticallResult, ReadOptions } from '../../../engine/module/types.ts'
+import { ChainCallError, ChainRequestError } from '../errors/chain.ts'
+import type { ChainHost, MulticallResult, ReadOptions } from '../module/types.ts'
 import { canonicalHex, parseRevertData } from '../codecs/revertData.ts'
 import { garbageHex } from './faults.ts'
 import type { MockCallRecord, MockChainRequestRecord, MockGetBalanceRecord, MockMulticallRecord, MockRecorder } from './records.ts'

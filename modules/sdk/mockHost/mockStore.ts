@@ -1,4 +1,4 @@
-import type { StoreHost } from '../../../engine/module/types.ts'
+import type { StoreHost } from '../module/types.ts'
 import { parseStored, stringifyStored } from '../json.ts'
 
 /** Backing maps shared by MockHosts: one namespace per module name, values kept as JSON text. */

@@ -1,6 +1,6 @@
 import type { OrderCreation } from '@cowprotocol/cow-sdk'
 import type { Address, Hex } from 'viem'
-import type { MulticallCall, MulticallResult } from '../../../engine/module/types.ts'
+import type { MulticallCall, MulticallResult } from '../module/types.ts'
 
 /** Every Host operation MockHost records and can inject faults into. */
 export type MockOperation =

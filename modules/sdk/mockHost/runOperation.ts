@@ -1,4 +1,4 @@
-import { ShepherdError } from '../../../engine/errors/base.ts'
+import { ShepherdError } from '../errors/base.ts'
 import type { FaultRegistry } from './faults.ts'
 import type { MockRecord } from './records.ts'
 

@@ -1,6 +1,6 @@
 import { BuyTokenDestination, OrderKind, SellTokenSource, SigningScheme, type OrderCreation } from '@cowprotocol/cow-sdk'
 import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem'
-import { InvalidOrderError } from '../errors.ts'
+import { InvalidOrderError } from '../errors/decode.ts'
 import { balanceOf, orderKindOf, type GPv2OrderData } from './gpv2Order.ts'
 
 export type BuildOrderCreationParameters = {

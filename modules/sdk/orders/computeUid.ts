@@ -1,7 +1,7 @@
 import { OrderBalance, computeOrderUid, type ContractsOrder } from '@cowprotocol/cow-sdk'
 import { ContractsOrderKind } from '@cowprotocol/cow-sdk'
 import { getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem'
-import { InvalidOrderError } from '../errors.ts'
+import { InvalidOrderError } from '../errors/decode.ts'
 import { ensureCowSdkAdapter } from './ensureCowSdkAdapter.ts'
 import { gpv2Domain } from './gpv2Domain.ts'
 import { balanceOf, orderKindOf, type GPv2OrderData } from './gpv2Order.ts'

@@ -1,4 +1,4 @@
-import type { StoreHost } from '../../../engine/module/types.ts'
+import type { StoreHost } from '../module/types.ts'
 
 /**
  * When a watch is next due: at a block number, or at a block timestamp (seconds).

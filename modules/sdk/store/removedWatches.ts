@@ -1,4 +1,4 @@
-import type { StoreHost } from '../../../engine/module/types.ts'
+import type { StoreHost } from '../module/types.ts'
 
 /** Store prefix of watches a module removed by its own decision, kept so an operator can undo it. */
 export const REMOVED_PREFIX = 'removed:'

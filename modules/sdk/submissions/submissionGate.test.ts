@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest'
-import { CowApiError } from '../../../engine/errors/cowApi.ts'
+import { CowApiError } from '../errors/cowApi.ts'
 import { classifyApiError } from '../classifyApiError.ts'
 import { createMockHost, type MockHost } from '../mockHost.ts'
 import { submissionGate } from './submissionGate.ts'

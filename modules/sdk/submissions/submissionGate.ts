@@ -1,4 +1,4 @@
-import type { Host, LogFields } from '../../../engine/module/types.ts'
+import type { Host, LogFields } from '../module/types.ts'
 import { readApiError, REFUSED_BACKOFF_SECONDS, type ApiErrorAction } from '../classifyApiError.ts'
 
 /** The health check a stopped gate reports (`shepherd_module_degraded{check="submissions"}`). */

@@ -1,6 +1,6 @@
 // Test fixtures for modules that read a Chainlink feed (price-alert, stop-loss): not for module code.
 import { encodeFunctionResult, type Hex } from 'viem'
-import type { BlockRef } from '../../../engine/module/types.ts'
+import type { BlockRef } from '../module/types.ts'
 import { chainlinkAggregatorAbi } from '../abi/chainlink.ts'
 import type { MockHost } from '../mockHost.ts'
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startDevnet, type Devnet } from '../../harness/devnet/startDevnet.ts'
+import { startDevnet, type Devnet } from '../harness/devnet/startDevnet.ts'
 
 const bin = resolve('bin/shepherd.js')
 let net: Devnet

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { ShepherdError, decideAction, describeError, findStopCause } from './base.ts'
 import { ChainRequestError } from './chain.ts'
-import { ConfigError } from './config.ts'
 import { CowApiError } from './cowApi.ts'
 
 describe('ShepherdError', () => {
@@ -19,14 +18,6 @@ describe('ShepherdError', () => {
     expect(error.walk()).toBe(root)
   })
 
-  test('behavior: ConfigError names file, key, expected and found', () => {
-    const error = new ConfigError('Invalid address', { file: 'engine.toml', key: 'modules.0.config.owner', expected: 'a 20-byte hex address', found: '"0x12"' })
-    expect(error.message).toContain('file: engine.toml')
-    expect(error.message).toContain('key: modules.0.config.owner')
-    expect(error.message).toContain('expected: a 20-byte hex address')
-    expect(error.message).toContain('found: "0x12"')
-  })
-
   test('behavior: CowApiError classes transport faults, 429 and 5xx as retry, 4xx as drop', () => {
     expect(new CowApiError({ status: 0 }).action).toBe('retry')
     expect(new CowApiError({ status: 429, retryAfter: 3 }).action).toBe('retry')
@@ -35,7 +26,7 @@ describe('ShepherdError', () => {
   })
 
   test('behavior: decideAction reads stop anywhere in the cause chain first, then the outermost action, else retry', () => {
-    const config = new ConfigError('Bad key', { file: 'engine.toml' })
+    const config = new ShepherdError('Bad key', { action: 'stop' })
     const wrapped = new ChainRequestError('RPC eth_chainId failed', { chainId: 1, method: 'eth_chainId', cause: config })
     expect(decideAction(wrapped)).toBe('stop')
     expect(findStopCause(wrapped)).toBe(config)

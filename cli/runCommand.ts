@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config/loadConfig.ts'
-import { ConfigError } from '../errors/config.ts'
-import { createLogger } from '../host/createLogger.ts'
-import { startEngine } from '../startEngine.ts'
+import { loadConfig } from '../engine/config/loadConfig.ts'
+import { ConfigError } from '../engine/errors/config.ts'
+import { createLogger } from '../engine/host/createLogger.ts'
+import { startEngine } from '../engine/startEngine.ts'
 
 /** `shepherd run --config engine.toml [--pretty]`: runs until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function runCommand(argv: string[]): Promise<number> {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { open } from 'lmdb'
-import { listRemovedWatches, restoreRemovedWatch, type RemovedWatch } from '../../modules/sdk/store/removedWatches.ts'
-import { loadConfig } from '../config/loadConfig.ts'
-import { describeError } from '../errors/base.ts'
-import { createStore, type CreateStoreParameters } from '../store/createStore.ts'
+import { listRemovedWatches, restoreRemovedWatch, type RemovedWatch } from '../modules/sdk/store/removedWatches.ts'
+import { loadConfig } from '../engine/config/loadConfig.ts'
+import { describeError } from '../modules/sdk/errors/base.ts'
+import { createStore, type CreateStoreParameters } from '../engine/store/createStore.ts'
 
 export type WatchesCommandIo = {
   out?: (line: string) => void

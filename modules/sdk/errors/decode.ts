@@ -1,4 +1,4 @@
-import { ShepherdError } from '../../engine/errors/base.ts'
+import { ShepherdError } from './base.ts'
 
 /** Why a log did not decode: wrong event, malformed topics, or data that does not match the ABI. */
 export type LogDecodeErrorReason = 'topic0-mismatch' | 'bad-topics' | 'bad-data'

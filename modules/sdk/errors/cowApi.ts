@@ -1,6 +1,6 @@
 import { ShepherdError } from './base.ts'
 import type { CowApiFailure } from '../module/types.ts'
-import { cowApiErrorAction } from '../../modules/sdk/orderPostErrorTypes.ts'
+import { cowApiErrorAction } from '../orderPostErrorTypes.ts'
 
 const URL_DETAIL = 'url: '
 

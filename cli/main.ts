@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ShepherdError } from '../errors/base.ts'
-import { ConfigError } from '../errors/config.ts'
+import { ShepherdError } from '../modules/sdk/errors/base.ts'
+import { ConfigError } from '../engine/errors/config.ts'
 import { runCommand } from './runCommand.ts'
 
-const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 
 export const helpText = `shepherd ${packageJson.version}: run and test CoW Protocol automation
 
@@ -32,13 +32,13 @@ type Command = (argv: string[]) => Promise<number>
 /** Extra commands registered by the harness (orderbook-stub, load, record, replay). */
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => runCommand,
-  'orderbook-stub': async () => (await import('../../harness/orderbook/orderbookStubCommand.ts')).orderbookStubCommand,
-  load: async () => (await import('../../harness/load/index.ts')).loadCommand,
-  release: async () => (await import('../supervisor/releaseCommand.ts')).releaseCommand,
+  'orderbook-stub': async () => (await import('../harness/orderbook/orderbookStubCommand.ts')).orderbookStubCommand,
+  load: async () => (await import('../harness/load/index.ts')).loadCommand,
+  release: async () => (await import('../engine/supervisor/releaseCommand.ts')).releaseCommand,
   watches: async () => (await import('./watchesCommand.ts')).watchesCommand,
-  devnet: async () => (await import('../../harness/devnet/devnetCommand.ts')).devnetCommand,
-  record: async () => (await import('../../harness/replay/replayCommands.ts')).recordCommand,
-  replay: async () => (await import('../../harness/replay/replayCommands.ts')).replayCommand,
+  devnet: async () => (await import('../harness/devnet/devnetCommand.ts')).devnetCommand,
+  record: async () => (await import('../harness/replay/replayCommands.ts')).recordCommand,
+  replay: async () => (await import('../harness/replay/replayCommands.ts')).replayCommand,
 }
 
 /**
