@@ -28,6 +28,9 @@ export type {
   Subscriptions,
 } from './module/types.ts'
 
+// Config helpers: the zod types a module's config schema is built from.
+export { zAddress, zBigint, zBytes32 } from './config/zodTypes.ts'
+
 // Errors modules meet.
 export { CowApiError, isCowApiFailure } from './errors/cowApi.ts'
 export { ChainCallError, ChainRequestError } from './errors/chain.ts'
@@ -112,6 +115,7 @@ export {
   submissionGate,
 } from './submissions/submissionGate.ts'
 export type { SubmissionGate, SubmissionGateParameters, SubmissionTicket } from './submissions/submissionGate.ts'
+export { fitRetryToWindow } from './submissions/fitRetryToWindow.ts'
 export type { OrderPostErrorType } from './orderPostErrorTypes.ts'
 
 // Chainlink feeds (price-alert, stop-loss).
@@ -151,4 +155,3 @@ export type { AnswerOptions, CallAnswer, CallMatcher, CallResult, MockCall, Mock
 export type { CowRequestAnswer, CowRequestMatcher, GetAppDataAnswer, GetOrderAnswer, MockCowApi, SubmitAnswer } from './mockHost/mockCowApi.ts'
 export type { MockOperation, MockOutcome, MockRecord, MockRecordOf } from './mockHost/records.ts'
 export { MockHostError } from './mockHost/runOperation.ts'
-export { FEED, T0, blockAt, encodeRound, programFeed } from './testing/chainlinkFeed.ts'

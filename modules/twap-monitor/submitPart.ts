@@ -5,6 +5,7 @@ import {
   buildOrderCreation,
   classifyApiError,
   computeUid,
+  fitRetryToWindow,
   readApiError,
   resolveAppData,
   type BlockRef,
@@ -39,22 +40,6 @@ export type SubmitPartReturnType = { due: Due } | { unknown: string }
 export function afterPart(watch: TwapWatch, validTo: number, block: BlockRef): Due {
   const next = nextPartStart(watch.params.staticInput, validTo)
   return next !== undefined && next > block.timestamp ? { kind: 'epoch', at: next } : { kind: 'block', at: block.number + 1n }
-}
-
-/**
- * The wait before retrying a part after a fault of the server or the transport (5xx, status 0, no
- * status) for which the server named no Retry-After. The policy's few seconds are a guess; the
- * part's window is a hard deadline: sleeping past it loses the part. So the wait is at most a
- * quarter of what is left of the window (at least 1 s): retries bunch up as the deadline nears
- * (a 13 s window gets ~10 tries instead of 3, so a 20% 5xx rate loses 1 part in 10^7, not 1 in 125).
- *
- * @example
- * fitRetryToWindow(5, 1_000n, 1_012) // 3
- */
-export function fitRetryToWindow(seconds: number, now: bigint, validTo: number): number {
-  const left = BigInt(validTo) - now
-  const quarter = left > 4n ? Number(left / 4n) : 1
-  return Math.max(1, Math.min(seconds, quarter))
 }
 
 /** True for a fault whose back-off is our guess, not the server's word: 5xx or transport, without Retry-After. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { keccak256, parseEther, toHex, type Address } from 'viem'
-import { readJournal } from '../../engine/testing/fixtures/blockJournal.ts'
+import { readJournal } from '../../harness/faults/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
 import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
