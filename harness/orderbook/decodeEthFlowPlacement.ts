@@ -1,6 +1,6 @@
 import { decodeEventLog, getAddress, hexToBigInt, hexToNumber, keccak256, parseAbiItem, size, slice, stringToBytes, type Address, type Hex } from 'viem'
 import { computeStubOrderUid, type OrderDomain } from './computeStubOrderUid.ts'
-import type { StoredOrder } from './createOrderbookStub.ts'
+import type { StoredOrder } from './orderbookStubTypes.ts'
 import type { OrderFields } from './parseOrderCreation.ts'
 
 /** The EthFlow `OrderPlacement` event (GPv2Order.Data inlined as a tuple). */

@@ -1,6 +1,6 @@
 // Test vectors for EthFlow indexing: a hand-built OrderPlacement log and its UID computed without cow-sdk.
 import { concat, encodeAbiParameters, encodeEventTopics, encodePacked, hashTypedData, keccak256, numberToHex, stringToBytes, type Address, type Hex } from 'viem'
-import { EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
+import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import { orderPlacementEvent, type RawLog } from './decodeEthFlowPlacement.ts'
 import { SEPOLIA_COW, SEPOLIA_WETH } from './exampleOrderCreation.ts'
 

@@ -1,6 +1,6 @@
 import { createPublicClient, hexToBigInt, http, numberToHex, type Address, type Hex } from 'viem'
 import { createPrng } from './createPrng.ts'
-import type { OrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { decodeEthFlowPlacement, ETH_FLOW_ADDRESS, ethFlowStoredOrder, ORDER_PLACEMENT_TOPIC, type RawLog } from './decodeEthFlowPlacement.ts'
 
 export type FollowEthFlowParameters = {

@@ -1,6 +1,8 @@
 // The orderbook stub's public API, by explicit names (no `export *`).
-export { createOrderbookStub, EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
-export type { CreateOrderbookStubParameters, OrderbookStub, StoredOrder } from './createOrderbookStub.ts'
+export { createOrderbookStub } from './createOrderbookStub.ts'
+export { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
+export type { CreateOrderbookStubParameters } from './createOrderbookStub.ts'
+export type { OrderbookStub, StoredOrder } from './orderbookStubTypes.ts'
 export { createOrderbookHandlers } from './createOrderbookHandlers.ts'
 export type { RecordEntry, RequestRecord } from './createRequestRecord.ts'
 export { isOrderPost } from './isOrderPost.ts'

@@ -1,5 +1,5 @@
 import { apiErrorAnswer } from './apiError.ts'
-import { EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
+import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import { readAddress, readString } from './parseOrderCreation.ts'
 import { jsonAnswer } from './stubExchange.ts'
 import type { Route } from './answerRoute.ts'

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { keccakReady } from '../../modules/sdk/hash/keccak256.ts'
-import type { OrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { answerRoute } from './answerRoute.ts'
 import { createRouteMatcher } from './createRouteMatcher.ts'
 import { stubRoutes } from './stubRoutes.ts'
