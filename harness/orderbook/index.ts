@@ -28,7 +28,7 @@ export type { ServedOrderbookStub, ServeOrderbookStubParameters } from './serveO
 export { followEthFlow } from './followEthFlow.ts'
 export type { EthFlowFollower, FollowEthFlowParameters, IndexedEthFlowOrder } from './followEthFlow.ts'
 export { decodeEthFlowPlacement, ETH_FLOW_ADDRESS, ethFlowStoredOrder, ORDER_PLACEMENT_TOPIC, orderPlacementEvent } from './decodeEthFlowPlacement.ts'
-export type { EthFlowPlacement, RawLog } from './decodeEthFlowPlacement.ts'
+export type { EthFlowPlacement, PlacementRpcLog } from './decodeEthFlowPlacement.ts'
 export { exampleOrderCreation, SEPOLIA_COW, SEPOLIA_WETH } from './exampleOrderCreation.ts'
 export { orderbookStubCommand, orderbookStubUsage } from './orderbookStubCommand.ts'
 export type { OrderbookStubCommandOptions } from './orderbookStubCommand.ts'

@@ -1,8 +1,9 @@
 import { createReadStream, existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
-import type { Address, Hex } from 'viem'
+import type { Hex } from 'viem'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import type { RawLog } from '../../modules/sdk/module/types.ts'
 import { decodeValue, encodeValue } from '../../engine/store/json.ts'
 
 /** The format name and version every cassette header carries; a reader refuses any other. */
@@ -33,17 +34,8 @@ export type CassetteHeader = {
 
 export type CassetteBlock = { t: 'block'; number: bigint; hash: Hex; parentHash: Hex; timestamp: bigint }
 
-export type CassetteLog = {
-  t: 'log'
-  address: Address
-  blockNumber: bigint
-  blockHash: Hex
-  transactionHash: Hex
-  transactionIndex: number
-  logIndex: number
-  topics: Hex[]
-  data: Hex
-}
+/** A log as recorded: the raw log (one declaration, the SDK's `RawLog`); a cassette holds only logs that stayed on the chain, so no `removed`. */
+export type CassetteLog = { t: 'log' } & Omit<RawLog, 'removed'>
 
 /** A failed read or orderbook exchange, kept so the replay fails the same way. */
 export type CassetteFailure =

@@ -21,6 +21,7 @@ export type {
   ModuleDefinition,
   ModuleLog,
   MulticallCall,
+  RawLog,
   MulticallResult,
   ReadOptions,
   ReorgNotice,
@@ -53,7 +54,7 @@ export { twapStaticInputParameters } from './abi/twap.ts'
 
 // Codecs.
 export { decodeLogWith } from './codecs/decodeEventLog.ts'
-export type { RawLog } from './codecs/decodeEventLog.ts'
+export type { LogParts } from './codecs/decodeEventLog.ts'
 export { decodeConditionalOrderCreated } from './codecs/decodeConditionalOrderCreated.ts'
 export type { ConditionalOrderCreated, ConditionalOrderParams } from './codecs/decodeConditionalOrderCreated.ts'
 export { decodeAnswerUpdated } from './codecs/decodeAnswerUpdated.ts'
