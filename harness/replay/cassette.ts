@@ -5,6 +5,7 @@ import type { Hex } from 'viem'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import type { RawLog } from '../../modules/sdk/module/types.ts'
 import { decodeValue, encodeValue } from '../../engine/store/json.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /** The format name and version every cassette header carries; a reader refuses any other. */
 export const CASSETTE_FORMAT = 'shepherd-cassette'
@@ -94,7 +95,7 @@ export function decodeEntry(text: string, file: string, line: number): CassetteE
   try {
     value = decodeValue(text)
   } catch (error) {
-    throw new CassetteFormatError(file, line, `not JSON (${error instanceof Error ? error.message : String(error)})`)
+    throw new CassetteFormatError(file, line, `not JSON (${errorMessage(error)})`)
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CassetteFormatError(file, line, 'expected a JSON object')
   const t = (value as { t?: unknown }).t

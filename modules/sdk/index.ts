@@ -32,7 +32,10 @@ export type {
 // Config helpers: the zod types a module's config schema is built from.
 export { zAddress, zBigint, zBytes32 } from './config/zodTypes.ts'
 
-// Errors modules meet.
+// Errors modules meet: the base (its `action` says retry, drop or stop), the one short-message helper.
+export { ShepherdError, decideAction, findStopCause } from './errors/base.ts'
+export type { ErrorAction, ShepherdErrorParameters } from './errors/base.ts'
+export { errorMessage } from './errors/errorMessage.ts'
 export { CowApiError, isCowApiFailure } from './errors/cowApi.ts'
 export { ChainCallError, ChainRequestError } from './errors/chain.ts'
 export { AbiDecodeError, InvalidOrderError, LogDecodeError } from './errors/decode.ts'

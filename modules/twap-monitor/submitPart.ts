@@ -12,6 +12,7 @@ import {
   type GPv2OrderData,
   type Host,
   type SubmissionGate,
+  errorMessage,
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex } from './nextPartStart.ts'
@@ -62,7 +63,7 @@ async function lookUp(host: Host, chainId: number, uid: Hex): Promise<'found' | 
   try {
     return (await host.cowApi.getOrder(chainId, uid)) === null ? 'absent' : 'found'
   } catch (error) {
-    host.log.info('TWAP part lookup failed; not posting it this time', { uid, error: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+    host.log.info('TWAP part lookup failed; not posting it this time', { uid, error: errorMessage(error) })
     return 'unknown'
   }
 }
@@ -91,7 +92,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   try {
     uid = computeUid(chainId, order, watch.owner)
   } catch (error) {
-    return { unknown: error instanceof Error ? error.message.split('\n')[0]! : String(error) }
+    return { unknown: errorMessage(error) }
   }
   if (claimed.has(uid)) return done
   claimed.add(uid)
@@ -141,7 +142,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   try {
     body = buildOrderCreation({ order, owner: watch.owner, signingScheme: 'eip1271', signature })
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error)
+    const reason = errorMessage(error)
     await host.store.set(droppedKey(uid), { ...marker, reason })
     host.log.warn('TWAP part cannot be posted; dropped', { uid, reason })
     return done

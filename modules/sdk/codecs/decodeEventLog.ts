@@ -1,5 +1,6 @@
 import { decodeEventLog, isHex, toEventSelector, type AbiEvent, type DecodeEventLogReturnType, type Hex } from 'viem'
 import { LogDecodeError, type DecodeResult } from '../errors/decode.ts'
+import { errorMessage } from '../errors/errorMessage.ts'
 
 /**
  * The two parts of a log a decoder reads, as `unknown` so a decoder checks them: a `RawLog`, a
@@ -43,6 +44,6 @@ export function decodeLogWith<const event extends AbiEvent>(
     return { ok: true, value: decoded.args as DecodeEventLogReturnType<readonly [event]>['args'] }
   } catch (cause) {
     const reason = cause instanceof Error && /topic/i.test(cause.name + cause.message) ? 'bad-topics' : 'bad-data'
-    return { ok: false, error: new LogDecodeError({ event: name, reason, detail: cause instanceof Error ? cause.message.split('\n')[0] : String(cause), cause }) }
+    return { ok: false, error: new LogDecodeError({ event: name, reason, detail: errorMessage(cause), cause }) }
   }
 }
