@@ -103,7 +103,7 @@ export type CowOrder = { uid: string; owner?: string; status?: string } & Record
 
 export type AppDataDocument = { fullAppData: string }
 
-/** Orderbook capability. Failures reject with `CowApiError` (see engine/errors/cowApi.ts). */
+/** Orderbook capability. Failures reject with `CowApiError` (see modules/sdk/errors/cowApi.ts). */
 export type CowApiHost = {
   submitOrder(chainId: number, order: OrderCreation): Promise<string>
   /** Resolves to null on 404. */
