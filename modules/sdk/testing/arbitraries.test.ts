@@ -10,7 +10,7 @@ import { decodeConditionalOrderCreated } from '../codecs/decodeConditionalOrderC
 import { decodeLogWith } from '../codecs/decodeEventLog.ts'
 import { decodeEthFlowPlacementData, decodeOrderPlacement } from '../codecs/decodeEthFlowLogs.ts'
 import { decodePollResult, decodePollReturn, decodePollRevert } from '../codecs/pollOutcome.ts'
-import { decodeTwapStaticInput, encodeTwapStaticInput } from '../codecs/twapStaticInput.ts'
+import { decodeTwapStaticInput, encodeTwapStaticInput, type TwapStaticInput } from '../codecs/twapStaticInput.ts'
 import { buildOrderCreation } from '../orders/buildOrderCreation.ts'
 import { computeUid } from '../orders/computeUid.ts'
 import {
@@ -49,7 +49,7 @@ describe('orders', () => {
 })
 
 // The handler's rules, written from protocol-facts.md in the order the contract checks them.
-const ruleBroken = (twap: ReturnType<typeof decodeTwapStaticInput> extends { ok: true; value: infer V } ? V : never) => {
+const ruleBroken = (twap: TwapStaticInput) => {
   if (twap.sellToken === twap.buyToken) return 'same token'
   if (BigInt(twap.sellToken) === 0n || BigInt(twap.buyToken) === 0n) return 'invalid token'
   if (twap.partSellAmount === 0n) return 'invalid part sell amount'
