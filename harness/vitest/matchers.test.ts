@@ -1,7 +1,8 @@
 // The matchers on fabricated runs: each passes a run that meets it and fails one that violates it,
 // with a message that names the bar's measured value and bound. Bars come from the real judge.
-import { describe, expect, test } from 'vitest'
+import { describe, expect, expectTypeOf, test } from 'vitest'
 import { judge, type Measures } from '../scenario/judge.ts'
+import type { ScenarioRun } from '../scenario/runScenario.ts'
 import { shepherdMatchers, type JudgedRun } from './matchers.ts'
 
 expect.extend(shepherdMatchers)
@@ -45,6 +46,10 @@ const failureOf = (assertion: () => void): string => {
   }
   throw new Error('the matcher passed a run that violates it')
 }
+
+test('behavior: what runScenario returns is a run the matchers read (checked by tsc)', () => {
+  expectTypeOf<ScenarioRun>().toExtend<JudgedRun>()
+})
 
 describe('toPass', () => {
   test('behavior: passes a run whose every bar passed', () => {
