@@ -42,7 +42,12 @@ declare module 'vitest' {
   interface Matchers<T = any> extends ShepherdMatchers<T> {}
 }
 
-/** How a bar came out, as the report prints it. */
+/**
+ * How a bar came out, as the report prints it.
+ *
+ * @example
+ * run.verdict.bars.filter((bar) => barVerdict(bar) === 'NOT MEASURED').map((bar) => bar.name)
+ */
 export function barVerdict(bar: BarResult): BarVerdict {
   if (bar.status === 'not measured') return 'NOT MEASURED'
   if (bar.status === 'not applicable') return 'NOT APPLICABLE'

@@ -17,5 +17,10 @@ export const protocolAddresses = {
   weth: '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14',
 } as const satisfies Record<string, Address>
 
-/** Sepolia's chain id, the default `chainId` of generated logs. */
+/**
+ * Sepolia's chain id, the default `chainId` of generated logs.
+ *
+ * @example
+ * fc.sample(tradeLogs(), 1)[0]!.log.chainId === SEPOLIA_CHAIN_ID // true
+ */
 export const SEPOLIA_CHAIN_ID = 11155111
