@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import { encodeFunctionData, type Hex } from 'viem'
 import { describe, expect, test } from 'vitest'
-import { decodePollRevert, encodeTwapStaticInput } from '../../modules/sdk/index.ts'
+import { computeUid, decodeOrderPlacement, decodePollRevert, encodeTwapStaticInput, type ModuleLog } from '../../modules/sdk/index.ts'
 import { invalidTwapStaticInputs, twapStaticInputs } from '../../modules/sdk/testing/index.ts'
 import { useShepherd } from './index.ts'
 
@@ -42,6 +42,47 @@ describe('the provided devnet and stub', () => {
     expect(uid).toMatch(/^0x[0-9a-f]{112}$/)
     expect((await fetch(`${orderbookUrl}/api/v1/orders/${uid}`)).status).toBe(200)
     expect((await fetch(`${orderbookUrl}/api/v1/orders/0x${'00'.repeat(56)}`)).status).toBe(404)
+  })
+})
+
+const until = async <T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+const createOrder = {
+  type: 'function', name: 'createOrder', stateMutability: 'payable', outputs: [{ name: 'orderHash', type: 'bytes32' }],
+  inputs: [{ name: 'order', type: 'tuple', components: [
+    { name: 'buyToken', type: 'address' }, { name: 'receiver', type: 'address' }, { name: 'sellAmount', type: 'uint256' }, { name: 'buyAmount', type: 'uint256' },
+    { name: 'appData', type: 'bytes32' }, { name: 'feeAmount', type: 'uint256' }, { name: 'validTo', type: 'uint32' }, { name: 'partiallyFillable', type: 'bool' }, { name: 'quoteId', type: 'int64' },
+  ] }],
+} as const
+
+describe('the provided stub indexes EthFlow orders as the real orderbook does', () => {
+  test('behavior: an order placed on the devnet is served by the stub under the UID its OrderPlacement log gives', async () => {
+    const { addresses, chainId, orderbookUrl } = useShepherd()
+    const sender = '0x2222222222222222222222222222222222222222'
+    await rpc('anvil_setBalance', [sender, '0x8ac7230489e80000'])
+    await rpc('anvil_impersonateAccount', [sender])
+    const sellAmount = 10n ** 15n + BigInt(Date.now() % 1_000_000) // a new UID on each run
+    const data = encodeFunctionData({ abi: [createOrder], args: [{ buyToken: addresses.cowToken, receiver: sender, sellAmount, buyAmount: 1n, appData: `0x${'00'.repeat(32)}`, feeAmount: 0n, validTo: Math.floor(Date.now() / 1000) + 3600, partiallyFillable: false, quoteId: 7n }] })
+    const sent = await rpc('eth_sendTransaction', [{ from: sender, to: addresses.ethFlow, value: `0x${sellAmount.toString(16)}`, data }])
+    expect(sent.error).toBeUndefined()
+    const receipt = await until('receipt', async () => ((await rpc('eth_getTransactionReceipt', [sent.result])).result ?? undefined) as { logs: ModuleLog[] } | undefined)
+    // Ground truth: the UID comes from the chain's own log, not from the stub.
+    const placement = decodeOrderPlacement(receipt.logs[0]!)
+    if (!placement.ok) throw placement.error
+    const uid = computeUid(chainId, placement.value.order, addresses.ethFlow)
+    const status = await until('the stub serving the EthFlow order', async () => {
+      const answer = await fetch(`${orderbookUrl}/api/v1/orders/${uid}`)
+      return answer.status === 200 ? answer.status : undefined
+    })
+    expect(status).toBe(200)
   })
 })
 
