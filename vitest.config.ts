@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { shepherdVitest } from './harness/vitest/index.ts'
 
 // Projects: fast unit tests, tests that start Anvil, tests that run a program of their own on both
 // cores (a nested vitest: the retry fixture, the mutation check of the judges), and scenarios (each
@@ -59,6 +60,23 @@ export default defineConfig({
           retry: 1,
           include: ['scenarios/**/*.test.ts'],
           exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
+          testTimeout: 900_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Shepherd's vitest integration used as a user uses it: `shepherdVitest()` adds its globalSetup
+          // (one devnet and one orderbook stub for the run) and its matchers; the `*.spec.ts` files (outside
+          // the unit glob) talk to them. The example scenario judges latency: one file at a time, in the
+          // scenarios' group, with their retry.
+          name: 'vitest-integration',
+          sequence: { groupOrder: 3 },
+          include: ['harness/vitest/**/*.spec.ts'],
+          ...shepherdVitest(),
+          retry: 1,
           testTimeout: 900_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -6,13 +6,24 @@ import { getTradeableOrderWithSignatureFunction, pollErrorsAbi } from '../abi/co
 import { hexBytes, uint256, gpv2Orders } from './orderArbitraries.ts'
 
 type PollErrorName = (typeof pollErrorsAbi)[number]['name']
+/**
+ * The names of the poll errors `decodePollRevert` reads (protocol-facts.md).
+ *
+ * @example
+ * POLL_ERROR_NAMES.includes('PollTryAtEpoch') // true
+ */
 export const POLL_ERROR_NAMES = pollErrorsAbi.map((e) => e.name) as PollErrorName[]
 const WORD = 64
 
 /** Reasons, including multi-byte UTF-8 and lengths on and off a word boundary. */
 const reasons = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('', 'after twap finish', 'x'.repeat(32), 'é'.repeat(17), '日本語'))
 
-/** A canonical encoding of one poll error, as a contract produces it, with its name and arguments. */
+/**
+ * A canonical encoding of one poll error, as a contract produces it, with its name and arguments.
+ *
+ * @example
+ * fc.assert(fc.property(canonicalPollErrors, ({ data }) => decodePollRevert(data).kind !== 'unknown'))
+ */
 export const canonicalPollErrors: fc.Arbitrary<{ name: PollErrorName; args: readonly unknown[]; data: Hex }> = fc
   .tuple(fc.constantFrom(...POLL_ERROR_NAMES), uint256, reasons)
   .map(([name, at, reason]) => {
@@ -32,6 +43,9 @@ const differentWord = (original: string) => fc.oneof(fc.constant('0'.repeat(WORD
  * selector), truncation, another string offset (zero included), a length that is dirty or does
  * not match the data, dirty padding, and a reason that is not UTF-8. Each is never the exact
  * encoding a contract produces.
+ *
+ * @example
+ * fc.assert(fc.property(nonCanonicalPollErrors, ({ data }) => decodePollRevert(data).kind === 'unknown'))
  */
 export const nonCanonicalPollErrors: fc.Arbitrary<{ name: PollErrorName; damage: string; data: Hex }> = canonicalPollErrors.chain(({ name, data }) => {
   const body = data.slice(10)
@@ -57,7 +71,12 @@ export const nonCanonicalPollErrors: fc.Arbitrary<{ name: PollErrorName; damage:
   return fc.oneof(...damages).map((d) => ({ name, ...d }))
 })
 
-/** A canonical `getTradeableOrderWithSignature` return (order, signature). */
+/**
+ * A canonical `getTradeableOrderWithSignature` return (order, signature; lower-case addresses).
+ *
+ * @example
+ * fc.assert(fc.property(canonicalOrderResults, ({ data }) => decodePollReturn(data).kind === 'order'))
+ */
 export const canonicalOrderResults = fc.tuple(gpv2Orders(), hexBytes(0, 300)).map(([order, signature]) => ({
   order,
   signature,
@@ -68,6 +87,9 @@ export const canonicalOrderResults = fc.tuple(gpv2Orders(), hexBytes(0, 300)).ma
  * Non-canonical variants of an order return: a dirty-padded address, a validTo past uint32, a bool
  * that is not 0 or 1, another signature offset, a dirty or wrong signature length, dirty signature
  * padding, truncation and trailing bytes.
+ *
+ * @example
+ * fc.assert(fc.property(nonCanonicalOrderResults, ({ data }) => decodePollReturn(data).kind === 'unknown'))
  */
 export const nonCanonicalOrderResults: fc.Arbitrary<{ damage: string; data: Hex }> = canonicalOrderResults.chain(({ data, signature }) => {
   const at = (word: number) => 2 + word * WORD
