@@ -9,14 +9,14 @@
 //   modules/<name>       -> modules/sdk/index.ts only (and its own folder)
 //   modules/sdk          -> nothing of ours
 //
-// Test code (`*.test.ts`, `*.bench.ts`, `*.fixture.ts`, anything under a `testing/` or `fixtures/`
+// Test code (`*.test.ts`, `*.spec.ts`, `*.bench.ts`, `*.fixture.ts`, anything under a `testing/` or `fixtures/`
 // folder) may reach down or across: an engine integration test may start a devnet from the harness.
 // Runtime code never imports test code. No cycles, test code included.
 //
 // Type-only imports count (tsPreCompilationDeps): a layer that needs another's types depends on it.
 
 /** Test code, by name or by folder. */
-const TEST_CODE = '(\\.(test|bench)\\.ts$|\\.test-d\\.ts$|\\.fixture\\.ts$|(^|/)(testing|fixtures)/)'
+const TEST_CODE = '(\\.(test|spec|bench)\\.ts$|\\.test-d\\.ts$|\\.fixture\\.ts$|(^|/)(testing|fixtures)/)'
 
 /** Every file of ours, by top-level folder (npm packages and node: built-ins are not ours). */
 const OURS = '^(cli|bin|engine|harness|modules|scenarios|fixtures)/'

@@ -64,6 +64,7 @@ describe('layers', () => {
       'engine/testing/fixture.ts': 'export const fixture = 1\n',
       // Test code may reach across: not reported.
       'engine/ok.test.ts': "import { a } from '../harness/a.ts'\nimport m from '../modules/m/index.ts'\nexport const ok = [a, m]\n",
+      'harness/ok.spec.ts': "import { fixture } from '../engine/testing/fixture.ts'\nimport m from '../modules/m/index.ts'\nexport const ok = [fixture, m]\n",
       // A two-file cycle.
       'harness/a.ts': "import { b } from './b.ts'\nexport const a = 1\nexport const ab = b\n",
       'harness/b.ts': "import { a } from './a.ts'\nexport const b = 2\nexport const ba = a\n",

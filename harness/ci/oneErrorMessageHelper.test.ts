@@ -24,7 +24,7 @@ function runtimeFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : runtimeFiles(path)
-    return entry.name.endsWith('.ts') && !/\.(test|bench)\.ts$/.test(entry.name) ? [path] : []
+    return entry.name.endsWith('.ts') && !/\.(test|spec|bench)\.ts$/.test(entry.name) ? [path] : []
   })
 }
 
