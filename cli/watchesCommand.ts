@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { open } from 'lmdb'
 import { listRemovedWatches, restoreRemovedWatch, type RemovedWatch } from '../modules/sdk/store/removedWatches.ts'
 import { loadConfig } from '../engine/config/loadConfig.ts'
-import { describeError } from '../modules/sdk/errors/base.ts'
+import { errorMessage } from '../modules/sdk/errors/errorMessage.ts'
 import { createStore, type CreateStoreParameters } from '../engine/store/createStore.ts'
 
 export type WatchesCommandIo = {
@@ -43,7 +43,7 @@ function parse(argv: readonly string[]): Parsed | { error: string } {
       else if (arg.startsWith('-')) return { error: `unknown option ${arg}` }
       else positional.push(arg)
     } catch (error) {
-      return { error: (error as Error).message }
+      return { error: errorMessage(error) }
     }
   }
   if ((config === undefined) === (stateDir === undefined)) return { error: 'give --config <engine.toml> or --state-dir <dir> (one of them)' }
@@ -143,7 +143,7 @@ export async function watchesCommand(argv: readonly string[], io: WatchesCommand
       } catch (error) {
         refused = true
         for (const id of restored) found.add(id.toLowerCase()) // found, not restored: not "missing" too
-        err(`shepherd watches: could not store the restore of ${restored.join(', ')} in ${module}'s store (${stateDir}): ${describeError(error)}`)
+        err(`shepherd watches: could not store the restore of ${restored.join(', ')} in ${module}'s store (${stateDir}): ${errorMessage(error)}`)
         err('  nothing of it was written; the watches stay removed. Check the disk (space, permissions), then run the command again.')
         continue
       }

@@ -1,4 +1,5 @@
 import { bytesToHex, hexToBytes, keccak256, type Address, type Hex } from 'viem'
+import type { RawLog } from '../../modules/sdk/module/types.ts'
 
 /** The three (byte, mask) pairs a value sets in a 2048-bit logs bloom. */
 function bloomBits(value: Hex): Array<[number, number]> {
@@ -37,7 +38,7 @@ export function createBloomMatcher(filter: { address?: readonly Address[]; topic
  * @example
  * const bloom = logsBloomOf([{ address, topics: [topic0] }])
  */
-export function logsBloomOf(logs: ReadonlyArray<{ address: Hex; topics: readonly Hex[] }>): Hex {
+export function logsBloomOf(logs: ReadonlyArray<Pick<RawLog, 'address' | 'topics'>>): Hex {
   const bloom = new Uint8Array(256)
   for (const log of logs) for (const value of [log.address, ...log.topics]) for (const [byte, mask] of bloomBits(value)) bloom[byte]! |= mask
   return bytesToHex(bloom)

@@ -4,6 +4,7 @@ import { minRequestBytes } from './createRequestSizeLimit.ts'
 import type { RequestRefusal, RequestSizeLimit } from './createRequestSizeLimit.ts'
 import { isTooLargeAnswer } from './isTooLargeAnswer.ts'
 import { splitBySize } from './splitBySize.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type CreateHttpBatchClientParameters = {
   url: string
@@ -90,14 +91,14 @@ export function createHttpBatchClient({ url, chainId, limit, batchSize = 200, ti
       if (error instanceof ResponseBodyTooLargeError && group.length > 1) return resend(group)
       if (brokenMidBody(error) && body.length > minRequestBytes) {
         if (!brokenBefore) return send(group, true)
-        return tooLarge(group, body.length, `the node broke the connection twice while the body was sent (${(error as Error).message})`, 'broken', error)
+        return tooLarge(group, body.length, `the node broke the connection twice while the body was sent (${errorMessage(error)})`, 'broken', error)
       }
       const failure =
         error instanceof ResponseBodyTooLargeError
           ? error
           : error instanceof Error && error.name === 'TimeoutError'
             ? new TimeoutError({ body: first, url })
-            : new HttpRequestError({ body: first, cause: error as Error, details: (error as Error).message, url })
+            : new HttpRequestError({ body: first, cause: error as Error, details: errorMessage(error), url })
       for (const p of group) p.reject(failure)
       return
     }

@@ -1,8 +1,10 @@
 import { keccak256, numberToHex, pad, toHex, type Address, type Hex } from 'viem'
 import { logsBloomOf } from './bloomMayMatch.ts'
-import type { ChainBlock, ChainSource, LogFilter, RawLog } from './types.ts'
+import type { ChainBlock, ChainSource, LogFilter } from './types.ts'
+import type { RawLog } from '../../modules/sdk/module/types.ts'
 
-export type MemoryLog = { address: Address; topics: readonly Hex[]; data: Hex }
+/** What a test mines: the parts of a `RawLog` it chooses; the chain fills in where the log landed. */
+export type MemoryLog = Pick<RawLog, 'address' | 'topics' | 'data'>
 
 /**
  * A scripted chain in memory, for tests of ingestion and dispatch: mine blocks with logs, reorg

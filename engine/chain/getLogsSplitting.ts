@@ -1,5 +1,6 @@
 import { numberToHex } from 'viem'
-import type { LogFilter, RawLog } from './types.ts'
+import type { LogFilter } from './types.ts'
+import type { RawLog } from '../../modules/sdk/module/types.ts'
 import { parseLog } from './parseRpc.ts'
 
 // Providers word "too many results" differently; viem refuses bodies over its size limit.

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem'
-import type { ChainBlock, RawLog } from './types.ts'
+import type { ChainBlock } from './types.ts'
+import type { RawLog } from '../../modules/sdk/module/types.ts'
 
 /** The RPC answered something that is not a valid block or log. Retried by the ingestor. */
 export class BadRpcDataError extends Error {

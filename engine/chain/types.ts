@@ -1,18 +1,5 @@
 import type { Address, Hex } from 'viem'
-import type { BlockRef } from '../../modules/sdk/module/types.ts'
-
-/** A log as the chain returns it, parsed and checked. */
-export type RawLog = {
-  address: Address
-  blockNumber: bigint
-  blockHash: Hex
-  transactionHash: Hex
-  transactionIndex: number
-  logIndex: number
-  topics: readonly Hex[]
-  data: Hex
-  removed: boolean
-}
+import type { BlockRef, RawLog } from '../../modules/sdk/module/types.ts'
 
 export type LogFilter = {
   fromBlock: bigint

@@ -1,8 +1,8 @@
-import type { RawLog } from '../chain/types.ts'
-import { decideAction, describeError } from '../../modules/sdk/errors/base.ts'
+import type { BlockRef, LogHost, RawLog, ReorgNotice } from '../../modules/sdk/module/types.ts'
+import { decideAction } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { ModuleEventError } from '../errors/dispatch.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
-import type { BlockRef, LogHost, ReorgNotice } from '../../modules/sdk/module/types.ts'
 import type { LogRouter } from './createLogRouter.ts'
 import { abortableSleep } from '../timers/abortableSleep.ts'
 import type { HandleReceipt, ModuleEvent, ModuleRunner } from './types.ts'
@@ -54,7 +54,7 @@ export function createDispatcher({ runners, router, metrics, log, retryBackoffMs
       } catch (error) {
         const action = closing.signal.aborted ? 'stop' : decideAction(error)
         metrics?.dispatchOutcomes.inc({ module: runner.name, action })
-        const fields = { module: runner.name, event: describeEvent(event), error: describeError(error) }
+        const fields = { module: runner.name, event: describeEvent(event), error: errorMessage(error) }
         if (action === 'drop') return void log?.error('module event dropped: its error says no retry can succeed; the module does not see it again', fields)
         if (action === 'stop') throw new ModuleEventError({ module: runner.name, event: describeEvent(event), cause: error })
         const delay = Math.min(retryBackoffMs.min * 2 ** Math.min(attempt, 16), retryBackoffMs.max)

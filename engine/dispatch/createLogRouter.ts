@@ -1,6 +1,5 @@
 import { decodeEventLog, toEventSelector, type Address, type Hex } from 'viem'
-import type { RawLog } from '../chain/types.ts'
-import type { LogSubscription, ModuleLog, Subscriptions } from '../../modules/sdk/module/types.ts'
+import type { LogSubscription, ModuleLog, RawLog, Subscriptions } from '../../modules/sdk/module/types.ts'
 
 type Route = { module: string; id: string; subscription: LogSubscription; addresses: ReadonlySet<string> | null }
 

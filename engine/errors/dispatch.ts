@@ -1,4 +1,5 @@
-import { ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /**
  * A module could not process an event and the error's action says no retry in this process helps
@@ -14,7 +15,7 @@ export class ModuleEventError extends ShepherdError {
 
   constructor(parameters: { module: string; event: string; cause: unknown }) {
     super(`Module "${parameters.module}" could not process ${parameters.event}`, {
-      details: [`module: ${parameters.module}`, `event: ${parameters.event}`, `error: ${describeError(parameters.cause)}`],
+      details: [`module: ${parameters.module}`, `event: ${parameters.event}`, `error: ${errorMessage(parameters.cause)}`],
       hint: "The block is not committed: a restart delivers it again. The module's log lines say why it failed.",
       cause: parameters.cause,
       action: 'stop',

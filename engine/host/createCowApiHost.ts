@@ -2,6 +2,7 @@ import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { AppDataDocument, CowApiHost, CowOrder } from '../../modules/sdk/module/types.ts'
 import { createJsonHttpClient, type JsonHttpRequest, type JsonHttpResponse } from './createJsonHttpClient.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /** The public orderbook base URL per chain, used when the config gives no `orderbook_url`. */
 export const defaultOrderbookUrls: Readonly<Record<number, string>> = {
@@ -45,7 +46,7 @@ export function cowApiErrorOf(response: JsonHttpResponse, url: string): CowApiEr
 /** Maps anything a request threw to a CowApiError (status 0 for transport faults). */
 export function toCowApiError(error: unknown, url?: string): CowApiError {
   if (error instanceof CowApiError) return error
-  return new CowApiError({ status: 0, description: error instanceof Error ? error.message : String(error), url, cause: error })
+  return new CowApiError({ status: 0, description: errorMessage(error), url, cause: error })
 }
 
 /**

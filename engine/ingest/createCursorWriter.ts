@@ -1,4 +1,4 @@
-import { describeError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import type { LogHost } from '../../modules/sdk/module/types.ts'
 import type { Cursor, EngineStore } from '../store/createStore.ts'
 import { abortableSleep } from '../timers/abortableSleep.ts'
@@ -70,7 +70,7 @@ export function createCursorWriter({ chainId, store, onDurable, log, retryMs = 2
           log.error(closingNow ? 'cursor not stored at stop; a restart delivers the blocks after the last stored cursor again (their modules skip what they committed)' : 'cursor write refused; retrying (dispatch goes on)', {
             chainId,
             cursor: cursor.number,
-            error: describeError(error),
+            error: errorMessage(error),
           })
         notify()
         if (closingNow && failures > 1) {

@@ -3,7 +3,8 @@ import type { ChainSource } from '../chain/types.ts'
 import { defaultMaxLagBlocks, type ChainConfig } from '../config/schema.ts'
 import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
 import type { Dispatcher } from '../dispatch/createDispatcher.ts'
-import { type ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
+import { type ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { ChainGapError, ChainIdMismatchError } from '../errors/ingest.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
@@ -333,7 +334,7 @@ export function createIngestor({
         // The source reconnects (and counts it); polling from the cursor backfills the gap. The
         // node behind the new connection may be another one: ask its chain id again.
         checkChainId = true
-        log.warn('head subscription failed; polling continues', { chainId, error: describeError(error) })
+        log.warn('head subscription failed; polling continues', { chainId, error: errorMessage(error) })
       },
     )
     try {
@@ -352,7 +353,7 @@ export function createIngestor({
           }
           failures++
           checkChainId = true
-          lastError = describeError(error)
+          lastError = errorMessage(error)
           const kind = error instanceof ChainMovedError ? 'chain_moved' : error instanceof Error ? error.name : 'unknown'
           metrics?.ingestErrors.inc({ chain_id: String(chainId), kind })
           const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures, 12))

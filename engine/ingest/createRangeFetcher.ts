@@ -1,9 +1,9 @@
 import { createBloomMatcher } from '../chain/bloomMayMatch.ts'
 import { BadRpcDataError } from '../chain/parseRpc.ts'
-import type { ChainBlock, ChainSource, RawLog } from '../chain/types.ts'
+import type { ChainBlock, ChainSource } from '../chain/types.ts'
+import type { BlockRef, LogHost, RawLog } from '../../modules/sdk/module/types.ts'
 import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
-import type { BlockRef, LogHost } from '../../modules/sdk/module/types.ts'
 
 /**
  * The chain moved while a range was fetched: its headers do not link by parent hash, or its logs

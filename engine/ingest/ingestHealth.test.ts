@@ -116,7 +116,7 @@ describe('ingestor: chain health', () => {
     expect(problem('head')).toBeUndefined()
     down = true
     await until(() => problem('head') !== undefined, 'head problem')
-    expect(problem('head')!.reason).toMatch(/^no chain head for \d+\.\d s \(limit 0\.1 s.*last error: Error: connect ECONNREFUSED/)
+    expect(problem('head')!.reason).toMatch(/^no chain head for \d+\.\d s \(limit 0\.1 s.*last error: connect ECONNREFUSED/)
     down = false
     await until(() => problem('head') === undefined, 'head problem to clear', 10_000)
   })

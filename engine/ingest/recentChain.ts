@@ -1,5 +1,5 @@
 import type { Hex } from 'viem'
-import type { RawLog } from '../chain/types.ts'
+import type { RawLog } from '../../modules/sdk/module/types.ts'
 
 /** What the ring needs of a block: where it is and which branch it is on. */
 export type BlockId = { number: bigint; hash: Hex }

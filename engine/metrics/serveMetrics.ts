@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { Registry } from 'prom-client'
-import { ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import type { LogHost } from '../../modules/sdk/module/types.ts'
 import { authorizeAdmin } from './authorizeAdmin.ts'
 import { splitBind } from './splitBind.ts'
@@ -65,7 +66,7 @@ export async function serveMetrics({ registry, bind, health, admin, adminToken, 
       response.writeHead(404, { 'content-type': 'text/plain' })
       response.end('not found')
     } catch (error) {
-      log?.error('metrics server request failed', { path: url.pathname, method: request.method, error: describeError(error) })
+      log?.error('metrics server request failed', { path: url.pathname, method: request.method, error: errorMessage(error) })
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' })
       response.end(json({ error: 'internal error; the engine log has the detail' }))
     }

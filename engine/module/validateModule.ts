@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { configErrorFromZod } from '../config/zodIssue.ts'
-import { describeError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { ConfigError } from '../errors/config.ts'
 import { resolveSubscriptions } from '../../modules/sdk/module/defineModule.ts'
 import type { ModuleDefinition, Subscriptions } from '../../modules/sdk/module/types.ts'
@@ -49,7 +49,7 @@ export async function importModuleFile(url: string, origin: ModuleOrigin): Promi
       file: origin.file,
       key: origin.builtIn ? `modules.${origin.index}.name` : `modules.${origin.index}.path`,
       expected: 'a module file that imports without error',
-      found: describeError(error),
+      found: errorMessage(error),
       cause: error,
     })
   }
@@ -86,7 +86,7 @@ export function prepareModule(imported: Record<string, unknown>, rawConfig: unkn
         file: origin.file,
         key: `${key}.config`,
         expected: 'a config the module accepts',
-        found: error instanceof Error ? error.message : String(error),
+        found: errorMessage(error),
         cause: error,
       })
     }

@@ -1,4 +1,5 @@
-import { ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /**
  * Why a module's event could not be processed:
@@ -42,7 +43,7 @@ export class ModuleTrapError extends ShepherdError {
   constructor({ module, kind, during, cause, details = [] }: ModuleTrapErrorParameters) {
     const what = { throw: 'threw', timeout: 'ran past its deadline', oom: 'ran out of memory', exit: 'worker exited' }[kind]
     super(`Module "${module}" ${what} during ${during}`, {
-      details: [`module: ${module}`, `trap: ${kind}`, ...details, ...(cause === undefined ? [] : [`cause: ${describeError(cause)}`])],
+      details: [`module: ${module}`, `trap: ${kind}`, ...details, ...(cause === undefined ? [] : [`cause: ${errorMessage(cause)}`])],
       cause,
       action: 'retry',
       hint: 'The supervisor restarts the module with backoff and retries the same event.',

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors/config.ts'
 import { createMessageBatcher } from './createMessageBatcher.ts'
 import { deserializeError, serializeError } from './serializeError.ts'
 import { clockViews, cloneableFields, type HostCallPath, type MainToWorker, type WorkerData, type WorkerToMain } from './workerProtocol.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 const port = parentPort
 if (!port) throw new Error('engine/runner/worker.ts must run in a worker thread')
@@ -124,7 +125,7 @@ function announce(subscriptions: unknown) {
       file: data.origin.file,
       key: `modules.${data.origin.index}`,
       expected: 'subscriptions of chain ids, addresses and viem AbiEvent items (structured-clone data)',
-      found: error instanceof Error ? error.message : String(error),
+      found: errorMessage(error),
     })
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import type { Counter, Registry } from 'prom-client'
 import { open, type Database, type RootDatabase } from 'lmdb'
-import { describeError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import { counterOf } from '../metrics/counterOf.ts'
 import type { LogHost, StoreHost } from '../../modules/sdk/module/types.ts'
@@ -177,8 +177,8 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
     } catch (cause) {
       if (chain) chain.broken = true
       refused?.inc({ database })
-      const reason = `lmdb refused ${writes.length} write(s) to ${database}: ${describeError(cause)}`
-      if (!failing.has(database)) log?.error('store write failed; the event it belongs to is retried', { database, writes: writes.length, error: describeError(cause) })
+      const reason = `lmdb refused ${writes.length} write(s) to ${database}: ${errorMessage(cause)}`
+      if (!failing.has(database)) log?.error('store write failed; the event it belongs to is retried', { database, writes: writes.length, error: errorMessage(cause) })
       failing.add(database)
       health?.degraded('engine:store', `writes:${database}`, reason)
       throw new StoreWriteError({ database, writes: writes.length, cause })

@@ -1,7 +1,8 @@
 import type { Counter, Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
 import type { HandleReceipt, ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
-import { ShepherdError, describeError } from '../../modules/sdk/errors/base.ts'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { ConfigError } from '../errors/config.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import { counterOf } from '../metrics/counterOf.ts'
@@ -203,7 +204,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
 
   /** Writes the parked state on its own (a release, a poisoning); a refused write is counted by the store. */
   function saveState() {
-    engineRecords?.write([records!.stateWrite(persistedState())]).catch((error: unknown) => log.error('could not store the parked state of a module', { module: name, error: describeError(error) }))
+    engineRecords?.write([records!.stateWrite(persistedState())]).catch((error: unknown) => log.error('could not store the parked state of a module', { module: name, error: errorMessage(error) }))
   }
 
   function toTrap(error: unknown, during: string): ModuleTrapError {
@@ -241,18 +242,18 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   function poison(trap: ModuleTrapError, permanent: boolean) {
     status = 'poisoned'
     poisonedAt = now()
-    const cause = describeError(trap.cause ?? trap)
+    const cause = errorMessage(trap.cause ?? trap)
     poisonedReason = permanent
       ? `permanent error (not retried): ${trap.kind} during ${trap.during}: ${cause}`
       : `${trapTimes.length} traps within ${settings.poison_window_s}s; last: ${trap.kind} during ${trap.during}: ${cause}`
     metrics?.modulePoisoned.set({ module: name }, 1)
     health?.degraded(`module:${name}`, 'poisoned', `${permanent ? 'parked at once' : 'parked after repeated traps'}: ${poisonedReason}; ${release}`)
-    log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, ...(permanent ? { error: describeError(trap.cause ?? trap).slice(0, 2000) } : {}), hint: `shepherd release ${name}` })
+    log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, ...(permanent ? { error: errorMessage(trap.cause ?? trap).slice(0, 2000) } : {}), hint: `shepherd release ${name}` })
     saveState()
   }
 
   async function keepWritesOfFailedEvent(during: string) {
-    await moduleStore?.commit().catch((error: unknown) => log.error('could not store the writes of a failed event', { module: name, during, error: describeError(error) }))
+    await moduleStore?.commit().catch((error: unknown) => log.error('could not store the writes of a failed event', { module: name, during, error: errorMessage(error) }))
   }
 
   /** Starts a life of the module if none runs: loads it, runs its init, records its subscriptions. */
@@ -371,7 +372,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
           // The module did its part; the disk refused it. Not a trap: the same life runs the event
           // again, after the earlier events whose commits were refused with it.
           const delay = storeBackoff()
-          log.error('store refused the writes of an event; running it again', { module: name, during, error: describeError(error.cause), retryInMs: delay })
+          log.error('store refused the writes of an event; running it again', { module: name, during, error: errorMessage(error.cause), retryInMs: delay })
           await sleep(delay, stopping.signal)
           await redoRefused(true)
           await moduleStore?.resume()
@@ -381,7 +382,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         const at = now()
         traps++
         trapTimes = [...trapTimes.filter((t) => t > at - settings.poison_window_s * 1000), at]
-        lastError = { kind: trap.kind, during: trap.during, message: describeError(trap.cause ?? trap), at }
+        lastError = { kind: trap.kind, during: trap.during, message: errorMessage(trap.cause ?? trap), at }
         metrics?.moduleTraps.inc({ module: name, kind: trapMetricKind[trap.kind] })
         const old = instance
         instance = undefined

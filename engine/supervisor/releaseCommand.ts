@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors/config.ts'
 import { loadConfig } from '../config/loadConfig.ts'
 import { splitBind } from '../metrics/splitBind.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type ReleaseCommandIo = {
   fetch?: typeof fetch
@@ -78,7 +79,7 @@ export async function releaseCommand(argv: readonly string[], io: ReleaseCommand
   try {
     response = await doFetch(url, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(10_000) })
   } catch (error) {
-    err(`shepherd release: cannot reach ${url}: ${error instanceof Error ? error.message : String(error)}`)
+    err(`shepherd release: cannot reach ${url}: ${errorMessage(error)}`)
     err('Is the engine running with [engine.metrics] enabled = true, and is --admin its metrics bind address?')
     return 1
   }

@@ -11,6 +11,7 @@ import type { MiningMode } from './helpers/miningMode.ts'
 import { resolveAnvilBinary } from './resolveAnvilBinary.ts'
 import { isProcessAlive, trackChildProcess } from './trackChildProcess.ts'
 import { waitForRpc } from './waitForRpc.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type StartDevnetParameters = {
   /** Interval mining, in seconds (0.5 works). Undefined: manual mining (`--no-mining`), blocks only on `mine()`. */
@@ -139,7 +140,7 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
       cause,
       output,
       pid,
-      details: [`binary: ${binary}`, `reason: ${cause instanceof Error ? cause.message : String(cause)}`],
+      details: [`binary: ${binary}`, `reason: ${errorMessage(cause)}`],
       hint: 'A port in use or a bad fork URL are the usual causes; run with `silent: false` to see all of Anvil output.',
     })
   }

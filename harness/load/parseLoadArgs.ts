@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../../engine/errors/config.ts'
 import type { LoadOptions } from './loadOptions.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export const loadUsage = `shepherd load [options]: drive TWAP and EthFlow load against an Anvil node
 
@@ -49,7 +50,7 @@ export function parseLoadArgs(argv: string[]): ParsedLoadArgs {
       },
     }).values
   } catch (cause) {
-    throw new ConfigError('Invalid load arguments', { file: '(command line)', found: cause instanceof Error ? cause.message : String(cause), hint: loadUsage, cause })
+    throw new ConfigError('Invalid load arguments', { file: '(command line)', found: errorMessage(cause), hint: loadUsage, cause })
   }
   const rpcUrl = typeof values['rpc-url'] === 'string' ? values['rpc-url'] : 'http://127.0.0.1:8545'
   if (!/^https?:\/\/[^\s]+$/.test(rpcUrl)) throw flagError('--rpc-url', 'an http(s) URL such as http://127.0.0.1:8545', rpcUrl)

@@ -1,5 +1,6 @@
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { createJsonHttpClient, type JsonHttpResponse } from '../../engine/host/createJsonHttpClient.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 // One keep-alive pool for the harness's RPC (the block clock polls every 20 ms, the load generator
 // sends a batch per block): the global fetch costs this process several times the CPU per request,
@@ -35,7 +36,7 @@ export async function rpcBatch(url: string, calls: readonly RpcCall[], parameter
   } catch (cause) {
     throw new ShepherdError('JSON-RPC batch request failed', {
       cause,
-      details: [`rpc: ${url}`, `calls: ${calls.length} (first: ${calls[0]?.method})`, `reason: ${cause instanceof Error ? cause.message : String(cause)}`],
+      details: [`rpc: ${url}`, `calls: ${calls.length} (first: ${calls[0]?.method})`, `reason: ${errorMessage(cause)}`],
       action: 'retry',
       hint: 'Check that the node is running and reachable.',
     })

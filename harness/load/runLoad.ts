@@ -6,6 +6,7 @@ import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from '
 import type { LoadResult, LoadTx } from './loadTypes.ts'
 import { rpcBatch, rpcCall, type RpcCall } from './rpcBatch.ts'
 import { countByKind, countBySender, countLoad, createdEthFlowOrders, createdTwaps, groupRejections, minedPerBlock } from './summarizeLoad.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 // topic0 of the events a successful create / createOrder always emits (protocol-facts.md).
 const conditionalOrderCreatedTopic = '0x2cceac5555b0ca45a3744ced542f54b56ad2eb45e521962372eef212a2cbf361'
@@ -54,7 +55,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       timestamp = await blockTimestamp(o.rpcUrl, number)
     } catch (error) {
       // A slow or briefly unreachable node: keep polling; the wall-clock bound ends the run.
-      o.log(`load: polling the head failed (${error instanceof ShepherdError ? error.shortMessage : String(error)}), retrying`)
+      o.log(`load: polling the head failed (${errorMessage(error)}), retrying`)
       continue
     }
     lastBlock = number
@@ -171,7 +172,7 @@ async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: 
       }
     })
   } catch (error) {
-    for (const tx of batch) tx.rejected = error instanceof ShepherdError ? error.shortMessage : String(error)
+    for (const tx of batch) tx.rejected = errorMessage(error)
     sender.resync = true
   }
 }

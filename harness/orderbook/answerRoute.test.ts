@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { getResponse } from 'msw'
-import { createOrderbookStub, type OrderbookStub } from './createOrderbookStub.ts'
+import { createOrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { exampleOrderCreation } from './exampleOrderCreation.ts'
 import { serveOrderbookStub, type ServedOrderbookStub } from './serveOrderbookStub.ts'
 

@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem'
-import type { OrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { decideFault, latencyFor, type InjectedResponse, type RequestFacts } from './knobs.ts'
 import { apiErrorAnswer, defaultErrorFor } from './apiError.ts'
 import { DROPPED_ANSWER, recordedBody, type StubAnswer, type StubRequest } from './stubExchange.ts'

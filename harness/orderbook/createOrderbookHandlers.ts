@@ -1,5 +1,5 @@
 import { http, type HttpHandler } from 'msw'
-import type { OrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { answerRoute } from './answerRoute.ts'
 import { stubRoutes } from './stubRoutes.ts'
 import { toHttpResponse, type StubRequest } from './stubExchange.ts'

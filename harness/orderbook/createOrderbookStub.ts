@@ -1,31 +1,12 @@
-import type { Address, Hex } from 'viem'
+import type { Address } from 'viem'
+import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import { keccak256Utf8 } from '../../modules/sdk/hash/keccak256.ts'
-import type { HttpHandler } from 'msw'
 import { createPrng } from './createPrng.ts'
-import { createRequestRecord, type RequestRecord } from './createRequestRecord.ts'
-import { checkKnobs, type FaultRule, type OrderbookKnobs } from './knobs.ts'
-import { GPV2_SETTLEMENT, orderDomain, type OrderDomain } from './computeStubOrderUid.ts'
-import type { OrderFields, SigningSchemeName } from './parseOrderCreation.ts'
+import { createRequestRecord } from './createRequestRecord.ts'
+import { checkKnobs, type OrderbookKnobs } from './knobs.ts'
+import { GPV2_SETTLEMENT, orderDomain } from './computeStubOrderUid.ts'
 import { createOrderbookHandlers } from './createOrderbookHandlers.ts'
-
-/** keccak256("{}"): the empty app data document, always known. */
-export const EMPTY_APP_DATA_HASH: Hex = keccak256Utf8('{}')
-
-/** An order the stub holds, as it will be shown by GET /api/v1/orders/{uid}. */
-export type StoredOrder = OrderFields & {
-  uid: Hex
-  owner: Address
-  /** ISO 8601. */
-  creationDate: string
-  appData: Hex
-  fullAppData: string | null
-  signingScheme: SigningSchemeName
-  signature: Hex
-  quoteId: number | null
-  class: 'market' | 'limit' | 'liquidity'
-  /** Present for orders indexed from EthFlow `OrderPlacement` logs. */
-  ethflow?: { sender: Address; userValidTo: number; quoteId: bigint; transactionHash: Hex; blockNumber: bigint }
-}
+import type { OrderbookStub, StoredOrder } from './orderbookStubTypes.ts'
 
 export type CreateOrderbookStubParameters = {
   /** Chain id of the UID domain. Default 11155111. */
@@ -43,36 +24,6 @@ export type CreateOrderbookStubParameters = {
   version?: string
   /** Clock, ms since the epoch. Default Date.now. */
   now?: () => number
-}
-
-export type OrderbookStub = {
-  readonly chainId: number
-  readonly domain: OrderDomain
-  readonly settlement: Address
-  readonly requireKnownAppData: boolean
-  readonly quotePrice: { numerator: bigint; denominator: bigint }
-  readonly version: string
-  /** Every request and what was answered. */
-  readonly record: RequestRecord
-  readonly knobs: Readonly<OrderbookKnobs>
-  /** Merges a patch into the knobs; takes effect on the next request. `null` turns a knob off. */
-  setKnobs(patch: OrderbookKnobs): void
-  /** Appends a fault rule (the first matching rule wins). */
-  addRule(rule: FaultRule): void
-  /** The MSW handler array on the real paths, under `baseUrl` (default `*`: any origin). */
-  handlers(baseUrl?: string): HttpHandler[]
-  getOrder(uid: string): StoredOrder | undefined
-  /** Stores an order; 'exists' (and no change) when the UID is taken. */
-  putOrder(order: StoredOrder): 'created' | 'exists'
-  orders(): StoredOrder[]
-  /** The document registered under a hash ("{}" is always known). */
-  getAppData(hash: string): string | undefined
-  /** Registers a document under keccak256(document). */
-  putAppData(document: string): { hash: Hex; created: boolean }
-  /** Forgets orders, app data and the record; keeps the knobs. */
-  reset(): void
-  /** Internals the handlers share: the seeded generator, rule use counts, the clock, quote ids. */
-  readonly internals: { random: () => number; uses: WeakMap<object, number>; now: () => number; nextQuoteId: () => number; nextSeq: () => number }
 }
 
 /**

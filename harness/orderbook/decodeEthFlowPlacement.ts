@@ -1,6 +1,6 @@
-import { decodeEventLog, getAddress, hexToBigInt, hexToNumber, keccak256, parseAbiItem, size, slice, stringToBytes, type Address, type Hex } from 'viem'
+import { decodeEventLog, getAddress, hexToBigInt, hexToNumber, keccak256, parseAbiItem, size, slice, stringToBytes, type Address, type Hex, type RpcLog } from 'viem'
 import { computeStubOrderUid, type OrderDomain } from './computeStubOrderUid.ts'
-import type { StoredOrder } from './createOrderbookStub.ts'
+import type { StoredOrder } from './orderbookStubTypes.ts'
 import type { OrderFields } from './parseOrderCreation.ts'
 
 /** The EthFlow `OrderPlacement` event (GPv2Order.Data inlined as a tuple). */
@@ -19,8 +19,14 @@ const KINDS = new Map<Hex, OrderFields['kind']>([[hashOf('sell'), 'sell'], [hash
 const SELL_BALANCES = new Map<Hex, OrderFields['sellTokenBalance']>([[hashOf('erc20'), 'erc20'], [hashOf('external'), 'external'], [hashOf('internal'), 'internal']])
 const BUY_BALANCES = new Map<Hex, OrderFields['buyTokenBalance']>([[hashOf('erc20'), 'erc20'], [hashOf('internal'), 'internal']])
 
-/** The raw log fields the decoder needs (what `eth_getLogs` returns, hex-encoded numbers). */
-export type RawLog = { address: Hex; topics: readonly Hex[]; data: Hex; blockNumber: Hex | null; transactionHash: Hex | null; logIndex: Hex | null }
+/**
+ * The fields of an `eth_getLogs` answer the decoder reads, in the wire form (hex-encoded numbers,
+ * null while pending): viem's `RpcLog`, not redeclared. The parsed form is the SDK's `RawLog`.
+ *
+ * @example
+ * const logs = (await client.request({ method: 'eth_getLogs', params: [filter] })) as PlacementRpcLog[]
+ */
+export type PlacementRpcLog = Pick<RpcLog, 'address' | 'topics' | 'data' | 'blockNumber' | 'transactionHash' | 'logIndex'>
 
 export type EthFlowPlacement = {
   uid: Hex
@@ -48,7 +54,7 @@ export type EthFlowPlacement = {
  * const placement = decodeEthFlowPlacement(log, orderDomain(11155111))
  * placement.uid
  */
-export function decodeEthFlowPlacement(log: RawLog, domain: OrderDomain): EthFlowPlacement {
+export function decodeEthFlowPlacement(log: PlacementRpcLog, domain: OrderDomain): EthFlowPlacement {
   const { args } = decodeEventLog({ abi: [orderPlacementEvent], topics: log.topics as [Hex, ...Hex[]], data: log.data, strict: true })
   const { order, signature, data } = args
   const kind = KINDS.get(order.kind)

@@ -1,7 +1,7 @@
 // Test vectors for EthFlow indexing: a hand-built OrderPlacement log and its UID computed without cow-sdk.
 import { concat, encodeAbiParameters, encodeEventTopics, encodePacked, hashTypedData, keccak256, numberToHex, stringToBytes, type Address, type Hex } from 'viem'
-import { EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
-import { orderPlacementEvent, type RawLog } from './decodeEthFlowPlacement.ts'
+import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
+import { orderPlacementEvent, type PlacementRpcLog } from './decodeEthFlowPlacement.ts'
 import { SEPOLIA_COW, SEPOLIA_WETH } from './exampleOrderCreation.ts'
 
 export const USER: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906'
@@ -22,11 +22,11 @@ export const order = {
 } as const
 
 /** A hand-built OrderPlacement log, encoded the way the contract emits it. */
-export function placementLog(sellAmount = order.sellAmount, blockNumber = 5): RawLog {
+export function placementLog(sellAmount = order.sellAmount, blockNumber = 5): PlacementRpcLog {
   const [, ...dataParams] = orderPlacementEvent.inputs
   return {
     address: ETH_FLOW.toLowerCase() as Hex,
-    topics: encodeEventTopics({ abi: [orderPlacementEvent], eventName: 'OrderPlacement', args: { sender: USER } }) as Hex[],
+    topics: encodeEventTopics({ abi: [orderPlacementEvent], eventName: 'OrderPlacement', args: { sender: USER } }) as [Hex, ...Hex[]],
     data: encodeAbiParameters(dataParams, [
       { ...order, sellAmount },
       { scheme: 0, data: ETH_FLOW },

@@ -1,5 +1,5 @@
 import { getAddress, type Address } from 'viem'
-import { EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
+import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 
 /** Sepolia WETH and COW: a realistic token pair for examples and tests. */
 export const SEPOLIA_WETH: Address = '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14'

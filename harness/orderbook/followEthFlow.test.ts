@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net'
 import { getResponse } from 'msw'
 import { numberToHex, type Hex } from 'viem'
 import { createOrderbookStub } from './createOrderbookStub.ts'
-import type { RawLog } from './decodeEthFlowPlacement.ts'
+import type { PlacementRpcLog } from './decodeEthFlowPlacement.ts'
 import { ETH_FLOW, expectedUid, placementLog, USER } from './ethFlowTestVectors.ts'
 import { followEthFlow, type EthFlowFollower } from './followEthFlow.ts'
 
 /** A JSON-RPC server answering eth_blockNumber and eth_getLogs from a fixed list of logs. */
-async function fakeRpc(logs: RawLog[], head: number): Promise<{ url: string; ranges: Array<[string, string]>; close(): Promise<void> }> {
+async function fakeRpc(logs: PlacementRpcLog[], head: number): Promise<{ url: string; ranges: Array<[string, string]>; close(): Promise<void> }> {
   const ranges: Array<[string, string]> = []
   const server: Server = createServer((req, res) => {
     let text = ''
@@ -41,7 +41,7 @@ describe('followEthFlow (against a fake JSON-RPC server)', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
 
-  async function follow(logs: RawLog[], options: { indexingDelayMs?: number; missRate?: number; seed?: number; maxBlockRange?: bigint } = {}) {
+  async function follow(logs: PlacementRpcLog[], options: { indexingDelayMs?: number; missRate?: number; seed?: number; maxBlockRange?: bigint } = {}) {
     const rpc = await fakeRpc(logs, 10)
     cleanups.push(rpc.close)
     const stub = createOrderbookStub()

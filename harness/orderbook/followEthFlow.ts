@@ -1,7 +1,7 @@
 import { createPublicClient, hexToBigInt, http, numberToHex, type Address, type Hex } from 'viem'
 import { createPrng } from './createPrng.ts'
-import type { OrderbookStub } from './createOrderbookStub.ts'
-import { decodeEthFlowPlacement, ETH_FLOW_ADDRESS, ethFlowStoredOrder, ORDER_PLACEMENT_TOPIC, type RawLog } from './decodeEthFlowPlacement.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
+import { decodeEthFlowPlacement, ETH_FLOW_ADDRESS, ethFlowStoredOrder, ORDER_PLACEMENT_TOPIC, type PlacementRpcLog } from './decodeEthFlowPlacement.ts'
 
 export type FollowEthFlowParameters = {
   rpcUrl: string
@@ -72,7 +72,7 @@ export function followEthFlow(stub: OrderbookStub, parameters: FollowEthFlowPara
   let stopped = false
   let wake: (() => void) | undefined
 
-  function index(log: RawLog): void {
+  function index(log: PlacementRpcLog): void {
     const placement = decodeEthFlowPlacement(log, stub.domain)
     const now = stub.internals.now()
     const entry: IndexedEthFlowOrder = {
@@ -105,7 +105,7 @@ export function followEthFlow(stub: OrderbookStub, parameters: FollowEthFlowPara
       const logs = (await client.request({
         method: 'eth_getLogs',
         params: [{ address, topics: [ORDER_PLACEMENT_TOPIC], fromBlock: numberToHex(next), toBlock: numberToHex(to) }],
-      })) as RawLog[]
+      })) as PlacementRpcLog[]
       for (const log of logs) {
         try {
           index(log)

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { getResponse } from 'msw'
-import { createOrderbookStub, type OrderbookStub } from './createOrderbookStub.ts'
+import { createOrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { exampleOrderCreation } from './exampleOrderCreation.ts'
 
 async function call(stub: OrderbookStub, method: string, path: string, body?: unknown) {

@@ -1,4 +1,4 @@
-import type { StoredOrder } from './createOrderbookStub.ts'
+import type { StoredOrder } from './orderbookStubTypes.ts'
 
 /**
  * The JSON the real orderbook answers for GET /api/v1/orders/{uid}: the order fields as decimal

@@ -1,8 +1,9 @@
 import { apiErrorAnswer } from './apiError.ts'
-import { EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
+import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import { readAddress, readString } from './parseOrderCreation.ts'
 import { jsonAnswer } from './stubExchange.ts'
 import type { Route } from './answerRoute.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 const QUOTE_LIFETIME_MS = 60_000
 const DEFAULT_VALID_FOR_S = 1800
@@ -76,7 +77,7 @@ const postQuote: Route = {
         }),
       }
     } catch (error) {
-      return { answer: apiErrorAnswer(400, 'InvalidRequest', error instanceof Error ? error.message : String(error)) }
+      return { answer: apiErrorAnswer(400, 'InvalidRequest', errorMessage(error)) }
     }
   },
 }

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const count = Number(values.requests)
   const concurrency = Number(values.concurrency)
   const { exampleOrderCreation } = await import('./exampleOrderCreation.ts')
-  const { EMPTY_APP_DATA_HASH } = await import('./createOrderbookStub.ts')
+  const { EMPTY_APP_DATA_HASH } = await import('../../modules/sdk/appData.ts')
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
   try {

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { keccakReady } from '../../modules/sdk/hash/keccak256.ts'
-import type { OrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { answerRoute } from './answerRoute.ts'
 import { createRouteMatcher } from './createRouteMatcher.ts'
 import { stubRoutes } from './stubRoutes.ts'
 import { toWhatwgRequest, type StubRequest } from './stubExchange.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type ServeOrderbookStubParameters = {
   /** Port on 127.0.0.1; 0 picks a free one (read it back from the result). Default 0. */
@@ -55,7 +56,7 @@ export async function serveOrderbookStub(stub: OrderbookStub, parameters: ServeO
   const match = createRouteMatcher(stubRoutes)
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { errorType: 'InternalServerError', description: error instanceof Error ? error.message : String(error) })
+      if (!res.headersSent) sendJson(res, 500, { errorType: 'InternalServerError', description: errorMessage(error) })
       else res.destroy()
     })
   })

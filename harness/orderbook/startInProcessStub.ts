@@ -1,6 +1,6 @@
 import { http, passthrough } from 'msw'
 import { setupServer } from 'msw/node'
-import type { OrderbookStub } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 
 export type StartInProcessStubParameters = {
   /** The fake origin the stub answers on. Default `http://orderbook.shepherd.test`. */

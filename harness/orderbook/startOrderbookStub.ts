@@ -1,5 +1,6 @@
 import type { Devnet } from '../devnet/startDevnet.ts'
-import { createOrderbookStub, type CreateOrderbookStubParameters, type OrderbookStub } from './createOrderbookStub.ts'
+import { createOrderbookStub, type CreateOrderbookStubParameters } from './createOrderbookStub.ts'
+import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { followEthFlow, type EthFlowFollower, type FollowEthFlowParameters } from './followEthFlow.ts'
 import { serveOrderbookStub } from './serveOrderbookStub.ts'
 

@@ -1,9 +1,11 @@
 import { createReadStream, existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createGunzip } from 'node:zlib'
-import type { Address, Hex } from 'viem'
+import type { Hex } from 'viem'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import type { RawLog } from '../../modules/sdk/module/types.ts'
 import { decodeValue, encodeValue } from '../../engine/store/json.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /** The format name and version every cassette header carries; a reader refuses any other. */
 export const CASSETTE_FORMAT = 'shepherd-cassette'
@@ -33,17 +35,8 @@ export type CassetteHeader = {
 
 export type CassetteBlock = { t: 'block'; number: bigint; hash: Hex; parentHash: Hex; timestamp: bigint }
 
-export type CassetteLog = {
-  t: 'log'
-  address: Address
-  blockNumber: bigint
-  blockHash: Hex
-  transactionHash: Hex
-  transactionIndex: number
-  logIndex: number
-  topics: Hex[]
-  data: Hex
-}
+/** A log as recorded: the raw log (one declaration, the SDK's `RawLog`); a cassette holds only logs that stayed on the chain, so no `removed`. */
+export type CassetteLog = { t: 'log' } & Omit<RawLog, 'removed'>
 
 /** A failed read or orderbook exchange, kept so the replay fails the same way. */
 export type CassetteFailure =
@@ -102,7 +95,7 @@ export function decodeEntry(text: string, file: string, line: number): CassetteE
   try {
     value = decodeValue(text)
   } catch (error) {
-    throw new CassetteFormatError(file, line, `not JSON (${error instanceof Error ? error.message : String(error)})`)
+    throw new CassetteFormatError(file, line, `not JSON (${errorMessage(error)})`)
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CassetteFormatError(file, line, 'expected a JSON object')
   const t = (value as { t?: unknown }).t

@@ -6,6 +6,7 @@ import { computeStubOrderUid, orderDomain } from '../orderbook/computeStubOrderU
 import { parseOrderCreation } from '../orderbook/parseOrderCreation.ts'
 import { encodeValue } from '../../engine/store/json.ts'
 import type { CassetteOutcome } from './cassette.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type Outcome = Omit<CassetteOutcome, 't'>
 export type OutcomeSink = (outcome: Outcome) => void
@@ -30,7 +31,7 @@ function failureOf(error: unknown): string {
   const e = error as { errorType?: unknown; status?: unknown; message?: unknown }
   if (typeof e?.errorType === 'string') return e.errorType
   if (typeof e?.status === 'number') return `http_${e.status}`
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error)
+  return errorMessage(error)
 }
 
 /**
@@ -93,7 +94,7 @@ export function instrumentModule(loaded: LoadedModule, sink: OutcomeSink): Loade
     try {
       await run()
     } catch (error) {
-      sink({ module: name, block: block?.number ?? 0n, kind: 'strategy-error', key: 'throw', detail: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+      sink({ module: name, block: block?.number ?? 0n, kind: 'strategy-error', key: 'throw', detail: errorMessage(error) })
       throw error
     }
   }

@@ -1,5 +1,4 @@
-import type { BlockRef } from '../../modules/sdk/module/types.ts'
-import type { RawLog } from '../../engine/chain/types.ts'
+import type { BlockRef, RawLog } from '../../modules/sdk/module/types.ts'
 import { cowKey, readCassette, readKey, type CassetteCow, type CassetteHeader, type CassetteOutcome, type CassetteRead } from './cassette.ts'
 
 /** A cassette indexed for a replay: blocks in order, logs per block, answers per key (in the order they were given). */

@@ -3,6 +3,7 @@ import { ChainCallError } from '../../modules/sdk/errors/chain.ts'
 import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 import type { ChainHost, CowApiHost, ReadOptions } from '../../modules/sdk/module/types.ts'
 import type { CassetteEntry, CassetteFailure } from './cassette.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type WriteEntry = (entry: CassetteEntry) => void
 
@@ -11,7 +12,7 @@ export function toCassetteFailure(error: unknown): CassetteFailure {
   if (error instanceof ChainCallError) return { kind: 'revert', data: error.data ?? null }
   if (error instanceof CowApiError)
     return { kind: 'cow', status: error.status, errorType: error.errorType, description: error.description, data: error.data, retryAfter: error.retryAfter }
-  return { kind: 'request', message: error instanceof Error ? error.message.split('\n')[0]! : String(error) }
+  return { kind: 'request', message: errorMessage(error) }
 }
 
 /**

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { publishReport } from './publishReport.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 const usage = 'usage: tsx harness/report/publish.ts <report.md> [--docs-dir docs/operations/load-reports] [--allow-unclean "<why this report may be published anyway>"]'
 
@@ -21,7 +22,7 @@ export async function publishCommand(argv: string[], print: (line: string) => vo
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'docs-dir': { type: 'string' }, 'allow-unclean': { type: 'string' } } })
   } catch (error) {
-    printError(`${error instanceof Error ? error.message : String(error)}\n${usage}`)
+    printError(`${errorMessage(error)}\n${usage}`)
     return 2
   }
   if (parsed.positionals.length !== 1) {

@@ -99,5 +99,5 @@ async function currentVitestTest(): Promise<TestInfo | undefined> {
   const { TestRunner } = await import('vitest')
   const test = TestRunner.getCurrentTest()
   if (!test) return undefined
-  return { id: test.id, retryCount: test.result?.retryCount ?? 0, errors: (test.result?.errors ?? []).map((e) => e.message ?? String(e)) }
+  return { id: test.id, retryCount: test.result?.retryCount ?? 0, errors: (test.result?.errors ?? []).map((e) => e.message) }
 }

@@ -1,4 +1,4 @@
-import { decodeEventLog, encodeFunctionData, decodeFunctionResult, getAddress, numberToHex, toEventSelector, type Address, type Hex, type PublicClient } from 'viem'
+import { decodeEventLog, encodeFunctionData, decodeFunctionResult, getAddress, numberToHex, toEventSelector, type Address, type Hex, type PublicClient, type RpcLog } from 'viem'
 import { composableCoWArtifact } from '../contracts/artifacts/ComposableCoW.ts'
 import { coWSwapEthFlowArtifact } from '../contracts/artifacts/CoWSwapEthFlow.ts'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
@@ -49,7 +49,8 @@ async function getBlocks(client: PublicClient, from: bigint, to: bigint): Promis
   }))
 }
 
-type ChainLog = { blockNumber: Hex | null; topics: Hex[]; data: Hex; address: Address }
+// The wire form of eth_getLogs (hex numbers): viem's RpcLog, not redeclared.
+type ChainLog = Pick<RpcLog, 'blockNumber' | 'topics' | 'data' | 'address'>
 
 /** eth_getLogs in ranges of `chunk` blocks: a saturation run's logs exceed viem's 10 MiB response limit. */
 async function getLogsChunked(client: PublicClient, address: Address, topic0: Hex, fromBlock: bigint, toBlock: bigint, chunk = 20n): Promise<ChainLog[]> {

@@ -8,6 +8,7 @@ import type { ScenarioModule } from './defineScenario.ts'
 import { parseExposition } from './prometheus.ts'
 import type { EndedEngine, RunMetrics, Scrape } from './runMetrics.ts'
 import { waitForHealthy, type HealthAnswer } from './waitForHealthy.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /**
  * What the harness saw of one SIGKILL and restart: the old process died by the signal sent (its
@@ -212,7 +213,7 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
         try {
           final = await scrapeEngine(metricsUrl, old.pid)
         } catch (error) {
-          finalError = error instanceof Error ? error.message : String(error)
+          finalError = errorMessage(error)
         }
       }
       const killedAt = Date.now()

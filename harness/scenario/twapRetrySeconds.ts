@@ -1,5 +1,5 @@
 import { classifyApiError } from '../../modules/sdk/classifyApiError.ts'
-import { fitRetryToWindow } from '../../modules/twap-monitor/submitPart.ts'
+import { fitRetryToWindow } from '../../modules/sdk/submissions/fitRetryToWindow.ts'
 
 /** An orderbook answer to a post, as the stub recorded it: its status and the Retry-After it carried. */
 export type RecordedAnswer = { status: number; retryAfter?: number | undefined }

@@ -1,4 +1,5 @@
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /** One answer of the engine's `/healthz` (status 0: no answer, `body` says why). */
 export type HealthAnswer = { status: number; body: string; at: number }
@@ -62,7 +63,7 @@ export async function waitForHealthy({ metricsUrl, timeoutMs, what = 'the engine
       last = { status: response.status, body: await response.text(), at: Date.now() }
       if (response.status === 200) return last
     } catch (error) {
-      last = { status: 0, body: `no answer: ${error instanceof Error ? error.message : String(error)}`, at: Date.now() }
+      last = { status: 0, body: `no answer: ${errorMessage(error)}`, at: Date.now() }
     }
     const aborted = abortIf?.()
     if (aborted) throw new EngineNotHealthyError(`${what} (${aborted})`, timeoutMs, last, details?.() ?? [])

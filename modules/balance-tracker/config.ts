@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { zAddress, zBigint } from '../sdk/config/zodTypes.ts'
+import { zAddress, zBigint } from '../sdk/index.ts'
 
 /**
  * The balance-tracker config. `threshold` is in wei, as a decimal string (TOML integers overflow

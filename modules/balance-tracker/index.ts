@@ -1,5 +1,5 @@
 import type { Address } from 'viem'
-import { defineModule, type BlockRef, type Host } from '../sdk/index.ts'
+import { defineModule, type BlockRef, type Host, errorMessage } from '../sdk/index.ts'
 import { balanceTrackerConfig, type BalanceTrackerConfig } from './config.ts'
 import { isDue } from '../sdk/index.ts'
 
@@ -16,7 +16,7 @@ async function readBalance(host: Host, chainId: number, address: Address, blockN
   try {
     value = await host.chain.getBalance(chainId, address, { blockNumber })
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error) }
+    return { ok: false, reason: errorMessage(error) }
   }
   // The host crosses a worker boundary: check the shape rather than trust the type.
   if (typeof value !== 'bigint' || value < 0n || value > MAX_UINT256) return { ok: false, reason: `not a uint256 balance: ${String(value).slice(0, 80)}` }

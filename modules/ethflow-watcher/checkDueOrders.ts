@@ -1,4 +1,4 @@
-import { classifyApiError, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
+import { classifyApiError, errorMessage, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
 import type { EthflowWatcherConfig } from './config.ts'
 import { DUE_EPOCH_PREFIX, takeDue } from '../sdk/index.ts'
 import { runBounded } from '../sdk/index.ts'
@@ -19,7 +19,6 @@ export const LOOKUPS_CHECK = 'lookups'
 /** Refused lookups in a row after which the `lookups` check is degraded. */
 const DEGRADE_AFTER_REFUSALS = 5
 
-const describe = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error))
 
 async function ask(host: Host, chainId: number, uid: string): Promise<Answer> {
   let answer: unknown
@@ -27,7 +26,7 @@ async function ask(host: Host, chainId: number, uid: string): Promise<Answer> {
     answer = await host.cowApi.getOrder(chainId, uid)
   } catch (error) {
     const decision = classifyApiError(error)
-    return decision.action === 'stop' ? { kind: 'refused', reason: decision.reason } : { kind: 'failed', reason: describe(error) }
+    return decision.action === 'stop' ? { kind: 'refused', reason: decision.reason } : { kind: 'failed', reason: errorMessage(error) }
   }
   if (answer === null) return { kind: 'absent' }
   const found = typeof answer === 'object' ? (answer as { uid?: unknown; status?: unknown }) : undefined
@@ -109,7 +108,7 @@ export async function checkDueOrders({ host, config, block }: CheckDueOrdersPara
   }
   await Promise.all(stale)
   await runBounded(watches, config.checkConcurrency, (watch) => check(host, config, block, watch), (error, watch) =>
-    host.log.error('EthFlow check failed; the watch stays due', { uid: watch.uid, error: error instanceof Error ? error.message.split('\n')[0] : String(error) }),
+    host.log.error('EthFlow check failed; the watch stays due', { uid: watch.uid, error: errorMessage(error) }),
   )
   return watches.length
 }

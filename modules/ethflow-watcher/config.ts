@@ -1,13 +1,9 @@
-import { getAddress, isAddress, type Address } from 'viem'
+import { getAddress, type Address } from 'viem'
 import { z } from 'zod'
+import { zAddress } from '../sdk/index.ts'
 
 /** CoWSwapEthFlow (prod) on Sepolia and mainnet. */
 export const ETH_FLOW: Address = getAddress('0xba3cb449bd2b4adddbc894d8697f5170800eadec')
-
-const zAddress = z
-  .string({ error: 'expected a 20-byte hex address' })
-  .refine((value) => isAddress(value, { strict: false }), { message: 'expected a 20-byte hex address (0x + 40 hex digits)' })
-  .transform((value) => getAddress(value) as Address)
 
 /**
  * The ethflow-watcher config. Every key has a default, so `{}` is a complete config.

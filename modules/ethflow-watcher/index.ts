@@ -11,6 +11,7 @@ import {
   type BlockRef,
   type Host,
   type ModuleLog,
+  errorMessage,
 } from '../sdk/index.ts'
 import { checkDueOrders } from './checkDueOrders.ts'
 import { ethflowWatcherConfig, type EthflowWatcherConfig } from './config.ts'
@@ -27,7 +28,7 @@ async function placed(host: Host, config: EthflowWatcherConfig, block: BlockRef,
   try {
     uid = computeUid(config.chainId, { ...placement.value.order, validTo: EXPIRY_NEVER }, log.address)
   } catch (error) {
-    host.log.warn('OrderPlacement with an order that has no UID; ignored', { tx: log.transactionHash, error: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+    host.log.warn('OrderPlacement with an order that has no UID; ignored', { tx: log.transactionHash, error: errorMessage(error) })
     return true
   }
   if (seen.has(uid)) return true // the same placement twice in one batch

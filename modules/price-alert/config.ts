@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { zAddress } from '../sdk/config/zodTypes.ts'
+import { zAddress } from '../sdk/index.ts'
 import { DECIMAL_PATTERN } from '../sdk/index.ts'
 
 /** Chainlink ETH/USD on Sepolia (8 decimals). */

@@ -4,7 +4,7 @@ import { expect, test } from 'vitest'
 import { createMockHost } from '../sdk/index.ts'
 import priceAlert from './index.ts'
 import { priceAlertConfig } from './config.ts'
-import { FEED, blockAt, encodeRound, programFeed } from '../sdk/index.ts'
+import { FEED, blockAt, encodeRound, programFeed } from '../sdk/testing/chainlinkFeed.ts'
 
 const answerArb = fc.oneof(
   fc.uint8Array({ maxLength: 200 }).map((bytes) => toHex(bytes) as Hex),

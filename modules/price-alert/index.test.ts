@@ -2,7 +2,7 @@ import { afterEach, expect, test } from 'vitest'
 import { createMockHost, createMockStoreBackend, type MockHost } from '../sdk/index.ts'
 import priceAlert, { PRICE_ALERT_KEYS } from './index.ts'
 import { priceAlertConfig, type PriceAlertConfig } from './config.ts'
-import { FEED, T0, blockAt, encodeRound, programFeed } from '../sdk/index.ts'
+import { FEED, T0, blockAt, encodeRound, programFeed } from '../sdk/testing/chainlinkFeed.ts'
 
 let mock: MockHost
 afterEach(() => mock?.dispose())

@@ -1,4 +1,5 @@
 import { ShepherdError } from './errors/base.ts'
+import { errorMessage } from './errors/errorMessage.ts'
 import type { LogHost } from './module/types.ts'
 import { cowApiErrorAction, type OrderPostErrorType } from './orderPostErrorTypes.ts'
 
@@ -137,8 +138,7 @@ function actionOf(error: unknown, status: number, errorType: string | undefined)
 export function classifyApiError(error: unknown, log?: LogHost): ApiErrorAction {
   const { status, errorType, description, retryAfter, url } = readApiError(error)
   if (status === undefined) {
-    const what = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : typeof error
-    return { action: 'backoff', seconds: TRANSPORT_BACKOFF_SECONDS, reason: `transport fault (${what})` }
+    return { action: 'backoff', seconds: TRANSPORT_BACKOFF_SECONDS, reason: `transport fault (${errorMessage(error)})` }
   }
   if (status === 0) return { action: 'backoff', seconds: TRANSPORT_BACKOFF_SECONDS, reason: 'transport fault (status 0)' }
   if (status === 429)

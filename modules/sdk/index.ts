@@ -21,6 +21,7 @@ export type {
   ModuleDefinition,
   ModuleLog,
   MulticallCall,
+  RawLog,
   MulticallResult,
   ReadOptions,
   ReorgNotice,
@@ -28,7 +29,13 @@ export type {
   Subscriptions,
 } from './module/types.ts'
 
-// Errors modules meet.
+// Config helpers: the zod types a module's config schema is built from.
+export { zAddress, zBigint, zBytes32 } from './config/zodTypes.ts'
+
+// Errors modules meet: the base (its `action` says retry, drop or stop), the one short-message helper.
+export { ShepherdError, decideAction, findStopCause } from './errors/base.ts'
+export type { ErrorAction, ShepherdErrorParameters } from './errors/base.ts'
+export { errorMessage } from './errors/errorMessage.ts'
 export { CowApiError, isCowApiFailure } from './errors/cowApi.ts'
 export { ChainCallError, ChainRequestError } from './errors/chain.ts'
 export { AbiDecodeError, InvalidOrderError, LogDecodeError } from './errors/decode.ts'
@@ -50,7 +57,7 @@ export { twapStaticInputParameters } from './abi/twap.ts'
 
 // Codecs.
 export { decodeLogWith } from './codecs/decodeEventLog.ts'
-export type { RawLog } from './codecs/decodeEventLog.ts'
+export type { LogParts } from './codecs/decodeEventLog.ts'
 export { decodeConditionalOrderCreated } from './codecs/decodeConditionalOrderCreated.ts'
 export type { ConditionalOrderCreated, ConditionalOrderParams } from './codecs/decodeConditionalOrderCreated.ts'
 export { decodeAnswerUpdated } from './codecs/decodeAnswerUpdated.ts'
@@ -112,6 +119,7 @@ export {
   submissionGate,
 } from './submissions/submissionGate.ts'
 export type { SubmissionGate, SubmissionGateParameters, SubmissionTicket } from './submissions/submissionGate.ts'
+export { fitRetryToWindow } from './submissions/fitRetryToWindow.ts'
 export type { OrderPostErrorType } from './orderPostErrorTypes.ts'
 
 // Chainlink feeds (price-alert, stop-loss).
@@ -151,4 +159,3 @@ export type { AnswerOptions, CallAnswer, CallMatcher, CallResult, MockCall, Mock
 export type { CowRequestAnswer, CowRequestMatcher, GetAppDataAnswer, GetOrderAnswer, MockCowApi, SubmitAnswer } from './mockHost/mockCowApi.ts'
 export type { MockOperation, MockOutcome, MockRecord, MockRecordOf } from './mockHost/records.ts'
 export { MockHostError } from './mockHost/runOperation.ts'
-export { FEED, T0, blockAt, encodeRound, programFeed } from './testing/chainlinkFeed.ts'

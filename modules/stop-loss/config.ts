@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { zAddress, zBigint, zBytes32 } from '../sdk/config/zodTypes.ts'
+import { zAddress, zBigint, zBytes32 } from '../sdk/index.ts'
 import { EMPTY_APP_DATA_HASH } from '../sdk/index.ts'
 import { DECIMAL_PATTERN } from '../sdk/index.ts'
 

@@ -4,7 +4,7 @@ import { expect, test } from 'vitest'
 import { CowApiError, FIRST_PROBE_SECONDS, ORDER_POST_ERROR_TYPES, classifyApiError, createMockHost, type MockHost } from '../sdk/index.ts'
 import stopLoss from './index.ts'
 import { stopLossConfig } from './config.ts'
-import { FEED, blockAt, encodeRound, programFeed } from '../sdk/index.ts'
+import { FEED, blockAt, encodeRound, programFeed } from '../sdk/testing/chainlinkFeed.ts'
 
 const config = stopLossConfig.parse({
   triggerPrice: '1800', owner: '0x7bF140727D27ea64b607E042f1225680B40ECa6A', sellToken: '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14',

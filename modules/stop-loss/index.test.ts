@@ -3,7 +3,7 @@ import { CowApiError, EMPTY_APP_DATA_HASH, computeUid, createMockHost, createMoc
 import stopLoss, { STOP_LOSS_KEYS } from './index.ts'
 import type { PendingOrder } from './buildStopLossOrder.ts'
 import { stopLossConfig, type StopLossConfig } from './config.ts'
-import { FEED, T0, blockAt, programFeed } from '../sdk/index.ts'
+import { FEED, T0, blockAt, programFeed } from '../sdk/testing/chainlinkFeed.ts'
 
 const OWNER = '0x7bF140727D27ea64b607E042f1225680B40ECa6A'
 const WETH = '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14'

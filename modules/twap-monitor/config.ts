@@ -1,15 +1,11 @@
-import { getAddress, isAddress, type Address } from 'viem'
+import { getAddress, type Address } from 'viem'
 import { z } from 'zod'
+import { zAddress } from '../sdk/index.ts'
 
 /** ComposableCoW on Sepolia and mainnet. */
 export const COMPOSABLE_COW: Address = getAddress('0xfdaFc9d1902f4e0b84f65F49f244b32b31013b74')
 /** The TWAP handler on Sepolia and mainnet. */
 export const TWAP_HANDLER: Address = getAddress('0x6cF1e9cA41f7611dEf408122793c358a3d11E5a5')
-
-const zAddress = z
-  .string({ error: 'expected a 20-byte hex address' })
-  .refine((value) => isAddress(value, { strict: false }), { message: 'expected a 20-byte hex address (0x + 40 hex digits)' })
-  .transform((value) => getAddress(value) as Address)
 
 /**
  * The twap-monitor config. Every key has a default, so `{}` is a complete config.

@@ -11,6 +11,7 @@ import {
   type MulticallCall,
   type PollOutcome,
   type SubmissionGate,
+  errorMessage,
 } from '../sdk/index.ts'
 import type { TwapMonitorConfig } from './config.ts'
 import { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, takeDue, type Due } from '../sdk/index.ts'
@@ -154,7 +155,6 @@ type PassContext = {
   gate: SubmissionGate
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error))
 
 /**
  * One block's work: poll the due watches in one multicall at this block, then apply each outcome.
@@ -176,7 +176,7 @@ export async function pollDueWatches({ host, config, block }: PollDueWatchesPara
   try {
     results = await host.chain.multicall(config.chainId, calls, { blockNumber: block.number })
   } catch (error) {
-    pollFailed(host, { block: block.number, watches: watches.length, cause: describe(error), degradeAfter: config.degradedAfterFailedPolls })
+    pollFailed(host, { block: block.number, watches: watches.length, cause: errorMessage(error), degradeAfter: config.degradedAfterFailedPolls })
     return { polled: 0, stale }
   }
   if (!Array.isArray(results) || results.length !== calls.length) {
@@ -207,7 +207,7 @@ export async function pollDueWatches({ host, config, block }: PollDueWatchesPara
     gate: submissionGate(host, { stopAfter: config.stopSubmissionsAfter, chainId: config.chainId }),
   }
   const failed = (error: unknown, { watch }: { watch: TwapWatch }) =>
-    host.log.error('handling a poll outcome failed; the watch stays due', { watch: watch.id, error: describe(error) })
+    host.log.error('handling a poll outcome failed; the watch stays due', { watch: watch.id, error: errorMessage(error) })
   const apply = (item: (typeof polled)[number]) => applyOutcome(context, item.watch, item.outcome)
   // Reschedules are store writes only: issue them all at once so the store batches them.
   // Tradeable orders talk to the orderbook: at most `submitConcurrency` in flight.

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest'
 import { ChainRequestError } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
-import { blockAt, createdLog, modelAnswer, twapParams } from './testFixtures.ts'
-import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
+import { blockAt, createdLog, modelAnswer, twapParams } from './testing/fixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testing/hosts.ts'
 
 const host = mockHostsForEachTest()
 

@@ -2,9 +2,8 @@ import { expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
 import { CowApiError, computeUid, createMockStoreBackend, type BlockRef, type MockHost, type MockStoreBackend } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
-import { fitRetryToWindow } from './submitPart.ts'
-import { CHAIN_ID, GENESIS_TIME, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testFixtures.ts'
-import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
+import { CHAIN_ID, GENESIS_TIME, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testing/fixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testing/hosts.ts'
 import { twapWatchId } from './watchStore.ts'
 
 const hosts = mockHostsForEachTest()
@@ -91,13 +90,6 @@ test('behavior: without the head at start, recovery is bounded by time instead',
   // The clock starts at GENESIS_TIME: 300 s of recovery cover blocks up to 25.
   expect(second.cowApi.getOrders.map((g) => g.uid)).toEqual([uidAt(10n), uidAt(20n)])
   expect(second.cowApi.submissions).toHaveLength(4)
-})
-
-test('behavior: retries after a guessed server fault never sleep past the part window', () => {
-  expect(fitRetryToWindow(5, 1_000n, 1_013)).toBe(3)
-  expect(fitRetryToWindow(5, 1_000n, 1_100)).toBe(5)
-  expect(fitRetryToWindow(5, 1_000n, 1_002)).toBe(1)
-  expect(fitRetryToWindow(5, 1_000n, 999)).toBe(1)
 })
 
 /** A host whose polls answer the first part of a 2-part TWAP with 14 s parts starting at genesis. */

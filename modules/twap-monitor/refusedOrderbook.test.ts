@@ -3,8 +3,8 @@ import { describe, expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
 import { CowApiError, FINAL_ERROR_TYPES, computeUid, type MockHost } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
-import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, timeOf, twapData, twapParams } from './testFixtures.ts'
-import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
+import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, timeOf, twapData, twapParams } from './testing/fixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testing/hosts.ts'
 
 const host = mockHostsForEachTest()
 const URL = 'http://127.0.0.1:9/api/v1/orders'

@@ -3,8 +3,8 @@ import { expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
 import { computeUid, type MockHost, type ModuleLog } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
-import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, timeOf, twapData, twapParams } from './testFixtures.ts'
-import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
+import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, timeOf, twapData, twapParams } from './testing/fixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testing/hosts.ts'
 import { twapWatchId, type TwapWatch } from './watchStore.ts'
 
 // The engine's order on a reorg: in-flight blocks finish, then onReorg with the removed logs, then

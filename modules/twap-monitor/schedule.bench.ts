@@ -6,7 +6,7 @@ import { keccak256, toHex } from 'viem'
 import { createStore } from '../../engine/store/createStore.ts'
 import twapMonitor from './index.ts'
 import { twapMonitorConfig } from './config.ts'
-import { blockAt, createdLog, pollRevert, twapData, twapParams, timeOf } from './testFixtures.ts'
+import { blockAt, createdLog, pollRevert, twapData, twapParams, timeOf } from './testing/fixtures.ts'
 import { createMockHost } from '../sdk/index.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'twapbench-'))

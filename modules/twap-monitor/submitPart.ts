@@ -5,12 +5,14 @@ import {
   buildOrderCreation,
   classifyApiError,
   computeUid,
+  fitRetryToWindow,
   readApiError,
   resolveAppData,
   type BlockRef,
   type GPv2OrderData,
   type Host,
   type SubmissionGate,
+  errorMessage,
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex } from './nextPartStart.ts'
@@ -41,22 +43,6 @@ export function afterPart(watch: TwapWatch, validTo: number, block: BlockRef): D
   return next !== undefined && next > block.timestamp ? { kind: 'epoch', at: next } : { kind: 'block', at: block.number + 1n }
 }
 
-/**
- * The wait before retrying a part after a fault of the server or the transport (5xx, status 0, no
- * status) for which the server named no Retry-After. The policy's few seconds are a guess; the
- * part's window is a hard deadline: sleeping past it loses the part. So the wait is at most a
- * quarter of what is left of the window (at least 1 s): retries bunch up as the deadline nears
- * (a 13 s window gets ~10 tries instead of 3, so a 20% 5xx rate loses 1 part in 10^7, not 1 in 125).
- *
- * @example
- * fitRetryToWindow(5, 1_000n, 1_012) // 3
- */
-export function fitRetryToWindow(seconds: number, now: bigint, validTo: number): number {
-  const left = BigInt(validTo) - now
-  const quarter = left > 4n ? Number(left / 4n) : 1
-  return Math.max(1, Math.min(seconds, quarter))
-}
-
 /** True for a fault whose back-off is our guess, not the server's word: 5xx or transport, without Retry-After. */
 function isGuessedServerFault(error: unknown): boolean {
   const { status, retryAfter } = readApiError(error)
@@ -77,7 +63,7 @@ async function lookUp(host: Host, chainId: number, uid: Hex): Promise<'found' | 
   try {
     return (await host.cowApi.getOrder(chainId, uid)) === null ? 'absent' : 'found'
   } catch (error) {
-    host.log.info('TWAP part lookup failed; not posting it this time', { uid, error: error instanceof Error ? error.message.split('\n')[0] : String(error) })
+    host.log.info('TWAP part lookup failed; not posting it this time', { uid, error: errorMessage(error) })
     return 'unknown'
   }
 }
@@ -106,7 +92,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   try {
     uid = computeUid(chainId, order, watch.owner)
   } catch (error) {
-    return { unknown: error instanceof Error ? error.message.split('\n')[0]! : String(error) }
+    return { unknown: errorMessage(error) }
   }
   if (claimed.has(uid)) return done
   claimed.add(uid)
@@ -156,7 +142,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   try {
     body = buildOrderCreation({ order, owner: watch.owner, signingScheme: 'eip1271', signature })
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error)
+    const reason = errorMessage(error)
     await host.store.set(droppedKey(uid), { ...marker, reason })
     host.log.warn('TWAP part cannot be posted; dropped', { uid, reason })
     return done

@@ -6,7 +6,7 @@ import { CowApiError, computeUid, createMockHost, pollErrorsAbi, type ModuleLog 
 import { nonCanonicalOrderResults, nonCanonicalPollErrors } from '../sdk/testing/nonCanonical.ts'
 import { twapMonitorConfig } from './config.ts'
 import twapMonitor from './index.ts'
-import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testFixtures.ts'
+import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testing/fixtures.ts'
 
 const config = twapMonitorConfig.parse({})
 const POLL = { selector: '0x26e0a196' } as const

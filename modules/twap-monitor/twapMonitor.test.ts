@@ -4,8 +4,8 @@ import { pollTwap } from '../../harness/twap/model.ts'
 import { CowApiError, computeUid, createMockStoreBackend, restoreRemovedWatch, type MockHost, type ModuleLog } from '../sdk/index.ts'
 import { twapMonitorConfig } from './config.ts'
 import twapMonitor from './index.ts'
-import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, orderResult, pollRevert, timeOf, twapData, twapParams } from './testFixtures.ts'
-import { POLL, config, mockHostsForEachTest } from './testHosts.ts'
+import { CHAIN_ID, OWNER, blockAt, createdLog, modelAnswer, orderResult, pollRevert, timeOf, twapData, twapParams } from './testing/fixtures.ts'
+import { POLL, config, mockHostsForEachTest } from './testing/hosts.ts'
 import { twapWatchId } from './watchStore.ts'
 
 const host = mockHostsForEachTest()

@@ -5,6 +5,7 @@ import { createChainHost } from '../../engine/host/createChainHost.ts'
 import { startDevnet } from '../../harness/devnet/startDevnet.ts'
 import { encodeGetTradeableOrderWithSignature } from '../../modules/sdk/codecs/pollOutcome.ts'
 import { createTwapBurst } from './createTwapBurst.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /**
  * Node CPU (process.cpuUsage, user + system) of one `host.chain.multicall` of `polls` TWAP polls on
@@ -42,7 +43,7 @@ export async function measureMulticallCpu(polls = 5000, runs = 7) {
           if (run > 0) ok++
         } catch (e) {
           if (run > 0) failed++
-          error = e instanceof Error ? e.message.split('\n')[0] : String(e)
+          error = errorMessage(e)
         }
         const used = process.cpuUsage(startCpu)
         if (run > 0) {

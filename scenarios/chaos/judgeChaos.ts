@@ -1,4 +1,4 @@
-import type { JournalLine } from '../../engine/testing/fixtures/blockJournal.ts'
+import type { JournalLine } from '../../harness/faults/blockJournal.ts'
 import type { RecordEntry } from '../../harness/orderbook/createRequestRecord.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
 import type { BarResult, DerivedBound, ErrorKindBound, Measures, ModuleErrorCount } from '../../harness/scenario/judge.ts'

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem'
 import { describe, expect, test } from 'vitest'
-import type { JournalLine } from '../../engine/testing/fixtures/blockJournal.ts'
+import type { JournalLine } from '../../harness/faults/blockJournal.ts'
 import type { RecordEntry } from '../../harness/orderbook/createRequestRecord.ts'
 import { judge, type Measures } from '../../harness/scenario/judge.ts'
 import { judgeChaos, type ChaosEvidence } from './judgeChaos.ts'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { keccak256, parseEther, toHex, type Address } from 'viem'
-import { readJournal } from '../../engine/testing/fixtures/blockJournal.ts'
+import { readJournal } from '../../harness/faults/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
 import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
@@ -9,6 +9,7 @@ import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts
 import { twapRetrySeconds } from '../../harness/scenario/twapRetrySeconds.ts'
 import { chaosJournal, judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
 import type { KillWindow } from './writeChaosDump.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /** The owners of the two TWAPs the reorg step creates: one is reorged away, one stays (the control). */
 export const chaosAccounts = {
@@ -138,7 +139,7 @@ function readChaosJournal(file: string): ChaosEvidence['journal'] {
   try {
     return { value: readJournal(file) }
   } catch (error) {
-    return { notMeasured: error instanceof Error ? error.message : String(error) }
+    return { notMeasured: errorMessage(error) }
   }
 }
 

@@ -2,6 +2,7 @@ import { parseEther, type Address, type Hex, type TransactionReceipt } from 'vie
 import type { DevnetClient } from '../createDevnetClient.ts'
 import { DevnetError } from '../DevnetError.ts'
 import { getMiningMode } from './miningMode.ts'
+import { errorMessage } from '../../../modules/sdk/errors/errorMessage.ts'
 
 /** Options every write helper takes. */
 export type WriteOptions = {
@@ -49,7 +50,7 @@ export async function sendAs(client: DevnetClient, parameters: SendAsParameters)
   } catch (cause) {
     throw new DevnetError(`${label ?? 'Transaction'} was refused`, {
       cause,
-      details: [`from: ${from}`, `to: ${to}`, `reason: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`],
+      details: [`from: ${from}`, `to: ${to}`, `reason: ${errorMessage(cause)}`],
       action: 'drop',
     })
   }

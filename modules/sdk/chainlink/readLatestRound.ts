@@ -1,6 +1,7 @@
 import { decodeFunctionResult, encodeFunctionData, type Address, type Hex } from 'viem'
 import type { Host } from '../module/types.ts'
 import { chainlinkAggregatorAbi } from '../abi/chainlink.ts'
+import { errorMessage } from '../errors/errorMessage.ts'
 
 /** One Chainlink round, as `latestRoundData()` returns it. */
 export type LatestRound = { roundId: bigint; answer: bigint; startedAt: bigint; updatedAt: bigint; answeredInRound: bigint }
@@ -9,10 +10,6 @@ export type ReadResult<value> = { ok: true; value: value } | { ok: false; reason
 
 const LATEST_ROUND_DATA: Hex = encodeFunctionData({ abi: chainlinkAggregatorAbi, functionName: 'latestRoundData' })
 const DECIMALS: Hex = encodeFunctionData({ abi: chainlinkAggregatorAbi, functionName: 'decimals' })
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error)
-}
 
 /**
  * Reads `latestRoundData()` at `blockNumber` and checks it is usable: it decodes, `updatedAt` is
@@ -29,13 +26,13 @@ export async function readLatestRound(host: Pick<Host, 'chain'>, chainId: number
   try {
     data = await host.chain.call(chainId, { to: feed, data: LATEST_ROUND_DATA }, { blockNumber })
   } catch (error) {
-    return { ok: false, reason: `latestRoundData() failed (${describe(error)})` }
+    return { ok: false, reason: `latestRoundData() failed (${errorMessage(error)})` }
   }
   let decoded: readonly [bigint, bigint, bigint, bigint, bigint]
   try {
     decoded = decodeFunctionResult({ abi: chainlinkAggregatorAbi, functionName: 'latestRoundData', data: data as Hex })
   } catch (error) {
-    return { ok: false, reason: `latestRoundData() returned data that does not decode (${describe(error)})` }
+    return { ok: false, reason: `latestRoundData() returned data that does not decode (${errorMessage(error)})` }
   }
   const [roundId, answer, startedAt, updatedAt, answeredInRound] = decoded
   if (updatedAt === 0n) return { ok: false, reason: `round ${roundId} is incomplete (updatedAt = 0)` }
@@ -59,13 +56,13 @@ export async function readFeedDecimals(host: Pick<Host, 'chain' | 'store'>, chai
   try {
     data = await host.chain.call(chainId, { to: feed, data: DECIMALS }, { blockNumber })
   } catch (error) {
-    return { ok: false, reason: `decimals() failed (${describe(error)})` }
+    return { ok: false, reason: `decimals() failed (${errorMessage(error)})` }
   }
   let decimals: number
   try {
     decimals = decodeFunctionResult({ abi: chainlinkAggregatorAbi, functionName: 'decimals', data: data as Hex })
   } catch (error) {
-    return { ok: false, reason: `decimals() returned data that does not decode (${describe(error)})` }
+    return { ok: false, reason: `decimals() returned data that does not decode (${errorMessage(error)})` }
   }
   if (decimals > 36) return { ok: false, reason: `decimals() = ${decimals} is not a plausible feed precision (0..36)` }
   await host.store.set(key, decimals)

@@ -1,6 +1,6 @@
 import { answerUpdatedEvent } from '../abi/chainlink.ts'
 import type { DecodeResult } from '../errors/decode.ts'
-import { decodeLogWith, type RawLog } from './decodeEventLog.ts'
+import { decodeLogWith, type LogParts } from './decodeEventLog.ts'
 
 export type AnswerUpdated = { current: bigint; roundId: bigint; updatedAt: bigint }
 
@@ -11,7 +11,7 @@ export type AnswerUpdated = { current: bigint; roundId: bigint; updatedAt: bigin
  * const result = decodeAnswerUpdated(log)
  * if (result.ok && result.value.current < threshold) host.metrics.alert('price-below', 'ETH/USD fell')
  */
-export function decodeAnswerUpdated(log: RawLog): DecodeResult<AnswerUpdated> {
+export function decodeAnswerUpdated(log: LogParts): DecodeResult<AnswerUpdated> {
   const result = decodeLogWith(answerUpdatedEvent, log)
   if (!result.ok) return result
   const { current, roundId, updatedAt } = result.value

@@ -1,7 +1,7 @@
 import type { Address, Hex } from 'viem'
 import { conditionalOrderCreatedEvent } from '../abi/composableCow.ts'
 import type { DecodeResult } from '../errors/decode.ts'
-import { decodeLogWith, type RawLog } from './decodeEventLog.ts'
+import { decodeLogWith, type LogParts } from './decodeEventLog.ts'
 
 /** `IConditionalOrder.ConditionalOrderParams`. */
 export type ConditionalOrderParams = { handler: Address; salt: Hex; staticInput: Hex }
@@ -14,7 +14,7 @@ export type ConditionalOrderCreated = { owner: Address; params: ConditionalOrder
  * const result = decodeConditionalOrderCreated(log)
  * if (result.ok) await host.store.set(`watch:${result.value.owner}`, result.value.params)
  */
-export function decodeConditionalOrderCreated(log: RawLog): DecodeResult<ConditionalOrderCreated> {
+export function decodeConditionalOrderCreated(log: LogParts): DecodeResult<ConditionalOrderCreated> {
   const result = decodeLogWith(conditionalOrderCreatedEvent, log)
   if (!result.ok) return result
   const { owner, params } = result.value

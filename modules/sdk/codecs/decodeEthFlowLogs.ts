@@ -2,7 +2,7 @@ import { hexToBigInt, hexToNumber, isHex, sliceHex, type Address, type Hex } fro
 import { orderInvalidationEvent, orderPlacementEvent, orderRefundEvent } from '../abi/ethFlow.ts'
 import { AbiDecodeError, type DecodeResult } from '../errors/decode.ts'
 import type { GPv2OrderData } from '../orders/gpv2Order.ts'
-import { decodeLogWith, type RawLog } from './decodeEventLog.ts'
+import { decodeLogWith, type LogParts } from './decodeEventLog.ts'
 
 export type OrderPlacement = {
   sender: Address
@@ -22,7 +22,7 @@ export type OrderRefund = { orderUid: Hex; refunder: Address }
  * const result = decodeOrderPlacement(log)
  * if (result.ok) computeUid(log.chainId, result.value.order, log.address)
  */
-export function decodeOrderPlacement(log: RawLog): DecodeResult<OrderPlacement> {
+export function decodeOrderPlacement(log: LogParts): DecodeResult<OrderPlacement> {
   const result = decodeLogWith(orderPlacementEvent, log)
   if (!result.ok) return result
   const { sender, order, signature, data } = result.value
@@ -36,7 +36,7 @@ export function decodeOrderPlacement(log: RawLog): DecodeResult<OrderPlacement> 
  * const result = decodeOrderInvalidation(log)
  * if (result.ok) await host.store.set(`dropped:${result.value.orderUid}`, 'invalidated')
  */
-export function decodeOrderInvalidation(log: RawLog): DecodeResult<OrderInvalidation> {
+export function decodeOrderInvalidation(log: LogParts): DecodeResult<OrderInvalidation> {
   const result = decodeLogWith(orderInvalidationEvent, log)
   if (!result.ok) return result
   return { ok: true, value: { orderUid: result.value.orderUid } }
@@ -49,7 +49,7 @@ export function decodeOrderInvalidation(log: RawLog): DecodeResult<OrderInvalida
  * const result = decodeOrderRefund(log)
  * if (result.ok) host.log.info('refunded', { uid: result.value.orderUid })
  */
-export function decodeOrderRefund(log: RawLog): DecodeResult<OrderRefund> {
+export function decodeOrderRefund(log: LogParts): DecodeResult<OrderRefund> {
   const result = decodeLogWith(orderRefundEvent, log)
   if (!result.ok) return result
   return { ok: true, value: { orderUid: result.value.orderUid, refunder: result.value.refunder } }

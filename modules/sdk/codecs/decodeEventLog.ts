@@ -1,8 +1,15 @@
 import { decodeEventLog, isHex, toEventSelector, type AbiEvent, type DecodeEventLogReturnType, type Hex } from 'viem'
 import { LogDecodeError, type DecodeResult } from '../errors/decode.ts'
+import { errorMessage } from '../errors/errorMessage.ts'
 
-/** The raw parts of a log: a `ModuleLog`, a viem `Log` or an RPC log all fit. */
-export type RawLog = { topics: readonly unknown[]; data: unknown }
+/**
+ * The two parts of a log a decoder reads, as `unknown` so a decoder checks them: a `RawLog`, a
+ * `ModuleLog`, a viem `Log` or an RPC log all fit.
+ *
+ * @example
+ * decodeLogWith(answerUpdatedEvent, { topics: log.topics, data: log.data } satisfies LogParts)
+ */
+export type LogParts = { topics: readonly unknown[]; data: unknown }
 
 /**
  * Decodes a raw log with one event ABI item. Never throws: a wrong topic0, malformed topics or
@@ -14,7 +21,7 @@ export type RawLog = { topics: readonly unknown[]; data: unknown }
  */
 export function decodeLogWith<const event extends AbiEvent>(
   event: event,
-  log: RawLog,
+  log: LogParts,
 ): DecodeResult<DecodeEventLogReturnType<readonly [event]>['args']> {
   const name = event.name
   if (!Array.isArray(log.topics) || log.topics.length === 0)
@@ -37,6 +44,6 @@ export function decodeLogWith<const event extends AbiEvent>(
     return { ok: true, value: decoded.args as DecodeEventLogReturnType<readonly [event]>['args'] }
   } catch (cause) {
     const reason = cause instanceof Error && /topic/i.test(cause.name + cause.message) ? 'bad-topics' : 'bad-data'
-    return { ok: false, error: new LogDecodeError({ event: name, reason, detail: cause instanceof Error ? cause.message.split('\n')[0] : String(cause), cause }) }
+    return { ok: false, error: new LogDecodeError({ event: name, reason, detail: errorMessage(cause), cause }) }
   }
 }

@@ -1,6 +1,7 @@
 import { decodeAbiParameters, encodeAbiParameters, isHex, type Address, type Hex } from 'viem'
 import { twapStaticInputParameters } from '../abi/twap.ts'
 import { AbiDecodeError, type DecodeResult } from '../errors/decode.ts'
+import { errorMessage } from '../errors/errorMessage.ts'
 
 /** TWAPOrder.Data: the ten fields of a TWAP's static input (times in seconds, amounts in wei). */
 export type TwapStaticInput = {
@@ -83,7 +84,7 @@ function decodeTwapStaticInputUncached(staticInput: Hex): DecodeResult<TwapStati
     )
     return { ok: true, value: { sellToken, buyToken, receiver, partSellAmount, minPartLimit, t0, n, t, span, appData } }
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message.split('\n')[0] ?? cause.name : String(cause)
+    const detail = errorMessage(cause)
     return { ok: false, error: new AbiDecodeError({ what: 'TWAP static input', detail, cause }) }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { ShepherdError, decideAction, describeError, findStopCause } from './base.ts'
+import { ShepherdError, decideAction, findStopCause } from './base.ts'
+import { errorMessage } from './errorMessage.ts'
 import { ChainRequestError } from './chain.ts'
 import { CowApiError } from './cowApi.ts'
 
@@ -8,7 +9,7 @@ describe('ShepherdError', () => {
     const error = new ShepherdError('Chain 5 is not configured', { details: ['module: x'], hint: 'Add [chains.5].' })
     expect(error.message).toBe('Chain 5 is not configured\n\n  module: x\n\nAdd [chains.5].')
     expect(error.shortMessage).toBe('Chain 5 is not configured')
-    expect(describeError(error)).toBe('Chain 5 is not configured')
+    expect(errorMessage(error)).toBe('Chain 5 is not configured')
   })
 
   test('behavior: walk() finds a cause by predicate', () => {

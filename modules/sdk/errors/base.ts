@@ -95,10 +95,3 @@ export function decideAction(error: unknown): ErrorAction {
     if (current instanceof ShepherdError) return current.action
   return 'retry'
 }
-
-/** Turns anything thrown into a one-line description for logs. */
-export function describeError(error: unknown): string {
-  if (error instanceof ShepherdError) return error.shortMessage
-  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0]}`
-  return String(error)
-}

@@ -7,6 +7,7 @@ import { BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL, ORDER_KIND_BUY, ORDE
 import type { MockCowRequestRecord, MockGetAppDataRecord, MockGetOrderRecord, MockRecorder, MockSubmitRecord } from './records.ts'
 import { MockHostError, pick, program, runOperation, type OperationContext, type Programmed } from './runOperation.ts'
 import type { AnswerOptions } from './mockChain.ts'
+import { errorMessage } from '../errors/errorMessage.ts'
 
 type MaybePromise<value> = value | Promise<value>
 /** Accept with a UID, or reject with a `CowApiError`. A function may also throw. */
@@ -61,7 +62,7 @@ function defaultUid(chainId: number, order: OrderCreation): string | CowApiError
       order.from as Address,
     )
   } catch (cause) {
-    return new CowApiError({ status: 400, errorType: 'InvalidOrder', description: `MockHost could not compute the UID: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}` })
+    return new CowApiError({ status: 400, errorType: 'InvalidOrder', description: `MockHost could not compute the UID: ${errorMessage(cause)}` })
   }
 }
 

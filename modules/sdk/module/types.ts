@@ -11,11 +11,16 @@ export type BlockRef = {
   timestamp: bigint
 }
 
-/** A log matched by one of the module's log subscriptions, raw and decoded. */
-export type ModuleLog = {
-  chainId: number
-  /** The id of the subscription that matched (its `id`, or `<address>:<eventName>`). */
-  subscription: string
+/**
+ * A log as the chain gave it, parsed and checked: numbers as bigint/number, never hex strings. The
+ * one declaration of the raw-log shape: the engine's chain sources and ingestion, the dispatcher,
+ * recorded cassettes and modules (as `ModuleLog`) all use it.
+ *
+ * @example
+ * import type { RawLog } from 'shepherd/sdk'
+ * const sameLog = (a: RawLog, b: RawLog) => a.blockHash === b.blockHash && a.logIndex === b.logIndex
+ */
+export type RawLog = {
   address: Address
   blockNumber: bigint
   blockHash: Hex
@@ -26,6 +31,21 @@ export type ModuleLog = {
   data: Hex
   /** True when the log was removed by a reorg (see `onReorg`). */
   removed: boolean
+}
+
+/**
+ * A log matched by one of the module's log subscriptions: the raw log, the chain it came from, the
+ * subscription that matched, and the event decoded with the subscription's ABI item.
+ *
+ * @example
+ * onLog: async (log, { host }) => {
+ *   if (log.decoded === null) return host.log.warn('undecodable log', { tx: log.transactionHash })
+ * }
+ */
+export type ModuleLog = RawLog & {
+  chainId: number
+  /** The id of the subscription that matched (its `id`, or `<address>:<eventName>`). */
+  subscription: string
   /** The event decoded with the subscription's ABI item; null when the data does not decode. */
   decoded: { eventName: string; args: Record<string, unknown> } | null
 }
@@ -83,7 +103,7 @@ export type CowOrder = { uid: string; owner?: string; status?: string } & Record
 
 export type AppDataDocument = { fullAppData: string }
 
-/** Orderbook capability. Failures reject with `CowApiError` (see engine/errors/cowApi.ts). */
+/** Orderbook capability. Failures reject with `CowApiError` (see modules/sdk/errors/cowApi.ts). */
 export type CowApiHost = {
   submitOrder(chainId: number, order: OrderCreation): Promise<string>
   /** Resolves to null on 404. */

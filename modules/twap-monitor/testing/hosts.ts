@@ -1,8 +1,8 @@
 // MockHosts of twap-monitor for test files (uses vitest's afterEach: tests only, not benches).
 import { afterEach } from 'vitest'
-import { createMockHost, type MockHost } from '../sdk/index.ts'
-import { twapMonitorConfig } from './config.ts'
-import twapMonitor from './index.ts'
+import { createMockHost, type MockHost } from '../../sdk/index.ts'
+import { twapMonitorConfig } from '../config.ts'
+import twapMonitor from '../index.ts'
 
 /** twap-monitor's config as the engine parses `{}`: every default. */
 export const config = twapMonitorConfig.parse({})

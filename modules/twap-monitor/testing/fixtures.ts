@@ -1,5 +1,8 @@
 // Test inputs for twap-monitor: real encodings (viem) of ConditionalOrderCreated logs and of
 // getTradeableOrderWithSignature answers, driven by the TWAP reference model. Used by tests only.
+// It lives under testing/ because it imports the harness's independent TWAP model
+// (harness/twap/model.ts), an oracle written apart from the module: test code may reach across the
+// layers for it, runtime code never (docs/architecture.md, .dependency-cruiser.mjs).
 import {
   decodeFunctionData,
   encodeAbiParameters,
@@ -12,7 +15,7 @@ import {
   type Address,
   type Hex,
 } from 'viem'
-import { decodeTwapStaticInput, encodeTwapStaticInput, pollTwap, type TwapData } from '../../harness/twap/model.ts'
+import { decodeTwapStaticInput, encodeTwapStaticInput, pollTwap, type TwapData } from '../../../harness/twap/model.ts'
 import {
   EMPTY_APP_DATA_HASH,
   conditionalOrderCreatedEvent,
@@ -24,8 +27,8 @@ import {
   type GPv2OrderData,
   type MockCall,
   type ModuleLog,
-} from '../sdk/index.ts'
-import { COMPOSABLE_COW, TWAP_HANDLER } from './config.ts'
+} from '../../sdk/index.ts'
+import { COMPOSABLE_COW, TWAP_HANDLER } from '../config.ts'
 
 export const CHAIN_ID = 11155111
 export const OWNER: Address = getAddress('0x7bf140727d27ea64b607e042f1225680b40eca6a')
