@@ -211,7 +211,9 @@ test('property: never throws and never posts, whatever the logs and orderbook an
       for (const a of answers) mock.cowApi.onGetOrder(a as never, { times: 1 })
       await blocks(mock, 10n, 50n)
       expect(mock.cowApi.submissions).toHaveLength(0)
-      expect(mock.logs.filter((l) => l.level === 'error')).toEqual([])
+      // The only errors allowed are the operator alerts for a run of answers that are not the
+      // orderbook's (five transport faults in a row): correct, loud decisions that say what to do.
+      expect(mock.logs.filter((l) => l.level === 'error' && !l.message.includes('What to do:'))).toEqual([])
       mock.dispose()
     }),
     { numRuns: 80 },
