@@ -2,6 +2,8 @@ import { resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { runScenario, type ScenarioRun } from '../../harness/scenario/runScenario.ts'
 import { defineScenario, type ScenarioDefinition } from '../../harness/scenario/defineScenario.ts'
+import { toReportResult } from '../../harness/scenario/toReportResult.ts'
+import { renderReport } from '../../harness/report/renderReport.ts'
 import baseline from './scenario.ts'
 
 // A bot that is not Shepherd (fixtures/external-bot/bot.mjs: viem + fetch, no import of ours) as
@@ -28,6 +30,13 @@ describe('baseline with an external subject', () => {
       expect(run.verdict.bars.find((b) => b.name === name)!.measured).toMatch(/^not measured for this subject \(external command: .*bot\.mjs\)/)
     }
     expect(run.notes.join('\n')).toMatch(/subject: external command: .*bot\.mjs; it serves no Shepherd metrics/)
+    // The report names the subject and shows its block-to-submission (ground truth), not our modules.
+    const result = toReportResult(run)
+    expect(result.metadata.parameters.modules).toEqual([expect.stringMatching(/^external command: .*bot\.mjs$/)])
+    expect(result.latency).toEqual([expect.objectContaining({ module: result.metadata.parameters.modules[0], blockToSubmission: expect.objectContaining({ count: run.truth.twap.delivered }) })])
+    const markdown = renderReport(result)
+    expect(markdown).toMatch(/\*\*Verdict: PASS\*\*/)
+    expect(markdown).toMatch(/\| n\/a \| Traps \| .* \| not measured for this subject \(external command: /)
   })
 
   test('scenario: the bot that drops every tenth part fails TWAP delivery', async () => {
