@@ -63,3 +63,30 @@ describe('startExternalSubject', () => {
     expect(isProcessAlive(kid)).toBe(false)
   })
 })
+
+describe('startSubjectAsEngine', () => {
+  test('behavior: in the engine slot it serves no metrics (every figure not measured) and reports an exit during the run', async () => {
+    const { startSubjectAsEngine } = await import('./startSubjectAsEngine.ts')
+    const { readEngineFigures } = await import('../readEngineFigures.ts')
+    const dir = mkdtempSync(join(tmpdir(), 'shepherd-subject-'))
+    dirs.push(dir)
+    const subject = node("console.log('watching'); setTimeout(() => { console.error('crashed on block 7'); process.exit(4) }, 200)")
+    const engine = await startSubjectAsEngine({ subject: { ...subject, ready: { logLine: 'watching' } }, dir, chainId: 11155111, rpcUrl: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1', orderbookUrl: 'http://127.0.0.1:2', blockTimeSeconds: 1, addresses: sepoliaAddresses })
+    try {
+      expect(engine.env.SHEPHERD_SUBJECT_CONFIG).toBe(join(dir, 'subject.json'))
+      const metrics = await engine.metrics()
+      const figures = readEngineFigures(metrics, metrics)
+      expect(figures.traps).toEqual({ notMeasured: `shepherd_module_traps_total absent from /metrics of engine pid ${engine.pid}` })
+      const deadline = Date.now() + 5_000
+      while (!engine.exitedEarly() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      expect(engine.exitedEarly()).toEqual({ code: 4, signal: null })
+      expect(engine.logs()).toContain('crashed on block 7')
+    } finally {
+      await engine.stop()
+    }
+    // A subject the runner stopped did not exit early.
+    const calm = await startSubjectAsEngine({ subject: { ...node("process.on('SIGTERM', () => process.exit(0)); console.log('watching'); setInterval(() => {}, 1000)"), ready: { logLine: 'watching' } }, dir, chainId: 11155111, rpcUrl: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1', orderbookUrl: 'http://127.0.0.1:2', blockTimeSeconds: 1, addresses: sepoliaAddresses })
+    await calm.stop()
+    expect(calm.exitedEarly()).toBeUndefined()
+  })
+})
