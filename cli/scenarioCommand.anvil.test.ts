@@ -51,7 +51,8 @@ describe('shepherd scenario', () => {
       subject: { command: process.execPath, args: [bot, '--duplicate-one'], ready: { logLine: 'bot: watching' } },
       load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 2, blocks: 6 },
     }
-    writeFileSync(file, `export default ${JSON.stringify(scenario)}\n`)
+    // An optional named export `during` is the runner's hook: its notes reach the report.
+    writeFileSync(file, `export default ${JSON.stringify(scenario)}\nexport const during = async () => ({ notes: ['my during-hook ran'] })\n`)
     const out = join(dir, 'fail')
     const result = await runCli(['scenario', file, '--scale', 'ci', '--out', out])
     expect(result.stdout).toMatch(/scenario my-bot-duplicates: FAIL/)
@@ -59,12 +60,17 @@ describe('shepherd scenario', () => {
     const json = readdirSync(out, { recursive: true }).map(String).find((f) => f.endsWith('.json'))!
     const acceptance = (JSON.parse(readFileSync(join(out, json), 'utf8')) as { acceptance: Array<{ bar: string; pass: boolean }> }).acceptance
     expect(acceptance.filter((b) => !b.pass).map((b) => b.bar)).toEqual(['Duplicates'])
+    expect(readFileSync(join(out, json), 'utf8')).toContain('my during-hook ran')
   })
 
   test('behavior: bad input exits 2 with a clear error naming the key, what was expected and what was found, before anything starts', async () => {
     const unknown = await runCli(['scenario', 'no-such-scenario'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/<name-or-file>[\s\S]*baseline[\s\S]*"no-such-scenario"/)
+    // A built-in whose verdict needs its runner is refused, not run as data.
+    const chaos = await runCli(['scenario', 'chaos'])
+    expect(chaos.code).toBe(2)
+    expect(chaos.stderr).toMatch(/runChaos\.ts; run it with: npx vitest run scenarios\/chaos/)
     const scale = await runCli(['scenario', 'baseline', '--scale', 'huge'])
     expect(scale.code).toBe(2)
     expect(scale.stderr).toMatch(/--scale[\s\S]*ci or full[\s\S]*huge/)

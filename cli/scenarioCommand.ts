@@ -6,11 +6,22 @@ import { parse as parseShell } from 'shell-quote'
 import { ConfigError } from '../engine/errors/config.ts'
 import { runAndReport } from '../harness/scenario/runAndReport.ts'
 import { defineScenario, type ScenarioDefinition } from '../harness/scenario/defineScenario.ts'
+import type { RunScenarioOptions } from '../harness/scenario/runScenario.ts'
 import type { ExternalSubject } from '../harness/scenario/subject/subjectTypes.ts'
 
 export const scenarioUsage = 'shepherd scenario <name-or-file> [--subject-cmd "command args..."] [--ready-line TEXT | --ready-url URL | --ready-after-ms N] [--scale ci|full] [--out DIR]'
 
 const scenariosRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../scenarios')
+
+/**
+ * Built-ins whose verdict needs a runner beside the data (a during-hook that kills the engine,
+ * triggers orders or judges extra bars): run as data only, they would judge a different run.
+ */
+const needsRunner: Readonly<Record<string, string>> = {
+  chaos: 'its kills and fault evidence live in scenarios/chaos/runChaos.ts',
+  'crash-loop': 'its kills live in scenarios/crash-loop/runCrashLoop.ts',
+  e2e: 'its triggers and terminal markers live in scenarios/e2e/e2e.test.ts',
+}
 
 const usageError = (key: string, expected: string, found: string) => new ConfigError(`Bad ${key}`, { file: '(command line)', key, expected, found, hint: `Usage: ${scenarioUsage}` })
 
@@ -47,17 +58,24 @@ export function splitCommand(text: string): string[] {
   return out
 }
 
-/** Finds and imports the scenario: a built-in folder name, or a file whose default export is `defineScenario(...)`. */
-async function loadScenario(nameOrFile: string): Promise<ScenarioDefinition> {
+/**
+ * Finds and imports the scenario: a built-in folder name, or a file whose default export is
+ * `defineScenario(...)` (and an optional named export `during`, the hook `runScenario` takes).
+ */
+async function loadScenario(nameOrFile: string): Promise<{ definition: ScenarioDefinition; during?: RunScenarioOptions['during'] }> {
   const builtIn = resolve(scenariosRoot, nameOrFile, 'scenario.ts')
-  const file = /^[a-z0-9][a-z0-9-]*$/.test(nameOrFile) && existsSync(builtIn) ? builtIn : resolve(nameOrFile)
+  const isBuiltIn = /^[a-z0-9][a-z0-9-]*$/.test(nameOrFile) && existsSync(builtIn)
+  if (isBuiltIn && needsRunner[nameOrFile])
+    throw usageError('<name-or-file>', `a scenario the CLI can run as data (${builtInScenarios().filter((n) => !needsRunner[n]).join(', ')}, or your file)`, `"${nameOrFile}": ${needsRunner[nameOrFile]}; run it with: npx vitest run scenarios/${nameOrFile}`)
+  const file = isBuiltIn ? builtIn : resolve(nameOrFile)
   if (!existsSync(file) || !statSync(file).isFile())
     throw usageError('<name-or-file>', `a built-in scenario (${builtInScenarios().join(', ')}) or a scenario file (.ts/.js/.mjs)`, JSON.stringify(nameOrFile))
-  const loaded = (await import(pathToFileURL(file).href)) as { default?: unknown }
+  const loaded = (await import(pathToFileURL(file).href)) as { default?: unknown; during?: unknown }
+  if (loaded.during !== undefined && typeof loaded.during !== 'function') throw new ConfigError('Invalid during export', { file, key: 'during', expected: 'a function (context) => Promise<ExtraBars | void>', found: typeof loaded.during })
   if (loaded.default === undefined) throw new ConfigError('Scenario file has no default export', { file, key: 'default export', expected: 'export default defineScenario({ ... })', found: 'nothing' })
   try {
     // Checked again: a user's file may build its definition by hand.
-    return defineScenario(loaded.default as ScenarioDefinition)
+    return { definition: defineScenario(loaded.default as ScenarioDefinition), during: loaded.during as RunScenarioOptions['during'] }
   } catch (error) {
     if (error instanceof TypeError) throw new ConfigError('Invalid scenario', { file, key: 'default export', expected: 'a valid defineScenario({ ... })', found: error.message })
     throw error
@@ -102,7 +120,8 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
   const subjectCmd = values['subject-cmd']
   if (subjectCmd === undefined && (values['ready-line'] ?? values['ready-url'] ?? values['ready-after-ms']) !== undefined)
     throw usageError('--ready-*', 'to come with --subject-cmd', 'no --subject-cmd')
-  let definition = await loadScenario(positionals[0]!)
+  const scenario = await loadScenario(positionals[0]!)
+  let definition = scenario.definition
   if (subjectCmd !== undefined) {
     const [command, ...args] = splitCommand(subjectCmd)
     const subject: ExternalSubject = { command: command!, args, ready: readyOf(values), stop: 'SIGTERM' }
@@ -113,7 +132,7 @@ export async function scenarioCommand(argv: string[]): Promise<number> {
       throw error
     }
   }
-  const { run, paths } = await runAndReport(definition, { scale: values.scale, reportDir: values.out, label: values.scale === 'ci' ? 'ci' : undefined })
+  const { run, paths } = await runAndReport(definition, { scale: values.scale, reportDir: values.out, during: scenario.during })
   console.log(`scenario ${definition.name}: ${run.verdict.pass ? 'PASS' : 'FAIL'} (report ${paths.markdown})`)
   return run.verdict.pass ? 0 : 1
 }
