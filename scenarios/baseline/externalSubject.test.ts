@@ -39,11 +39,12 @@ describe('baseline with an external subject', () => {
     expect(markdown).toMatch(/\| n\/a \| Traps \| .* \| not measured for this subject \(external command: /)
   })
 
-  test('scenario: the bot that drops every tenth part fails TWAP delivery', async () => {
+  test('scenario: the bot that drops every tenth part fails TWAP delivery (and only that bar)', async () => {
     const run = await runScenario(withBot('baseline-bot-drops', ['--drop-every-tenth'], short(10)), { scale: 'ci', log })
-    expect(failing(run)).toContain('TWAP delivery')
-    expect(failing(run)).not.toContain('Duplicates')
+    expect(failing(run)).toEqual(['TWAP delivery'])
+    // About one part in ten is missing (parts dropped in the drain are not required).
     expect(run.truth.twap.missing.length).toBeGreaterThan(0)
+    expect(run.truth.twap.missing.length).toBeLessThanOrEqual(Math.ceil(run.truth.twap.expected / 10) + 1)
   })
 
   test('scenario: the bot that posts one part twice fails Duplicates (and only that bar)', async () => {
