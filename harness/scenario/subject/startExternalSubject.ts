@@ -69,7 +69,8 @@ export async function startExternalSubject({ subject, env, keepLines = 200, log 
       done((exitInfo = { code: null, signal: null }))
     })
   })
-  const untrack = child.pid === undefined ? () => {} : trackChildProcess(child.pid)
+  // A negative PID names the process group: if the runner dies first, its exit hook kills the subject and its children.
+  const untrack = child.pid === undefined ? () => {} : trackChildProcess(-child.pid)
   for (const stream of [child.stdout!, child.stderr!]) {
     let buffer = ''
     stream.on('data', (chunk: Buffer) => {
