@@ -1,17 +1,28 @@
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
+import { ShepherdError } from '../../../modules/sdk/errors/base.ts'
 import { trackChildProcess } from '../../devnet/trackChildProcess.ts'
 import type { ExternalSubject } from './subjectTypes.ts'
 import { describeSubject } from './subjectTypes.ts'
 
-/** Why an external subject could not be started or judged: it exited early, never got ready, or could not be spawned. */
-export class SubjectError extends Error {
+/**
+ * Why an external subject could not be judged: it could not be spawned, exited before it was
+ * ready, or never got ready. Its details name the subject and carry its last output lines; the
+ * hint says what to do.
+ *
+ * @example
+ * throw new SubjectError('the subject was not ready within 30000 ms', { subject: 'external command: node bot.mjs', lastLines: ['connecting...'], whatToDo: 'print the ready line' })
+ */
+export class SubjectError extends ShepherdError {
   override name = 'SubjectError'
-  constructor(
-    shortMessage: string,
-    readonly details: { subject: string; lastLines: readonly string[]; whatToDo: string },
-  ) {
-    super([shortMessage, `subject: ${details.subject}`, details.lastLines.length ? `last output lines:\n  ${details.lastLines.join('\n  ')}` : 'no output', `what to do: ${details.whatToDo}`].join('\n'))
+  readonly subject: string
+  readonly lastLines: readonly string[]
+
+  constructor(shortMessage: string, parameters: { subject: string; lastLines: readonly string[]; whatToDo: string }) {
+    const output = parameters.lastLines.length ? ['last output lines:', ...parameters.lastLines.map((line) => `  ${line.trimEnd()}`)] : ['no output']
+    super(shortMessage, { details: [`subject: ${parameters.subject}`, ...output], hint: `What to do: ${parameters.whatToDo}`, action: 'stop' })
+    this.subject = parameters.subject
+    this.lastLines = parameters.lastLines
   }
 }
 
