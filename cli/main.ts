@@ -20,8 +20,10 @@ Usage:
                                                    drive TWAP and EthFlow load against any RPC
   shepherd record --rpc URL --from N --to M --config <engine.toml> --out fixtures/<name>.ndjson[.gz] [--orderbook configured|stub]
                                                    record a block range into a cassette (resumes if interrupted)
-  shepherd replay <cassette> [--modules a,b] [--orderbook recorded|accept-all] [--drift] [--report path]
-                                                   backtest modules on a cassette, no network
+  shepherd replay <cassette> [--modules a,b] [--module-file ./my-module.ts] [--orderbook recorded|accept-all] [--drift] [--report path]
+                                                   backtest modules (or your own module file) on a cassette, no network
+  shepherd scenario <name-or-file> [--subject-cmd "node bot.mjs" --ready-line TEXT] [--scale ci|full] [--out DIR]
+                                                   run a scenario (built-in or your file), judge our engine or your bot; exit 0 PASS, 1 FAIL
   shepherd --help | --version
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.
@@ -39,6 +41,7 @@ const commands: Record<string, () => Promise<Command>> = {
   devnet: async () => (await import('../harness/devnet/devnetCommand.ts')).devnetCommand,
   record: async () => (await import('../harness/replay/replayCommands.ts')).recordCommand,
   replay: async () => (await import('../harness/replay/replayCommands.ts')).replayCommand,
+  scenario: async () => (await import('./scenarioCommand.ts')).scenarioCommand,
 }
 
 /**

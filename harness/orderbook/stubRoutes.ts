@@ -2,6 +2,7 @@ import type { Route } from './answerRoute.ts'
 import { appDataRoutes } from './appDataRoutes.ts'
 import { orderRoutes } from './orderRoutes.ts'
 import { quoteRoutes } from './quoteRoutes.ts'
+import { readRoutes } from './readRoutes.ts'
 import { textAnswer } from './stubExchange.ts'
 
 const versionRoute: Route = {
@@ -17,4 +18,4 @@ const versionRoute: Route = {
  * @example
  * const match = createRouteMatcher(stubRoutes)
  */
-export const stubRoutes: readonly Route[] = [...orderRoutes, ...appDataRoutes, ...quoteRoutes, versionRoute]
+export const stubRoutes: readonly Route[] = [...orderRoutes, ...appDataRoutes, ...quoteRoutes, versionRoute, ...readRoutes]

@@ -1,14 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { basename, dirname, extname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../../engine/config/loadConfig.ts'
 import { ConfigError } from '../../engine/errors/config.ts'
 import { recordRange } from './record.ts'
 import { renderBacktestJson, renderBacktestReport } from './renderBacktestReport.ts'
 import { runBacktest } from './replay.ts'
+import type { CassetteModule } from './cassette.ts'
 
 export const recordUsage = 'shepherd record --rpc <url> --from <block> --to <block> --config engine.toml --out fixtures/<name>.ndjson[.gz] [--orderbook configured|stub]'
-export const replayUsage = 'shepherd replay fixtures/<name>.ndjson[.gz] [--modules a,b] [--orderbook recorded|accept-all] [--drift] [--report path]'
+export const replayUsage = 'shepherd replay fixtures/<name>.ndjson[.gz] [--modules a,b] [--module-file ./my-module.ts [--module-name N] [--module-config JSON]] [--orderbook recorded|accept-all] [--drift] [--report path]'
 
 const usageError = (key: string, expected: string, found: string, usage: string) =>
   new ConfigError(`Bad ${key}`, { file: '(command line)', key, expected, found, hint: `Usage: ${usage}` })
@@ -43,17 +44,52 @@ export async function recordCommand(argv: string[]): Promise<number> {
   return controller.signal.aborted ? 130 : 0
 }
 
+/**
+ * The user's module from `--module-file` (name: `--module-name`, default the file's base name;
+ * config: `--module-config`, a JSON object), or undefined when no file is given.
+ */
+function moduleFileArg(file: string | undefined, name: string | undefined, configText: string | undefined): CassetteModule | undefined {
+  if (file === undefined) {
+    if (name !== undefined || configText !== undefined) throw usageError(name !== undefined ? '--module-name' : '--module-config', 'to come with --module-file', 'no --module-file', replayUsage)
+    return undefined
+  }
+  if (!existsSync(file)) throw usageError('--module-file', 'an existing module file (.ts or .js whose default export is defineModule(...))', resolve(file), replayUsage)
+  const moduleName = name ?? basename(file, extname(file))
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(moduleName)) throw usageError('--module-name', 'lowercase letters, digits and dashes', moduleName, replayUsage)
+  let config: unknown = {}
+  if (configText !== undefined) {
+    try {
+      config = JSON.parse(configText)
+    } catch {
+      throw usageError('--module-config', 'a JSON object, e.g. \'{"threshold":"2500"}\'', configText, replayUsage)
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw usageError('--module-config', 'a JSON object', configText, replayUsage)
+  }
+  return { name: moduleName, path: resolve(file), config: config as Record<string, unknown> }
+}
+
 /** `shepherd replay ...`: backtests a cassette; exit 0 when the bar passes, 1 when it fails. */
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { modules: { type: 'string' }, orderbook: { type: 'string', default: 'recorded' }, drift: { type: 'boolean', default: false }, report: { type: 'string' } },
+    options: {
+      modules: { type: 'string' },
+      'module-file': { type: 'string' },
+      'module-name': { type: 'string' },
+      'module-config': { type: 'string' },
+      orderbook: { type: 'string', default: 'recorded' },
+      drift: { type: 'boolean', default: false },
+      report: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   })
   if (positionals.length !== 1) throw usageError('cassette', 'one cassette path', positionals.join(' ') || 'nothing', replayUsage)
   if (values.orderbook !== 'recorded' && values.orderbook !== 'accept-all') throw usageError('--orderbook', 'recorded or accept-all', values.orderbook ?? '', replayUsage)
-  const modules = values.modules?.split(',').map((m) => m.trim()).filter(Boolean)
+  const named = values.modules?.split(',').map((m) => m.trim()).filter(Boolean)
+  const userModule = moduleFileArg(values['module-file'], values['module-name'], values['module-config'])
+  // A user's module runs alone unless --modules names cassette modules to run beside it.
+  const modules = userModule ? [...(named ?? []), userModule] : named
   const run = await runBacktest({ cassette: positionals[0]!, modules, orderbook: values.orderbook, drift: values.drift })
   const markdown = renderBacktestReport(run.result)
   if (values.report) {

@@ -1,6 +1,9 @@
 import type { OrderbookKnobs } from '../orderbook/knobs.ts'
 import type { LoadTwapShape } from '../load/loadOptions.ts'
 import type { FaultKnobs } from '../faults/faultKnobs.ts'
+import type { ScenarioSubject } from './subject/subjectTypes.ts'
+import { isExternalSubject } from './subject/subjectTypes.ts'
+import { validateSubject } from './subject/validateSubject.ts'
 
 /**
  * A module the scenario's engine runs, with its config table. A string value containing `{runDir}`
@@ -80,6 +83,13 @@ export type ScenarioDefinition = {
     /** How long the stub waits before an EthFlow order becomes visible (the real indexer lags). */
     ethFlowIndexingDelayMs?: number
   }
+  /**
+   * Who is judged: Shepherd's engine with `engine.modules` (the default), or an external command
+   * (any bot: it gets the devnet and orderbook URLs and the protocol's addresses, see
+   * docs/external-subject.md). Bars that need the engine's own metrics are "not measured for this
+   * subject" for an external command; ground-truth bars apply to any subject.
+   */
+  subject?: ScenarioSubject
   engine: {
     /** 'in-process' (default) or 'process': a `shepherd run` child, reaching the stub over HTTP. */
     mode?: 'in-process' | 'process'
@@ -113,6 +123,9 @@ export type ScenarioDefinition = {
   comparison?: ScenarioComparison
 }
 
+/** What `defineScenario` takes: `engine` may be left out when the subject is an external command. */
+export type ScenarioInput = Omit<ScenarioDefinition, 'engine'> & { engine?: ScenarioDefinition['engine'] }
+
 /**
  * Declares a scenario: plain data that reads like the runbook it replaces. No side effects.
  *
@@ -124,8 +137,21 @@ export type ScenarioDefinition = {
  *   engine: { modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }] },
  *   load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 120, ci: 20 } },
  * })
+ * // the same load, judging a bot that is not Shepherd
+ * export const theirBot = defineScenario({
+ *   ...baseline,
+ *   name: 'their-bot',
+ *   subject: { command: 'node', args: ['bot.mjs'], ready: { logLine: 'watching' }, stop: 'SIGTERM' },
+ * })
  */
-export function defineScenario(definition: ScenarioDefinition): ScenarioDefinition {
+export function defineScenario(input: ScenarioInput): ScenarioDefinition {
+  if (typeof input !== 'object' || input === null) throw new TypeError(`A scenario must be an object (defineScenario({ name, description, devnet, ... })), found ${JSON.stringify(input)}`)
+  if (typeof input.name !== 'string') throw new TypeError(`Scenario name must be a string, found ${JSON.stringify(input.name)}`)
+  validateSubject(input.name, input.subject)
+  if (input.engine === undefined && !isExternalSubject(input.subject)) throw new TypeError(`Scenario "${input.name}": engine must be { modules: [...] } unless subject is an external command, found nothing`)
+  // Filling the default keeps one input object when nothing is missing (identity for a full definition).
+  const definition: ScenarioDefinition = input.engine === undefined ? { ...input, engine: { modules: [] } } : (input as ScenarioDefinition)
+  if (typeof definition.devnet !== 'object' || definition.devnet === null) throw new TypeError(`Scenario "${definition.name}": devnet must be { blockTime: seconds }, found ${JSON.stringify(definition.devnet)}`)
   if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.name)) throw new TypeError(`Scenario name "${definition.name}" must be lowercase letters, digits and dashes`)
   if (!(definition.devnet.blockTime > 0)) throw new TypeError(`Scenario "${definition.name}": devnet.blockTime must be > 0 seconds`)
   const bad = (key: string, expected: string, found: unknown) => new TypeError(`Scenario "${definition.name}": ${key} must be ${expected}, found ${JSON.stringify(found)}`)

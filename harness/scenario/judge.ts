@@ -44,6 +44,13 @@ export type Measures = {
    * watcher's EthFlow lookups cannot be seen from outside, so those bars are not applicable.
    */
   externalOrderbook?: boolean | undefined
+  /**
+   * Set (to the subject's one-line description) when the subject is an external command: it serves
+   * no Shepherd metrics, so the bars read from them (module errors, traps, poisoned modules) are
+   * "not measured for this subject": shown so, with status `not applicable` (they neither pass nor
+   * fail the run). Ground-truth bars are judged as for our engine.
+   */
+  externalSubject?: string | undefined
   /** Bounds derived from the run's evidence, replacing the scenario's fixed ones (chaos, crash-loop). */
   bounds?:
     | {
@@ -67,6 +74,9 @@ export type Measures = {
 /** What a scenario declares about judging: its bars, what it expects none of, and which bars cannot apply. */
 export type JudgeRules = Pick<ScenarioDefinition, 'bars' | 'expectsNone' | 'notApplicable'>
 
+/** Bars read from the engine's own metrics: an external subject cannot be measured on them. */
+const engineOnly: ReadonlySet<BarKey> = new Set(['moduleErrors', 'traps', 'poisoned'])
+
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}% (${part}/${whole})`
 const result = (name: string, bar: string, measured: string, status: BarStatus): BarResult => ({ name, bar, measured, status, pass: status === 'pass' || status === 'not applicable' })
 const outcome = (ok: boolean): BarStatus => (ok ? 'pass' : 'fail')
@@ -87,9 +97,11 @@ export function judge(measures: Measures, rules: JudgeRules = {}): { pass: boole
   const declaredNa = rules.notApplicable ?? {}
   const external = measures.externalOrderbook === true
   const results: BarResult[] = []
+  const subject = measures.externalSubject
   const add = (key: BarKey, name: string, bar: string, judgeIt: () => [string, BarStatus], externalNa?: string) => {
     const reason = declaredNa[key] ?? (external ? externalNa : undefined)
     if (reason !== undefined) results.push(result(name, bar, `not applicable: ${reason}`, 'not applicable'))
+    else if (subject !== undefined && engineOnly.has(key)) results.push(result(name, bar, `not measured for this subject (${subject}): it serves no Shepherd metrics`, 'not applicable'))
     else results.push(result(name, bar, ...judgeIt()))
   }
   const counted = (what: string, expected: number, kind: 'twap' | 'ethFlow', judgeIt: () => [string, BarStatus]): [string, BarStatus] => {

@@ -21,6 +21,8 @@ import { startBlockClock, type BlockClock } from './startBlockClock.ts'
 import { startMetricsSampler, type BlockSample } from './startMetricsSampler.ts'
 import { scrapeEngine, startScenarioEngine, type ScenarioEngine } from './startScenarioEngine.ts'
 import { waitForHealthy } from './waitForHealthy.ts'
+import { startSubjectAsEngine, type SubjectEngine } from './subject/startSubjectAsEngine.ts'
+import { describeSubject, isExternalSubject } from './subject/subjectTypes.ts'
 import type { Devnet } from '../devnet/startDevnet.ts'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
 import { isOrderPost } from '../orderbook/isOrderPost.ts'
@@ -150,7 +152,13 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const proxy = definition.faults ? await startFaultProxy({ target: devnet.rpcUrl, seed: definition.faults.seed, knobs: definition.faults.rpc }) : undefined
     if (proxy) teardown.push(proxy.stop)
     const node = proxy ?? { wsUrl: devnet.wsUrl, url: devnet.rpcUrl }
-    const engine = await startScenarioEngine({
+    // The subject: an external command (judged from ground truth only) or our engine (the default).
+    const external = isExternalSubject(definition.subject) ? definition.subject : undefined
+    const subjectName = describeSubject(definition.subject, definition.engine.modules)
+    const subject: SubjectEngine | undefined = external
+      ? await startSubjectAsEngine({ subject: external, dir, chainId: devnet.chainId, rpcUrl: node.url, wsUrl: node.wsUrl, orderbookUrl, blockTimeSeconds: definition.devnet.blockTime, addresses: devnet.addresses, log })
+      : undefined
+    const engine: ScenarioEngine = subject ?? await startScenarioEngine({
       mode: definition.engine.mode ?? 'in-process',
       dir,
       rpcUrl: (definition.engine.transport ?? 'ws') === 'ws' ? node.wsUrl : node.url,
@@ -161,20 +169,23 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     teardown.push(engine.stop)
     // SHEPHERD_ENGINE_LOG=<file> keeps the engine's recent log lines after the run, for post-mortems.
     if (process.env.SHEPHERD_ENGINE_LOG) teardown.push(async () => writeFileSync(process.env.SHEPHERD_ENGINE_LOG!, `${engine.logs().join('\n')}\n`))
-    log(`engine up (${definition.engine.mode ?? 'in-process'}), metrics ${engine.metricsUrl}, orderbook ${orderbookUrl}${orderbook ? '' : ' (external)'}`)
+    log(`${external ? subjectName : `engine up (${definition.engine.mode ?? 'in-process'}), metrics ${engine.metricsUrl}`}, orderbook ${orderbookUrl}${orderbook ? '' : ' (external)'}`)
 
     // health-wait: the engine's own /healthz says healthy, and its cursor has reached the head we see
+    // (an external subject was waited for by its own ready signal: it has no /healthz of ours)
     await clock.waitFor((clock.head() ?? 0n) + 1n, 30_000)
-    const healthy = await waitForHealthy({ metricsUrl: engine.metricsUrl, timeoutMs: 30_000, details: () => engine.logs().slice(-10) })
-    const healthDeadline = Date.now() + 30_000
-    while (sumOf((await scrapeEngine(engine.metricsUrl)).samples, 'shepherd_cursor_block') < Number(clock.head()! - 1n)) {
-      if (Date.now() > healthDeadline) throw new Error(`engine did not catch up with the devnet head (${clock.head()}) within 30 s; its /healthz said HTTP ${healthy.status} ${healthy.body.slice(0, 500)}`)
-      await new Promise((r) => setTimeout(r, 100))
+    if (!external) {
+      const healthy = await waitForHealthy({ metricsUrl: engine.metricsUrl, timeoutMs: 30_000, details: () => engine.logs().slice(-10) })
+      const healthDeadline = Date.now() + 30_000
+      while (sumOf((await scrapeEngine(engine.metricsUrl)).samples, 'shepherd_cursor_block') < Number(clock.head()! - 1n)) {
+        if (Date.now() > healthDeadline) throw new Error(`engine did not catch up with the devnet head (${clock.head()}) within 30 s; its /healthz said HTTP ${healthy.status} ${healthy.body.slice(0, 500)}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
     }
     // warm-up
     await clock.waitFor(clock.head()! + BigInt(definition.warmupBlocks ?? 2), 60_000)
     const before = await engine.metrics()
-    sampler.current = startMetricsSampler(engine.metricsUrl)
+    sampler.current = external ? idleSampler() : startMetricsSampler(engine.metricsUrl)
     teardown.push(() => sampler.current!.stop())
     const fromBlock = clock.head()! + 1n
     const loadBlocks = definition.load ? scaled(definition.load.blocks, scale) : 0
@@ -210,7 +221,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const drainBlocks = BigInt(definition.drainBlocks ?? 5)
     await clock.waitFor(toBlock + drainBlocks, Number(drainBlocks + 5n) * blockTimeMs + 30_000)
     const drainDeadline = Date.now() + 30_000
-    while (sumOf((await scrapeEngine(engine.metricsUrl)).samples, 'shepherd_cursor_block') < Number(toBlock + drainBlocks)) {
+    while (!external && sumOf((await scrapeEngine(engine.metricsUrl)).samples, 'shepherd_cursor_block') < Number(toBlock + drainBlocks)) {
       if (Date.now() > drainDeadline) break
       await new Promise((r) => setTimeout(r, 100))
     }
@@ -223,6 +234,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const record = orderbook ? orderbook.record.entries.slice() : []
     const drainedTo = await devnet.client.getBlockNumber()
     clearInterval(progress)
+    const subjectExit = subject?.exitedEarly()
 
     // collect ground truth from the chain and the stub's record (or the external orderbook's answers)
     const truth = await collectGroundTruth({
@@ -261,11 +273,13 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         extra: [...(extra?.bars ?? []), ...(atEnd?.bars ?? [])],
         bounds: atEnd?.bounds,
         externalOrderbook: orderbook === undefined,
+        externalSubject: external ? subjectName : undefined,
       },
       definition,
     )
     const loadOnChain = load ? compareLoadWithChain(load, truth.chainCounts) : undefined
     const anomalies = runAnomalies({ load, loadOnChain, truth, clock, samplerFailures: sampler.current.failures(), endedEngines: engine.ended() })
+    if (subjectExit) anomalies.push(`the subject exited during the run (code ${subjectExit.code}, signal ${subjectExit.signal}); its last lines: ${engine.logs().slice(-5).join(' | ')}`)
 
     const run: ScenarioRun = {
       definition,
@@ -289,6 +303,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         ...(atEnd?.notes ?? []),
         `block-to-submission starts when ${clock.source}, and ends when the orderbook received the accepted post; dispatch latency is windowed to the load (histogram bucket deltas between the scrapes before and after it)`,
         accountingNote(truth),
+        ...(external ? [`subject: ${subjectName}; it serves no Shepherd metrics, so module errors, traps, poisoned modules and dispatch latency are not measured for this subject; every other bar is judged from ground truth (the chain and what the orderbook received)`] : []),
         ...(orderbook ? [] : [`orderbook: external (${orderbookUrl}); delivery and latency come from GET /api/v1/orders/{uid} and each order's creationDate; duplicate posts, unexplained orders and the watcher's EthFlow lookups cannot be seen from outside, so those bars are not applicable`]),
         ...(proxy ? [`fault proxy injected: ${Object.entries(proxy.record.counters).filter(([k]) => !k.includes(':') || k.startsWith('fail:')).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
       ],
@@ -298,6 +313,11 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
   } finally {
     for (const step of teardown.reverse()) await step().catch((error: unknown) => log(`teardown step failed: ${String(error)}`))
   }
+}
+
+/** The sampler for a subject without metrics: it records nothing and never fails. */
+function idleSampler(): ReturnType<typeof startMetricsSampler> {
+  return { samples: [], failures: () => 0, onBlock: () => {}, stop: async () => {} }
 }
 
 /** One line that accounts for every accepted order: what explains each, and how many nothing explains. */

@@ -9,6 +9,7 @@ import { scaled } from './defineScenario.ts'
 import type { BarStatus } from './judge.ts'
 import type { OrderExplanation } from './judgeDelivery.ts'
 import type { ScenarioRun } from './runScenario.ts'
+import { describeSubject, isExternalSubject } from './subject/subjectTypes.ts'
 
 const require = createRequire(import.meta.url)
 const versionOf = (pkg: string) => {
@@ -115,7 +116,8 @@ function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
         twapPerBlock: def.load?.twapPerBlock ?? 0,
         ethFlowPerBlock: def.load?.ethFlowPerBlock ?? 0,
         durationBlocks: def.load ? scaled(def.load.blocks, run.scale) : blocksInRun,
-        modules: def.engine.modules.map((m) => m.name),
+        // An external subject runs no modules of ours: the report names the command instead.
+        modules: isExternalSubject(def.subject) ? [describeSubject(def.subject)] : def.engine.modules.map((m) => m.name),
       },
       durationSeconds: Math.round(run.durationMs / 1000),
     },
@@ -128,7 +130,10 @@ function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
       }),
       rejectionsByMessage: load?.rejectionsByMessage ?? {},
     },
-    latency: engine.latency.map((m) => ({
+    latency: isExternalSubject(def.subject)
+      ? // Block to submission is ground truth (any subject); dispatch is the engine's own metric, absent here.
+        [{ module: describeSubject(def.subject), blockToSubmission: summary(run.submissionLatencyMs), noSubmissionsBecause: run.submissionLatencyMs.count === 0 ? 'no expected part was delivered' : undefined }]
+      : engine.latency.map((m) => ({
       module: m.module,
       dispatch: summary({ p50: m.p50, p95: m.p95, p99: m.p99, max: m.max, count: m.events }),
       blockToSubmission: m.module === 'twap-monitor' ? summary(run.submissionLatencyMs) : undefined,

@@ -1,0 +1,108 @@
+import { isAddress } from 'viem'
+import { apiErrorAnswer } from './apiError.ts'
+import type { Route, RouteContext } from './answerRoute.ts'
+import { orderView } from './orderView.ts'
+import { jsonAnswer } from './stubExchange.ts'
+
+// The read routes a CoW client calls besides orders, app data, quotes and the version (cow-sdk's
+// OrderBookApi: getOrders, getTrades, getOrderCompetitionStatus, getTxOrders, getNativePrice,
+// getTotalSurplus), so a third-party watcher that reads them at start or per block works unchanged.
+// The stub never settles anything: trades and a transaction's orders are empty, surplus is 0.
+
+const UID_PATTERN = /^0x[0-9a-fA-F]{112}$/
+const HASH_PATTERN = /^0x[0-9a-fA-F]{64}$/
+const invalid = (what: string, found: string) => ({ answer: apiErrorAnswer(400, 'InvalidRequest', `${what}, got "${found}"`) })
+const queryOf = (context: RouteContext) => new URLSearchParams(context.request.query ?? '')
+
+/** A non-negative integer query parameter, its default when absent, or undefined when malformed. */
+function count(query: URLSearchParams, name: string, fallback: number): number | undefined {
+  const raw = query.get(name)
+  if (raw === null) return fallback
+  return /^\d+$/.test(raw) ? Number(raw) : undefined
+}
+
+const accountOrders: Route = {
+  method: 'GET',
+  path: '/api/v1/account/:owner/orders',
+  resolve(context) {
+    const owner = context.params.owner ?? ''
+    if (!isAddress(owner, { strict: false })) return invalid('owner: expected a 20-byte hex address', owner)
+    const query = queryOf(context)
+    const offset = count(query, 'offset', 0)
+    const limit = count(query, 'limit', 10)
+    if (offset === undefined || limit === undefined || limit < 1 || limit > 1000) return invalid('offset and limit: expected integers, limit in 1..1000', context.request.query ?? '')
+    // Newest first, as the service lists them.
+    const mine = context.stub
+      .orders()
+      .filter((order) => order.owner.toLowerCase() === owner.toLowerCase())
+      .reverse()
+      .slice(offset, offset + limit)
+    return { answer: jsonAnswer(mine.map((order) => orderView(order, context.stub.settlement))) }
+  },
+}
+
+/** GET /api/v1/trades and /api/v2/trades: exactly one of `owner` and `orderUid`; the stub settles nothing, so []. */
+const trades = (path: string): Route => ({
+  method: 'GET',
+  path,
+  resolve(context) {
+    const query = queryOf(context)
+    const owner = query.get('owner')
+    const orderUid = query.get('orderUid')
+    if ((owner === null) === (orderUid === null)) return invalid('expected exactly one of the query parameters owner and orderUid', context.request.query ?? '')
+    if (owner !== null && !isAddress(owner, { strict: false })) return invalid('owner: expected a 20-byte hex address', owner)
+    if (orderUid !== null && !UID_PATTERN.test(orderUid)) return invalid('orderUid: expected 56 bytes of hex', orderUid)
+    return { answer: jsonAnswer([]) }
+  },
+})
+
+const orderStatus: Route = {
+  method: 'GET',
+  path: '/api/v1/orders/:uid/status',
+  resolve({ stub, params }) {
+    const uid = params.uid ?? ''
+    if (!UID_PATTERN.test(uid)) return invalid('orderUid: expected 56 bytes of hex', uid)
+    if (!stub.getOrder(uid)) return { answer: apiErrorAnswer(404, 'NotFound', 'Order was not found') }
+    // The stub runs no auction: every order it holds is open.
+    return { answer: jsonAnswer({ type: 'open' }) }
+  },
+}
+
+const transactionOrders: Route = {
+  method: 'GET',
+  path: '/api/v1/transactions/:txHash/orders',
+  resolve({ params }) {
+    const hash = params.txHash ?? ''
+    if (!HASH_PATTERN.test(hash)) return invalid('txHash: expected 32 bytes of hex', hash)
+    return { answer: jsonAnswer([]) }
+  },
+}
+
+const nativePrice: Route = {
+  method: 'GET',
+  path: '/api/v1/token/:token/native_price',
+  resolve({ params }) {
+    const token = params.token ?? ''
+    if (!isAddress(token, { strict: false })) return invalid('token: expected a 20-byte hex address', token)
+    // No market in the stub: every token is worth its amount in the native token (price 1).
+    return { answer: jsonAnswer({ price: 1 }) }
+  },
+}
+
+const totalSurplus: Route = {
+  method: 'GET',
+  path: '/api/v1/users/:address/total_surplus',
+  resolve({ params }) {
+    const address = params.address ?? ''
+    if (!isAddress(address, { strict: false })) return invalid('address: expected a 20-byte hex address', address)
+    return { answer: jsonAnswer({ totalSurplus: '0' }) }
+  },
+}
+
+/**
+ * The read-only routes a CoW client may call beyond orders, app data, quotes and the version.
+ *
+ * @example
+ * const routes = [...orderRoutes, ...readRoutes]
+ */
+export const readRoutes: readonly Route[] = [accountOrders, trades('/api/v1/trades'), trades('/api/v2/trades'), orderStatus, transactionOrders, nativePrice, totalSurplus]
