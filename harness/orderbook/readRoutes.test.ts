@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { OrderBookApi, OrderBookApiError, SupportedChainId, type OrderCreation } from '@cowprotocol/cow-sdk'
-import { createOrderbookStub, EMPTY_APP_DATA_HASH } from './createOrderbookStub.ts'
+import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
+import { createOrderbookStub } from './createOrderbookStub.ts'
 import { exampleOrderCreation, SEPOLIA_WETH } from './exampleOrderCreation.ts'
 import { serveOrderbookStub, type ServedOrderbookStub } from './serveOrderbookStub.ts'
 
