@@ -19,6 +19,9 @@
  * @packageDocumentation
  */
 
+// prool (the devnet) calls Promise.withResolvers, which Node 20 lacks: installed before anything runs.
+import '../engine/polyfills.ts'
+
 // Devnet: Anvil with the protocol at its Sepolia addresses.
 export { startDevnet } from './devnet/startDevnet.ts'
 export type { Devnet, StartDevnetParameters } from './devnet/startDevnet.ts'

@@ -27,7 +27,8 @@ function filesUnder(dir, found = []) {
     if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue
     const path = join(dir, entry.name)
     if (entry.isDirectory()) filesUnder(path, found)
-    else if (/\.(ts|mts|mjs|json)$/.test(entry.name)) found.push(path)
+    // Tests and benches never enter the build (tsconfig.build.json excludes them): editing one must not rebuild.
+    else if (/\.(ts|mts|mjs|json)$/.test(entry.name) && !/\.(test|bench)\.ts$/.test(entry.name)) found.push(path)
   }
   return found
 }
