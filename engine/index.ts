@@ -1,4 +1,5 @@
 /**
+ * @packageDocumentation
  * `shepherd`: the engine as a library. Start it on a config, load and validate configs, and catch
  * the errors an operator meets. The module contract lives in `shepherd/sdk`, the test harness in
  * `shepherd/harness`. Explicit names only: what is exported here is the public API (see docs/semver.md).
@@ -8,7 +9,7 @@
  * const engine = await startEngine({ config: loadConfig('engine.toml') })
  * process.on('SIGTERM', () => engine.stop())
  *
- * @packageDocumentation
+ * @module shepherd
  */
 
 // Running the engine.

@@ -1,4 +1,5 @@
 /**
+ * @packageDocumentation
  * `shepherd/harness`: the test harness as a library. A local devnet with the real CoW contracts, the
  * orderbook stub, the load generator, the RPC fault proxy, declarative scenarios judged from ground
  * truth, record/replay backtests, and report rendering. Explicit names only: what is exported here
@@ -16,7 +17,7 @@
  * })
  * const { run } = await runAndReport(scenario)
  *
- * @packageDocumentation
+ * @module shepherd/harness
  */
 
 // prool (the devnet) calls Promise.withResolvers, which Node 20 lacks: installed before anything runs.
