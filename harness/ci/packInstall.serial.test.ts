@@ -7,7 +7,7 @@ import { runChild, withoutVitestEnv, type RunChildReturnType } from './runChild.
 // The package as another project gets it: `npm pack` (prepack builds dist/), a fresh project made
 // from fixtures/consumer, `npm install <tarball>` there (registry or npm cache only), then that
 // project's own checks through the public entry points only: `tsc --noEmit` against the published
-// .d.ts, a module unit test with createMockHost, and the baseline scenario at CI scale with the
+// .d.ts, its engine config parsed by `shepherd`, a module unit test with createMockHost, and the baseline scenario at CI scale with the
 // installed `shepherd` bin running twap-monitor, ethflow-watcher and the project's module by path.
 // Exports maps make a deep import (shepherd/dist/...) fail, so "public only" is enforced by Node.
 const root = process.cwd()
@@ -51,10 +51,12 @@ test('proof: the packed tarball installs into a fresh project, whose module test
   const vitest = await runChild(process.execPath, [join(project, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`], { cwd: project, env, timeoutMs: 480_000 })
   timings['consumer vitest'] = Math.round(vitest.durationMs)
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { testResults: Array<{ assertionResults: Array<{ fullName: string; status: string }> }> }
-  const outcomes = results.testResults.flatMap((file) => file.assertionResults.map((a) => `${a.status}: ${a.fullName}`))
+  const outcomes = results.testResults.flatMap((file) => file.assertionResults.map((a) => `${a.status}: ${a.fullName}`)).sort()
   console.info(`[pack-install] ${JSON.stringify(timings)}; total ${Math.round((performance.now() - started) / 1000)} s`)
   expect(outcomes, `${vitest.stdout.slice(-6000)}\n${vitest.stderr.slice(-3000)}`).toEqual([
+    'passed: bad input: an unknown key is a ConfigError naming file and key',
     'passed: behavior: consecutive blocks leave no gap; a skipped block is counted once',
+    "passed: behavior: the project's engine.toml parses with its module by path",
     "passed: scenario: baseline passes with the project's own module in Shepherd's engine",
   ])
   expect(vitest.code).toBe(0)
