@@ -1,11 +1,21 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI with no build step. Fast path: the CLI is transpiled once into a content-
-// hashed cache (engine/bundle/mirrorEntry.mjs) and Node loads it natively, with no loader hooks: the
-// hooks cost seconds on every start (each of viem's and cow-sdk's hundreds of files went through them).
-// Fallback, with a warning naming why: tsx's loader, as before. SHEPHERD_NO_BUNDLE=1 forces tsx.
+// Two ways to start, chosen by what is on disk:
+// - Installed package (no sources, only the build): runs dist/ natively. Nothing to transpile.
+// - Source checkout (cli/main.ts present): runs the TypeScript CLI with no build step, so an edit is
+//   live at once. Fast path: the CLI is transpiled once into a content-hashed cache
+//   (engine/bundle/mirrorEntry.mjs) and Node loads it natively, with no loader hooks: the hooks cost
+//   seconds on every start (each of viem's and cow-sdk's hundreds of files went through them).
+//   Fallback, with a warning naming why: tsx's loader. SHEPHERD_NO_BUNDLE=1 forces tsx.
+//   SHEPHERD_FROM_BUILD=1 runs dist/ even here (after `npm run build`), as an installed package would.
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const source = (path) => fileURLToPath(new URL(path, import.meta.url))
+
+async function loadViaBuild() {
+  await import('../dist/engine/polyfills.js')
+  return import('../dist/cli/main.js')
+}
 
 async function loadViaMirror() {
   const { installMirrorImport } = await import('../engine/bundle/mirrorImport.mjs')
@@ -25,13 +35,17 @@ async function loadViaTsx() {
   return import('../cli/main.ts')
 }
 
-let cli
-if (process.env.SHEPHERD_NO_BUNDLE !== '1') {
-  try {
-    cli = await loadViaMirror()
-  } catch (error) {
-    console.error(`shepherd: warn: bundling the CLI failed, loading through tsx (slower start): ${error instanceof Error ? error.message : String(error)}`)
+async function loadFromSources() {
+  if (process.env.SHEPHERD_NO_BUNDLE !== '1') {
+    try {
+      return await loadViaMirror()
+    } catch (error) {
+      console.error(`shepherd: warn: bundling the CLI failed, loading through tsx (slower start): ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
+  return loadViaTsx()
 }
-cli ??= await loadViaTsx()
+
+const fromBuild = process.env.SHEPHERD_FROM_BUILD === '1' || !existsSync(source('../cli/main.ts'))
+const cli = fromBuild ? await loadViaBuild() : await loadFromSources()
 process.exitCode = await cli.main(process.argv.slice(2))

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ShepherdError } from '../modules/sdk/errors/base.ts'
 import { ConfigError } from '../engine/errors/config.ts'
 import { runCommand } from './runCommand.ts'
+import { packageVersion } from '../engine/packageInfo.ts'
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+const packageJson = { version: packageVersion }
 
 export const helpText = `shepherd ${packageJson.version}: run and test CoW Protocol automation
 

@@ -2,7 +2,8 @@
 // path module (three worker threads) against a running devnet, and times spawn -> /healthz 200.
 //   node bin/shepherd.js devnet --port 18545 &
 //   node engine/bundle/benchEngineStart.mjs http://127.0.0.1:18545 [runs]
-//   SHEPHERD_NO_BUNDLE=1 node engine/bundle/benchEngineStart.mjs http://127.0.0.1:18545
+//   SHEPHERD_NO_BUNDLE=1 node engine/bundle/benchEngineStart.mjs http://127.0.0.1:18545    (sources through tsx)
+//   SHEPHERD_FROM_BUILD=1 node engine/bundle/benchEngineStart.mjs http://127.0.0.1:18545   (dist/, as installed; npm run build first)
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,4 +41,4 @@ async function startOnce() {
 
 const times = []
 for (let i = 0; i < runs; i++) times.push(await startOnce())
-console.log(`${process.env.SHEPHERD_NO_BUNDLE === '1' ? 'tsx' : 'mirror'} engine spawn -> /healthz 200: ${times.map((t) => `${Math.round(t)} ms`).join(', ')}`)
+console.log(`${process.env.SHEPHERD_FROM_BUILD === '1' ? 'build (dist)' : process.env.SHEPHERD_NO_BUNDLE === '1' ? 'source (tsx)' : 'source (mirror)'} engine spawn -> /healthz 200: ${times.map((t) => `${Math.round(t)} ms`).join(', ')}`)

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { EngineConfig, ModuleEntry } from '../config/schema.ts'
 import { ConfigError } from '../errors/config.ts'
+import { runsFromBuild } from '../packageInfo.ts'
 import type { ModuleDefinition, Subscriptions } from '../../modules/sdk/module/types.ts'
 import { importModuleFile, prepareModule, type ModuleOrigin } from './validateModule.ts'
 
@@ -21,9 +22,9 @@ export type LoadedModule = {
 /** An enabled `[[modules]]` entry, with where its code is and what a load error must name. */
 export type ModuleSource = { entry: ModuleEntry; url: string; origin: ModuleOrigin }
 
-/** Where a module entry's code lives: its `path` (relative to the config file), or modules/<name>/index.ts. */
+/** Where a module entry's code lives: its `path` (relative to the config file), or modules/<name>/index.ts (index.js in the build). */
 export function moduleUrl(entry: ModuleEntry, configFile: string): string {
-  const file = entry.path ? resolve(dirname(configFile), entry.path) : resolve(modulesRoot, entry.name, 'index.ts')
+  const file = entry.path ? resolve(dirname(configFile), entry.path) : resolve(modulesRoot, entry.name, runsFromBuild ? 'index.js' : 'index.ts')
   return pathToFileURL(file).href
 }
 

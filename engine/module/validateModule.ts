@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { configErrorFromZod } from '../config/zodIssue.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { ConfigError } from '../errors/config.ts'
+import { importModuleUrl } from './importModuleUrl.ts'
 import { resolveSubscriptions } from '../../modules/sdk/module/defineModule.ts'
 import type { ModuleDefinition, Subscriptions } from '../../modules/sdk/module/types.ts'
 
@@ -43,7 +44,7 @@ function isZodError(error: unknown): error is z.ZodError {
  */
 export async function importModuleFile(url: string, origin: ModuleOrigin): Promise<Record<string, unknown>> {
   try {
-    return (await import(url)) as Record<string, unknown>
+    return await importModuleUrl(url)
   } catch (error) {
     throw new ConfigError(`Module "${origin.name}" could not be loaded`, {
       file: origin.file,

@@ -3,10 +3,14 @@
 // content-hashed cache, loaded by Node with no hooks: ~3x faster than tsx for twap-monitor). If the
 // mirror cannot be built (esbuild missing, cache not writable, a package outside node_modules), it falls
 // back to registering tsx, with a warn log naming why. SHEPHERD_NO_BUNDLE=1 forces the tsx path.
+// From the build (dist/, an installed package) there is nothing to transpile: worker.js loads natively
+// and a user's TypeScript module goes through tsx only when imported (engine/module/importModuleUrl.ts).
 import { parentPort, workerData } from 'node:worker_threads'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
+const builtWorker = fileURLToPath(new URL('./worker.js', import.meta.url))
+const fromBuild = existsSync(builtWorker)
 const workerFile = fileURLToPath(new URL('./worker.ts', import.meta.url))
 const started = performance.now()
 
@@ -33,6 +37,11 @@ async function load() {
     const details = [`file: ${file}`, `key: ${key}`, `expected: ${builtIn ? 'a built-in module name' : 'a module file'}`, `found: ${moduleFile}`]
     const message = [shortMessage, '', ...details.map((d) => `  ${d}`)].join('\n')
     parentPort?.postMessage({ type: 'failed', error: { name: 'ConfigError', message, shortMessage, details, action: 'stop', file, key } })
+    return
+  }
+  if (fromBuild) {
+    await import(builtWorker)
+    parentPort?.postMessage({ type: 'log', level: 'debug', message: 'module worker loaded', fields: { module: workerData.module, ms: Math.round(performance.now() - started), via: 'build' } })
     return
   }
   let entry

@@ -1,4 +1,17 @@
-import { createTestClient, defineChain, http, publicActions, walletActions } from 'viem'
+import {
+  createTestClient,
+  defineChain,
+  http,
+  publicActions,
+  walletActions,
+  type Chain,
+  type Client,
+  type HttpTransport,
+  type PublicActions,
+  type TestActions,
+  type TestRpcSchema,
+  type WalletActions,
+} from 'viem'
 import { sepolia } from 'viem/chains'
 import { devnetChainId } from './addresses.ts'
 
@@ -16,7 +29,8 @@ export type CreateDevnetClientParameters = {
  * @example
  * const chain = devnetChain('http://127.0.0.1:8545')
  */
-export function devnetChain(rpcUrl: string, wsUrl?: string) {
+// Return types are written out: the published .d.ts may only name viem's public types.
+export function devnetChain(rpcUrl: string, wsUrl?: string): Chain {
   return defineChain({
     ...sepolia,
     id: devnetChainId,
@@ -34,7 +48,7 @@ export function devnetChain(rpcUrl: string, wsUrl?: string) {
  * await client.mine({ blocks: 1 })
  * await client.getBlockNumber()
  */
-export function createDevnetClient(parameters: CreateDevnetClientParameters) {
+export function createDevnetClient(parameters: CreateDevnetClientParameters): DevnetClient {
   return createTestClient({
     mode: 'anvil',
     chain: devnetChain(parameters.rpcUrl, parameters.wsUrl),
@@ -46,5 +60,5 @@ export function createDevnetClient(parameters: CreateDevnetClientParameters) {
     .extend(walletActions)
 }
 
-/** The client every devnet helper takes. */
-export type DevnetClient = ReturnType<typeof createDevnetClient>
+/** The client every devnet helper takes: Anvil test actions, public and wallet actions. */
+export type DevnetClient = Client<HttpTransport, Chain, undefined, TestRpcSchema<'anvil'>, TestActions & PublicActions<HttpTransport, Chain> & WalletActions<Chain>>

@@ -1,5 +1,6 @@
 import { computeOrderUid, setGlobalAdapter } from '@cowprotocol/cow-sdk'
-import { ViemAdapter } from '@cowprotocol/sdk-viem-adapter'
+// The ESM build by path, as in modules/sdk/orders/ensureCowSdkAdapter.ts (one viem per process).
+import { ViemAdapter } from '@cowprotocol/sdk-viem-adapter/dist/index.mjs'
 import { createPublicClient, http, type Address, type Hex } from 'viem'
 import { fastOrderUid } from './fastOrderUid.ts'
 import type { OrderFields } from './parseOrderCreation.ts'

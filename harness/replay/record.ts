@@ -3,6 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
 import type { Address } from 'viem'
+import { packageVersion } from '../../engine/packageInfo.ts'
 import { createRpcChainSource } from '../../engine/chain/createRpcChainSource.ts'
 import type { EngineConfig } from '../../engine/config/schema.ts'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
@@ -19,7 +20,7 @@ import { CASSETTE_FORMAT, CASSETTE_VERSION, encodeEntry, readCassette, type Cass
 import { instrumentModule } from './instrumentModule.ts'
 import { recordingChainHost, recordingChainSource, recordingCowApi } from './recordingWrappers.ts'
 
-const toolVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+const toolVersion = packageVersion
 
 export type RecordRangeParameters = {
   /** The engine config: its one chain and its modules (rpc_url is replaced by `rpcUrl`). */

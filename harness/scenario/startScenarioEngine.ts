@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { packageRoot } from '../../engine/packageInfo.ts'
 import { loadConfig } from '../../engine/config/loadConfig.ts'
 import { createLogger } from '../../engine/host/createLogger.ts'
 import { startEngine, type Engine } from '../../engine/startEngine.ts'
@@ -166,7 +167,7 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
 
   async function spawnHealthy(): Promise<HealthAnswer> {
     startedAt = Date.now()
-    child = spawn(process.execPath, [...nodeArgs, resolve('bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child = spawn(process.execPath, [...nodeArgs, join(packageRoot, 'bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
     const current = child
     let buffer = ''
     const onData = (chunk: Buffer) => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { createRequire } from 'node:module'
+import { packageVersion } from '../../engine/packageInfo.ts'
 import { completeReportResult } from '../report/completeReportResult.ts'
 import type { LatencySummary, ScenarioResult } from '../report/types.ts'
 import { compareWithReference } from './compareWithReference.ts'
@@ -28,7 +29,7 @@ function gitCommit(): string {
     return 'unknown'
   }
 }
-const ownVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+const ownVersion = packageVersion
 const summary = (s: { p50?: number; p95?: number; p99?: number; max?: number; count: number }): LatencySummary | undefined =>
   s.count === 0 || s.p50 === undefined ? undefined : { p50: s.p50, p95: s.p95 ?? s.p50, p99: s.p99 ?? s.p50, max: s.max ?? s.p99 ?? s.p50, count: s.count }
 

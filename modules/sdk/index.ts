@@ -1,3 +1,9 @@
+/**
+ * @packageDocumentation
+ * `shepherd/sdk`: the module SDK. `defineModule`, the Host and event types, codecs, the error taxonomy and `createMockHost`. Modules import from here only; it imports nothing of the engine.
+ *
+ * @module shepherd/sdk
+ */
 // The Shepherd module SDK: modules import from here only. Explicit names, no `export *`.
 
 // Module definition and the Host types (owned by engine/module).

@@ -1,3 +1,9 @@
+/**
+ * @packageDocumentation
+ * `shepherd/sdk/testing`: fast-check arbitraries (orders, TWAPs, poll answers, chain events) and fixtures for testing modules. Test code only: it needs fast-check.
+ *
+ * @module shepherd/sdk/testing
+ */
 // `shepherd/sdk/testing`: fast-check arbitraries and fixtures for testing modules. Test code only:
 // it needs fast-check, which a module's runtime never loads. Explicit names, no `export *`.
 
