@@ -100,7 +100,20 @@ export function describePublicApi({ root, entries = publicEntries(root) }: Descr
       continue
     }
     const exports = checker.getExportsOfModule(moduleSymbol).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    described.set(entry.subpath, exports.map((symbol) => describeSymbol(checker, symbol)).join('\n'))
+    described.set(entry.subpath, withoutCheckoutPaths(exports.map((symbol) => describeSymbol(checker, symbol)).join('\n'), root))
   }
   return described
+}
+
+/**
+ * The compiler names a type it cannot reach by an exported name as `import("/abs/path/...")`: the
+ * absolute path of this checkout, which differs on every clone. The API text keeps only what is the
+ * same everywhere: the package name for a dependency, a root-relative path for our own files.
+ *
+ * @example
+ * withoutCheckoutPaths('x: import("/repo/node_modules/viem/index").Hex', '/repo') // 'x: import("viem/index").Hex'
+ */
+export function withoutCheckoutPaths(text: string, root: string): string {
+  const base = root.replace(/\\/g, '/').replace(/\/+$/, '')
+  return text.split(`import("${base}/node_modules/`).join('import("').split(`import("${base}/`).join('import("./')
 }

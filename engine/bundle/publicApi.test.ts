@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, onTestFinished, test } from 'vitest'
-import { describePublicApi, publicEntries } from './describePublicApi.ts'
+import { describePublicApi, publicEntries, withoutCheckoutPaths } from './describePublicApi.ts'
 
 // The public API is what the entry points in package.json's `exports` export, and nothing else.
 // Each entry's export names and type signatures are compared with api/<entry>.api.md: a change to
@@ -45,4 +45,17 @@ test('bad input: a changed signature, a removed export or an added one changes t
   expect(describe('export function f(x: number): string { return String(x) }\nexport type T = { a: number; b?: string }\n')).not.toBe(before)
   expect(describe('export function f(x: number): string { return String(x) }\n')).not.toBe(before)
   expect(describe('export function f(x: number): string { return String(x) }\nexport type T = { a: number }\nexport const g = 1\n')).not.toBe(before)
+})
+
+test('the API text is the same on every clone: a type reached through import() is named without the checkout path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shepherd-api-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'src'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ exports: { '.': { types: './dist/src/index.d.ts', import: './dist/src/index.js' } } }))
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', allowImportingTsExtensions: true, noEmit: true, types: [] } }))
+  writeFileSync(join(dir, 'src/inner.ts'), 'export interface Inner { x: number }\nexport function make() { return { a: { x: 1 } as Inner } }\n')
+  writeFileSync(join(dir, 'src/index.ts'), "import { make } from './inner.ts'\nexport type T = ReturnType<typeof make>\n")
+  const text = describePublicApi({ root: dir }).get('.')!
+  expect(text).toBe('type T = { a: import("./src/inner").Inner; }')
+  expect(withoutCheckoutPaths('x: import("/repo/node_modules/viem/index").Hex; y: import("/repo/engine/a").A', '/repo')).toBe('x: import("viem/index").Hex; y: import("./engine/a").A')
 })
