@@ -8,10 +8,15 @@ import { runAndReport } from '../harness/scenario/runAndReport.ts'
 import { defineScenario, type ScenarioDefinition } from '../harness/scenario/defineScenario.ts'
 import type { RunScenarioOptions } from '../harness/scenario/runScenario.ts'
 import type { ExternalSubject } from '../harness/scenario/subject/subjectTypes.ts'
+import { importModuleUrl } from '../engine/module/importModuleUrl.ts'
+import { runsFromBuild } from '../engine/packageInfo.ts'
 
 export const scenarioUsage = 'shepherd scenario <name-or-file> [--subject-cmd "command args..."] [--ready-line TEXT | --ready-url URL | --ready-after-ms N] [--scale ci|full] [--out DIR]'
 
+// The built-ins sit beside cli/: scenarios/<name>/scenario.ts in the checkout, dist/scenarios/<name>/scenario.js
+// in an installed package (the build compiles them).
 const scenariosRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../scenarios')
+const scenarioFileName = runsFromBuild ? 'scenario.js' : 'scenario.ts'
 
 /**
  * Built-ins whose verdict needs a runner beside the data (a during-hook that kills the engine,
@@ -33,7 +38,7 @@ const usageError = (key: string, expected: string, found: string) => new ConfigE
  */
 export function builtInScenarios(): string[] {
   return readdirSync(scenariosRoot)
-    .filter((name) => existsSync(resolve(scenariosRoot, name, 'scenario.ts')))
+    .filter((name) => existsSync(resolve(scenariosRoot, name, scenarioFileName)))
     .sort()
 }
 
@@ -63,14 +68,15 @@ export function splitCommand(text: string): string[] {
  * `defineScenario(...)` (and an optional named export `during`, the hook `runScenario` takes).
  */
 async function loadScenario(nameOrFile: string): Promise<{ definition: ScenarioDefinition; during?: RunScenarioOptions['during'] }> {
-  const builtIn = resolve(scenariosRoot, nameOrFile, 'scenario.ts')
+  const builtIn = resolve(scenariosRoot, nameOrFile, scenarioFileName)
   const isBuiltIn = /^[a-z0-9][a-z0-9-]*$/.test(nameOrFile) && existsSync(builtIn)
   if (isBuiltIn && needsRunner[nameOrFile])
     throw usageError('<name-or-file>', `a scenario the CLI can run as data (${builtInScenarios().filter((n) => !needsRunner[n]).join(', ')}, or your file)`, `"${nameOrFile}": ${needsRunner[nameOrFile]}; run it with: npx vitest run scenarios/${nameOrFile}`)
   const file = isBuiltIn ? builtIn : resolve(nameOrFile)
   if (!existsSync(file) || !statSync(file).isFile())
     throw usageError('<name-or-file>', `a built-in scenario (${builtInScenarios().join(', ')}) or a scenario file (.ts/.js/.mjs)`, JSON.stringify(nameOrFile))
-  const loaded = (await import(pathToFileURL(file).href)) as { default?: unknown; during?: unknown }
+  // A user's TypeScript scenario loads from an installed package too (tsx registered on demand).
+  const loaded = (await importModuleUrl(pathToFileURL(file).href)) as { default?: unknown; during?: unknown }
   if (loaded.during !== undefined && typeof loaded.during !== 'function') throw new ConfigError('Invalid during export', { file, key: 'during', expected: 'a function (context) => Promise<ExtraBars | void>', found: typeof loaded.during })
   if (loaded.default === undefined) throw new ConfigError('Scenario file has no default export', { file, key: 'default export', expected: 'export default defineScenario({ ... })', found: 'nothing' })
   try {

@@ -40,6 +40,7 @@ test('proof: the packed tarball installs into a fresh project, whose module test
   expect(files).toContain('dist/engine/runner/workerBootstrap.mjs')
   expect(files).toContain('dist/harness/scenario/headWatcher.worker.mjs')
   expect(files).toContain('dist/modules/twap-monitor/index.js')
+  expect(files).toContain('dist/scenarios/baseline/scenario.js')
   expect(files).toContain('bin/shepherd.js')
   expect(files.filter((f) => /\.(test|bench)\.|(?<!\.d)\.ts$/.test(f))).toEqual([])
 
@@ -55,8 +56,11 @@ test('proof: the packed tarball installs into a fresh project, whose module test
   console.info(`[pack-install] ${JSON.stringify(timings)}; total ${Math.round((performance.now() - started) / 1000)} s`)
   expect(outcomes, `${vitest.stdout.slice(-6000)}\n${vitest.stderr.slice(-3000)}`).toEqual([
     'passed: bad input: an unknown key is a ConfigError naming file and key',
+    'passed: bad input: the installed bin names its built-in scenarios when asked for an unknown one',
     'passed: behavior: consecutive blocks leave no gap; a skipped block is counted once',
+    'passed: behavior: the devnet and orderbook stub the globalSetup provides answer',
     "passed: behavior: the project's engine.toml parses with its module by path",
+    'passed: property: every TWAP created on ComposableCoW gets one entry with its parts and interval',
     "passed: scenario: baseline passes with the project's own module in Shepherd's engine",
   ])
   expect(vitest.code).toBe(0)
