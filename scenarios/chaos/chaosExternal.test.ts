@@ -1,0 +1,55 @@
+import { resolve } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { scaled } from '../../harness/scenario/defineScenario.ts'
+import { defineScenario } from '../../harness/scenario/defineScenario.ts'
+import { runScenario, type ScenarioRun } from '../../harness/scenario/runScenario.ts'
+import { describeSubject, type ExternalSubject } from '../../harness/scenario/subject/subjectTypes.ts'
+import { runChaos } from './runChaos.ts'
+import chaos from './scenario.ts'
+
+// The chaos scenario with a bot that is not Shepherd (fixtures/external-bot/bot.mjs) as its subject:
+// the same faults (RPC failures and WebSocket drops through the fault proxy, 5xx and 429 on posts, a
+// depth-3 reorg, a SIGKILL of its process group and a restart of the same command), judged on the
+// ground-truth chaos bars and the standard delivery and duplicates bars. The honest bot keeps the
+// block it started from in its run folder and, after a restart, reads the logs again from there and
+// asks the orderbook before posting a part of a rebuilt watch; the lossy variant that skips the
+// question posts again parts accepted before the kill, and Duplicates catches it.
+const bot = resolve('fixtures/external-bot/bot.mjs')
+const withBot = (name: string, args: string[] = []) => {
+  const subject: ExternalSubject = { command: process.execPath, args: [bot, ...args], ready: { logLine: 'bot: watching' }, stop: 'SIGTERM' }
+  return defineScenario({ ...chaos, name, subject })
+}
+const failing = (run: ScenarioRun) => run.verdict.bars.filter((b) => !b.pass).map((b) => b.name)
+const statusOf = (run: ScenarioRun, name: string) => run.verdict.bars.find((b) => b.name === name)?.status
+const logs: string[] = []
+const log = (line: string) => logs.push(line)
+const runWith = (definition: ReturnType<typeof withBot>) =>
+  runScenario(definition, {
+    scale: 'ci',
+    log,
+    during: (live) => runChaos(live, { loadBlocks: scaled(definition.load!.blocks, 'ci'), blockTime: definition.devnet.blockTime, subject: describeSubject(definition.subject) }),
+  })
+
+describe('chaos with an external subject', () => {
+  test('scenario: the honest external bot passes every ground-truth chaos bar; the engine-only ones are not measured for this subject', async () => {
+    const run = await runWith(withBot('chaos-external-bot'))
+    expect(run.truth.twap.expected).toBeGreaterThan(0)
+    expect(failing(run)).toEqual([])
+    for (const name of ['TWAP delivery', 'Duplicates', 'Reorg removed the order', 'Nothing posted for the removed order', 'Control order posted', 'Subject killed', 'Subject resumed', 'Faults reached the subject', 'p99 block-to-submission'])
+      expect([name, statusOf(run, name)]).toEqual([name, 'pass'])
+    for (const name of ['Reorg visible', 'No block skipped', 'Every module got every block', 'Injected traps counted', 'RPC failures visible', 'WebSocket drops visible', 'Traps', 'Module errors'])
+      expect([name, run.verdict.bars.find((b) => b.name === name)?.measured]).toEqual([name, expect.stringMatching(/^not measured for this subject \(external command: .*bot\.mjs/)])
+    expect(run.verdict.bars.find((b) => b.name === 'Subject killed')?.measured).toMatch(/^pid \d+ exited by SIGKILL, pid gone$/)
+    expect(run.notes.join('\n')).toMatch(/chaos bound p99LatencyMs = \d+: outage \d+ ms \(SIGKILL to the new process ready\)/)
+    // The restarted bot rebuilt its watches from its state file (its own output says so).
+    expect(logs.join('\n')).toMatch(/subject restarted \(pid \d+\)/)
+  })
+
+  test('scenario: the bot that posts again after a restart without asking the orderbook fails Duplicates', async () => {
+    const run = await runWith(withBot('chaos-external-bot-reposts', ['--repost-on-restart']))
+    expect(failing(run)).toContain('Duplicates')
+    expect(run.truth.twap.duplicates).toBeGreaterThan(0)
+    // Everything else it did is judged as for the honest bot.
+    expect(failing(run).filter((name) => name !== 'Duplicates' && name !== 'p99 block-to-submission')).toEqual([])
+  })
+})
