@@ -52,4 +52,13 @@ describe('chaos with an external subject', () => {
     // Everything else it did is judged as for the honest bot.
     expect(failing(run).filter((name) => name !== 'Duplicates' && name !== 'p99 block-to-submission')).toEqual([])
   })
+
+  // What the bot did before it kept state: after the restart it watches from the head only, so the
+  // later parts of every TWAP created before the kill are never posted.
+  test('scenario: the bot that forgets its watches on a restart fails TWAP delivery', async () => {
+    const run = await runWith(withBot('chaos-external-bot-forgets', ['--forget-on-restart']))
+    expect(failing(run)).toContain('TWAP delivery')
+    expect(run.truth.twap.missing.length).toBeGreaterThan(0)
+    expect(failing(run).filter((name) => name !== 'TWAP delivery' && name !== 'p99 block-to-submission')).toEqual([])
+  })
 })
