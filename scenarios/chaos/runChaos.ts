@@ -4,7 +4,9 @@ import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { readJournal } from '../../harness/faults/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
+import { scaled } from '../../harness/scenario/defineScenario.ts'
 import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
+import { describeSubject, isExternalSubject } from '../../harness/scenario/subject/subjectTypes.ts'
 import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
 import { twapRetrySeconds } from '../../harness/scenario/twapRetrySeconds.ts'
 import { chaosJournal, judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
@@ -28,6 +30,24 @@ export type RunChaosParameters = {
    * engine: the kill is of its process group, and it is judged on the ground-truth chaos bars only.
    */
   subject?: string | undefined
+}
+
+/**
+ * The chaos timeline for the scenario being run, with its parameters read from the run itself: the
+ * load's length at the run's scale, the devnet's block time, and the subject (our engine, or an
+ * external command, whose process group is what gets killed). It is the `during` hook the chaos
+ * scenario exports, so `shepherd scenario chaos [--subject-cmd ...]` runs the same timeline as the tests.
+ *
+ * @example
+ * await runScenario(chaos, { scale: 'ci', during: chaosDuring() })
+ */
+export function chaosDuring(extra: Pick<RunChaosParameters, 'onKill'> = {}): (context: ScenarioContext) => Promise<ExtraBars> {
+  return (context) => {
+    const { definition, scale } = context
+    if (!definition.load) throw new Error(`chaos: scenario "${definition.name}" has no load; the timeline is placed along the load's blocks`)
+    const subject = isExternalSubject(definition.subject) ? describeSubject(definition.subject) : undefined
+    return runChaos(context, { loadBlocks: scaled(definition.load.blocks, scale), blockTime: definition.devnet.blockTime, subject, ...extra })
+  }
 }
 
 /**
