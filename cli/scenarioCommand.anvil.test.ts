@@ -68,9 +68,9 @@ describe('shepherd scenario', () => {
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/<name-or-file>[\s\S]*baseline[\s\S]*"no-such-scenario"/)
     // A built-in whose verdict needs its runner is refused, not run as data.
-    const chaos = await runCli(['scenario', 'chaos'])
-    expect(chaos.code).toBe(2)
-    expect(chaos.stderr).toMatch(/runChaos\.ts; run it with: npx vitest run scenarios\/chaos/)
+    const crashLoop = await runCli(['scenario', 'crash-loop'])
+    expect(crashLoop.code).toBe(2)
+    expect(crashLoop.stderr).toMatch(/runCrashLoop\.ts; run it with: npx vitest run scenarios\/crash-loop/)
     const scale = await runCli(['scenario', 'baseline', '--scale', 'huge'])
     expect(scale.code).toBe(2)
     expect(scale.stderr).toMatch(/--scale[\s\S]*ci or full[\s\S]*huge/)

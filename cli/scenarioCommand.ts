@@ -23,7 +23,6 @@ const scenarioFileName = runsFromBuild ? 'scenario.js' : 'scenario.ts'
  * triggers orders or judges extra bars): run as data only, they would judge a different run.
  */
 const needsRunner: Readonly<Record<string, string>> = {
-  chaos: 'its kills and fault evidence live in scenarios/chaos/runChaos.ts',
   'crash-loop': 'its kills live in scenarios/crash-loop/runCrashLoop.ts',
   e2e: 'its triggers and terminal markers live in scenarios/e2e/e2e.test.ts',
 }

@@ -76,6 +76,10 @@ export type FinalEvidence = {
 }
 
 export type ScenarioContext = {
+  /** The scenario being run (with the subject it runs against, after any command-line override). */
+  definition: ScenarioDefinition
+  /** The scale it runs at: what `scaled(...)` turns the definition's counts into. */
+  scale: 'full' | 'ci'
   devnet: Devnet
   orderbook: StartedOrderbookStub
   engine: ScenarioEngine
@@ -191,7 +195,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const loadBlocks = definition.load ? scaled(definition.load.blocks, scale) : 0
     log(`load: ${definition.load ? `${definition.load.senders} x (${definition.load.twapPerBlock} + ${definition.load.ethFlowPerBlock}) per block for ${loadBlocks} blocks` : 'none'} from block ${fromBlock}`)
 
-    const context: ScenarioContext | undefined = orderbook && { devnet, orderbook, engine, proxy, clock, dir, scrape: () => engine.metrics(), log }
+    const context: ScenarioContext | undefined = orderbook && { definition, scale, devnet, orderbook, engine, proxy, clock, dir, scrape: () => engine.metrics(), log }
     const progress = setInterval(() => {
       const last = sampler.current?.samples.at(-1)
       if (!last) return

@@ -1,19 +1,17 @@
 import { expect, test } from 'vitest'
-import { currentScale, scaled } from '../../harness/scenario/defineScenario.ts'
 import { runAndReport } from '../../harness/scenario/runAndReport.ts'
 import type { ScenarioContext } from '../../harness/scenario/runScenario.ts'
-import { runChaos } from './runChaos.ts'
+import { chaosDuring } from './runChaos.ts'
 import scenario from './scenario.ts'
 import { writeChaosDump, type KillWindow } from './writeChaosDump.ts'
 
 test('scenario: chaos loses nothing and duplicates nothing under every fault at once, judged from ground truth', async () => {
-  const loadBlocks = scaled(scenario.load!.blocks, currentScale())
   let context: ScenarioContext | undefined
   let kill: KillWindow | undefined
   const { run, paths } = await runAndReport(scenario, {
     during: (live) => {
       context = live
-      return runChaos(live, { loadBlocks, blockTime: scenario.devnet.blockTime, onKill: (window) => (kill = window) })
+      return chaosDuring({ onKill: (window) => (kill = window) })(live)
     },
   })
   // SHEPHERD_CHAOS_DUMP=<file> keeps the evidence for a post-mortem (posts, blocks, kill window, engine log).

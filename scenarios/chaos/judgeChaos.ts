@@ -18,6 +18,13 @@ export const chaosModules = [trappingModule, ...unaffectedModules] as const
 
 /** Everything the chaos bars judge, collected by runChaos (live) and at the end of the run. No devnet needed to build one. */
 export type ChaosEvidence = {
+  /**
+   * Set (to the subject's one-line description) when the subject is an external command: the bars
+   * read from the engine's metrics or the trapping module's journal are "not measured for this
+   * subject"; the ground-truth bars (reorg, kill and resume from its process evidence, the faults it
+   * met, the latency bound) are judged as for the engine.
+   */
+  subject?: string | undefined
   blockTimeMs: number
   /** The block the chaos timeline started at: every block from here to the last one the witness handled must be in its journal. */
   startBlock: bigint
@@ -101,6 +108,7 @@ export type ChaosVerdict = { bars: BarResult[]; bounds: NonNullable<Measures['bo
  * judge({ ...measures, bounds, extra: bars }, scenario)
  */
 export function judgeChaos(e: ChaosEvidence): ChaosVerdict {
+  if (e.subject !== undefined) return judgeSubjectChaos(e, e.subject)
   const bars: BarResult[] = []
   const notes: string[] = []
   const journal = 'value' in e.journal ? e.journal.value : undefined
@@ -108,20 +116,12 @@ export function judgeChaos(e: ChaosEvidence): ChaosVerdict {
   const handled = journal?.filter((l) => l.event === 'block') ?? []
 
   // (1) The reorg.
-  bars.push(bar('Reorg removed the order', 'the removed TWAP creation is not on the final chain, after a reorg of depth >= 3', e.reorg.removedGone ? `gone (depth ${e.reorg.depth})` : `still on chain (depth ${e.reorg.depth})`, e.reorg.removedGone && e.reorg.depth >= 3))
-  bars.push(bar('Nothing posted for the removed order', '0 posts for the removed TWAP owner (stub record)', String(e.removedOwnerPosts), e.removedOwnerPosts === 0))
-  bars.push(bar('Control order posted', 'the TWAP created beside it reaches the orderbook (stub record)', `${e.controlAccepted} accepted`, e.controlAccepted > 0))
-  const reorgBar = '>= 1 shepherd_reorgs_total'
+  bars.push(...reorgBars(e))
   bars.push('notMeasured' in e.metrics.reorgs ? notMeasured('Reorg visible', reorgBar, e.metrics.reorgs.notMeasured) : bar('Reorg visible', reorgBar, String(e.metrics.reorgs.value), e.metrics.reorgs.value >= 1))
 
   // (2) The kill: the old process died by the signal sent, a new one served /healthz healthy, it resumed at or before the persisted cursor, and no block was skipped.
   const kill = e.kill
-  const killedBar = 'the old engine process exited by SIGKILL and its PID is gone'
-  if (!kill) bars.push(notMeasured('Engine killed', killedBar, 'the harness never killed the engine'))
-  else {
-    const problems = [kill.old.exit.signal !== 'SIGKILL' && `it exited with ${kill.old.exit.signal ?? `code ${kill.old.exit.code}`}`, !kill.old.pidGone && `pid ${kill.old.pid} still exists`].filter(Boolean)
-    bars.push(bar('Engine killed', killedBar, problems.length ? problems.join('; ') : `pid ${kill.old.pid} exited by SIGKILL, pid gone`, problems.length === 0))
-  }
+  bars.push(killedBar(kill, 'Engine'))
   // A block a module finished is not delivered to it again after a restart (its writes and the mark that it is done commit together), so the new process may resume past the old cursor, right after the last block the old one finished.
   const resumedBar = 'a new process answers /healthz 200 after the old one exited, and its first block (fixture journal) is at or before the old cursor + 1, or right after the last block the old process handled'
   if (!kill) bars.push(notMeasured('Engine resumed', resumedBar, 'the harness never killed the engine'))
@@ -219,6 +219,78 @@ export function judgeChaos(e: ChaosEvidence): ChaosVerdict {
     notes.push(
       `chaos bounds of module errors, per kind: ${bounds.moduleErrorsByKind.map((k) => `${k.module}/${k.kind} <= ${k.max}`).join('; ')}; every other kind 0: the ${injected5xx} x 5xx and ${injected429} x 429 the stub injected on posts make twap-monitor back off (no error kind), and no injected fault answers a lookup`,
     )
+  return { bars, bounds, notes }
+}
+
+/** The reorg's ground-truth bars, for any subject: the creation is gone, nothing was posted for it, its control was. */
+function reorgBars(e: ChaosEvidence): BarResult[] {
+  return [
+    bar('Reorg removed the order', 'the removed TWAP creation is not on the final chain, after a reorg of depth >= 3', e.reorg.removedGone ? `gone (depth ${e.reorg.depth})` : `still on chain (depth ${e.reorg.depth})`, e.reorg.removedGone && e.reorg.depth >= 3),
+    bar('Nothing posted for the removed order', '0 posts for the removed TWAP owner (stub record)', String(e.removedOwnerPosts), e.removedOwnerPosts === 0),
+    bar('Control order posted', 'the TWAP created beside it reaches the orderbook (stub record)', `${e.controlAccepted} accepted`, e.controlAccepted > 0),
+  ]
+}
+const reorgBar = '>= 1 shepherd_reorgs_total'
+
+/** The old process died by the signal sent and its PID is gone (the harness's process evidence). */
+function killedBar(kill: KillEvidence | undefined, who: 'Engine' | 'Subject'): BarResult {
+  const name = `${who} killed`
+  const text = `the old ${who === 'Engine' ? 'engine' : 'subject'} process exited by SIGKILL and its PID is gone`
+  if (!kill) return notMeasured(name, text, `the harness never killed the ${who === 'Engine' ? 'engine' : 'subject'}`)
+  const problems = [kill.old.exit.signal !== 'SIGKILL' && `it exited with ${kill.old.exit.signal ?? `code ${kill.old.exit.code}`}`, !kill.old.pidGone && `pid ${kill.old.pid} still exists`].filter(Boolean)
+  return bar(name, text, problems.length ? problems.join('; ') : `pid ${kill.old.pid} exited by SIGKILL, pid gone`, problems.length === 0)
+}
+
+/**
+ * The chaos bars for an external subject: it serves no Shepherd metrics and runs no trapping
+ * module, so what it is judged on is ground truth only. The reorg bars as for the engine; its kill
+ * from the harness's process evidence (died by SIGKILL, PID gone); its resume from that evidence and
+ * the stub's record (a new PID, ready after the old one exited, and at least one post accepted from
+ * it after it was ready: it came back to work); the faults it met from the fault proxy's and the
+ * stub's own counts. Delivery and duplicates across the kill are the standard bars (ground truth).
+ * The p99 bound is the one the engine gets, without the journal: the outage ends when it was ready.
+ */
+function judgeSubjectChaos(e: ChaosEvidence, subject: string): ChaosVerdict {
+  const na = (name: string, text: string, why: string): BarResult => ({ name, bar: text, measured: `not measured for this subject (${subject}): ${why}`, pass: true, status: 'not applicable' })
+  const noMetrics = 'it serves no Shepherd metrics'
+  const noJournal = `it runs no ${trappingModule} module, whose journal is the witness`
+  const bars = reorgBars(e)
+  bars.push(na('Reorg visible', reorgBar, noMetrics))
+  const kill = e.kill
+  bars.push(killedBar(kill, 'Subject'))
+  const resumedBar = 'a new subject process (another PID) was ready after the old one exited, and the orderbook accepted at least one post after it was ready (stub record)'
+  if (!kill) bars.push(notMeasured('Subject resumed', resumedBar, 'the harness never killed the subject'))
+  else {
+    const readyAt = kill.new.healthy.at
+    const after = e.record.filter((r) => isOrderPost(r) && r.status === 201 && r.answeredAt >= readyAt).length
+    const problems = [
+      kill.new.pid === kill.old.pid && 'the "new" process has the old pid',
+      readyAt < kill.old.exitedAt && 'it was ready before the old process exited',
+      after === 0 && 'no post accepted after it was ready',
+    ].filter(Boolean)
+    const ok = `pid ${kill.new.pid} ready ${readyAt - kill.old.killedAt} ms after the kill; ${after} posts accepted since`
+    bars.push(bar('Subject resumed', resumedBar, problems.length ? problems.join('; ') : ok, problems.length === 0))
+  }
+  bars.push(na('No block skipped', `every block reached ${trappingModule}`, noJournal))
+  bars.push(na('Every module got every block', 'shepherd_event_latency_seconds_count{event_kind="block"} per module', noMetrics))
+  bars.push(na('Injected traps counted', 'shepherd_module_traps_total against the injected traps', noJournal))
+  bars.push(na('Trapping module restarted', 'shepherd_module_restarts_total', noJournal))
+  bars.push(na('Other modules unaffected', 'shepherd_module_traps_total and restarts of the other modules', noMetrics))
+  bars.push(na('RPC failures visible', 'shepherd_chain_request_total{outcome="error"} against the injected failures', noMetrics))
+  bars.push(na('WebSocket drops visible', 'shepherd_stream_reconnects_total against the drops', noMetrics))
+  const posts = e.record.filter(isOrderPost)
+  const posted5xx = posts.filter((r) => isInjectedFailure(r) && r.status >= 500).length
+  const posted429 = posts.filter((r) => isInjectedFailure(r) && r.status === 429).length
+  const metBar = "the faults reached the subject: >= 1 RPC failure injected into its requests (fault proxy), >= 1 of its posts answered 5xx and >= 1 answered 429 by injection (stub record); WebSocket drops are counted, not required (a subject may use HTTP only)"
+  const met = `${e.proxy.injectedFailures} RPC failures injected, ${e.proxy.wsDrops} WebSocket drops; ${posted5xx} x 5xx, ${posted429} x 429 injected on posts`
+  bars.push(bar('Faults reached the subject', metBar, met, e.proxy.injectedFailures >= 1 && posted5xx >= 1 && posted429 >= 1))
+
+  const bounds: ChaosVerdict['bounds'] = {}
+  const notes: string[] = []
+  if (kill) {
+    bounds.p99LatencyMs = latencyBound(e, kill, undefined)
+    notes.push(`chaos bound p99LatencyMs = ${Math.round(bounds.p99LatencyMs.max)}: ${bounds.p99LatencyMs.why} (the retry waits are twap-monitor's policy: a subject may retry sooner, not later)`)
+  }
   return { bars, bounds, notes }
 }
 
@@ -323,6 +395,7 @@ function latencyBound(e: ChaosEvidence, kill: KillEvidence, journal: readonly Jo
     .reduce((min, l) => Math.min(min, l.at), Number.POSITIVE_INFINITY)
   const outageEnd = Math.max(kill.new.healthy.at, caughtUp !== undefined && Number.isFinite(caughtUp) ? caughtUp : kill.new.healthy.at)
   const outageMs = outageEnd - kill.old.killedAt
+  const outageText = journal ? 'SIGKILL to the new process healthy and caught up' : 'SIGKILL to the new process ready'
   const posts = new Map<string, RecordEntry[]>()
   for (const entry of e.record) if (entry.uid && isOrderPost(entry)) posts.set(entry.uid.toLowerCase(), [...(posts.get(entry.uid.toLowerCase()) ?? []), entry])
   let retryMs = 0
@@ -337,6 +410,6 @@ function latencyBound(e: ChaosEvidence, kill: KillEvidence, journal: readonly Jo
   const which = worst ? ` (${worst.uid.slice(0, 18)}...: ${worst.failures.map((f) => f.status).join(', ')})` : ''
   return {
     max: outageMs + retryMs + e.blockTimeMs,
-    why: `outage ${outageMs} ms (SIGKILL to the new process healthy and caught up) + ${retryMs} ms the retry policy waits after the injected failures of one part before its acceptance${which} + 1 block time`,
+    why: `outage ${outageMs} ms (${outageText}) + ${retryMs} ms the retry policy waits after the injected failures of one part before its acceptance${which} + 1 block time`,
   }
 }

@@ -252,3 +252,104 @@ describe('judgeChaos', () => {
     expect(bounds).toEqual({})
   })
 })
+
+// The same run with an external subject: no metrics, no journal, a kill of its process group.
+// Its new process (pid 200) was ready at t=24_000; uid 2's post was accepted at 14_000, before the
+// kill, and a post accepted at 25_000 shows it back at work.
+describe('judgeChaos with an external subject', () => {
+  const notMeasuredAtAll = { notMeasured: 'the subject serves no Shepherd metrics' }
+  const subjectRun: ChaosEvidence = {
+    ...clean,
+    subject: 'external command: node bot.mjs',
+    kill: { ...clean.kill!, old: { ...clean.kill!.old, lastCursor: undefined, final: undefined, finalError: 'no metrics' }, new: { ...clean.kill!.new, healthy: { status: 200, body: 'ready', at: 24_000 } } },
+    headAtKill: 21n,
+    journal: { notMeasured: 'no journal' },
+    metrics: Object.fromEntries(Object.keys(clean.metrics).map((k) => [k, notMeasuredAtAll])) as unknown as ChaosEvidence['metrics'],
+    record: [...record, entry(4, 25_000, 201)],
+  }
+  const subjectFailing = (e: ChaosEvidence) => judgeChaos(e).bars.filter((b) => !b.pass)
+  const withSubjectKill = (old: Partial<NonNullable<ChaosEvidence['kill']>['old']>, fresh: Partial<NonNullable<ChaosEvidence['kill']>['new']> = {}): Partial<ChaosEvidence> => ({
+    kill: { ...subjectRun.kill!, old: { ...subjectRun.kill!.old, ...old }, new: { ...subjectRun.kill!.new, ...fresh } },
+  })
+
+  test('behavior: a clean run passes; the engine-only bars are "not measured for this subject", the ground-truth ones are judged', () => {
+    const verdict = judgeChaos(subjectRun)
+    expect(verdict.bars.filter((b) => !b.pass)).toEqual([])
+    expect(verdict.bars.map((b) => [b.name, b.status])).toEqual([
+      ['Reorg removed the order', 'pass'],
+      ['Nothing posted for the removed order', 'pass'],
+      ['Control order posted', 'pass'],
+      ['Reorg visible', 'not applicable'],
+      ['Subject killed', 'pass'],
+      ['Subject resumed', 'pass'],
+      ['No block skipped', 'not applicable'],
+      ['Every module got every block', 'not applicable'],
+      ['Injected traps counted', 'not applicable'],
+      ['Trapping module restarted', 'not applicable'],
+      ['Other modules unaffected', 'not applicable'],
+      ['RPC failures visible', 'not applicable'],
+      ['WebSocket drops visible', 'not applicable'],
+      ['Faults reached the subject', 'pass'],
+    ])
+    for (const b of verdict.bars.filter((b) => b.status === 'not applicable')) expect(b.measured).toMatch(/^not measured for this subject \(external command: node bot\.mjs\): /)
+    expect(verdict.bars.find((b) => b.name === 'Subject resumed')?.measured).toBe('pid 200 ready 4000 ms after the kill; 1 posts accepted since')
+    expect(verdict.bars.find((b) => b.name === 'Faults reached the subject')?.measured).toBe('12 RPC failures injected, 6 WebSocket drops; 2 x 5xx, 1 x 429 injected on posts')
+  })
+
+  const violations: Array<[string, Partial<ChaosEvidence>, RegExp]> = [
+    ['Reorg removed the order', { reorg: { ...clean.reorg, removedGone: false } }, /still on chain/],
+    ['Nothing posted for the removed order', { removedOwnerPosts: 2 }, /^2$/],
+    ['Control order posted', { controlAccepted: 0 }, /0 accepted/],
+    ['Subject killed', withSubjectKill({ exit: { code: 1, signal: null } }), /exited with code 1/],
+    ['Subject killed', withSubjectKill({ exit: { code: null, signal: 'SIGTERM' } }), /exited with SIGTERM/],
+    ['Subject killed', withSubjectKill({ pidGone: false }), /pid 100 still exists/],
+    ['Subject resumed', withSubjectKill({}, { pid: 100 }), /the "new" process has the old pid/],
+    ['Subject resumed', withSubjectKill({}, { healthy: { status: 200, body: 'ready', at: 20_005 } }), /ready before the old process exited/],
+    // Accepted just before it was ready, or refused after: not back at work.
+    ['Subject resumed', { record: [...record, entry(4, 23_999, 201)] }, /no post accepted after it was ready/],
+    ['Subject resumed', { record: [...record, entry(4, 25_000, 500, 'failRate')] }, /no post accepted after it was ready/],
+    ['Faults reached the subject', { proxy: { ...clean.proxy, injectedFailures: 0 } }, /^0 RPC failures injected/],
+    ['Faults reached the subject', { record: [...subjectRun.record].filter((r) => r.status !== 429) }, /0 x 429/],
+    ['Faults reached the subject', { record: [...subjectRun.record].filter((r) => r.status < 500) }, /0 x 5xx/],
+  ]
+  test.each(violations)('behavior: evidence that breaks only "%s" fails that bar alone (%#)', (name, change, measured) => {
+    const bad = subjectFailing({ ...subjectRun, ...change })
+    expect(bad.map((b) => b.name)).toEqual([name])
+    expect(bad[0]!.measured).toMatch(measured)
+  })
+
+  test('behavior: an exit at the ready moment itself counts as ready after it; a post accepted at that moment counts', () => {
+    expect(subjectFailing({ ...subjectRun, ...withSubjectKill({ exitedAt: 24_000 }), record: [...record, entry(4, 24_000, 201)] })).toEqual([])
+  })
+
+  test('behavior: without a kill, the kill bars are "not measured", never passed, and no latency bound is derived', () => {
+    const bad = subjectFailing({ ...subjectRun, kill: undefined })
+    expect(bad.map((b) => [b.name, b.status, b.measured])).toEqual([
+      ['Subject killed', 'not measured', 'not measured: the harness never killed the subject'],
+      ['Subject resumed', 'not measured', 'not measured: the harness never killed the subject'],
+    ])
+    expect(judgeChaos({ ...subjectRun, kill: undefined }).bounds).toEqual({})
+  })
+
+  test('behavior: the latency bound is the outage to ready + the retry policy after injected failures + one block, and the standard bar fails just above it', () => {
+    const { bounds, notes } = judgeChaos(subjectRun)
+    // Killed at 20_000, ready at 24_000: 4 s; uid 1's 5xx: 3 s; one block.
+    expect(bounds).toEqual({ p99LatencyMs: { max: 4_000 + 3_000 + 1_000, why: expect.stringMatching(/^outage 4000 ms \(SIGKILL to the new process ready\) \+ 3000 ms/) } })
+    expect(notes).toEqual([expect.stringMatching(/^chaos bound p99LatencyMs = 8000: .*a subject may retry sooner, not later\)$/)])
+    const measures: Measures = {
+      twap: { expected: 10, delivered: 10, duplicates: 0 },
+      ethFlow: { placed: 5, observed: 5, postedByWatcher: 0 },
+      unexplainedOrders: 0,
+      moduleErrors: notMeasuredAtAll,
+      traps: notMeasuredAtAll,
+      poisoned: notMeasuredAtAll,
+      p99LatencyMs: 7_999,
+      blockTimeMs: 1000,
+      bounds,
+      externalSubject: 'external command: node bot.mjs',
+    }
+    expect(judge(measures).pass).toBe(true)
+    expect(judge({ ...measures, p99LatencyMs: 8_001 }).bars.filter((b) => !b.pass).map((b) => b.name)).toEqual(['p99 block-to-submission'])
+    expect(judge({ ...measures, twap: { expected: 10, delivered: 10, duplicates: 1 } }).bars.filter((b) => !b.pass).map((b) => b.name)).toEqual(['Duplicates'])
+  })
+})

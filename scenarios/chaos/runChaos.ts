@@ -4,7 +4,9 @@ import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { readJournal } from '../../harness/faults/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
+import { scaled } from '../../harness/scenario/defineScenario.ts'
 import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
+import { describeSubject, isExternalSubject } from '../../harness/scenario/subject/subjectTypes.ts'
 import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
 import { twapRetrySeconds } from '../../harness/scenario/twapRetrySeconds.ts'
 import { chaosJournal, judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
@@ -19,11 +21,40 @@ export const chaosAccounts = {
 
 const uidOwner = (uid: string) => `0x${uid.slice(2 + 64, 2 + 64 + 40)}`.toLowerCase()
 
+export type RunChaosParameters = {
+  loadBlocks: number
+  blockTime: number
+  onKill?: (window: KillWindow) => void
+  /**
+   * The external subject's one-line description (`describeSubject`) when the subject is not our
+   * engine: the kill is of its process group, and it is judged on the ground-truth chaos bars only.
+   */
+  subject?: string | undefined
+}
+
+/**
+ * The chaos timeline for the scenario being run, with its parameters read from the run itself: the
+ * load's length at the run's scale, the devnet's block time, and the subject (our engine, or an
+ * external command, whose process group is what gets killed). It is the `during` hook the chaos
+ * scenario exports, so `shepherd scenario chaos [--subject-cmd ...]` runs the same timeline as the tests.
+ *
+ * @example
+ * await runScenario(chaos, { scale: 'ci', during: chaosDuring() })
+ */
+export function chaosDuring(extra: Pick<RunChaosParameters, 'onKill'> = {}): (context: ScenarioContext) => Promise<ExtraBars> {
+  return (context) => {
+    const { definition, scale } = context
+    if (!definition.load) throw new Error(`chaos: scenario "${definition.name}" has no load; the timeline is placed along the load's blocks`)
+    const subject = isExternalSubject(definition.subject) ? describeSubject(definition.subject) : undefined
+    return runChaos(context, { loadBlocks: scaled(definition.load.blocks, scale), blockTime: definition.devnet.blockTime, subject, ...extra })
+  }
+}
+
 /**
  * The chaos timeline, run beside the load: (1) at ~20% of the load, two TWAPs starting a few seconds
  * later are created in one block, then a reorg from that block replays everything except the first
- * one's creation; (2) at ~60%, the engine process is SIGKILLed the moment the orderbook accepts a
- * post, and restarted; (3) once the orders' windows have passed, it stops. The proxy's WebSocket
+ * one's creation; (2) at ~60%, the engine process (or the external subject's process group) is
+ * SIGKILLed the moment the orderbook accepts a post, and restarted; (3) once the orders' windows have passed, it stops. The proxy's WebSocket
  * drops and failed requests run by themselves all along. It collects evidence only: the bars are
  * judged at the end of the run, from that evidence and the run's final evidence, by `judgeChaos`.
  *
@@ -32,7 +63,7 @@ const uidOwner = (uid: string) => `0x${uid.slice(2 + 64, 2 + 64 + 40)}`.toLowerC
  */
 export async function runChaos(
   context: ScenarioContext,
-  { loadBlocks, blockTime, onKill }: { loadBlocks: number; blockTime: number; onKill?: (window: KillWindow) => void },
+  { loadBlocks, blockTime, onKill, subject }: RunChaosParameters,
 ): Promise<ExtraBars> {
   const { devnet, orderbook, engine, proxy, log, dir } = context
   const client = devnet.client
@@ -69,6 +100,7 @@ export async function runChaos(
   // (2) SIGKILL and restart of the engine process.
   await waitForBlock(start + BigInt(Math.floor(loadBlocks * 0.6)), 'kill step')
   if (!engine.killAndRestart) throw new Error('chaos: the engine must run as a process (engine.mode = "process") to be killed')
+  const who = subject === undefined ? 'engine' : 'subject'
   // Kill the moment the orderbook accepts a post: the engine's `submitted:` marker for it is then at
   // best milliseconds from durable, the window a restart must recover from without posting it twice.
   const entries = orderbook.record.entries
@@ -102,8 +134,12 @@ export async function runChaos(
   const dropsAroundKill = (proxy?.record.counters.ws_drop ?? 0) - dropsBefore
   onKill?.({ killedAt: kill.old.killedAt, healthyAt: kill.new.healthy.at })
   const afterAccept = acceptedAt === undefined ? 'no post accepted in 15 s before it' : `${kill.old.killedAt - acceptedAt} ms after the orderbook accepted a post`
-  log(`engine pid ${kill.old.pid} SIGKILLed ${afterAccept}; pid ${kill.new.pid} healthy: down ${kill.downMs} ms`)
-  notes.push(`engine pid ${kill.old.pid} SIGKILLed once (${afterAccept}, its cursor at block ${kill.old.lastCursor}) and restarted from its cursor as pid ${kill.new.pid}: down ${kill.downMs} ms`)
+  log(`${who} pid ${kill.old.pid} SIGKILLed ${afterAccept}; pid ${kill.new.pid} ${subject === undefined ? 'healthy' : 'ready'}: down ${kill.downMs} ms`)
+  notes.push(
+    subject === undefined
+      ? `engine pid ${kill.old.pid} SIGKILLed once (${afterAccept}, its cursor at block ${kill.old.lastCursor}) and restarted from its cursor as pid ${kill.new.pid}: down ${kill.downMs} ms`
+      : `subject pid ${kill.old.pid} SIGKILLed once with its process group (${afterAccept}) and restarted with the same command, environment and run folder as pid ${kill.new.pid}: down ${kill.downMs} ms (to its ready signal)`,
+  )
 
   // (3) Both orders share t0: once the control's first part is accepted, the removed one's would
   // have been too. Wait for it (bounded by its window), plus two blocks, then judge what arrived.
@@ -116,6 +152,7 @@ export async function runChaos(
   await waitForBlock(start + BigInt(loadBlocks), 'end of load')
 
   const live = {
+    subject,
     startBlock: start,
     reorg: { depth: reorg.depth, fromBlock: removedReceipt.blockNumber, removedGone },
     kill,
@@ -156,7 +193,7 @@ function engineRequests(counters: Readonly<Record<string, number>> | undefined):
  * judgeChaos(chaosEvidence(live, final, journal))
  */
 export function chaosEvidence(
-  live: Pick<ChaosEvidence, 'startBlock' | 'reorg' | 'kill' | 'headAtKill'> & { failuresLostInKill: number; dropsAroundKill: number; requestsLostInKill: number },
+  live: Pick<ChaosEvidence, 'subject' | 'startBlock' | 'reorg' | 'kill' | 'headAtKill'> & { failuresLostInKill: number; dropsAroundKill: number; requestsLostInKill: number },
   final: FinalEvidence,
   journal: ChaosEvidence['journal'],
 ): ChaosEvidence {
@@ -165,6 +202,7 @@ export function chaosEvidence(
   const counter = (name: string) => final.proxyCounters?.[name] ?? 0
   const f = final.figures
   return {
+    subject: live.subject,
     blockTimeMs: final.blockTimeMs,
     startBlock: live.startBlock,
     reorg: live.reorg,

@@ -1,5 +1,6 @@
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
 import { chaosJournal } from './judgeChaos.ts'
+import { chaosDuring } from './runChaos.ts'
 
 /** Posts to the orderbook: what the 5xx and 429 faults hit. */
 const orderPosts = { method: 'POST', path: '/api/v1/orders' } as const
@@ -39,3 +40,9 @@ export default defineScenario({
     rows: [{ metric: 'delivery', reference: '38-43% of events (it lost 57-62% when its WebSocket dropped under load, and never backfilled)' }],
   },
 })
+
+/**
+ * The timeline that makes this run chaos (a reorg, a SIGKILL and restart, the evidence for the chaos
+ * bars): `shepherd scenario chaos` and the tests run it beside the load.
+ */
+export const during = chaosDuring()

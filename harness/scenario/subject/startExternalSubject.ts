@@ -43,6 +43,11 @@ export type StartedSubject = {
   exit(): { code: number | null; signal: NodeJS.Signals | null } | undefined
   /** Sends the stop signal to its process group, SIGKILL after the bound. Safe to call twice. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; killed: boolean }>
+  /**
+   * SIGKILLs its process group at once (no chance to clean up: a crash) and resolves on its exit,
+   * with when the signal was sent and when the exit came. Safe to call twice.
+   */
+  kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null; killedAt: number; exitedAt: number }>
 }
 
 /**
@@ -72,9 +77,13 @@ export async function startExternalSubject({ subject, env, keepLines = 200, log 
     detached: true,
   })
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined
+  let exitedAt = 0
   let spawnError: Error | undefined
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-    child.once('exit', (code, signal) => done((exitInfo = { code, signal })))
+    child.once('exit', (code, signal) => {
+      exitedAt = Date.now()
+      done((exitInfo = { code, signal }))
+    })
     child.once('error', (error) => {
       spawnError = error
       done((exitInfo = { code: null, signal: null }))
@@ -120,6 +129,16 @@ export async function startExternalSubject({ subject, env, keepLines = 200, log 
       return { ...exitInfo!, killed }
     })())
 
+  let killing: ReturnType<StartedSubject['kill']> | undefined
+  const kill = () =>
+    (killing ??= (async () => {
+      const killedAt = Date.now()
+      signalGroup('SIGKILL')
+      const exit = await exited
+      untrack()
+      return { ...exit, killedAt, exitedAt: exitedAt || killedAt }
+    })())
+
   const readyTimeoutMs = subject.readyTimeoutMs ?? 30_000
   const fail = async (why: string, whatToDo: string): Promise<never> => {
     await stop()
@@ -158,5 +177,5 @@ export async function startExternalSubject({ subject, env, keepLines = 200, log 
     return fail(`the subject exited before it was ready (code ${exitInfo!.code}, signal ${exitInfo!.signal}) while the runner waited for ${readyText}`, 'run the command by hand with the SHEPHERD_* variables of docs/external-subject.md and read its output')
   if (outcome === 'timeout') return fail(`the subject was not ready within ${readyTimeoutMs} ms (waited for ${readyText})`, 'make it print the ready line (or serve the ready URL) once it watches the chain, or raise subject.readyTimeoutMs')
   log(`subject ready in ${Date.now() - startedAt} ms (pid ${child.pid}): ${name}`)
-  return { pid: child.pid!, logs: () => recent, exit: () => exitInfo, stop }
+  return { pid: child.pid!, logs: () => recent, exit: () => exitInfo, stop, kill }
 }
