@@ -235,8 +235,8 @@ const reorgBar = '>= 1 shepherd_reorgs_total'
 /** The old process died by the signal sent and its PID is gone (the harness's process evidence). */
 function killedBar(kill: KillEvidence | undefined, who: 'Engine' | 'Subject'): BarResult {
   const name = `${who} killed`
-  const text = `the old ${who === 'Engine' ? 'engine' : 'subject'} process exited by SIGKILL and its PID is gone`
-  if (!kill) return notMeasured(name, text, `the harness never killed the ${who === 'Engine' ? 'engine' : 'subject'}`)
+  const text = `the old ${who.toLowerCase()} process exited by SIGKILL and its PID is gone`
+  if (!kill) return notMeasured(name, text, `the harness never killed the ${who.toLowerCase()}`)
   const problems = [kill.old.exit.signal !== 'SIGKILL' && `it exited with ${kill.old.exit.signal ?? `code ${kill.old.exit.code}`}`, !kill.old.pidGone && `pid ${kill.old.pid} still exists`].filter(Boolean)
   return bar(name, text, problems.length ? problems.join('; ') : `pid ${kill.old.pid} exited by SIGKILL, pid gone`, problems.length === 0)
 }
