@@ -4,7 +4,7 @@ import { answerRoute } from './answerRoute.ts'
 import { stubRoutes } from './stubRoutes.ts'
 import { toHttpResponse, type StubRequest } from './stubExchange.ts'
 
-const methods = { GET: http.get, POST: http.post, PUT: http.put } as const
+const methods = { GET: http.get, POST: http.post, PUT: http.put, DELETE: http.delete } as const
 
 /**
  * The stub's MSW handlers on the real orderbook paths, for serving in process (`setupServer`).

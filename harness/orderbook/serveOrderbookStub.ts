@@ -45,7 +45,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
  * (the engine CLI). Routes are matched here and answered by the same `answerRoute` the MSW
  * handlers use, on plain objects: no `Request`, `Response`, `Headers` or web stream per request
  * (under load those cost this process as much CPU as the routes themselves). Requests with no
- * route get a plain-text 404 (not the API's NotFound, which means "no such order"); an injected transport fault (status 0) destroys the socket.
+ * route get a JSON 404 without an errorType (not the API's NotFound, which means "no such order"); an injected transport fault (status 0) destroys the socket.
  *
  * @example
  * const server = await serveOrderbookStub(stub, { port: 0 })
@@ -70,10 +70,9 @@ export async function serveOrderbookStub(stub: OrderbookStub, parameters: ServeO
     if (!matched) {
       // Drain the body so the keep-alive connection can carry the next request.
       req.resume()
-      // Plain text, no errorType: the API's NotFound means "no such order", and a client must not
+      // JSON, but no errorType: the API's NotFound means "no such order", and a client must not
       // read a wrong path (a misconfigured orderbook_url) as an order that does not exist.
-      res.writeHead(404, { 'content-type': 'text/plain' })
-      res.end(`no route for ${method} ${url}`)
+      sendJson(res, 404, { description: `no route for ${method} ${url}` })
       return
     }
     const hasBody = method !== 'GET' && method !== 'HEAD'
