@@ -50,7 +50,7 @@ describe('the stub answers every route a CoW client calls (cow-sdk OrderBookApi)
     expect((await api().getOrders({ owner, limit: 1, offset: 1 })).map((o) => o.uid)).toEqual([first])
     expect(await api().getOrders({ owner: '0x3333333333333333333333333333333333333333' })).toEqual([])
     expect(await api().getOrderCompetitionStatus(first)).toEqual({ type: 'open' })
-    expect(await rejection(api().getOrderCompetitionStatus(unknownUid))).toMatchObject({ status: 404, body: { errorType: 'NotFound' } })
+    expect(await rejection(api().getOrderCompetitionStatus(unknownUid))).toMatchObject({ status: 404, body: { errorType: 'OrderNotFound', description: 'Order not located in database' } })
   })
 
   test('behavior: trades, a transaction\'s orders, native price and total surplus answer in the API\'s shape (the stub settles nothing)', async () => {

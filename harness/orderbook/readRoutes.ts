@@ -77,7 +77,8 @@ const orderStatus: Route = {
   resolve({ stub, params }) {
     const uid = params.uid ?? ''
     if (!UID_PATTERN.test(uid)) return badPath('orderUid: expected 56 bytes of hex', uid)
-    if (!stub.getOrder(uid)) return { answer: apiErrorAnswer(404, 'NotFound', 'Order was not found') }
+    // The service's words for this route (it differs from GET /orders/{uid}'s NotFound).
+    if (!stub.getOrder(uid)) return { answer: apiErrorAnswer(404, 'OrderNotFound', 'Order not located in database') }
     // The stub runs no auction: every order it holds is open until its owner cancels it.
     return { answer: jsonAnswer({ type: stub.isCancelled(uid) ? 'cancelled' : 'open' }) }
   },
