@@ -3,6 +3,7 @@ import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { decideFault, latencyFor, type InjectedResponse, type RequestFacts } from './knobs.ts'
 import { apiErrorAnswer, defaultErrorFor } from './apiError.ts'
 import { DROPPED_ANSWER, recordedBody, type StubAnswer, type StubRequest } from './stubExchange.ts'
+import { readJsonBody } from './readJsonBody.ts'
 
 /** What a route sees: the stub, the plain request, its parsed body and path parameters. */
 export type RouteContext = {
@@ -20,9 +21,15 @@ export type RouteAnswer = { answer: StubAnswer; injected?: string; uid?: Hex }
 
 /** One endpoint of the real API. */
 export type Route = {
-  method: 'GET' | 'POST' | 'PUT'
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   /** Path under the base URL, in MSW syntax: `/api/v1/orders/:uid`. */
   path: string
+  /**
+   * `'json'`: the route takes a JSON body, read as the real service reads it (`readJsonBody`): a
+   * content-type that is not JSON is answered 415 and a JSON syntax error 400, before `inspect`
+   * and `resolve` run; `body` is then the parsed value.
+   */
+  body?: 'json'
   inspect?(context: RouteContext): Promise<RouteFacts> | RouteFacts
   /** `requestFacts` is what the knobs saw (for a knob the route decides itself, like the lossy mode). */
   resolve(context: RouteContext & { facts: RouteFacts; requestFacts: RequestFacts }): Promise<RouteAnswer> | RouteAnswer
@@ -47,9 +54,10 @@ export async function answerRoute(
   const { random, uses, now } = stub.internals
   const at = now()
   const entrySeq = stub.internals.nextSeq()
-  const body = parseBody(request.bodyText)
+  const read = route.body === 'json' ? readJsonBody(request) : { ok: true as const, body: parseBody(request.bodyText) }
+  const body = read.body
   const context: RouteContext = { stub, request, body, params }
-  const facts = route.inspect ? await route.inspect(context) : {}
+  const facts = route.inspect && read.ok ? await route.inspect(context) : {}
   let built: Request | undefined
   const requestFacts: RequestFacts = {
     method: request.method,
@@ -67,7 +75,11 @@ export async function answerRoute(
   const delay = latencyFor(stub.knobs.latencyMs, random)
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
   const fault = decideFault(stub.knobs, requestFacts, random, uses)
-  const routed: RouteAnswer = fault ? { answer: faultAnswer(fault.respond), injected: fault.injected } : await route.resolve({ ...context, facts, requestFacts })
+  const routed: RouteAnswer = fault
+    ? { answer: faultAnswer(fault.respond), injected: fault.injected }
+    : !read.ok
+      ? { answer: read.answer }
+      : await route.resolve({ ...context, facts, requestFacts })
   const uid = routed.uid ?? facts.uid
   const retryAfter = Number(routed.answer.headers['retry-after'] ?? Number.NaN)
   stub.record.push({

@@ -1,4 +1,4 @@
-import { jsonAnswer, toHttpResponse, type StubAnswer } from './stubExchange.ts'
+import { jsonAnswer, textAnswer, toHttpResponse, type StubAnswer } from './stubExchange.ts'
 
 /** The error body the real orderbook answers with (`OrderPostError` and friends). */
 export type OrderbookErrorBody = { errorType: string; description: string; data?: unknown }
@@ -37,4 +37,34 @@ export function defaultErrorFor(status: number): OrderbookErrorBody {
   if (status === 404) return { errorType: 'NotFound', description: 'not found' }
   if (status >= 500) return { errorType: 'InternalServerError', description: 'internal server error' }
   return { errorType: 'BadRequest', description: 'bad request' }
+}
+
+/** The errorType the real service puts on every request it cannot read as JSON (400, 415, 422). */
+export const INVALID_JSON = 'InvalidJson'
+
+/**
+ * A refusal of a request body, as the real service words it: `{ errorType: "InvalidJson",
+ * description }` with 400 (JSON syntax), 415 (not a JSON content-type) or 422 (JSON that does not
+ * fit the route's type: a missing field, bad hex, a wrong type, a zero where non-zero is required).
+ * InvalidJson is in none of the document's error enums; the service sends it since its extractor
+ * (cowprotocol/services `crates/orderbook/src/api/extract.rs`) replaced axum's plain-text refusals.
+ *
+ * @example
+ * return { answer: invalidJsonAnswer(422, 'sellAmount: expected a decimal string, got "1.5"') }
+ */
+export function invalidJsonAnswer(status: 400 | 415 | 422, description: string): StubAnswer {
+  const detail = status === 422 ? `Failed to deserialize the JSON body into the target type: ${description}` : description
+  return apiErrorAnswer(status, INVALID_JSON, detail)
+}
+
+/**
+ * A malformed path or query parameter: 400 in plain text, as the service's URL extractors answer
+ * (the document specifies no body). Never an errorType: a client must not read it as a verdict on
+ * an order.
+ *
+ * @example
+ * return { answer: badParameterAnswer('path', 'orderUid: expected 56 bytes of hex, got "0x12"') }
+ */
+export function badParameterAnswer(where: 'path' | 'query', description: string): StubAnswer {
+  return textAnswer(where === 'path' ? `Invalid URL: ${description}` : `Failed to deserialize query string: ${description}`, 400)
 }

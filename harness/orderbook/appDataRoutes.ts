@@ -1,6 +1,6 @@
 import type { Hex } from 'viem'
 import { keccak256Utf8 } from '../../modules/sdk/hash/keccak256.ts'
-import { apiErrorAnswer } from './apiError.ts'
+import { apiErrorAnswer, badParameterAnswer, invalidJsonAnswer } from './apiError.ts'
 import { jsonAnswer, textAnswer, type StubAnswer } from './stubExchange.ts'
 import type { Route, RouteContext } from './answerRoute.ts'
 
@@ -11,7 +11,7 @@ const getAppData: Route = {
   path: '/api/v1/app_data/:hash',
   resolve({ stub, params }) {
     const hash = params.hash ?? ''
-    if (!HASH_PATTERN.test(hash)) return { answer: apiErrorAnswer(400, 'InvalidRequest', `appDataHash: expected 32 bytes of hex, got "${hash}"`) }
+    if (!HASH_PATTERN.test(hash)) return { answer: badParameterAnswer('path', `appDataHash: expected 32 bytes of hex, got "${hash}"`) }
     const fullAppData = stub.getAppData(hash)
     // The real service answers this 404 in plain text, not JSON.
     if (fullAppData === undefined) return { answer: textAnswer('full app data not found', 404) }
@@ -22,7 +22,7 @@ const getAppData: Route = {
 /** Reads `{ fullAppData: string }` from the body, or explains what is wrong. */
 function readDocument({ body }: RouteContext): string | StubAnswer {
   const document = typeof body === 'object' && body !== null ? (body as { fullAppData?: unknown }).fullAppData : undefined
-  if (typeof document !== 'string') return apiErrorAnswer(400, 'InvalidRequest', 'body: expected { "fullAppData": "<json string>" }')
+  if (typeof document !== 'string') return invalidJsonAnswer(422, 'body: expected { "fullAppData": "<json string>" }')
   try {
     const value: unknown = JSON.parse(document)
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
@@ -35,9 +35,10 @@ function readDocument({ body }: RouteContext): string | StubAnswer {
 const putAppDataAt: Route = {
   method: 'PUT',
   path: '/api/v1/app_data/:hash',
+  body: 'json',
   resolve(context) {
     const hash = (context.params.hash ?? '').toLowerCase()
-    if (!HASH_PATTERN.test(hash)) return { answer: apiErrorAnswer(400, 'InvalidRequest', `appDataHash: expected 32 bytes of hex, got "${hash}"`) }
+    if (!HASH_PATTERN.test(hash)) return { answer: badParameterAnswer('path', `appDataHash: expected 32 bytes of hex, got "${hash}"`) }
     const document = readDocument(context)
     if (typeof document !== 'string') return { answer: document }
     const actual = keccak256Utf8(document)
@@ -52,6 +53,7 @@ const putAppDataAt: Route = {
 const putAppData: Route = {
   method: 'PUT',
   path: '/api/v1/app_data',
+  body: 'json',
   resolve(context) {
     const document = readDocument(context)
     if (typeof document !== 'string') return { answer: document }
@@ -60,5 +62,10 @@ const putAppData: Route = {
   },
 }
 
-/** GET and PUT /api/v1/app_data/{hash}, and PUT /api/v1/app_data (the service computes the hash). */
+/**
+ * GET and PUT /api/v1/app_data/{hash}, and PUT /api/v1/app_data (the service computes the hash).
+ *
+ * @example
+ * const routes = [...appDataRoutes]
+ */
 export const appDataRoutes: readonly Route[] = [getAppData, putAppDataAt, putAppData]

@@ -92,12 +92,36 @@ describe('POST /api/v1/orders', () => {
   })
 
   test.each([
-    ['not JSON', '{oops', 'InvalidRequest', /body/],
-    ['an array', [], 'InvalidRequest', /body: expected a JSON object/],
-    ['a numeric amount', exampleOrderCreation({ sellAmount: 5 }), 'InvalidRequest', /sellAmount: expected a string/],
-    ['a bad address', exampleOrderCreation({ buyToken: '0x12' }), 'InvalidRequest', /buyToken/],
-    ['a bad kind', exampleOrderCreation({ kind: 'swap' }), 'InvalidRequest', /kind: expected one of sell, buy/],
-    ['validTo beyond uint32', exampleOrderCreation({ validTo: 2 ** 32 }), 'InvalidRequest', /validTo/],
+    ['an array', [], /body: expected a JSON object/],
+    ['a numeric amount', exampleOrderCreation({ sellAmount: 5 }), /sellAmount: expected a string/],
+    ['a bad address', exampleOrderCreation({ buyToken: '0x12' }), /buyToken/],
+    ['a bad kind', exampleOrderCreation({ kind: 'swap' }), /kind: expected one of sell, buy/],
+    ['validTo beyond uint32', exampleOrderCreation({ validTo: 2 ** 32 }), /validTo/],
+    ['a missing field', exampleOrderCreation({ partiallyFillable: undefined }), /partiallyFillable/],
+    ['bad hex in the signature', exampleOrderCreation({ signature: '0xzz' }), /signature: expected 0x-prefixed hex/],
+  ])('behavior: a body that does not deserialize (%s) is 422 InvalidJson naming the field, as the real service answers', async (_name, body, description) => {
+    const stub = createOrderbookStub()
+    const answer = await call(stub, 'POST', '/api/v1/orders', body)
+    expect(answer.status).toBe(422)
+    expect(answer.json).toMatchObject({ errorType: 'InvalidJson' })
+    expect((answer.json as { description: string }).description).toMatch(/^Failed to deserialize the JSON body into the target type: /)
+    expect((answer.json as { description: string }).description).toMatch(description)
+    expect(stub.orders()).toHaveLength(0)
+  })
+
+  test('behavior: a JSON syntax error is 400 InvalidJson and a text/plain body is 415, nothing stored', async () => {
+    const stub = createOrderbookStub()
+    const syntax = await call(stub, 'POST', '/api/v1/orders', '{oops')
+    expect(syntax).toMatchObject({ status: 400, json: { errorType: 'InvalidJson', description: expect.stringMatching(/^Failed to parse the request body as JSON/) } })
+    const init = { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(exampleOrderCreation()) }
+    const plain = await getResponse(stub.handlers(), new Request('http://orderbook.test/api/v1/orders', init))
+    expect(plain?.status).toBe(415)
+    expect(await plain?.json()).toEqual({ errorType: 'InvalidJson', description: 'Expected request with `Content-Type: application/json`' })
+    expect(stub.orders()).toHaveLength(0)
+    expect(stub.record.entries.map((e) => e.status)).toEqual([400, 415])
+  })
+
+  test.each([
     ['no from with eip1271', exampleOrderCreation({ from: undefined }), 'MissingFrom', /From address/],
     ['the same token twice', exampleOrderCreation({ buyToken: SEPOLIA_WETH }), 'SameBuyAndSellToken', /same/],
     ['a zero sellAmount', exampleOrderCreation({ sellAmount: '0' }), 'ZeroAmount', /zero/],
@@ -173,7 +197,7 @@ describe('GET /api/v1/orders/{uid}', () => {
     const stub = createOrderbookStub()
     const unknown = `0x${'ab'.repeat(56)}`
     expect(await call(stub, 'GET', `/api/v1/orders/${unknown}`)).toMatchObject({ status: 404, json: { errorType: 'NotFound', description: 'Order was not found' } })
-    expect(await call(stub, 'GET', '/api/v1/orders/0x1234')).toMatchObject({ status: 400, json: { errorType: 'InvalidRequest' } })
+    expect(await call(stub, 'GET', '/api/v1/orders/0x1234')).toMatchObject({ status: 400, text: 'Invalid URL: orderUid: expected 56 bytes of hex, got "0x1234"', json: undefined })
   })
 })
 
@@ -196,7 +220,7 @@ describe('app data', () => {
     expect(await call(stub, 'GET', `/api/v1/app_data/${hash}`)).toMatchObject({ status: 200, json: { fullAppData: document } })
     const wrong = await call(stub, 'PUT', `/api/v1/app_data/${EMPTY_APP_DATA_HASH}`, { fullAppData: document })
     expect(wrong).toMatchObject({ status: 400, json: { errorType: 'AppDataHashMismatch' } })
-    expect(await call(stub, 'PUT', `/api/v1/app_data/${hash}`, { nope: 1 })).toMatchObject({ status: 400, json: { errorType: 'InvalidRequest' } })
+    expect(await call(stub, 'PUT', `/api/v1/app_data/${hash}`, { nope: 1 })).toMatchObject({ status: 422, json: { errorType: 'InvalidJson' } })
   })
 })
 
@@ -215,7 +239,8 @@ describe('quote and version', () => {
     })
     const buy = await call(stub, 'POST', '/api/v1/quote', { ...request, kind: 'buy', sellAmountBeforeFee: undefined, buyAmountAfterFee: '1500' })
     expect(buy.json).toMatchObject({ quote: { sellAmount: '1000', buyAmount: '1500' }, id: 2 })
-    expect(await call(stub, 'POST', '/api/v1/quote', { ...request, from: undefined })).toMatchObject({ status: 400, json: { errorType: 'InvalidRequest' } })
+    expect(await call(stub, 'POST', '/api/v1/quote', { ...request, from: undefined })).toMatchObject({ status: 422, json: { errorType: 'InvalidJson' } })
+    expect(await call(stub, 'POST', '/api/v1/quote', { ...request, sellAmountBeforeFee: '0' })).toMatchObject({ status: 422, json: { errorType: 'InvalidJson', description: expect.stringMatching(/non-zero/) } })
   })
 
   test('behavior: GET /version answers a version string', async () => {

@@ -41,6 +41,8 @@ export function createOrderbookStub(parameters: CreateOrderbookStubParameters = 
   const settlement = parameters.settlement ?? GPV2_SETTLEMENT
   const orders = new Map<string, StoredOrder>()
   const appData = new Map<string, string>()
+  const presigned = new Set<string>()
+  const cancelled = new Set<string>()
   const record = createRequestRecord()
   const random = createPrng(parameters.seed ?? 1)
   const uses = new WeakMap<object, number>()
@@ -88,9 +90,20 @@ export function createOrderbookStub(parameters: CreateOrderbookStubParameters = 
       if (created) appData.set(hash, document)
       return { hash, created }
     },
+    setPresignature(uid, signed) {
+      if (signed) presigned.add(uid.toLowerCase())
+      else presigned.delete(uid.toLowerCase())
+    },
+    hasPresignature: (uid) => presigned.has(uid.toLowerCase()),
+    cancelOrders(uids) {
+      for (const uid of uids) cancelled.add(uid.toLowerCase())
+    },
+    isCancelled: (uid) => cancelled.has(uid.toLowerCase()),
     reset() {
       orders.clear()
       appData.clear()
+      presigned.clear()
+      cancelled.clear()
       record.clear()
     },
     internals: { random, uses, now, nextQuoteId: () => ++quoteId, nextSeq: () => ++seq },

@@ -1,4 +1,5 @@
 import type { Address, Hex } from 'viem'
+import { assertOrderChecks, type OrderChecks } from './orderChecks.ts'
 
 /** Fixed latency, or uniform in [min, max] (drawn from the stub's seeded generator). */
 export type LatencyKnob = number | { min: number; max: number }
@@ -58,6 +59,8 @@ export type OrderbookKnobs = {
   failRate?: FailRate | null
   rules?: readonly FaultRule[]
   acceptThenLose?: AcceptThenLose | null
+  /** The chain-free order checks (all on when absent or null; see `OrderChecks`). */
+  checks?: OrderChecks | null
 }
 
 /**
@@ -91,6 +94,7 @@ export function checkKnobs(knobs: OrderbookKnobs): void {
   }
   rate('failRate', knobs.failRate?.rate)
   rate('acceptThenLose', knobs.acceptThenLose?.rate ?? undefined)
+  assertOrderChecks(knobs.checks)
 }
 
 /** A fault a knob decided, with the label the record carries. */

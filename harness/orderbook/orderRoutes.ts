@@ -1,16 +1,17 @@
 import { recoverAddress, recoverMessageAddress, slice, zeroAddress, type Address, type Hex } from 'viem'
 import { keccak256Utf8 } from '../../modules/sdk/hash/keccak256.ts'
-import { apiErrorAnswer } from './apiError.ts'
+import { apiErrorAnswer, badParameterAnswer, invalidJsonAnswer } from './apiError.ts'
+import { checkOrder } from './orderChecks.ts'
 import { computeStubOrderUid } from './computeStubOrderUid.ts'
 import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import type { OrderbookStub, StoredOrder } from './orderbookStubTypes.ts'
 import { decideLoss } from './knobs.ts'
-import { orderView } from './orderView.ts'
+import { orderStatusOf, orderView } from './orderView.ts'
 import { parseOrderCreation, type ParsedOrderCreation } from './parseOrderCreation.ts'
-import { jsonAnswer } from './stubExchange.ts'
+import { jsonAnswer, type StubAnswer } from './stubExchange.ts'
 import type { Route } from './answerRoute.ts'
 
-type Rejection = { status: number; errorType: string; description: string }
+type Rejection = { status: number; errorType: string; description: string; answer?: StubAnswer }
 type PreparedPost =
   | { ok: true; parsed: ParsedOrderCreation; owner: Address; uid: Hex; appDataHash: Hex }
   | ({ ok: false; uid?: Hex; owner?: Address } & Rejection)
@@ -20,7 +21,7 @@ const reject = (errorType: string, description: string, status = 400): Rejection
 /** Parses the body and works out owner and UID, before any knob looks at the request. */
 async function preparePost(stub: OrderbookStub, body: unknown): Promise<PreparedPost> {
   const parsed = parseOrderCreation(body)
-  if (!parsed.ok) return reject(parsed.errorType, parsed.description)
+  if (!parsed.ok) return { ...reject(parsed.errorType, parsed.description, parsed.status), answer: invalidJsonAnswer(parsed.status, parsed.description) }
   const order = parsed.value
   const appDataHash = 'hash' in order.appData ? order.appData.hash : keccak256Utf8(order.appData.document)
   let owner = order.from
@@ -43,9 +44,11 @@ async function preparePost(stub: OrderbookStub, body: unknown): Promise<Prepared
   return { ok: true, parsed: order, owner, uid, appDataHash }
 }
 
-/** Checks that need the stub's state: app data, token pair, amounts, duplicates. */
+/** Checks that need the stub's state: app data, token pair, amounts, balances and fee (knobs), duplicates. */
 function validate(stub: OrderbookStub, post: Extract<PreparedPost, { ok: true }>): Rejection | { fullAppData: string | null } {
   const { parsed, appDataHash } = post
+  const refused = checkOrder(parsed, stub.knobs.checks)
+  if (refused) return refused
   let fullAppData: string | null = null
   if ('document' in parsed.appData) {
     if (parsed.appDataHash !== null && parsed.appDataHash !== appDataHash) {
@@ -68,13 +71,14 @@ function validate(stub: OrderbookStub, post: Extract<PreparedPost, { ok: true }>
 const postOrder: Route = {
   method: 'POST',
   path: '/api/v1/orders',
+  body: 'json',
   async inspect({ stub, body }) {
     const prepared = await preparePost(stub, body)
     return { prepared, ...(prepared.uid ? { uid: prepared.uid } : {}), ...(prepared.owner ? { owner: prepared.owner } : {}) }
   },
   resolve({ stub, facts, requestFacts }) {
     const prepared = facts.prepared as PreparedPost
-    if (!prepared.ok) return { answer: apiErrorAnswer(prepared.status, prepared.errorType, prepared.description) }
+    if (!prepared.ok) return { answer: prepared.answer ?? apiErrorAnswer(prepared.status, prepared.errorType, prepared.description) }
     const checked = validate(stub, prepared)
     if ('errorType' in checked) return { answer: apiErrorAnswer(checked.status, checked.errorType, checked.description) }
     const accepted = jsonAnswer(prepared.uid, 201)
@@ -118,10 +122,33 @@ const getOrder: Route = {
   inspect: ({ params }) => (params.uid && UID_PATTERN.test(params.uid) ? { uid: params.uid.toLowerCase() as Hex } : {}),
   resolve({ stub, params }) {
     const uid = params.uid ?? ''
-    if (!UID_PATTERN.test(uid)) return { answer: apiErrorAnswer(400, 'InvalidRequest', `orderUid: expected 56 bytes of hex, got "${uid}"`) }
+    if (!UID_PATTERN.test(uid)) return { answer: badParameterAnswer('path', `orderUid: expected 56 bytes of hex, got "${uid}"`) }
     const order = stub.getOrder(uid)
     if (!order) return { answer: apiErrorAnswer(404, 'NotFound', 'Order was not found') }
-    return { answer: jsonAnswer(orderView(order, stub.settlement)) }
+    return { answer: jsonAnswer(orderView(order, stub.settlement, orderStatusOf(stub, order))) }
+  },
+}
+
+/** The most UIDs one POST /api/v1/orders/by_uids may ask for (the document's limit). */
+const MAX_UIDS_PER_LOOKUP = 128
+
+const getOrdersByUids: Route = {
+  method: 'POST',
+  path: '/api/v1/orders/by_uids',
+  body: 'json',
+  resolve({ stub, body }) {
+    if (!Array.isArray(body)) return { answer: invalidJsonAnswer(422, `expected an array of order UIDs, got ${body === null ? 'null' : typeof body}`) }
+    const bad = body.findIndex((uid) => typeof uid !== 'string' || !UID_PATTERN.test(uid))
+    if (bad !== -1) return { answer: invalidJsonAnswer(422, `[${bad}]: expected 56 bytes of hex, got ${JSON.stringify(body[bad])}`) }
+    if (body.length > MAX_UIDS_PER_LOOKUP) {
+      return { answer: apiErrorAnswer(400, 'TooManyOrders', `Too many order UIDs requested: ${body.length}. Maximum allowed: ${MAX_UIDS_PER_LOOKUP}`) }
+    }
+    // Orders the stub does not hold are left out, as the service leaves out what its database lacks.
+    const found = (body as string[]).flatMap((uid) => {
+      const order = stub.getOrder(uid)
+      return order ? [{ order: orderView(order, stub.settlement, orderStatusOf(stub, order)) }] : []
+    })
+    return { answer: jsonAnswer(found) }
   },
 }
 
@@ -134,5 +161,10 @@ function isJsonObject(text: string): boolean {
   }
 }
 
-/** POST /api/v1/orders and GET /api/v1/orders/{uid}. */
-export const orderRoutes: readonly Route[] = [postOrder, getOrder]
+/**
+ * POST /api/v1/orders, GET /api/v1/orders/{uid} and POST /api/v1/orders/by_uids.
+ *
+ * @example
+ * const routes = [...orderRoutes, ...cancelRoutes]
+ */
+export const orderRoutes: readonly Route[] = [postOrder, getOrder, getOrdersByUids]

@@ -1,4 +1,22 @@
-import type { StoredOrder } from './orderbookStubTypes.ts'
+import type { OrderbookStub, StoredOrder } from './orderbookStubTypes.ts'
+
+/** The order statuses the API shows (`OrderStatus`); the stub never shows fulfilled or expired. */
+export type OrderStatusName = 'presignaturePending' | 'open' | 'fulfilled' | 'cancelled' | 'expired'
+
+/**
+ * The status the stub shows for an order it holds: `cancelled` once cancelled, `presignaturePending`
+ * for a `presign` order whose presignature the stub has not been told about (`stub.setPresignature`,
+ * fed from the `PreSignature` event by the harness; the stub reads no chain for it yet: reading the
+ * settlement contract comes with the chain-reading validation), else `open`.
+ *
+ * @example
+ * orderView(order, stub.settlement, orderStatusOf(stub, order))
+ */
+export function orderStatusOf(stub: Pick<OrderbookStub, 'isCancelled' | 'hasPresignature'>, order: Pick<StoredOrder, 'uid' | 'signingScheme'>): OrderStatusName {
+  if (stub.isCancelled(order.uid)) return 'cancelled'
+  if (order.signingScheme === 'presign' && !stub.hasPresignature(order.uid)) return 'presignaturePending'
+  return 'open'
+}
 
 /**
  * The JSON the real orderbook answers for GET /api/v1/orders/{uid}: the order fields as decimal
@@ -6,10 +24,12 @@ import type { StoredOrder } from './orderbookStubTypes.ts'
  * orders, `onchainUser`, `ethflowData` and `onchainOrderData`. Addresses are lowercase, as the
  * service writes them.
  *
+ * `status` is what `orderStatusOf` decides (default `open`); a cancelled order is also `invalidated`.
+ *
  * @example
- * return HttpResponse.json(orderView(order, stub.settlement))
+ * return HttpResponse.json(orderView(order, stub.settlement, orderStatusOf(stub, order)))
  */
-export function orderView(order: StoredOrder, settlement: string): Record<string, unknown> {
+export function orderView(order: StoredOrder, settlement: string, status: OrderStatusName = 'open'): Record<string, unknown> {
   const lower = (a: string | null) => (a === null ? null : a.toLowerCase())
   const view: Record<string, unknown> = {
     creationDate: order.creationDate,
@@ -22,8 +42,8 @@ export function orderView(order: StoredOrder, settlement: string): Record<string
     executedFeeAmount: '0',
     executedFee: '0',
     executedFeeToken: lower(order.sellToken),
-    invalidated: false,
-    status: 'open',
+    invalidated: status === 'cancelled',
+    status,
     class: order.class,
     settlementContract: lower(settlement),
     isLiquidityOrder: order.class === 'liquidity',

@@ -4,6 +4,8 @@ import { ConfigError } from '../../engine/errors/config.ts'
 import { createOrderbookStub } from './createOrderbookStub.ts'
 import { followEthFlow, type EthFlowFollower } from './followEthFlow.ts'
 import { serveOrderbookStub } from './serveOrderbookStub.ts'
+import { writeRecordFile } from './recordJsonLines.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export const orderbookStubUsage = `shepherd orderbook-stub [options]: serve the CoW orderbook stub on 127.0.0.1
 
@@ -18,7 +20,11 @@ export const orderbookStubUsage = `shepherd orderbook-stub [options]: serve the 
   --indexing-delay-ms N    delay before an indexed EthFlow order is visible (default 0)
   --miss-rate R            fraction of EthFlow orders never indexed (default 0)
   --poll-interval-ms N     EthFlow log poll interval (default 250)
-  --from-block N           first block to index (default 0)`
+  --from-block N           first block to index (default 0)
+  --record-file PATH       write the record (every request, its answer and when) as JSON lines to
+                           PATH at exit and on SIGUSR2 (the whole record each time)
+
+The record is also served while it runs: GET <base URL>/__shepherd/record[?since=<seq>] (JSON lines).`
 
 export type OrderbookStubCommandOptions = {
   /** Stops the command (tests); otherwise SIGINT/SIGTERM do. */
@@ -29,7 +35,9 @@ export type OrderbookStubCommandOptions = {
 
 /**
  * `shepherd orderbook-stub`: serves a stub over HTTP until SIGINT/SIGTERM (or `signal`), then
- * closes it and resolves to exit code 0. Bad options throw a ConfigError (exit code 2).
+ * closes it and resolves to exit code 0. Bad options throw a ConfigError (exit code 2). The record
+ * is served on `GET /__shepherd/record` and, with `--record-file`, dumped as JSON lines on SIGUSR2
+ * and at exit, so whoever points their own bot at the stub can judge it.
  *
  * @example
  * process.exitCode = await orderbookStubCommand(['--port', '8080', '--rpc-url', 'http://127.0.0.1:8545'])
@@ -52,6 +60,7 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
       'miss-rate': { type: 'string' },
       'poll-interval-ms': { type: 'string' },
       'from-block': { type: 'string' },
+      'record-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -74,6 +83,23 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
     },
   })
   const port = number(values.port, '--port', 'a port number', (n) => Number.isInteger(n) && n >= 0 && n < 65536) ?? 0
+  const recordFile = values['record-file']
+  if (recordFile !== undefined) {
+    // Written once now, so a path that cannot be written fails at start, not at exit.
+    try {
+      writeRecordFile([], recordFile)
+    } catch (error) {
+      throw usage('--record-file', 'a writable file path', `${recordFile} (${errorMessage(error)})`)
+    }
+  }
+  const dumpRecord = () => {
+    if (recordFile === undefined) return
+    try {
+      writeRecordFile(stub.record.entries, recordFile)
+    } catch (error) {
+      console.error(`shepherd orderbook-stub: could not write the record to ${recordFile}: ${errorMessage(error)}`)
+    }
+  }
   const server = await serveOrderbookStub(stub, { port })
   let follower: EthFlowFollower | undefined
   if (values['rpc-url']) {
@@ -89,6 +115,7 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
     })
   }
   print(server.baseUrl)
+  if (recordFile !== undefined) process.on('SIGUSR2', dumpRecord)
   await new Promise<void>((resolve) => {
     const done = () => {
       process.off('SIGINT', done)
@@ -101,8 +128,10 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
     if (options.signal?.aborted) done()
     else options.signal?.addEventListener('abort', done)
   })
+  process.off('SIGUSR2', dumpRecord)
   await follower?.stop()
   await server.close()
+  dumpRecord()
   return 0
 }
 

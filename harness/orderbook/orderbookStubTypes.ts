@@ -52,7 +52,17 @@ export type OrderbookStub = {
   getAppData(hash: string): string | undefined
   /** Registers a document under keccak256(document). */
   putAppData(document: string): { hash: Hex; created: boolean }
-  /** Forgets orders, app data and the record; keeps the knobs. */
+  /**
+   * Records whether the settlement contract holds a presignature for a UID (what a harness learns
+   * from a `PreSignature(owner, orderUid, signed)` event); `false` revokes it. May come before or
+   * after the order is posted. A `presign` order without one shows `presignaturePending`.
+   */
+  setPresignature(uid: string, signed: boolean): void
+  hasPresignature(uid: string): boolean
+  /** Marks held orders cancelled (DELETE /api/v1/orders does, once the owner's signature checks out). */
+  cancelOrders(uids: readonly string[]): void
+  isCancelled(uid: string): boolean
+  /** Forgets orders, app data, presignatures, cancellations and the record; keeps the knobs. */
   reset(): void
   /** Internals the handlers share: the seeded generator, rule use counts, the clock, quote ids. */
   readonly internals: { random: () => number; uses: WeakMap<object, number>; now: () => number; nextQuoteId: () => number; nextSeq: () => number }

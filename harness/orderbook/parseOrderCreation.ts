@@ -32,21 +32,26 @@ export type ParsedOrderCreation = OrderFields & {
   quoteId: number | null
 }
 
-export type ParseResult<value> = { ok: true; value: value } | { ok: false; errorType: string; description: string }
+/**
+ * A parse, or why the body does not fit the type: the real service answers such a body 422
+ * `InvalidJson` (see `invalidJsonAnswer`), never a 400 with an errorType of the order enum.
+ */
+export type ParseResult<value> = { ok: true; value: value } | { ok: false; status: 422; errorType: 'InvalidJson'; description: string }
 
 const U256_MAX = (1n << 256n) - 1n
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 
-/** Thrown inside the parser and turned into a 400; never escapes this file. */
+/** Thrown inside the readers; `parseOrderCreation` turns it into a 422, `quoteRoutes` catches it too. */
 class FieldError extends Error {}
 
 /**
- * Parses a POST /api/v1/orders body from unknown input. A malformed body gives
- * `{ ok: false, errorType: 'InvalidRequest', description }` naming the bad field.
+ * Parses a POST /api/v1/orders body from unknown input. A body that does not fit the type (a
+ * missing field, bad hex, a wrong type, a value out of range) gives
+ * `{ ok: false, status: 422, errorType: 'InvalidJson', description }` naming the bad field.
  *
  * @example
  * const parsed = parseOrderCreation(JSON.parse(request.bodyText))
- * if (!parsed.ok) return { answer: apiErrorAnswer(400, parsed.errorType, parsed.description) }
+ * if (!parsed.ok) return { answer: invalidJsonAnswer(parsed.status, parsed.description) }
  */
 export function parseOrderCreation(input: unknown): ParseResult<ParsedOrderCreation> {
   try {
@@ -80,7 +85,7 @@ export function parseOrderCreation(input: unknown): ParseResult<ParsedOrderCreat
       },
     }
   } catch (error) {
-    if (error instanceof FieldError) return { ok: false, errorType: 'InvalidRequest', description: error.message }
+    if (error instanceof FieldError) return { ok: false, status: 422, errorType: 'InvalidJson', description: error.message }
     throw error
   }
 }

@@ -50,7 +50,7 @@ describe('the stub answers every route a CoW client calls (cow-sdk OrderBookApi)
     expect((await api().getOrders({ owner, limit: 1, offset: 1 })).map((o) => o.uid)).toEqual([first])
     expect(await api().getOrders({ owner: '0x3333333333333333333333333333333333333333' })).toEqual([])
     expect(await api().getOrderCompetitionStatus(first)).toEqual({ type: 'open' })
-    expect(await rejection(api().getOrderCompetitionStatus(unknownUid))).toMatchObject({ status: 404, body: { errorType: 'NotFound' } })
+    expect(await rejection(api().getOrderCompetitionStatus(unknownUid))).toMatchObject({ status: 404, body: { errorType: 'OrderNotFound', description: 'Order not located in database' } })
   })
 
   test('behavior: trades, a transaction\'s orders, native price and total surplus answer in the API\'s shape (the stub settles nothing)', async () => {
@@ -62,16 +62,20 @@ describe('the stub answers every route a CoW client calls (cow-sdk OrderBookApi)
     expect((await fetch(`${server.baseUrl}/api/v1/trades?owner=${owner}`)).status).toBe(200)
   })
 
-  test('behavior: malformed parameters are 400 with an errorType naming what was expected and found', async () => {
+  test('behavior: malformed path or query parameters are a plain-text 400; the handlers\' own checks answer their JSON errorTypes', async () => {
     const bad = async (path: string) => {
       const response = await fetch(`${server.baseUrl}${path}`)
-      return { status: response.status, body: (await response.json()) as { errorType: string; description: string } }
+      const text = await response.text()
+      return { status: response.status, body: (response.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as unknown) : text }
     }
-    expect(await bad('/api/v1/account/0x12/orders')).toEqual({ status: 400, body: { errorType: 'InvalidRequest', description: 'owner: expected a 20-byte hex address, got "0x12"' } })
-    expect(await bad(`/api/v1/account/${owner}/orders?limit=5000`)).toMatchObject({ status: 400, body: { description: expect.stringMatching(/limit in 1\.\.1000, got "limit=5000"/) } })
-    expect(await bad('/api/v2/trades')).toMatchObject({ status: 400, body: { description: expect.stringMatching(/exactly one of the query parameters owner and orderUid/) } })
-    expect(await bad(`/api/v2/trades?owner=${owner}&orderUid=${unknownUid}`)).toMatchObject({ status: 400 })
-    expect(await bad('/api/v1/orders/0x12/status')).toMatchObject({ status: 400, body: { description: 'orderUid: expected 56 bytes of hex, got "0x12"' } })
+    expect(await bad('/api/v1/account/0x12/orders')).toEqual({ status: 400, body: 'Invalid URL: owner: expected a 20-byte hex address, got "0x12"' })
+    expect(await bad(`/api/v1/account/${owner}/orders?limit=5000`)).toEqual({ status: 400, body: { errorType: 'LIMIT_OUT_OF_BOUNDS', description: 'The pagination limit is [1,1000].' } })
+    expect(await bad(`/api/v1/account/${owner}/orders?limit=x`)).toMatchObject({ status: 400, body: expect.stringMatching(/^Failed to deserialize query string: /) })
+    expect(await bad('/api/v2/trades')).toEqual({ status: 400, body: { errorType: 'InvalidTradeFilter', description: 'Must specify exactly one of owner or orderUid.' } })
+    expect(await bad(`/api/v2/trades?owner=${owner}&orderUid=${unknownUid}`)).toMatchObject({ status: 400, body: { errorType: 'InvalidTradeFilter' } })
+    expect(await bad(`/api/v2/trades?owner=${owner}&limit=0`)).toEqual({ status: 400, body: { errorType: 'InvalidLimit', description: 'limit must be between 1 and 1000' } })
+    expect(await bad('/api/v1/trades?owner=0x12')).toMatchObject({ status: 400, body: expect.stringMatching(/^Failed to deserialize query string: owner/) })
+    expect(await bad('/api/v1/orders/0x12/status')).toEqual({ status: 400, body: 'Invalid URL: orderUid: expected 56 bytes of hex, got "0x12"' })
     expect(await bad('/api/v1/transactions/0x12/orders')).toMatchObject({ status: 400 })
     expect(await bad('/api/v1/token/nope/native_price')).toMatchObject({ status: 400 })
     expect(await bad('/api/v1/users/nope/total_surplus')).toMatchObject({ status: 400 })

@@ -41,10 +41,10 @@ describe('serveOrderbookStub (a real HTTP server on 127.0.0.1)', () => {
     expect(stub.record.postsFor(uid).map((e) => e.status)).toEqual([201, 400])
   })
 
-  test("behavior: an unknown path answers a plain-text 404 (not the API's NotFound), and a 429 rule reaches the client with Retry-After", async () => {
+  test("behavior: an unknown path answers a JSON 404 without an errorType (not the API's NotFound), and a 429 rule reaches the client with Retry-After", async () => {
     const unknown = await fetch(`${server.baseUrl}/api/v1/nope`)
     expect(unknown.status).toBe(404)
-    expect(await unknown.text()).toBe('no route for GET /api/v1/nope')
+    expect(await unknown.json()).toEqual({ description: 'no route for GET /api/v1/nope' })
     stub.addRule({ name: 'busy', match: { path: '/api/v1/version' }, respond: { status: 429, retryAfter: 2 }, times: 1 })
     const busy = await fetch(`${server.baseUrl}/api/v1/version`)
     expect(busy.status).toBe(429)

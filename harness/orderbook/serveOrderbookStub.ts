@@ -6,6 +6,7 @@ import { answerRoute } from './answerRoute.ts'
 import { createRouteMatcher } from './createRouteMatcher.ts'
 import { stubRoutes } from './stubRoutes.ts'
 import { toWhatwgRequest, type StubRequest } from './stubExchange.ts'
+import { JSON_LINES_CONTENT_TYPE, RECORD_ROUTE, recordSince, recordToJsonLines } from './recordJsonLines.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type ServeOrderbookStubParameters = {
@@ -42,10 +43,11 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 
 /**
  * Serves the stub's routes as a real HTTP server on 127.0.0.1, for clients in other processes
- * (the engine CLI). Routes are matched here and answered by the same `answerRoute` the MSW
+ * (the engine CLI, a user's own bot), and its record as JSON lines on
+ * `GET /__shepherd/record[?since=<seq>]` (not recorded itself). Routes are matched here and answered by the same `answerRoute` the MSW
  * handlers use, on plain objects: no `Request`, `Response`, `Headers` or web stream per request
  * (under load those cost this process as much CPU as the routes themselves). Requests with no
- * route get a plain-text 404 (not the API's NotFound, which means "no such order"); an injected transport fault (status 0) destroys the socket.
+ * route get a JSON 404 without an errorType (not the API's NotFound, which means "no such order"); an injected transport fault (status 0) destroys the socket.
  *
  * @example
  * const server = await serveOrderbookStub(stub, { port: 0 })
@@ -66,14 +68,18 @@ export async function serveOrderbookStub(stub: OrderbookStub, parameters: ServeO
     const url = req.url ?? '/'
     const mark = url.indexOf('?')
     const path = mark === -1 ? url : url.slice(0, mark)
+    if (method === 'GET' && path === RECORD_ROUTE) {
+      req.resume()
+      sendRecord(res, mark === -1 ? '' : url.slice(mark + 1))
+      return
+    }
     const matched = match(method, path)
     if (!matched) {
       // Drain the body so the keep-alive connection can carry the next request.
       req.resume()
-      // Plain text, no errorType: the API's NotFound means "no such order", and a client must not
+      // JSON, but no errorType: the API's NotFound means "no such order", and a client must not
       // read a wrong path (a misconfigured orderbook_url) as an order that does not exist.
-      res.writeHead(404, { 'content-type': 'text/plain' })
-      res.end(`no route for ${method} ${url}`)
+      sendJson(res, 404, { description: `no route for ${method} ${url}` })
       return
     }
     const hasBody = method !== 'GET' && method !== 'HEAD'
@@ -92,6 +98,18 @@ export async function serveOrderbookStub(stub: OrderbookStub, parameters: ServeO
     }
     res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.bodyText) })
     res.end(answer.bodyText)
+  }
+
+  // The record is served, not recorded: reading the evidence must not change it.
+  function sendRecord(res: ServerResponse, query: string): void {
+    const since = recordSince(query)
+    if (since === undefined) {
+      sendJson(res, 400, { description: `since: expected a record sequence number, got "${new URLSearchParams(query).get('since')}"` })
+      return
+    }
+    const text = recordToJsonLines(stub.record.entries, since)
+    res.writeHead(200, { 'content-type': JSON_LINES_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) })
+    res.end(text)
   }
 
   // Order UIDs hash on the WebAssembly keccak from the first request on (not viem's, ~20x slower).

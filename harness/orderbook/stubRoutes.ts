@@ -1,5 +1,6 @@
 import type { Route } from './answerRoute.ts'
 import { appDataRoutes } from './appDataRoutes.ts'
+import { cancelRoutes } from './cancelRoutes.ts'
 import { orderRoutes } from './orderRoutes.ts'
 import { quoteRoutes } from './quoteRoutes.ts'
 import { readRoutes } from './readRoutes.ts'
@@ -18,4 +19,4 @@ const versionRoute: Route = {
  * @example
  * const match = createRouteMatcher(stubRoutes)
  */
-export const stubRoutes: readonly Route[] = [...orderRoutes, ...appDataRoutes, ...quoteRoutes, versionRoute, ...readRoutes]
+export const stubRoutes: readonly Route[] = [...orderRoutes, ...cancelRoutes, ...appDataRoutes, ...quoteRoutes, versionRoute, ...readRoutes]
