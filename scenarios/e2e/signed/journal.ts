@@ -73,8 +73,18 @@ function parseJournal(value: unknown, file: string): Journal {
  * writeJournal(file, { ...journal, actions: { ...journal.actions, 'twap-create': { hash, raw, sent: false } } })
  */
 export function writeJournal(file: string, journal: Journal): void {
+  writeJsonAtomic(file, journal)
+}
+
+/**
+ * Writes any JSON value atomically (temporary file + rename), creating the folder.
+ *
+ * @example
+ * writeJsonAtomic('state/start-snapshot.json', snapshot)
+ */
+export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(join(file, '..'), { recursive: true })
   const temp = `${file}.${process.pid}.tmp`
-  writeFileSync(temp, `${JSON.stringify(journal, null, 2)}\n`)
+  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`)
   renameSync(temp, file)
 }
