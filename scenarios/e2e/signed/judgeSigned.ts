@@ -32,9 +32,11 @@ export type JudgeSignedReturnType = { pass: boolean; bars: SignedBar[] }
  * ERC1271-forwarder signature, abi.encode(order, payload), for signing scheme eip1271 with from = owner;
  * the orderbook (and the settlement contract) verify it by calling isValidSignature on the owner, which
  * an address without code cannot answer: the real orderbook refuses every part (InvalidEip1271Signature).
- * The deployed ComposableCoW even reverts without data for such an owner, since its Safe probe
- * (a try-call to the owner) cannot decode an empty answer; twap-monitor reads that as an unreadable
- * poll, backs off and removes the watch after `maxUnknownPolls`.
+ * The deployed ComposableCoW even reverts without data for such an owner once a part is due: its Safe
+ * probe is a try-call expecting an answer, and decoding the empty answer of an address without code
+ * fails outside the try's reach (checked with solc 0.8.37 on Anvil). twap-monitor reads that as an
+ * unreadable poll, backs off and removes the watch after `maxUnknownPolls`. Our ComposableCoW double
+ * answers an EOA with the plain signature instead, so on the devnet the parts do reach the stub.
  */
 export const eoaTwapReason =
   'the TWAP owner is an EOA (the key\'s address): its parts carry an EIP-1271 signature the orderbook checks by calling isValidSignature on the owner, which an address without code cannot answer, so a real orderbook refuses every part (InvalidEip1271Signature); only the creation is judged'
