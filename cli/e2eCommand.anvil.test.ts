@@ -142,6 +142,8 @@ test('shepherd e2e --devnet: devnet, stub and engine of its own, an Anvil key, a
   const out = fresh('devnet')
   const { code, output } = await shepherdE2e(['--devnet', '--out', out], undefined)
   expect(code, output).toBe(0)
+  // Without --state the journal's temporary folder is gone at the end.
+  expect(readdirSync(tmpdir()).filter((name) => name.startsWith('shepherd-e2e-state-'))).toEqual([])
   const report = readReport(out)
   expect(report.world).toBe('devnet')
   expect(report.account).toBe(privateKeyToAccount(devnetPrivateKey()).address)

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -102,7 +102,10 @@ export async function e2eCommand(argv: string[], env: NodeJS.ProcessEnv = proces
   if (waitSeconds !== undefined && !(Number.isInteger(waitSeconds) && waitSeconds > 0 && waitSeconds <= 3600)) throw bad('--wait-seconds', 'an integer from 1 to 3600', JSON.stringify(values['wait-seconds']))
   if (world === 'live' && values.state === undefined) throw bad('--state', 'a folder for the journal (reuse it to resume a run)', 'nothing')
   const key = readKey(env, world === 'live')
-  const stateDir = resolve(values.state ?? mkdtempSync(join(tmpdir(), 'shepherd-e2e-state-')))
+  // Without --state (devnet only) the journal lives in a temporary folder, removed at the end: a
+  // later run starts a new devnet, which would not know its hashes anyway.
+  const temporaryState = values.state === undefined ? mkdtempSync(join(tmpdir(), 'shepherd-e2e-state-')) : undefined
+  const stateDir = resolve(values.state ?? temporaryState!)
   const common = { stateDir, outDir: resolve(values.out ?? 'reports'), tracked: values.tracked as Address | undefined, waitMs: waitSeconds === undefined ? undefined : waitSeconds * 1000, log }
 
   let outcome: RunSignedE2eReturnType
@@ -114,12 +117,13 @@ export async function e2eCommand(argv: string[], env: NodeJS.ProcessEnv = proces
     if (balance === 0n) throw bad(e2eKeyVariable, `a key whose address holds ETH on chain ${chainId} (the run sends ~0.02 ETH plus gas)`, `${address} holds 0 wei`, '(environment)')
     outcome = await runSignedE2e({ world, ...urls, privateKey: key!, ...common })
   } else {
-    log(`devnet mode; state ${stateDir}`)
+    log(`devnet mode; state ${stateDir}${temporaryState ? ' (temporary)' : ''}`)
     const devnetWorld = await startE2eWorld({ log })
     try {
       outcome = await runSignedE2e({ world, rpcUrl: devnetWorld.rpcUrl, orderbookUrl: devnetWorld.orderbookUrl, metricsUrl: devnetWorld.metricsUrl, privateKey: key ?? devnetPrivateKey(), stubRecord: () => devnetWorld.orderbook.record.entries, ...common })
     } finally {
       await devnetWorld.stop()
+      if (temporaryState) rmSync(temporaryState, { recursive: true, force: true })
     }
   }
   log(`report: ${outcome.paths?.markdown}; ${outcome.result.verdict.pass ? 'PASS' : 'FAIL'}`)
