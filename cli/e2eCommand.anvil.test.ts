@@ -1,9 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { parseEther } from 'viem'
+import { composableCowAbi } from '../harness/devnet/abis.ts'
+import { sepoliaAddresses } from '../harness/devnet/addresses.ts'
+import { orderPlacementEvent } from '../harness/orderbook/decodeEthFlowPlacement.ts'
 import { privateKeyToAccount } from 'viem/accounts'
 import { findFreePort } from '../harness/devnet/findFreePort.ts'
 import { e2eModules } from '../scenarios/e2e/triggers.ts'
@@ -108,6 +112,34 @@ describe('the live path against local stand-ins (devnet, stub and engine started
     const { code, output } = await shepherdE2e(['--rpc-url', world.rpcUrl, '--orderbook-url', closed, '--metrics-url', world.metricsUrl, '--state', fresh('ob')], devnetPrivateKey(5))
     expect(code).toBe(2)
     expect(output).toMatch(/key: --orderbook-url[\s\S]*expected: a server answering GET \/api\/v1\/version with 2xx/)
+  })
+
+  test('the command SIGKILLed right after the journal got the EthFlow hash resumes on rerun: each action on chain exactly once', async () => {
+    const key = devnetPrivateKey(4)
+    const address = privateKeyToAccount(key).address
+    const [state, out] = [fresh('killed'), fresh('killed-out')]
+    const args = ['e2e', '--rpc-url', world.rpcUrl, '--orderbook-url', world.orderbookUrl, '--metrics-url', world.metricsUrl, '--state', state, '--out', out]
+    const child = spawn(process.execPath, ['bin/shepherd.js', ...args], { env: { ...process.env, SHEPHERD_E2E_PRIVATE_KEY: key }, stdio: 'ignore' })
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)))
+    const journal = join(state, 'journal.json')
+    let seen: string[] = []
+    for (let i = 0; i < 1500 && !seen.includes('ethflow-place'); i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      if (existsSync(journal)) seen = Object.keys((JSON.parse(readFileSync(journal, 'utf8')) as { actions: object }).actions)
+    }
+    expect(seen).toContain('ethflow-place')
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
+    expect(readdirSync(out)).toEqual([]) // it died before its report
+
+    const rerun = await shepherdE2e(args.slice(1), key)
+    expect(rerun.code, rerun.output).toBe(0)
+    const report = readReport(out)
+    expect(report.actions.slice(0, 2).map((a) => [a.name, a.resumed])).toEqual([['twap-create', true], ['ethflow-place', true]])
+    const chain = world.devnet.client
+    expect(await chain.getTransactionCount({ address })).toBe(3)
+    expect(await chain.getLogs({ address: sepoliaAddresses.composableCow, event: composableCowAbi.find((i) => i.type === 'event' && i.name === 'ConditionalOrderCreated')!, args: { owner: address }, fromBlock: 0n })).toHaveLength(1)
+    expect(await chain.getLogs({ address: sepoliaAddresses.ethFlow, event: orderPlacementEvent, args: { sender: address }, fromBlock: 0n })).toHaveLength(1)
   })
 
   test('PASS with the three live actions, every bar measured from the URLs; a rerun with the same state resumes and sends nothing', async () => {
