@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Address, Hex } from 'viem'
+import { createPublicClient, http, type Address, type Hex } from 'viem'
 import type { RecordEntry } from '../../../harness/orderbook/createRequestRecord.ts'
 import { e2eAccounts } from '../triggers.ts'
 import { collectEvidence, placementUid } from './collectEvidence.ts'
@@ -51,8 +51,8 @@ export async function runSignedE2e(parameters: RunSignedE2eParameters): Promise<
   const { world, rpcUrl, orderbookUrl, metricsUrl, privateKey, stateDir, outDir, stubRecord, afterPersist, log = () => {} } = parameters
   const startedAt = new Date()
   const waitMs = parameters.waitMs ?? (world === 'devnet' ? 40_000 : 300_000)
-  const probe = createSignedClients({ rpcUrl, chainId: 1, privateKey })
-  const chainId = await probe.client.getChainId()
+  // The chain id comes from the node itself: the journal, the signatures and the UIDs all follow it.
+  const chainId = await createPublicClient({ transport: http(rpcUrl, { timeout: 30_000 }) }).getChainId()
   const { client, wallet, account, chain } = createSignedClients({ rpcUrl, chainId, privateKey })
   const plan = signedPlan({ world, tracked: parameters.tracked })
   const owners: Address[] = world === 'devnet' ? [account.address, e2eAccounts.stopLossOwner] : [account.address]
