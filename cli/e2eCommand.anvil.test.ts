@@ -153,6 +153,9 @@ describe('the live path against local stand-ins (devnet, stub and engine started
     const report = readReport(out)
     expect(report.world).toBe('live')
     expect(report.actions.map((a) => [a.name, a.resumed])).toEqual([['twap-create', false], ['ethflow-place', false], ['eth-transfer', false]])
+    // What each action cost, from its receipt (the transfer is a plain 21,000-gas transaction).
+    expect(report.actions.map((a) => BigInt(a.gasUsed!) >= 21_000n && a.feeWei !== undefined)).toEqual([true, true, true])
+    expect(report.actions.find((a) => a.name === 'eth-transfer')!.gasUsed).toBe('21000')
     expect(report.verdict.bars.map((b) => [b.name, b.status])).toEqual([
       ['TWAP created once', 'pass'],
       ['TWAP parts accepted', 'not applicable'],

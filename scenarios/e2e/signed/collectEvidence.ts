@@ -34,7 +34,7 @@ export async function collectEvidence({ client, chainId, account, orderbookUrl, 
   const out: ActionEvidence[] = []
   for (const action of sent) {
     const { hash, receipt } = action
-    const mined = { hash, block: receipt.blockNumber.toString() }
+    const mined = { hash, block: receipt.blockNumber.toString(), gasUsed: receipt.gasUsed.toString(), feeWei: (receipt.gasUsed * receipt.effectiveGasPrice).toString() }
     switch (action.name) {
       case 'twap-create': {
         const created = parseEventLogs({ abi: composableCowAbi, eventName: 'ConditionalOrderCreated', logs: receipt.logs }).filter(

@@ -5,7 +5,8 @@ import type { SignedWorld } from './signedPlan.ts'
 /** One TWAP part: its UID (reference model), what `GET /api/v1/orders/{uid}` said, and (devnet) the posts the stub saw. */
 export type PartEvidence = { part: number; uid: Hex; start: string; orderbook: string; posts?: { count: number; statuses: number[] } }
 
-type Mined = { hash: Hex; block: string }
+/** The mined transaction: hash, block, and what it cost the key (gas used x effective gas price, plus no value). */
+type Mined = { hash: Hex; block: string; gasUsed?: string; feeWei?: string }
 
 /** Terminal evidence per action, read from the chain (receipt logs), the orderbook and the metrics. */
 export type ActionEvidence =

@@ -76,7 +76,7 @@ test('the report names each action with its hash, block and evidence', () => {
   }
   const md = renderSignedReport(result)
   expect(md).toMatch(/^# Signed e2e: PASS/)
-  for (const a of input.actions) expect(md).toContain(`| ${a.name} | the ${a.name} | ${hash} | ${a.block} |`)
+  for (const a of input.actions) expect(md).toContain(`| ${a.name} | the ${a.name} | ${hash} | ${a.block} | - (-) |`)
   expect(md).toContain('found, posted 1x [201]')
   expect(md).toContain('| oracle-fall | stop-loss order accepted | exactly one new order of the stop-loss owner at the orderbook | 1 new | ok |')
 })
