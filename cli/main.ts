@@ -24,6 +24,8 @@ Usage:
                                                    backtest modules (or your own module file) on a cassette, no network
   shepherd scenario <name-or-file> [--subject-cmd "node bot.mjs" --ready-line TEXT] [--scale ci|full] [--out DIR]
                                                    run a scenario (built-in or your file), judge our engine or your bot; exit 0 PASS, 1 FAIL
+  shepherd e2e [--devnet] | --rpc-url URL --orderbook-url URL --metrics-url URL --state DIR [--out DIR]
+                                                   signed, resumable end-to-end run (key from SHEPHERD_E2E_PRIVATE_KEY); exit 0 PASS, 1 FAIL
   shepherd --help | --version
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.
@@ -42,6 +44,10 @@ const commands: Record<string, () => Promise<Command>> = {
   record: async () => (await import('../harness/replay/replayCommands.ts')).recordCommand,
   replay: async () => (await import('../harness/replay/replayCommands.ts')).replayCommand,
   scenario: async () => (await import('./scenarioCommand.ts')).scenarioCommand,
+  e2e: async () => {
+    const { e2eCommand } = await import('./e2eCommand.ts')
+    return (argv: string[]) => e2eCommand(argv)
+  },
 }
 
 /**

@@ -24,7 +24,7 @@ const scenarioFileName = runsFromBuild ? 'scenario.js' : 'scenario.ts'
  */
 const needsRunner: Readonly<Record<string, string>> = {
   'crash-loop': 'its kills live in scenarios/crash-loop/runCrashLoop.ts',
-  e2e: 'its triggers and terminal markers live in scenarios/e2e/e2e.test.ts',
+  e2e: 'its triggers and terminal markers live in scenarios/e2e/e2e.test.ts (for the signed, resumable run against a devnet or a live testnet: shepherd e2e)',
 }
 
 const usageError = (key: string, expected: string, found: string) => new ConfigError(`Bad ${key}`, { file: '(command line)', key, expected, found, hint: `Usage: ${scenarioUsage}` })

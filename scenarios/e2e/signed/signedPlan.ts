@@ -1,0 +1,110 @@
+import { encodeFunctionData, keccak256, parseEther, toHex, bytesToHex, type Address, type Hex } from 'viem'
+import { randomBytes, randomInt } from 'node:crypto'
+import { chainlinkAggregatorAbi, composableCowAbi, ethFlowAbi } from '../../../harness/devnet/abis.ts'
+import { sepoliaAddresses } from '../../../harness/devnet/addresses.ts'
+import { encodeTwapStaticInput } from '../../../harness/twap/model.ts'
+import { e2eAccounts, e2ePrices } from '../triggers.ts'
+
+/** The actions of a signed run, in the order they are sent. */
+export type ActionName = 'twap-create' | 'ethflow-place' | 'eth-transfer' | 'oracle-fall'
+
+/** Which world the run is in: the embedded devnet (all four actions) or URLs (a live testnet or stand-ins). */
+export type SignedWorld = 'devnet' | 'live'
+
+/** What each action sends: sizes differ between the devnet (free ETH) and a live testnet (real, if cheap, ETH). */
+export type SignedPlan = {
+  world: SignedWorld
+  twap: { partSellAmount: bigint; n: bigint; t: bigint }
+  ethFlowSellAmount: bigint
+  transferValue: bigint
+  /** The address balance-tracker watches: the ETH transfer goes there. */
+  tracked: Address
+  /** Devnet only: the oracle double's new answer (8 decimals). Undefined: no oracle action. */
+  oracleFallTo: bigint | undefined
+}
+
+/** One transaction to sign: where, what, how much ETH. */
+export type ActionRequest = { to: Address; data?: Hex; value?: bigint }
+
+/** What an action's request is built from at send time (never on a resume: the journal has it). */
+export type ActionContext = { account: Address; now: bigint }
+
+export type PlannedAction = { name: ActionName; describe: string; build(context: ActionContext): ActionRequest }
+
+export type SignedPlanParameters = { world: SignedWorld; tracked?: Address | undefined }
+
+/**
+ * The plan of a signed run. On the devnet: the e2e scenario's sizes (3 TWAP parts 4 s apart, 0.25 ETH
+ * EthFlow, 2 ETH to the tracked address, the oracle falls to 1900). Live: small amounts (0.01 ETH each;
+ * TWAP creation moves no funds) and no oracle action, since no one can move a real oracle.
+ *
+ * @example
+ * const plan = signedPlan({ world: 'live', tracked: '0x00000000000000000000000000000000000e2e04' })
+ * plan.oracleFallTo // undefined
+ */
+export function signedPlan({ world, tracked = e2eAccounts.tracked }: SignedPlanParameters): SignedPlan {
+  return world === 'devnet'
+    ? { world, twap: { partSellAmount: parseEther('0.1'), n: 3n, t: 4n }, ethFlowSellAmount: parseEther('0.25'), transferValue: parseEther('2'), tracked, oracleFallTo: e2ePrices.fallTo }
+    : { world, twap: { partSellAmount: parseEther('0.001'), n: 3n, t: 60n }, ethFlowSellAmount: parseEther('0.01'), transferValue: parseEther('0.01'), tracked, oracleFallTo: undefined }
+}
+
+const emptyAppData = keccak256(toHex('{}'))
+
+/**
+ * The plan's actions, each building its transaction from the key's account and the chain's time.
+ * The TWAP salt is random, and the EthFlow order (validTo 30 min from now) gets a few random wei on
+ * its amount, so a new run on the same chain never collides with an earlier one (EthFlow refuses a
+ * second identical order: OrderIsAlreadyOwned).
+ *
+ * @example
+ * const actions = plannedActions(signedPlan({ world: 'devnet' }))
+ * actions.map((a) => a.name) // ['twap-create', 'ethflow-place', 'eth-transfer', 'oracle-fall']
+ */
+export function plannedActions(plan: SignedPlan): PlannedAction[] {
+  const actions: PlannedAction[] = [
+    {
+      name: 'twap-create',
+      describe: `ComposableCoW.create: a TWAP of ${plan.twap.n} parts, ${plan.twap.t} s apart, owned by the key's address`,
+      build: ({ account, now }) => {
+        const staticInput = encodeTwapStaticInput({
+          sellToken: sepoliaAddresses.weth,
+          buyToken: sepoliaAddresses.cowToken,
+          receiver: account,
+          partSellAmount: plan.twap.partSellAmount,
+          minPartLimit: 1n,
+          t0: now - 1n,
+          n: plan.twap.n,
+          t: plan.twap.t,
+          span: 0n,
+          appData: emptyAppData,
+        })
+        const params = { handler: sepoliaAddresses.twap, salt: bytesToHex(randomBytes(32)), staticInput }
+        return { to: sepoliaAddresses.composableCow, data: encodeFunctionData({ abi: composableCowAbi, functionName: 'create', args: [params, true] }) }
+      },
+    },
+    {
+      name: 'ethflow-place',
+      describe: `CoWSwapEthFlow.createOrder: sell ${plan.ethFlowSellAmount} wei of ETH for COW (value sent)`,
+      build: ({ account, now }) => {
+        // A few random wei make the order unique even when two runs build it in the same second.
+        const sellAmount = plan.ethFlowSellAmount + BigInt(randomInt(1, 1_000_000))
+        const order = { buyToken: sepoliaAddresses.cowToken, receiver: account, sellAmount, buyAmount: 1n, appData: emptyAppData, feeAmount: 0n, validTo: Number(now) + 1800, partiallyFillable: false, quoteId: 1n }
+        return { to: sepoliaAddresses.ethFlow, value: order.sellAmount + order.feeAmount, data: encodeFunctionData({ abi: ethFlowAbi, functionName: 'createOrder', args: [order] }) }
+      },
+    },
+    {
+      name: 'eth-transfer',
+      describe: `${plan.transferValue} wei of ETH to the tracked address ${plan.tracked}`,
+      build: () => ({ to: plan.tracked, value: plan.transferValue }),
+    },
+  ]
+  if (plan.oracleFallTo !== undefined) {
+    const answer = plan.oracleFallTo
+    actions.push({
+      name: 'oracle-fall',
+      describe: `the oracle double's setAnswer(${answer}): below the stop-loss trigger and the price-alert threshold (devnet only)`,
+      build: () => ({ to: sepoliaAddresses.chainlinkEthUsd, data: encodeFunctionData({ abi: chainlinkAggregatorAbi, functionName: 'setAnswer', args: [answer] }) }),
+    })
+  }
+  return actions
+}
