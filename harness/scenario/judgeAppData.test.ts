@@ -40,6 +40,12 @@ describe('judgeAppData', () => {
     ])
   })
 
+  test('behavior: a hash written in upper case is the same hash; a document registered by PUT /api/v1/app_data (the service computes the hash) counts', () => {
+    const upper = `0x${HASH.slice(2).toUpperCase()}`
+    const byBody = entry({ method: 'PUT', path: '/api/v1/app_data', body: { fullAppData: DOCUMENT }, status: 201, responseBody: HASH })
+    expect(judgeAppData({ creations: [creation(1), creation(2)], record: [byBody, post(1, upper), post(2, HASH)] })).toEqual({ nonEmptyCreations: 2, checked: 2, intact: 2, violations: [] })
+  })
+
   test('behavior: the right hash without its document at the orderbook (never registered, registration refused, or registered only after) is caught', () => {
     const refused = judgeAppData({ creations: [creation(1), creation(2)], record: [put(DOCUMENT, 400), post(1, HASH), put(DOCUMENT), post(2, HASH)] })
     expect(refused.violations).toEqual([expect.objectContaining({ found: HASH, why: 'names a hash whose document the orderbook was never given' })])
@@ -73,6 +79,12 @@ describe('the "appData intact" bar', () => {
     expect(failed).toMatchObject({ status: 'fail', pass: false })
     expect(failed!.measured).toMatch(/^1\/2 intact; 1 not: .*carries another appData than its creation named/)
     expect(judge({ ...clean, appData: violated }).pass).toBe(false)
+    expect(failed!.measured).not.toMatch(/more/)
+    // Past three violations the bar names three and counts the rest.
+    const many = judgeAppData({ creations: [1, 2, 3, 4, 5].map((i) => creation(i)), record: [1, 2, 3, 4, 5].map((i) => post(i, EMPTY_APP_DATA_HASH)) })
+    expect(bar(many)!.measured).toMatch(/^0\/5 intact; 5 not: (.*carries another appData.*){3}; 2 more$/)
+    const three = judgeAppData({ creations: [1, 2, 3].map((i) => creation(i)), record: [1, 2, 3].map((i) => post(i, EMPTY_APP_DATA_HASH)) })
+    expect(bar(three)!.measured).not.toMatch(/more/)
   })
 
   test('behavior: nothing matched is "not measured"; an external orderbook makes it not applicable; runs with only the empty document show no such bar', () => {
