@@ -41,6 +41,7 @@ export type { RecordEntry, RequestRecord } from './orderbook/createRequestRecord
 // Load.
 export { runLoad } from './load/runLoad.ts'
 export type { LoadAddresses, LoadOptions, LoadTwapShape } from './load/loadOptions.ts'
+export type { LoadAppDataDocument } from './load/loadAppData.ts'
 export type { CreatedEthFlowOrder, CreatedTwap, LoadCounts, LoadResult, LoadSenderCounts, LoadTx, LoadTxKind, LoadTxStatus } from './load/loadTypes.ts'
 
 // Faults between an engine and its node.

@@ -45,7 +45,7 @@ describe('all five modules in the engine, against the devnet and the orderbook s
     const fromBlock = (await net.client.getBlockNumber()) + 1n
     await net.mine(2) // the tracked balance's first observation, which never alerts
     await new Promise((r) => setTimeout(r, 2500))
-    const fired = await fireE2eTriggers(net)
+    const fired = await fireE2eTriggers(net, { orderbookUrl: ob.baseUrl })
 
     const alerts = async (module: string) => sumOf(parsePrometheus(await engine!.metrics.registry.metrics()), 'shepherd_module_alerts_total', { module })
     await waitFor("the stop-loss order at the stub", () => stopLossPosts(ob.record.entries).some((e) => e.status === 201)).catch((error) => {

@@ -34,6 +34,8 @@ export type BuildTwapCreateParameters = {
   blockTimestamp: bigint
   shape: LoadTwapShape
   addresses: LoadAddresses
+  /** The appData hash the TWAP's parts carry (its document registered beforehand). Default: the empty document's. */
+  appData?: Hex
 }
 
 /**
@@ -43,7 +45,7 @@ export type BuildTwapCreateParameters = {
  * @example
  * const { data, params } = buildTwapCreate({ sender, nonce: 0, seed: 's', blockTimestamp: 1_700_000_000n, shape, addresses })
  */
-export function buildTwapCreate({ sender, nonce, seed, blockTimestamp, shape, addresses }: BuildTwapCreateParameters): TwapCreateTx {
+export function buildTwapCreate({ sender, nonce, seed, blockTimestamp, shape, addresses, appData = emptyAppDataHash }: BuildTwapCreateParameters): TwapCreateTx {
   const t0 = blockTimestamp - BigInt(shape.t0LagSeconds)
   const twap: TwapData = {
     sellToken: addresses.weth,
@@ -57,7 +59,7 @@ export function buildTwapCreate({ sender, nonce, seed, blockTimestamp, shape, ad
     n: BigInt(shape.n),
     t: BigInt(shape.t),
     span: BigInt(shape.span),
-    appData: emptyAppDataHash,
+    appData,
   }
   const salt = twapSalt(seed, sender, nonce)
   const params: ConditionalOrderParams = { handler: addresses.twap, salt, staticInput: encodeTwapStaticInput(twap) }
@@ -74,7 +76,15 @@ export function twapSalt(seed: string, sender: Address, nonce: number): Hex {
 /** What one `EthFlow.createOrder` call carries. */
 export type EthFlowCreateTx = { data: Hex; value: bigint; order: EthFlowOrder; orderUid: Hex }
 
-export type BuildEthFlowCreateParameters = { sender: Address; senderIndex: number; nonce: number; baseAmount: bigint; addresses: LoadAddresses }
+export type BuildEthFlowCreateParameters = {
+  sender: Address
+  senderIndex: number
+  nonce: number
+  baseAmount: bigint
+  addresses: LoadAddresses
+  /** The order's appData hash (its document registered beforehand). Default: the empty document's. */
+  appData?: Hex
+}
 
 /** Room per sender in the sellAmount space: a sender would need 10^9 transactions to reach the next one. */
 export const ethFlowAmountStride = 1_000_000_000n
@@ -88,13 +98,13 @@ export const ethFlowAmountStride = 1_000_000_000n
  * @example
  * const { data, value, orderUid } = buildEthFlowCreate({ sender, senderIndex: 0, nonce: 7, baseAmount: 10n ** 15n, addresses })
  */
-export function buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount, addresses }: BuildEthFlowCreateParameters): EthFlowCreateTx {
+export function buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount, addresses, appData = emptyAppDataHash }: BuildEthFlowCreateParameters): EthFlowCreateTx {
   const order: EthFlowOrder = {
     buyToken: addresses.cowToken,
     receiver: sender,
     sellAmount: baseAmount + BigInt(senderIndex) * ethFlowAmountStride + BigInt(nonce),
     buyAmount: 1n,
-    appData: emptyAppDataHash,
+    appData,
     feeAmount: 0n,
     validTo: ethFlowUserValidTo,
     partiallyFillable: false,

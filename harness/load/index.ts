@@ -5,3 +5,4 @@ export { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions, type Lo
 export { parseLoadArgs, loadUsage, type ParsedLoadArgs } from './parseLoadArgs.ts'
 export { buildTwapCreate, buildEthFlowCreate, deriveSenders, twapSalt, emptyAppDataHash } from './buildLoadTx.ts'
 export type { LoadResult, LoadCounts, LoadSenderCounts, CreatedTwap, CreatedEthFlowOrder, LoadTx, LoadTxKind, LoadTxStatus } from './loadTypes.ts'
+export { buildLoadAppData, pickLoadAppData, registerLoadAppData, type LoadAppDataDocument, type RegisterLoadAppDataParameters } from './loadAppData.ts'

@@ -45,8 +45,9 @@ export async function loadCommand(argv: string[], options: LoadCommandOptions = 
  * console.log(JSON.stringify(loadSummary(result), bigintReplacer))
  */
 export function loadSummary(result: LoadResult) {
-  const { twaps, ethFlowOrders, drivenBlocks, minedPerBlock, ...rest } = result
-  return { ...rest, twapsCreated: twaps.length, ethFlowOrdersCreated: ethFlowOrders.length, blocksWithReceipts: minedPerBlock.length }
+  const { twaps, ethFlowOrders, drivenBlocks, minedPerBlock, appData, ...rest } = result
+  // The documents by name, hash and size: their text (up to 7.9 kB each) is not a summary.
+  return { ...rest, appData: appData.map(({ name, hash, bytes }) => ({ name, hash, bytes })), twapsCreated: twaps.length, ethFlowOrdersCreated: ethFlowOrders.length, blocksWithReceipts: minedPerBlock.length }
 }
 
 /** JSON.stringify replacer writing bigints as decimal strings. */

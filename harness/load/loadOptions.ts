@@ -49,6 +49,13 @@ export type LoadOptions = {
   /** `anvil_setBalance` of each sender. Default 1e25 wei. */
   senderBalance?: bigint
   addresses?: Partial<LoadAddresses>
+  /**
+   * Give the orders realistic appData (`buildLoadAppData`: an app code; a partner fee and referrer;
+   * hooks; a ~7.9 kB document), registered at this orderbook with `PUT /api/v1/app_data/{hash}`
+   * before the first order is sent. Order i of a sender carries document i mod 4. Default: none,
+   * every order carries the empty document "{}".
+   */
+  appData?: { orderbookUrl: string }
   /** Stops sending early (the receipts of what was sent are still awaited). */
   signal?: AbortSignal
   /** Progress lines. Default: none. */
@@ -56,7 +63,8 @@ export type LoadOptions = {
 }
 
 /** LoadOptions with every default filled in and checked. */
-export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'twap' | 'gas' | 'addresses' | 'signal' | 'log'>> & {
+export type ResolvedLoadOptions = Required<Omit<LoadOptions, 'twap' | 'gas' | 'addresses' | 'signal' | 'log' | 'appData'>> & {
+  appData: { orderbookUrl: string } | undefined
   twap: LoadTwapShape
   gas: { twap: bigint; ethFlow: bigint }
   addresses: LoadAddresses
@@ -99,11 +107,13 @@ export function resolveLoadOptions(options: LoadOptions): ResolvedLoadOptions {
     maxPriorityFeePerGas: options.maxPriorityFeePerGas ?? 0n,
     senderBalance: positive('senderBalance', options.senderBalance ?? 10n ** 25n),
     addresses: { ...pickSepolia(), ...options.addresses },
+    appData: options.appData,
     signal: options.signal,
     log: options.log ?? (() => {}),
   }
   if (resolved.twapPerBlock + resolved.ethFlowPerBlock === 0) bad('twapPerBlock + ethFlowPerBlock', 'at least one transaction per sender per block', 0)
   if (resolved.seed.length === 0) bad('seed', 'a non-empty string', '""')
+  if (resolved.appData !== undefined && !/^https?:\/\//.test(String(resolved.appData.orderbookUrl))) bad('appData.orderbookUrl', 'an http(s) URL', resolved.appData.orderbookUrl)
   return resolved
 }
 

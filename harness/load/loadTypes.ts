@@ -2,6 +2,7 @@ import type { Address, Hex } from 'viem'
 import type { ConditionalOrderParams } from '../devnet/helpers/createTwap.ts'
 import type { EthFlowOrder } from '../devnet/helpers/placeEthFlowOrder.ts'
 import type { TwapData } from '../twap/model.ts'
+import type { LoadAppDataDocument } from './loadAppData.ts'
 
 /** The two kinds of load transaction. */
 export type LoadTxKind = 'twap' | 'ethFlow'
@@ -75,6 +76,8 @@ export type LoadResult = {
   rejectionsByMessage: Record<string, number>
   /** Reverted transactions with the decoded reason (first 100 replayed; the rest say so). */
   reverts: { hash: Hex; kind: LoadTxKind; sender: Address; blockNumber: bigint; reason: string }[]
+  /** The appData documents the orders carry, each registered at the orderbook before sending (empty: every order carries "{}"). */
+  appData: LoadAppDataDocument[]
   twaps: CreatedTwap[]
   ethFlowOrders: CreatedEthFlowOrder[]
   /** One row per block that triggered a send: its timestamp and how many txs were sent. */

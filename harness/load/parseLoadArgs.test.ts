@@ -57,3 +57,12 @@ describe('resolveLoadOptions', () => {
     expect(() => resolveLoadOptions({ rpcUrl: '127.0.0.1:8545' })).toThrow(/rpcUrl/)
   })
 })
+
+describe('the appData mix option', () => {
+  test('behavior: --app-data-orderbook turns the mix on at that orderbook; a bad URL is refused naming the flag and the option', () => {
+    expect(parseLoadArgs(['--app-data-orderbook', 'http://127.0.0.1:8080']).options.appData).toEqual({ orderbookUrl: 'http://127.0.0.1:8080' })
+    expect(parseLoadArgs([]).options.appData).toBeUndefined()
+    expect(() => parseLoadArgs(['--app-data-orderbook', 'localhost:8080'])).toThrow(/--app-data-orderbook/)
+    expect(() => resolveLoadOptions({ rpcUrl: 'http://127.0.0.1:8545', appData: { orderbookUrl: 'nope' } })).toThrow(/appData.orderbookUrl[\s\S]*an http\(s\) URL/)
+  })
+})

@@ -15,6 +15,8 @@ export const loadUsage = `shepherd load [options]: drive TWAP and EthFlow load a
   --twap-interval t       seconds between parts (default 5)
   --max-duration-ms MS    wall-clock bound of the sending phase (default B x 10 s + 10 s)
   --receipt-timeout-ms MS how long to wait for receipts afterwards (default 30000)
+  --app-data-orderbook URL give the orders the realistic appData mix, registered at this orderbook
+                          (PUT /api/v1/app_data/{hash}) first (default: every order carries "{}")
   --quiet                 print only the final JSON summary`
 
 /** What the command line asks for: the load options plus output flags. */
@@ -45,6 +47,7 @@ export function parseLoadArgs(argv: string[]): ParsedLoadArgs {
         'twap-interval': { type: 'string' },
         'max-duration-ms': { type: 'string' },
         'receipt-timeout-ms': { type: 'string' },
+        'app-data-orderbook': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -56,6 +59,8 @@ export function parseLoadArgs(argv: string[]): ParsedLoadArgs {
   if (!/^https?:\/\/[^\s]+$/.test(rpcUrl)) throw flagError('--rpc-url', 'an http(s) URL such as http://127.0.0.1:8545', rpcUrl)
   const seed = values.seed
   if (typeof seed === 'string' && seed.length === 0) throw flagError('--seed', 'a non-empty string', '""')
+  const appDataOrderbook = values['app-data-orderbook']
+  if (typeof appDataOrderbook === 'string' && !/^https?:\/\/[^\s]+$/.test(appDataOrderbook)) throw flagError('--app-data-orderbook', 'the orderbook (stub) URL, e.g. http://127.0.0.1:8080', appDataOrderbook)
   const n = integer(values['twap-parts'], '--twap-parts', 2)
   const t = integer(values['twap-interval'], '--twap-interval', 1)
   const options: LoadOptions = {
@@ -68,6 +73,7 @@ export function parseLoadArgs(argv: string[]): ParsedLoadArgs {
     ...defined('maxDurationMs', integer(values['max-duration-ms'], '--max-duration-ms', 1)),
     ...defined('receiptTimeoutMs', integer(values['receipt-timeout-ms'], '--receipt-timeout-ms', 0)),
     ...(n !== undefined || t !== undefined ? { twap: { ...defined('n', n), ...defined('t', t) } } : {}),
+    ...(typeof appDataOrderbook === 'string' ? { appData: { orderbookUrl: appDataOrderbook } } : {}),
   }
   if (options.twapPerBlock === 0 && options.ethFlowPerBlock === 0) throw flagError('--twap/--ethflow', 'at least one of them above 0', '0 and 0')
   return { help: values.help === true, quiet: values.quiet === true, options }

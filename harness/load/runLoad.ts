@@ -2,6 +2,7 @@ import { toHex, type Address, type Hex } from 'viem'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { buildEthFlowCreate, buildTwapCreate, deriveSenders } from './buildLoadTx.ts'
 import { collectReceipts, explainReverts } from './collectReceipts.ts'
+import { buildLoadAppData, pickLoadAppData, registerLoadAppData, type LoadAppDataDocument } from './loadAppData.ts'
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './loadOptions.ts'
 import type { LoadResult, LoadTx } from './loadTypes.ts'
 import { rpcBatch, rpcCall, type RpcCall } from './rpcBatch.ts'
@@ -30,6 +31,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const o = resolveLoadOptions(options)
   const started = performance.now()
   const senders = await prepareSenders(o)
+  // Hashed once, registered before any order that names them exists on chain (as a client does).
+  const appData = o.appData ? await buildLoadAppData() : []
+  if (o.appData) {
+    await registerLoadAppData({ orderbookUrl: o.appData.orderbookUrl, documents: appData })
+    o.log(`load: appData mix registered at ${o.appData.orderbookUrl}: ${appData.map((d) => `${d.name} (${d.bytes} B)`).join(', ')}`)
+  }
   const txs: LoadTx[] = []
   const drivenBlocks: LoadResult['drivenBlocks'] = []
   const startBlock = BigInt(hexString(await rpcCall(o.rpcUrl, 'eth_blockNumber'), 'eth_blockNumber'))
@@ -61,7 +68,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     lastBlock = number
     drivenBlocks.push({ block: number, timestamp, sent: o.senders * (o.twapPerBlock + o.ethFlowPerBlock) })
     // Each sender's batches go in order: nonces are assigned when its previous batch has answered.
-    for (const sender of senders) sender.tail = sender.tail.then(() => sendBatch(o, sender, number, timestamp, txs))
+    for (const sender of senders) sender.tail = sender.tail.then(() => sendBatch(o, sender, number, timestamp, txs, appData))
     if (drivenBlocks.length % 10 === 0 || drivenBlocks.length === o.blocks) o.log(`load: block ${number}, ${drivenBlocks.length}/${o.blocks} driven, ${txs.length} txs built`)
   }
   await Promise.all(senders.map((sender) => sender.tail))
@@ -96,6 +103,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         ? [{ hash: tx.hash, kind: tx.kind, sender: tx.sender, blockNumber: tx.receipt.blockNumber, reason: tx.revertReason ?? 'unknown' }]
         : [],
     ),
+    appData,
     twaps: createdTwaps(txs),
     ethFlowOrders: createdEthFlowOrders(txs),
     drivenBlocks,
@@ -129,7 +137,7 @@ async function prepareSenders(o: ResolvedLoadOptions): Promise<SenderState[]> {
 }
 
 /** Builds and sends one sender's N + M transactions for a block as one batch; records every outcome. */
-async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: bigint, timestamp: bigint, txs: LoadTx[]): Promise<void> {
+async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: bigint, timestamp: bigint, txs: LoadTx[], appData: readonly LoadAppDataDocument[]): Promise<void> {
   if (sender.resync) {
     sender.nonce = Number(BigInt(hexString(await rpcCall(o.rpcUrl, 'eth_getTransactionCount', [sender.address, 'pending']), 'eth_getTransactionCount')))
     sender.resync = false
@@ -137,12 +145,12 @@ async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: 
   const batch: LoadTx[] = []
   for (let i = 0; i < o.twapPerBlock; i++) {
     const nonce = sender.nonce++
-    const built = buildTwapCreate({ sender: sender.address, nonce, seed: o.seed, blockTimestamp: timestamp, shape: o.twap, addresses: o.addresses })
+    const built = buildTwapCreate({ sender: sender.address, nonce, seed: o.seed, blockTimestamp: timestamp, shape: o.twap, addresses: o.addresses, ...documentFor(appData, nonce) })
     batch.push({ kind: 'twap', sender: sender.address, nonce, to: o.addresses.composableCow, data: built.data, value: 0n, gas: o.gas.twap, drivenBy, twap: { params: built.params, twap: built.twap } })
   }
   for (let i = 0; i < o.ethFlowPerBlock; i++) {
     const nonce = sender.nonce++
-    const built = buildEthFlowCreate({ sender: sender.address, senderIndex: sender.index, nonce, baseAmount: o.ethFlowBaseAmount, addresses: o.addresses })
+    const built = buildEthFlowCreate({ sender: sender.address, senderIndex: sender.index, nonce, baseAmount: o.ethFlowBaseAmount, addresses: o.addresses, ...documentFor(appData, nonce) })
     batch.push({ kind: 'ethFlow', sender: sender.address, nonce, to: o.addresses.ethFlow, data: built.data, value: built.value, gas: o.gas.ethFlow, drivenBy, ethFlow: { order: built.order, orderUid: built.orderUid } })
   }
   txs.push(...batch)
@@ -175,6 +183,11 @@ async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: 
     for (const tx of batch) tx.rejected = errorMessage(error)
     sender.resync = true
   }
+}
+
+/** The appData of a sender's nonce-th order: the mix in turn, or nothing (the empty document) without one. */
+function documentFor(appData: readonly LoadAppDataDocument[], nonce: number): { appData?: Hex } {
+  return appData.length === 0 ? {} : { appData: pickLoadAppData(appData, nonce).hash }
 }
 
 async function blockTimestamp(url: string, number: bigint): Promise<bigint> {

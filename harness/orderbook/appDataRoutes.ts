@@ -3,6 +3,7 @@ import { keccak256Utf8 } from '../../modules/sdk/hash/keccak256.ts'
 import { apiErrorAnswer, badParameterAnswer, invalidJsonAnswer } from './apiError.ts'
 import { jsonAnswer, textAnswer, type StubAnswer } from './stubExchange.ts'
 import type { Route, RouteContext } from './answerRoute.ts'
+import { validateAppDataDocument } from './validateAppDataDocument.ts'
 
 const HASH_PATTERN = /^0x[0-9a-fA-F]{64}$/
 
@@ -19,27 +20,26 @@ const getAppData: Route = {
   },
 }
 
-/** Reads `{ fullAppData: string }` from the body, or explains what is wrong. */
-function readDocument({ body }: RouteContext): string | StubAnswer {
+/**
+ * Reads `{ fullAppData: string }` from the body and validates the document (size, JSON, the published
+ * appData schema: validateAppDataDocument.ts), or explains what is wrong. The service answers an invalid
+ * document 400 `AppDataInvalid` ("app data is invalid: ..."), not the order post's `InvalidAppData`.
+ */
+async function readDocument({ body }: RouteContext): Promise<string | StubAnswer> {
   const document = typeof body === 'object' && body !== null ? (body as { fullAppData?: unknown }).fullAppData : undefined
   if (typeof document !== 'string') return invalidJsonAnswer(422, 'body: expected { "fullAppData": "<json string>" }')
-  try {
-    const value: unknown = JSON.parse(document)
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
-  } catch {
-    return apiErrorAnswer(400, 'InvalidAppData', 'fullAppData is not a JSON object')
-  }
-  return document
+  const verdict = await validateAppDataDocument(document)
+  return verdict.ok ? document : apiErrorAnswer(400, 'AppDataInvalid', verdict.description)
 }
 
 const putAppDataAt: Route = {
   method: 'PUT',
   path: '/api/v1/app_data/:hash',
   body: 'json',
-  resolve(context) {
+  async resolve(context) {
     const hash = (context.params.hash ?? '').toLowerCase()
     if (!HASH_PATTERN.test(hash)) return { answer: badParameterAnswer('path', `appDataHash: expected 32 bytes of hex, got "${hash}"`) }
-    const document = readDocument(context)
+    const document = await readDocument(context)
     if (typeof document !== 'string') return { answer: document }
     const actual = keccak256Utf8(document)
     if (actual !== (hash as Hex)) {
@@ -54,8 +54,8 @@ const putAppData: Route = {
   method: 'PUT',
   path: '/api/v1/app_data',
   body: 'json',
-  resolve(context) {
-    const document = readDocument(context)
+  async resolve(context) {
+    const document = await readDocument(context)
     if (typeof document !== 'string') return { answer: document }
     const { hash, created } = context.stub.putAppData(document)
     return { answer: jsonAnswer(hash, created ? 201 : 200) }

@@ -139,7 +139,7 @@ describe('POST /api/v1/orders', () => {
 
   test('behavior: accepts an appData hash registered with PUT, and a full document whose hash matches', async () => {
     const stub = createOrderbookStub()
-    const document = '{"appCode":"shepherd"}'
+    const document = '{"appCode":"shepherd","metadata":{},"version":"1.15.0"}'
     const hash = keccak256(stringToBytes(document))
     expect((await call(stub, 'PUT', `/api/v1/app_data/${hash}`, { fullAppData: document })).status).toBe(201)
     const byHash = await call(stub, 'POST', '/api/v1/orders', exampleOrderCreation({ appData: hash }))
@@ -213,7 +213,7 @@ describe('app data', () => {
 
   test('behavior: PUT answers 201 on create, 200 when it exists, AppDataHashMismatch when the hash is wrong', async () => {
     const stub = createOrderbookStub()
-    const document = '{"appCode":"shepherd"}'
+    const document = '{"appCode":"shepherd","metadata":{},"version":"1.15.0"}'
     const hash = keccak256(stringToBytes(document))
     expect((await call(stub, 'PUT', `/api/v1/app_data/${hash}`, { fullAppData: document })).status).toBe(201)
     expect((await call(stub, 'PUT', `/api/v1/app_data/${hash}`, { fullAppData: document })).status).toBe(200)

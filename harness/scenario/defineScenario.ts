@@ -104,6 +104,12 @@ export type ScenarioDefinition = {
     /** Blocks of load. */
     blocks: Scaled
     twap?: Partial<LoadTwapShape>
+    /**
+     * `'mix'`: the orders carry the load's realistic appData documents (harness/load/loadAppData.ts),
+     * registered at the run's orderbook before the first order; judged by the "appData intact" bar.
+     * Default: every order carries the empty document.
+     */
+    appData?: 'mix'
   }
   /** Faults between the engine and the node: the engine reaches the devnet through `harness/faults`' proxy. */
   faults?: { rpc: FaultKnobs; seed?: number }
@@ -160,6 +166,7 @@ export function defineScenario(input: ScenarioInput): ScenarioDefinition {
     if (!barKeys.includes(key as BarKey)) throw bad(`notApplicable.${key}`, `a bar key (${barKeys.join(', ')})`, key)
     if (typeof reason !== 'string' || reason.trim() === '') throw bad(`notApplicable.${key}`, 'the reason the report shows (a non-empty string)', reason)
   }
+  if (definition.load?.appData !== undefined && definition.load.appData !== 'mix') throw bad('load.appData', '"mix" (or absent: the empty document)', definition.load.appData)
   for (const row of definition.comparison?.rows ?? []) if (!comparisonMetrics.includes(row.metric)) throw bad('comparison.rows[].metric', `one of ${comparisonMetrics.join(', ')}`, row.metric)
   return definition
 }

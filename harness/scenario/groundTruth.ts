@@ -5,6 +5,7 @@ import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
 import { decodeTwapStaticInput, expectedTwapParts, KIND_SELL, BALANCE_ERC20, type GPv2OrderData } from '../twap/model.ts'
 import { groundTruthOrderUid } from './orderUid.ts'
 import { judgeDelivery, type ChainBlock, type ExpectedPart, type ExplainedOrder } from './judgeDelivery.ts'
+import { judgeAppData, type AppDataCreation, type AppDataIntact } from './judgeAppData.ts'
 
 export type { ChainBlock, ExpectedPart } from './judgeDelivery.ts'
 
@@ -86,6 +87,8 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
 
   const expectedParts: ExpectedPart[] = []
   const drainParts: ExpectedPart[] = []
+  // Each part as its creation names it, appData included: what "appData intact" compares posts with.
+  const creations: AppDataCreation[] = []
   const twapCreatedBy: Record<string, number> = {}
   let twapOrders = 0
   for (const log of createdLogs) {
@@ -120,6 +123,8 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
       if (!seenBy) continue
       const expected = { uid: groundTruthOrderUid(part.order, getAddress(owner), chainId), owner: getAddress(owner), part: part.part, tradeableBlock: seenBy.number, createdBlock, start: part.start, validTo: part.validTo }
       ;(seenBy.number <= toBlock ? expectedParts : drainParts).push(expected)
+      const { sellToken, buyToken, receiver, sellAmount, buyAmount, validTo, appData } = part.order
+      creations.push({ owner: getAddress(owner), sellToken, buyToken, receiver, sellAmount, buyAmount, validTo, appData })
     }
   }
 
@@ -152,6 +157,8 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
   })
   return {
     ...judged,
+    /** Whether each accepted order carries the appData its creation named (see judgeAppData.ts); optional for truths built elsewhere. */
+    ...({ appData: judgeAppData({ creations, record: entries }) } as { appData?: AppDataIntact }),
     /** Lookups at an external orderbook that failed: reported, never counted as missing. */
     lookupFailures: failures,
     /** Who created what in the judged window, from the chain's own logs (lowercase address -> count). */

@@ -1,5 +1,6 @@
 import { defaultBars, type BarKey, type ScenarioDefinition } from './defineScenario.ts'
 import { describeEvidence, type Evidence } from './runMetrics.ts'
+import type { AppDataIntact } from './judgeAppData.ts'
 
 /**
  * How a bar came out. `not measured`: its evidence is missing (a metric the engine did not serve,
@@ -67,6 +68,11 @@ export type Measures = {
         p99LatencyMs?: DerivedBound | undefined
       }
     | undefined
+  /**
+   * Whether accepted orders carry the appData their creations named (judgeAppData.ts). Judged as the
+   * "appData intact" bar when any creation named a non-empty document; absent or all-empty: no bar.
+   */
+  appData?: AppDataIntact | undefined
   /** Extra bars a scenario adds (e2e terminal markers, chaos evidence). */
   extra?: readonly BarResult[] | undefined
 }
@@ -156,6 +162,18 @@ export function judge(measures: Measures, rules: JudgeRules = {}): { pass: boole
     if (none.has('twap') && twap.expected === 0) return ['none expected, none submitted', 'pass']
     return [`not measured: no block-to-submission latency (${twap.delivered} of ${twap.expected} expected parts delivered)`, 'not measured']
   })
+  const appData = measures.appData
+  if (appData !== undefined && appData.nonEmptyCreations > 0) {
+    const name = 'appData intact'
+    const bar = 'every accepted order a creation accounts for carries the appData hash it named, and the orderbook holds its document'
+    if (external) results.push(result(name, bar, `not applicable: ${unseen}`, 'not applicable'))
+    else if (appData.checked === 0) results.push(result(name, bar, `not measured: no accepted order matched one of the ${appData.nonEmptyCreations} creations naming a document`, 'not measured'))
+    else {
+      const shown = appData.violations.slice(0, 3).map((v) => `${v.uid.slice(0, 18)}... ${v.why} (found ${v.found.slice(0, 18)}..., named ${v.expected.slice(0, 18)}...)`)
+      const more = appData.violations.length > 3 ? `; ${appData.violations.length - 3} more` : ''
+      results.push(result(name, bar, `${appData.intact}/${appData.checked} intact${appData.violations.length ? `; ${appData.violations.length} not: ${shown.join('; ')}${more}` : ''}`, outcome(appData.violations.length === 0)))
+    }
+  }
   for (const extra of measures.extra ?? []) results.push({ ...extra, status: extra.status ?? outcome(extra.pass) })
   return { pass: results.every((r) => r.pass), bars: results }
 }

@@ -215,6 +215,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
             blocks: loadBlocks,
             seed: `${definition.name}-${startedAt.getTime()}`,
             twap: definition.load.twap,
+            ...(definition.load.appData === 'mix' ? { appData: { orderbookUrl } } : {}),
             signal: options.signal,
           })
         : Promise.resolve(undefined),
@@ -274,6 +275,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         poisoned: 'notMeasured' in figures.poisoned ? figures.poisoned : { value: figures.poisoned.value.length },
         p99LatencyMs: submissionLatencyMs.p99,
         blockTimeMs,
+        appData: truth.appData,
         extra: [...(extra?.bars ?? []), ...(atEnd?.bars ?? [])],
         bounds: atEnd?.bounds,
         externalOrderbook: orderbook === undefined,

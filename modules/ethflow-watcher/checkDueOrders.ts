@@ -1,4 +1,4 @@
-import { classifyApiError, errorMessage, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
+import { EMPTY_APP_DATA_HASH, classifyApiError, errorMessage, keccak256Utf8, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
 import type { EthflowWatcherConfig } from './config.ts'
 import { DUE_EPOCH_PREFIX, takeDue } from '../sdk/index.ts'
 import { runBounded } from '../sdk/index.ts'
@@ -8,11 +8,25 @@ export type CheckDueOrdersParameters = { host: Host; config: EthflowWatcherConfi
 
 /** The orderbook's answer to GET /orders/{uid}, read from unknown. */
 type Answer =
-  | { kind: 'found'; status: string | null }
+  | { kind: 'found'; status: string | null; appData: AppDataSeen }
   | { kind: 'absent' }
   | { kind: 'failed'; reason: string }
   /** An answer that is not the orderbook's about this order (a wrong URL, an auth proxy): never a reason to give up on it. */
   | { kind: 'refused'; reason: string }
+
+/**
+ * What the orderbook holds of the order's appData: `held` (its `fullAppData` hashes to the order's
+ * `appData`, or the order carries the empty document), `missing` (no document: its hooks and partner
+ * fee cannot apply), `mismatch` (a document of another hash), `unread` (the answer has no appData hash).
+ */
+export type AppDataSeen = { hash: string | null; document: 'held' | 'missing' | 'mismatch' | 'unread' }
+
+function appDataSeen(order: { appData?: unknown; fullAppData?: unknown }): AppDataSeen {
+  const hash = typeof order.appData === 'string' ? order.appData.toLowerCase() : null
+  if (hash === null) return { hash, document: 'unread' }
+  if (typeof order.fullAppData !== 'string') return { hash, document: hash === EMPTY_APP_DATA_HASH ? 'held' : 'missing' }
+  return { hash, document: keccak256Utf8(order.fullAppData) === hash ? 'held' : 'mismatch' }
+}
 
 /** The health check ethflow-watcher reports when the orderbook's answers are not about orders. */
 export const LOOKUPS_CHECK = 'lookups'
@@ -29,11 +43,11 @@ async function ask(host: Host, chainId: number, uid: string): Promise<Answer> {
     return decision.action === 'stop' ? { kind: 'refused', reason: decision.reason } : { kind: 'failed', reason: errorMessage(error) }
   }
   if (answer === null) return { kind: 'absent' }
-  const found = typeof answer === 'object' ? (answer as { uid?: unknown; status?: unknown }) : undefined
+  const found = typeof answer === 'object' ? (answer as { uid?: unknown; status?: unknown; appData?: unknown; fullAppData?: unknown }) : undefined
   // Anything but an order carrying our UID is an unreadable answer, not a sighting.
   if (found === undefined || typeof found.uid !== 'string' || found.uid.toLowerCase() !== uid.toLowerCase())
     return { kind: 'failed', reason: `unreadable answer (${typeof answer})` }
-  return { kind: 'found', status: typeof found.status === 'string' ? found.status : null }
+  return { kind: 'found', status: typeof found.status === 'string' ? found.status : null, appData: appDataSeen(found) }
 }
 
 async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, watch: EthflowWatch) {
@@ -42,9 +56,12 @@ async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, 
   if (answer.kind === 'found' || answer.kind === 'absent') reportSuccess(host, LOOKUPS_CHECK)
   if (answer.kind === 'found') {
     const delaySeconds = now - watch.placedAt
-    await host.store.set(observedKey(watch.uid), { block: block.number, timestamp: now, delaySeconds, status: answer.status })
+    await host.store.set(observedKey(watch.uid), { block: block.number, timestamp: now, delaySeconds, status: answer.status, appData: answer.appData.hash, appDataDocument: answer.appData.document })
     await removeWatch(host.store, watch)
-    host.log.info('EthFlow order seen by the orderbook', { uid: watch.uid, delaySeconds, block: block.number })
+    host.log.info('EthFlow order seen by the orderbook', { uid: watch.uid, delaySeconds, block: block.number, appDataDocument: answer.appData.document })
+    // Seen, so not missing; but an order whose document the orderbook lacks loses its hooks and partner fee: say so.
+    if (answer.appData.document === 'missing' || answer.appData.document === 'mismatch')
+      host.log.warn(`EthFlow order seen, but the orderbook's appData document is ${answer.appData.document}`, { uid: watch.uid, appData: answer.appData.hash })
     return
   }
   if (answer.kind === 'absent') {

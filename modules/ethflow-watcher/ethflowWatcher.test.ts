@@ -85,7 +85,7 @@ test('behavior: an OrderPlacement becomes a watch on the EthFlow-owned UID, chec
   mock.cowApi.orders.set(uid, { uid, status: 'open' })
   await blocks(mock, 11n, 15n)
   expect(mock.cowApi.getOrders.map((g) => g.uid)).toEqual([uid])
-  expect(await mock.store.get(`observed:${uid}`)).toEqual({ block: 11n, timestamp: blockAt(11n).timestamp, delaySeconds: 2n, status: 'open' })
+  expect(await mock.store.get(`observed:${uid}`)).toEqual({ block: 11n, timestamp: blockAt(11n).timestamp, delaySeconds: 2n, status: 'open', appData: null, appDataDocument: 'unread' })
   expect(keys(mock)).toEqual([`observed:${uid}`])
   expect(mock.cowApi.submissions).toHaveLength(0)
 })
@@ -223,4 +223,25 @@ test('property: never throws and never posts, whatever the logs and orderbook an
 test('behavior: the config fills every default and rejects unknown keys', () => {
   expect(ethflowWatcherConfig.parse(undefined)).toMatchObject({ chainId: 11155111, ethFlows: [ETH_FLOW], checkDelaySeconds: 2, deadlineSeconds: 60 })
   expect(() => ethflowWatcherConfig.parse({ ethflow: [] })).toThrow(/ethflow/)
+})
+
+test('behavior: a seen order records whether the orderbook holds its appData document, and warns when it does not', async () => {
+  const mock = host()
+  const document = '{"appCode":"Shepherd test","metadata":{},"version":"1.15.0"}'
+  const hash = keccak256(toHex(document))
+  const amounts = [1n, 2n, 3n, 4n]
+  const uids = amounts.map(uidOf)
+  await logs(mock, amounts.map((a, i) => placementLog(a, 10n, i)))
+  const seen = [
+    { uid: uids[0]!, status: 'open', appData: hash, fullAppData: document },
+    { uid: uids[1]!, status: 'open', appData: hash, fullAppData: null },
+    { uid: uids[2]!, status: 'open', appData: hash, fullAppData: '{"other":1}' },
+    { uid: uids[3]!, status: 'open', appData: EMPTY_APP_DATA_HASH, fullAppData: null },
+  ]
+  for (const order of seen) mock.cowApi.orders.set(order.uid, order as never)
+  await blocks(mock, 10n, 12n)
+  const documents = await Promise.all(uids.map(async (uid) => (await mock.store.get<{ appDataDocument: string }>(`observed:${uid}`))?.appDataDocument))
+  expect(documents).toEqual(['held', 'missing', 'mismatch', 'held'])
+  const warned = mock.logs.filter((l) => l.level === 'warn' && /appData document is/.test(l.message)).map((l) => l.fields?.uid)
+  expect(warned).toEqual([uids[1], uids[2]])
 })

@@ -7,7 +7,6 @@ import {
   computeUid,
   fitRetryToWindow,
   readApiError,
-  resolveAppData,
   type BlockRef,
   type GPv2OrderData,
   type Host,
@@ -17,6 +16,7 @@ import {
 import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex } from './nextPartStart.ts'
 import { isRecovering } from './recovery.ts'
+import { resolveAppDataOnce } from './resolveAppDataOnce.ts'
 import { backoffKey, droppedKey, missedKey, submittedKey, type TwapWatch } from './watchStore.ts'
 
 export type SubmitPartParameters = {
@@ -134,7 +134,10 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     return { due: { kind: 'epoch', at: until } }
   }
 
-  const appData = await resolveAppData(host, chainId, order.appData)
+  // The real orderbook takes a bare hash only when it holds the document (else InvalidAppData,
+  // "Unknown pre-image"): make sure it does, then post the hash as the watch-tower does; the
+  // orderbook attaches the document it holds. The document is looked up once per hash.
+  const appData = await resolveAppDataOnce(host, chainId, order.appData)
   if (appData.kind === 'notFound' || appData.kind === 'mismatch') return backOff(ERROR_TYPE_POLICY.InvalidAppData.action === 'backoff' ? ERROR_TYPE_POLICY.InvalidAppData.seconds : 60, `appData ${appData.kind}`)
   if (appData.kind === 'error') return backOff(TRANSPORT_BACKOFF_SECONDS, 'appData lookup failed')
 

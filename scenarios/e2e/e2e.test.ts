@@ -8,7 +8,7 @@ import { fireE2eTriggers, stopLossPosts } from './triggers.ts'
 
 /** Fires the triggers, then waits (bounded) for each module's evidence: the stub's record and the engine's metrics. */
 async function triggersAndEvidence({ devnet, orderbook, scrape, log }: ScenarioContext) {
-  const fired = await fireE2eTriggers(devnet)
+  const fired = await fireE2eTriggers(devnet, { orderbookUrl: orderbook.baseUrl })
   log(`triggers fired: TWAP at block ${fired.twapCreatedBlock}, EthFlow ${fired.ethFlowUid.slice(0, 18)}..., oracle at ${fired.oracleBlock}, transfer at ${fired.transferBlock}`)
   const evidence = async () => {
     const alerts = counterTotals(await scrape(), 'shepherd_module_alerts_total', ['module'])
@@ -48,5 +48,7 @@ test('scenario: e2e, every module reaches its terminal marker and the checklist 
   const { run } = await runAndReport(scenario, { during: triggersAndEvidence })
   expect(run.verdict.bars.filter((bar) => !bar.pass)).toEqual([])
   expect(run.truth.twap.expected).toBe(3)
-  expect(run.verdict.bars.map((bar) => bar.name)).toEqual(expect.arrayContaining(['TWAP delivery', 'EthFlow observed', 'stop-loss submitted', 'ethflow-watcher observed', 'price-alert alerted', 'balance-tracker alerted']))
+  expect(run.verdict.bars.map((bar) => bar.name)).toEqual(expect.arrayContaining(['TWAP delivery', 'EthFlow observed', 'stop-loss submitted', 'ethflow-watcher observed', 'price-alert alerted', 'balance-tracker alerted', 'appData intact']))
+  // The TWAP's parts carried the appData it named (a partner fee and referrer document).
+  expect(run.truth.appData).toMatchObject({ checked: 3, intact: 3, violations: [] })
 })

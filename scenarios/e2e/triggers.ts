@@ -1,4 +1,5 @@
-import { keccak256, parseEther, toHex, type Address, type Hex } from 'viem'
+import { parseEther, type Address, type Hex } from 'viem'
+import { buildLoadAppData, registerLoadAppData, type LoadAppDataDocument } from '../../harness/load/loadAppData.ts'
 import type { Devnet } from '../../harness/devnet/startDevnet.ts'
 import type { RecordEntry } from '../../harness/orderbook/createRequestRecord.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
@@ -36,13 +37,33 @@ export const e2eModules: ScenarioModule[] = [
   },
 ]
 
-export type FiredTriggers = { twapCreatedBlock: bigint; ethFlowUid: Hex; oracleBlock: bigint; transferBlock: bigint }
+export type FiredTriggers = {
+  twapCreatedBlock: bigint
+  ethFlowUid: Hex
+  oracleBlock: bigint
+  transferBlock: bigint
+  /** The appData documents the TWAP and the EthFlow order carry, registered at the orderbook before each exists on chain. */
+  appData: { twap: LoadAppDataDocument; ethFlow: LoadAppDataDocument }
+}
+
+export type FireE2eTriggersParameters = {
+  /** Where the appData documents are registered (`PUT /api/v1/app_data/{hash}`), as a client does before its order exists. */
+  orderbookUrl: string
+}
 
 /**
  * Fires one on-chain trigger per module: a TWAP is created, an EthFlow order is placed, the oracle
  * falls below the stop-loss trigger and the price-alert threshold, and 2 ETH go to a tracked address.
+ * The TWAP and the EthFlow order carry realistic appData (the load's mix: a partner fee and referrer,
+ * and hooks), each registered at the orderbook first, as a client does.
+ *
+ * @example
+ * const fired = await fireE2eTriggers(devnet, { orderbookUrl: orderbook.baseUrl })
  */
-export async function fireE2eTriggers(net: Devnet): Promise<FiredTriggers> {
+export async function fireE2eTriggers(net: Devnet, { orderbookUrl }: FireE2eTriggersParameters): Promise<FiredTriggers> {
+  const mix = await buildLoadAppData()
+  const appData = { twap: mix.find((d) => d.name === 'partner-fee-referrer')!, ethFlow: mix.find((d) => d.name === 'hooks')! }
+  await registerLoadAppData({ orderbookUrl, documents: [appData.twap, appData.ethFlow] })
   for (const account of [e2eAccounts.twapOwner, e2eAccounts.ethFlowSender, e2eAccounts.payer]) await net.fund(account, parseEther('100'))
   const latest = await net.client.getBlock()
   const twap = await net.createTwap({
@@ -57,7 +78,7 @@ export async function fireE2eTriggers(net: Devnet): Promise<FiredTriggers> {
       n: 3n,
       t: 4n,
       span: 0n,
-      appData: keccak256(toHex('{}')),
+      appData: appData.twap.hash,
     },
     wait: true,
   })
@@ -68,7 +89,7 @@ export async function fireE2eTriggers(net: Devnet): Promise<FiredTriggers> {
       receiver: e2eAccounts.ethFlowSender,
       sellAmount: parseEther('0.25'),
       buyAmount: 1n,
-      appData: keccak256(toHex('{}')),
+      appData: appData.ethFlow.hash,
       feeAmount: 0n,
       validTo: 4_000_000_000,
       partiallyFillable: false,
@@ -85,6 +106,7 @@ export async function fireE2eTriggers(net: Devnet): Promise<FiredTriggers> {
     ethFlowUid: ethFlow.orderUid,
     oracleBlock: oracle.receipt!.blockNumber,
     transferBlock: transfer.blockNumber,
+    appData,
   }
 }
 

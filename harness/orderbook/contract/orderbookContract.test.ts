@@ -148,14 +148,14 @@ describe('orderbook stub contract: every answer matches the published API', () =
   })
 
   test('app data and version', async () => {
-    const document = '{"appCode":"contract-put"}'
+    const document = '{"appCode":"contract-put","metadata":{},"version":"1.15.0"}'
     const hash = keccak256(stringToBytes(document))
     await expectAnswer('PUT /api/v1/app_data/:hash', `/api/v1/app_data/${hash}`, 201, { body: { fullAppData: document } })
     await expectAnswer('PUT /api/v1/app_data/:hash', `/api/v1/app_data/${hash}`, 200, { body: { fullAppData: document } })
     await expectAnswer('PUT /api/v1/app_data/:hash', `/api/v1/app_data/${EMPTY_APP_DATA_HASH}`, 400, { body: { fullAppData: document } })
     await expectAnswer('PUT /api/v1/app_data/:hash', `/api/v1/app_data/${hash}`, 422, { body: { appData: document } })
     await expectAnswer('PUT /api/v1/app_data/:hash', `/api/v1/app_data/${hash}`, 415, { raw: document, contentType: 'text/plain' })
-    await expectAnswer('PUT /api/v1/app_data', '/api/v1/app_data', 201, { body: { fullAppData: '{"appCode":"other"}' } })
+    await expectAnswer('PUT /api/v1/app_data', '/api/v1/app_data', 201, { body: { fullAppData: '{"appCode":"other","metadata":{},"version":"1.15.0"}' } })
     await expectAnswer('PUT /api/v1/app_data', '/api/v1/app_data', 400, { body: { fullAppData: 'not json' } })
     await expectAnswer('PUT /api/v1/app_data', '/api/v1/app_data', 422, { body: [] })
     expect(await expectAnswer('GET /api/v1/app_data/:hash', `/api/v1/app_data/${hash}`, 200)).toEqual({ fullAppData: document })
