@@ -1,4 +1,5 @@
 import { MetadataApi } from '@cowprotocol/cow-sdk'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /** The orderbook's default limit on an appData document (the services' `app_data_size_limit`), in bytes. */
 export const APP_DATA_SIZE_LIMIT = 8192
@@ -44,7 +45,7 @@ async function judgeDocument(fullAppData: string): Promise<ValidateAppDataDocume
   try {
     document = JSON.parse(fullAppData)
   } catch (error) {
-    return invalid(`invalid app data json: ${(error as Error).message}`)
+    return invalid(`invalid app data json: ${errorMessage(error)}`)
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return invalid('invalid app data json: expected a JSON object')
   if (Object.keys(document).length === 0) return { ok: true }
@@ -55,6 +56,6 @@ async function judgeDocument(fullAppData: string): Promise<ValidateAppDataDocume
     const result = await api.validateAppDataDoc(document as Parameters<MetadataApi['validateAppDataDoc']>[0])
     return result.success ? { ok: true } : invalid(result.errors ?? 'refused by the appData schema')
   } catch (error) {
-    return invalid(`the appData schema could not be applied: ${(error as Error).message}`)
+    return invalid(`the appData schema could not be applied: ${errorMessage(error)}`)
   }
 }
