@@ -20,6 +20,8 @@ export const judgeTargets: readonly JudgeTarget[] = [
   { file: 'harness/scenario/judgeAppData.ts', tests: ['harness/scenario/judgeAppData.test.ts'] },
   { file: 'harness/scenario/judgeDelivery.ts', tests: ['harness/scenario/judgeDelivery.test.ts', 'harness/scenario/toReportResult.test.ts'] },
   { file: 'scenarios/chaos/judgeChaos.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },
+  { file: 'scenarios/chaos/judgeChaosSubject.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },
+  { file: 'scenarios/chaos/chaosBars.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },
   { file: 'harness/replay/judgeBacktest.ts', tests: ['harness/replay/judgeBacktest.test.ts'] },
   { file: 'scenarios/crash-loop/judgeCrashLoop.ts', tests: ['scenarios/crash-loop/judgeCrashLoop.unit.test.ts'] },
   // What the judges read the engine's metrics through: a wrong sum or filter here feeds every bar.
@@ -176,8 +178,15 @@ export async function mutateJudges({ root = process.cwd(), targets = judgeTarget
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true })
-  const report = await mutateJudges({ log: values.json ? () => {} : undefined })
+  // `--file <judge>` (repeatable) checks only those judge files: for a quick run while a judge changes; the suite runs them all.
+  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, file: { type: 'string', multiple: true } }, strict: true })
+  const unknown = (values.file ?? []).filter((f) => !judgeTargets.some((t) => t.file === f))
+  if (unknown.length) {
+    console.error(`mutate:judges --file: ${unknown.join(', ')} is not a judge file (known: ${judgeTargets.map((t) => t.file).join(', ')})`)
+    process.exit(2)
+  }
+  const targets = values.file ? judgeTargets.filter((t) => values.file?.includes(t.file)) : judgeTargets
+  const report = await mutateJudges({ targets, log: values.json ? () => {} : undefined })
   if (values.json) console.log(JSON.stringify(report.survivors.length ? report : { ...report, survivors: [] }))
   else {
     console.info(`mutation score: ${report.killed}/${report.total} killed in ${(report.durationMs / 1000).toFixed(1)} s`)

@@ -6,96 +6,10 @@ import type { Delivery } from '../../harness/scenario/judgeDelivery.ts'
 import { describeEvidence, type Evidence } from '../../harness/scenario/runMetrics.ts'
 import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
 import type { PartWindow, RecordedAnswer } from '../../harness/scenario/twapRetrySeconds.ts'
+import { bar, isInjectedFailure, killedBar, latencyBound, notMeasured, reorgBar, reorgBars, sumRows } from './chaosBars.ts'
+import { trappingModule, unaffectedModules, chaosModules, type ChaosEvidence, type ChaosVerdict } from './chaosEvidence.ts'
+import { judgeSubjectChaos } from './judgeChaosSubject.ts'
 
-/** The module that traps on purpose, and whose journal is the witness of what modules received. */
-export const trappingModule = 'traps-every-k'
-/** The trapping fixture's journal file in the run's folder (the scenario's module config points it there). */
-export const chaosJournal = 'traps-every-k.ndjson'
-/** The modules that must not notice the faults. */
-export const unaffectedModules = ['twap-monitor', 'ethflow-watcher'] as const
-/** Every module the chaos engine runs: each must receive every block. */
-export const chaosModules = [trappingModule, ...unaffectedModules] as const
-
-/** Everything the chaos bars judge, collected by runChaos (live) and at the end of the run. No devnet needed to build one. */
-export type ChaosEvidence = {
-  /**
-   * Set (to the subject's one-line description) when the subject is an external command: the bars
-   * read from the engine's metrics or the trapping module's journal are "not measured for this
-   * subject"; the ground-truth bars (reorg, kill and resume from its process evidence, the faults it
-   * met, the latency bound) are judged as for the engine.
-   */
-  subject?: string | undefined
-  blockTimeMs: number
-  /** The block the chaos timeline started at: every block from here to the last one the witness handled must be in its journal. */
-  startBlock: bigint
-  reorg: { depth: number; fromBlock: bigint; removedGone: boolean }
-  /** Order posts for the owner whose TWAP creation the reorg removed, and accepted posts of the control owner. */
-  removedOwnerPosts: number
-  controlAccepted: number
-  /** The SIGKILL and restart, as the harness saw it; undefined when it never happened. */
-  kill: KillEvidence | undefined
-  /**
-   * The head the harness's watcher had seen when the signal was sent: the killed process cannot have
-   * finished a block past it, so it bounds the blocks it finished after its last scrape.
-   */
-  headAtKill: bigint | undefined
-  /** The trapping fixture's journal: every trap it injected and every block it handled (across engine processes). */
-  journal: Evidence<readonly JournalLine[]>
-  /** From the engine's metrics, over the whole run and every engine process. */
-  metrics: {
-    traps: Evidence<ReadonlyArray<{ module: string; kind: string; count: number }>>
-    restarts: Evidence<ReadonlyArray<{ module: string; count: number }>>
-    hostFailures: Evidence<ReadonlyArray<{ module: string; capability: string; count: number }>>
-    /** Errors modules reported and handled themselves, by module and error_kind. */
-    moduleErrors: Evidence<readonly ModuleErrorCount[]>
-    /** Chain requests that failed (`outcome="error"`; reverts are `outcome="revert"`, not failures). */
-    failedChainRequests: Evidence<number>
-    /** Chain requests of every outcome. */
-    chainRequests: Evidence<number>
-    /** Block events each module handled (attempts that trapped included). */
-    blockEvents: Evidence<ReadonlyArray<{ module: string; count: number }>>
-    /** The live process's cursor at the final scrape: the last block every module had processed. */
-    cursorAtEnd: Evidence<number>
-    reconnects: Evidence<number>
-    reorgs: Evidence<number>
-  }
-  /** The fault proxy's own counts (read just before the final scrape), and around the kill. */
-  proxy: {
-    injectedFailures: number
-    wsDrops: number
-    /** Failures injected between the scrape before the kill and the kill: the dead process never counted them. */
-    failuresLostInKill: number
-    /** Drops between the scrape before the kill and the new process's health: no process could reconnect them. */
-    dropsAroundKill: number
-    /** Requests in flight on the sockets it dropped, and answers perhaps still in transit then: the engine fails them, though no knob injected a failure. */
-    pendingAtDrops: number
-    /** Error answers of the node that are not reverts: failures the engine sees, though no knob injected them. */
-    nodeErrors: number
-    /** Requests it received from the engine (eth_subscribe and eth_unsubscribe left out: the engine does not count them). */
-    requests: number
-    /** Requests it received from the killed process after the scrape before the kill, or in flight at that scrape: counted by no scrape. */
-    requestsLostInKill: number
-    /** Requests in flight when its counters were read at the end: the engine counts a request once it ends. */
-    pendingAtEnd: number
-  }
-  /** The stub's record of order requests (what it answered, and which answers it injected). */
-  record: readonly RecordEntry[]
-  /** Delivered expected parts with their start and acceptance times, and their windows (ground truth). */
-  deliveries: readonly Delivery[]
-  /**
-   * twap-monitor's retry policy: the longest it waits, in seconds, before posting a part again after
-   * an answer (`twapRetrySeconds`). The latency bound follows the policy, never the retries observed.
-   */
-  retrySeconds: (answer: RecordedAnswer, window: PartWindow) => number
-}
-
-const bar = (name: string, description: string, measured: string, pass: boolean): BarResult => ({ name, bar: description, measured, pass, status: pass ? 'pass' : 'fail' })
-const notMeasured = (name: string, description: string, why: string): BarResult => ({ name, bar: description, measured: `not measured: ${why}`, pass: false, status: 'not measured' })
-const sumRows = (rows: ReadonlyArray<{ module: string; count: number }>, module?: string) => rows.filter((r) => module === undefined || r.module === module).reduce((s, r) => s + r.count, 0)
-const isInjectedFailure = (e: RecordEntry) => e.injected !== undefined && e.injected !== 'acceptThenLose' && (e.status >= 500 || e.status === 429)
-
-/** The chaos bars and the bounds derived from what the run injected: the result of `judgeChaos`. */
-export type ChaosVerdict = { bars: BarResult[]; bounds: NonNullable<Measures['bounds']>; notes: string[] }
 
 /**
  * Judges a chaos run from its evidence. Pure: every bar can be shown failing on synthetic evidence.
@@ -223,84 +137,7 @@ export function judgeChaos(e: ChaosEvidence): ChaosVerdict {
 }
 
 /** The reorg's ground-truth bars, for any subject: the creation is gone, nothing was posted for it, its control was. */
-function reorgBars(e: ChaosEvidence): BarResult[] {
-  return [
-    bar('Reorg removed the order', 'the removed TWAP creation is not on the final chain, after a reorg of depth >= 3', e.reorg.removedGone ? `gone (depth ${e.reorg.depth})` : `still on chain (depth ${e.reorg.depth})`, e.reorg.removedGone && e.reorg.depth >= 3),
-    bar('Nothing posted for the removed order', '0 posts for the removed TWAP owner (stub record)', String(e.removedOwnerPosts), e.removedOwnerPosts === 0),
-    bar('Control order posted', 'the TWAP created beside it reaches the orderbook (stub record)', `${e.controlAccepted} accepted`, e.controlAccepted > 0),
-  ]
-}
-const reorgBar = '>= 1 shepherd_reorgs_total'
 
-/** The old process died by the signal sent and its PID is gone (the harness's process evidence). */
-function killedBar(kill: KillEvidence | undefined, who: 'Engine' | 'Subject'): BarResult {
-  const name = `${who} killed`
-  const text = `the old ${who.toLowerCase()} process exited by SIGKILL and its PID is gone`
-  if (!kill) return notMeasured(name, text, `the harness never killed the ${who.toLowerCase()}`)
-  const problems = [kill.old.exit.signal !== 'SIGKILL' && `it exited with ${kill.old.exit.signal ?? `code ${kill.old.exit.code}`}`, !kill.old.pidGone && `pid ${kill.old.pid} still exists`].filter(Boolean)
-  return bar(name, text, problems.length ? problems.join('; ') : `pid ${kill.old.pid} exited by SIGKILL, pid gone`, problems.length === 0)
-}
-
-/**
- * The chaos bars for an external subject: it serves no Shepherd metrics and runs no trapping
- * module, so what it is judged on is ground truth only. The reorg bars as for the engine; its kill
- * from the harness's process evidence (died by SIGKILL, PID gone); its resume from that evidence and
- * the stub's record (a new PID, ready after the old one exited, and at least one post accepted from
- * it after it was ready: it came back to work); the faults it met from the fault proxy's and the
- * stub's own counts. Delivery and duplicates across the kill are the standard bars (ground truth).
- * The p99 bound is the one the engine gets, without the journal: the outage ends when it was ready.
- */
-function judgeSubjectChaos(e: ChaosEvidence, subject: string): ChaosVerdict {
-  const na = (name: string, text: string, why: string): BarResult => ({ name, bar: text, measured: `not measured for this subject (${subject}): ${why}`, pass: true, status: 'not applicable' })
-  const noMetrics = 'it serves no Shepherd metrics'
-  const noJournal = `it runs no ${trappingModule} module, whose journal is the witness`
-  const bars = reorgBars(e)
-  bars.push(na('Reorg visible', reorgBar, noMetrics))
-  const kill = e.kill
-  bars.push(killedBar(kill, 'Subject'))
-  const resumedBar = 'a new subject process (another PID) was ready after the old one exited, and the orderbook accepted at least one post after it was ready (stub record)'
-  if (!kill) bars.push(notMeasured('Subject resumed', resumedBar, 'the harness never killed the subject'))
-  else {
-    const readyAt = kill.new.healthy.at
-    const after = e.record.filter((r) => isOrderPost(r) && r.status === 201 && r.answeredAt >= readyAt).length
-    const problems = [
-      kill.new.pid === kill.old.pid && 'the "new" process has the old pid',
-      readyAt < kill.old.exitedAt && 'it was ready before the old process exited',
-      after === 0 && 'no post accepted after it was ready',
-    ].filter(Boolean)
-    const ok = `pid ${kill.new.pid} ready ${readyAt - kill.old.killedAt} ms after the kill; ${after} posts accepted since`
-    bars.push(bar('Subject resumed', resumedBar, problems.length ? problems.join('; ') : ok, problems.length === 0))
-  }
-  bars.push(na('No block skipped', `every block reached ${trappingModule}`, noJournal))
-  bars.push(na('Every module got every block', 'shepherd_event_latency_seconds_count{event_kind="block"} per module', noMetrics))
-  bars.push(na('Injected traps counted', 'shepherd_module_traps_total against the injected traps', noJournal))
-  bars.push(na('Trapping module restarted', 'shepherd_module_restarts_total', noJournal))
-  bars.push(na('Other modules unaffected', 'shepherd_module_traps_total and restarts of the other modules', noMetrics))
-  bars.push(na('RPC failures visible', 'shepherd_chain_request_total{outcome="error"} against the injected failures', noMetrics))
-  bars.push(na('WebSocket drops visible', 'shepherd_stream_reconnects_total against the drops', noMetrics))
-  const posts = e.record.filter(isOrderPost)
-  const posted5xx = posts.filter((r) => isInjectedFailure(r) && r.status >= 500).length
-  const posted429 = posts.filter((r) => isInjectedFailure(r) && r.status === 429).length
-  const metBar = "the faults reached the subject: >= 1 RPC failure injected into its requests (fault proxy), >= 1 of its posts answered 5xx and >= 1 answered 429 by injection (stub record); WebSocket drops are counted, not required (a subject may use HTTP only)"
-  const met = `${e.proxy.injectedFailures} RPC failures injected, ${e.proxy.wsDrops} WebSocket drops; ${posted5xx} x 5xx, ${posted429} x 429 injected on posts`
-  bars.push(bar('Faults reached the subject', metBar, met, e.proxy.injectedFailures >= 1 && posted5xx >= 1 && posted429 >= 1))
-
-  const bounds: ChaosVerdict['bounds'] = {}
-  const notes: string[] = []
-  if (kill) {
-    bounds.p99LatencyMs = latencyBound(e, kill, undefined)
-    notes.push(`chaos bound p99LatencyMs = ${Math.round(bounds.p99LatencyMs.max)}: ${bounds.p99LatencyMs.why} (the retry waits are twap-monitor's policy: a subject may retry sooner, not later)`)
-  }
-  return { bars, bounds, notes }
-}
-
-/**
- * Per module and error_kind, what the injected faults can cause: a failed chain call fails
- * twap-monitor's poll of its due watches (`poll_failed`, one per failed poll), so `poll_failed` is
- * at most the chain calls that failed to it. Injected 5xx and 429 answers make it back off, which is
- * no error kind; no fault answers an EthFlow lookup (`orderbook_refused`); every part outlives the
- * restart (`part_missed`). Every other kind must be 0.
- */
 function moduleErrorBounds(hostFailures: ReadonlyArray<{ module: string; capability: string; count: number }>): ErrorKindBound[] {
   const chain = hostFailures.filter((h) => h.module === 'twap-monitor' && h.capability === 'chain').reduce((sum, h) => sum + h.count, 0)
   return [
@@ -382,34 +219,3 @@ function rpcFailuresBar(e: ChaosEvidence): BarResult {
   return bar(name, text, measured, p.injectedFailures >= 1 && engine >= least && engine <= most)
 }
 
-/**
- * p99 bound = the outage + the longest twap-monitor's retry policy makes one delivered part wait
- * after the injected failures of its posts before its acceptance (`retrySeconds` for each: a 429's
- * Retry-After, a 5xx's back-off fitted to the part's window) + one block time (the normal bar).
- * The outage runs from the kill until the new process was healthy and the witness module had
- * handled the head of the moment of the kill. Nothing here comes from the latencies it judges.
- */
-function latencyBound(e: ChaosEvidence, kill: KillEvidence, journal: readonly JournalLine[] | undefined): DerivedBound {
-  const caughtUp = journal
-    ?.filter((l) => l.event === 'block' && l.pid === kill.new.pid && l.block >= BigInt(kill.old.lastCursor ?? 0) && l.at >= kill.old.killedAt)
-    .reduce((min, l) => Math.min(min, l.at), Number.POSITIVE_INFINITY)
-  const outageEnd = Math.max(kill.new.healthy.at, caughtUp !== undefined && Number.isFinite(caughtUp) ? caughtUp : kill.new.healthy.at)
-  const outageMs = outageEnd - kill.old.killedAt
-  const outageText = journal ? 'SIGKILL to the new process healthy and caught up' : 'SIGKILL to the new process ready'
-  const posts = new Map<string, RecordEntry[]>()
-  for (const entry of e.record) if (entry.uid && isOrderPost(entry)) posts.set(entry.uid.toLowerCase(), [...(posts.get(entry.uid.toLowerCase()) ?? []), entry])
-  let retryMs = 0
-  let worst: { uid: string; failures: RecordEntry[] } | undefined
-  for (const d of e.deliveries) {
-    const own = posts.get(d.uid.toLowerCase()) ?? []
-    const accepted = own.findIndex((p) => p.status === 201 && p.injected !== 'acceptThenLose')
-    const failures = (accepted < 0 ? own : own.slice(0, accepted)).filter(isInjectedFailure)
-    const ms = failures.reduce((sum, f) => sum + e.retrySeconds({ status: f.status, retryAfter: f.retryAfter }, d) * 1000, 0)
-    if (ms > retryMs) [retryMs, worst] = [ms, { uid: d.uid, failures }]
-  }
-  const which = worst ? ` (${worst.uid.slice(0, 18)}...: ${worst.failures.map((f) => f.status).join(', ')})` : ''
-  return {
-    max: outageMs + retryMs + e.blockTimeMs,
-    why: `outage ${outageMs} ms (${outageText}) + ${retryMs} ms the retry policy waits after the injected failures of one part before its acceptance${which} + 1 block time`,
-  }
-}

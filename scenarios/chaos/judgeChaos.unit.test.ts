@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest'
 import type { JournalLine } from '../../harness/faults/blockJournal.ts'
 import type { RecordEntry } from '../../harness/orderbook/createRequestRecord.ts'
 import { judge, type Measures } from '../../harness/scenario/judge.ts'
-import { judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
+import type { ChaosEvidence } from './chaosEvidence.ts'
+import { judgeChaos } from './judgeChaos.ts'
 
 // Synthetic evidence of a clean chaos run: no devnet. Old engine pid 100 handled blocks 10..20 and
 // was SIGKILLed at t=20_000 with its cursor at 20 (the head was 21); pid 200 was healthy at t=24_000

@@ -9,7 +9,8 @@ import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/sc
 import { describeSubject, isExternalSubject } from '../../harness/scenario/subject/subjectTypes.ts'
 import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
 import { twapRetrySeconds } from '../../harness/scenario/twapRetrySeconds.ts'
-import { chaosJournal, judgeChaos, type ChaosEvidence } from './judgeChaos.ts'
+import { chaosJournal, type ChaosEvidence } from './chaosEvidence.ts'
+import { judgeChaos } from './judgeChaos.ts'
 import type { KillWindow } from './writeChaosDump.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 

@@ -1,5 +1,5 @@
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
-import { chaosJournal } from './judgeChaos.ts'
+import { chaosJournal } from './chaosEvidence.ts'
 import { chaosDuring } from './runChaos.ts'
 
 /** Posts to the orderbook: what the 5xx and 429 faults hit. */
