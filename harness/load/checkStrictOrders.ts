@@ -73,7 +73,8 @@ export function validToProblem(validTo: number, now: bigint, bounds: { minSecond
 export type StrictOrderVerdict = { kind: 'twap' | 'ethFlow'; owner: Address; ref: Hex; problems: string[] }
 
 export type CheckStrictOrdersParameters = {
-  client: PublicClient
+  /** Any viem client with the public actions (a devnet's `client` does). */
+  client: Pick<PublicClient, 'getBlock' | 'readContract' | 'getCode' | 'call'>
   load: Pick<LoadResult, 'twaps' | 'ethFlowOrders'>
   /** How many TWAPs and EthFlow orders to check (the first ones). Default 10 each. */
   sample?: number
@@ -122,7 +123,7 @@ export async function checkStrictOrders(parameters: CheckStrictOrdersParameters)
 }
 
 async function checkTwap(
-  client: PublicClient,
+  client: CheckStrictOrdersParameters['client'],
   twap: CreatedTwap,
   all: readonly CreatedTwap[],
   head: { number: bigint; timestamp: bigint },
