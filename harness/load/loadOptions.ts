@@ -124,6 +124,8 @@ export function resolveLoadOptions(options: LoadOptions): ResolvedLoadOptions {
   }
   if (resolved.twapPerBlock + resolved.ethFlowPerBlock === 0) bad('twapPerBlock + ethFlowPerBlock', 'at least one transaction per sender per block', 0)
   if (resolved.seed.length === 0) bad('seed', 'a non-empty string', '""')
+  // The real orderbook refuses an order valid for longer than its limit-order horizon (1 year by default).
+  if (resolved.ethFlowValiditySeconds > 31_536_000) bad('ethFlowValiditySeconds', 'at most 31536000 (1 year, the orderbook\'s horizon)', resolved.ethFlowValiditySeconds)
   if (resolved.appData !== undefined && !/^https?:\/\//.test(String(resolved.appData.orderbookUrl))) bad('appData.orderbookUrl', 'an http(s) URL', resolved.appData.orderbookUrl)
   return resolved
 }
