@@ -66,6 +66,14 @@ describe('resolveLoadOptions', () => {
   })
 })
 
+describe('owner and validity flags', () => {
+  test('behavior: --eoa-owners turns the owner setup off and --ethflow-validity sets the EthFlow validity; a bad value names the flag', () => {
+    expect(parseLoadArgs(['--eoa-owners', '--ethflow-validity', '600']).options).toMatchObject({ ownerSetup: false, ethFlowValiditySeconds: 600 })
+    expect(parseLoadArgs([]).options.ownerSetup).toBeUndefined()
+    expect(() => parseLoadArgs(['--ethflow-validity', 'soon'])).toThrow(/--ethflow-validity/)
+  })
+})
+
 describe('the appData mix option', () => {
   test('behavior: --app-data-orderbook turns the mix on at that orderbook; a bad URL is refused naming the flag and the option', () => {
     expect(parseLoadArgs(['--app-data-orderbook', 'http://127.0.0.1:8080']).options.appData).toEqual({ orderbookUrl: 'http://127.0.0.1:8080' })
