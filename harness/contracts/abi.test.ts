@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { chainlinkAggregatorArtifact } from './artifacts/ChainlinkAggregator.ts'
 import { coWSwapEthFlowArtifact } from './artifacts/CoWSwapEthFlow.ts'
 import { composableCoWArtifact } from './artifacts/ComposableCoW.ts'
+import { forwarderOwnerArtifact } from './artifacts/ForwarderOwner.ts'
 import { twapArtifact } from './artifacts/TWAP.ts'
 
 // Every hash below is copied from shared/protocol-facts.md. Each test computes the hash from our
@@ -29,6 +30,12 @@ const ethFlow = coWSwapEthFlowArtifact.abi as Abi
 const chainlink = chainlinkAggregatorArtifact.abi as Abi
 
 describe('protocol-facts selectors against our doubles', () => {
+  test('behavior: the EIP-1271 path has the real signatures (ERC1271Forwarder.isValidSignature -> ComposableCoW.isValidSafeSignature)', () => {
+    expect(selector(forwarderOwnerArtifact.abi as Abi, 'isValidSignature')).toBe('0x1626ba7e')
+    // The original's parameter types (Safe is an address in the ABI), as ISafeSignatureVerifier declares them.
+    expect(selector(composableCoW, 'isValidSafeSignature')).toBe(toFunctionSelector('isValidSafeSignature(address,address,bytes32,bytes32,bytes32,bytes,bytes)'))
+  })
+
   test('behavior: ComposableCoW function selectors match the facts table', () => {
     expect(selector(composableCoW, 'getTradeableOrderWithSignature')).toBe('0x26e0a196')
     expect(selector(composableCoW, 'create')).toBe('0x6bfae1ca')

@@ -25,6 +25,7 @@ describe('committed contract artifacts', () => {
       'ComposableCoW',
       'CowToken',
       'CurrentBlockTimestampFactory',
+      'ForwarderOwner',
       'LogEmitter',
       'TWAP',
     ])

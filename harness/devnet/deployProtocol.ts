@@ -8,7 +8,7 @@ import { doublePlacements, initialOracleAnswer } from './doubles.ts'
 import { loadSepoliaDeployment, type SepoliaDeploymentName } from './loadSepoliaDeployment.ts'
 import { loadWeth9Runtime } from './loadWeth9Runtime.ts'
 import { multicall3Runtime } from './multicall3Runtime.ts'
-import { weth9Storage } from './wethStorage.ts'
+import { ethFlowRelayerAllowance, weth9Storage } from './wethStorage.ts'
 
 /** Sends the deployment transactions. Our own address, so Anvil's dev accounts keep nonce 0. */
 export const devnetDeployer: Address = '0x5e9E9d000000000000000000000000000000De91'
@@ -70,6 +70,8 @@ export async function deployProtocol(client: DevnetClient, parameters: DeployPro
     client.setBalance({ address: manager, value: gasMoney }),
     client.setCode({ address: sepoliaAddresses.weth, bytecode: loadWeth9Runtime() }),
     ...weth9Storage.map(({ slot, value }) => client.setStorageAt({ address: sepoliaAddresses.weth, index: slot, value })),
+    // The real EthFlow approves the vault relayer for WETH in its constructor, which setCode skips.
+    client.setStorageAt({ address: sepoliaAddresses.weth, index: ethFlowRelayerAllowance.slot, value: ethFlowRelayerAllowance.value }),
     multicall3Runtime(client).then((bytecode) => client.setCode({ address: sepoliaAddresses.multicall3, bytecode })),
     ...doublePlacements.map(({ address, deployedBytecode }) => client.setCode({ address, bytecode: deployedBytecode })),
   ])

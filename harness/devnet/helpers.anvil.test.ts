@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { concatHex, decodeEventLog, keccak256, numberToHex, parseEther, parseEventLogs, stringToHex, zeroHash, type Hex } from 'viem'
+import { concatHex, decodeEventLog, keccak256, maxUint256, numberToHex, parseEther, parseEventLogs, stringToHex, zeroHash, type Hex } from 'viem'
 import { chainlinkAggregatorAbi, composableCowAbi, ethFlowAbi, gpv2SettlementAbi, weth9Abi } from './abis.ts'
+import { forwarderOwnerRuntime } from './ownerSetupCalls.ts'
 import { startDevnet, type Devnet } from './startDevnet.ts'
 import type { TwapData } from './helpers/createTwap.ts'
 
@@ -77,6 +78,29 @@ describe('devnet helpers', () => {
     await net.approveVaultRelayer(owner, net.addresses.weth, 777n, mined)
     const allowance = await net.client.readContract({ address: net.addresses.weth, abi: weth9Abi, functionName: 'allowance', args: [owner, net.addresses.gpv2VaultRelayer] })
     expect(allowance).toBe(777n)
+  })
+
+  test('behavior: prepareOwners gives code, a backed WETH balance and an unlimited allowance, read back through the tokens\' own views', async () => {
+    const second = '0x000000000000000000000000000000000000a11d' as const
+    const wethEth = await net.client.getBalance({ address: net.addresses.weth })
+    await net.prepareOwners({ owners: [owner, second], sellToken: net.addresses.weth, balance: 123n })
+    for (const who of [owner, second]) {
+      expect(await net.client.getCode({ address: who })).toBe(forwarderOwnerRuntime)
+      expect(await net.client.readContract({ address: net.addresses.weth, abi: weth9Abi, functionName: 'balanceOf', args: [who] })).toBe(123n)
+      expect(await net.client.readContract({ address: net.addresses.weth, abi: weth9Abi, functionName: 'allowance', args: [who, net.addresses.gpv2VaultRelayer] })).toBe(maxUint256)
+    }
+    expect(await net.client.getBalance({ address: net.addresses.weth })).toBe(wethEth + 246n)
+    // The COW double's layout differs (balanceOf 1, allowance 2); a PreSign owner gets no code.
+    const presign = '0x000000000000000000000000000000000000a11e' as const
+    await net.prepareOwners({ owners: [presign], sellToken: net.addresses.cowToken, balance: 9n, allowance: 8n, withCode: false })
+    expect(await net.client.getCode({ address: presign })).toBeUndefined()
+    expect(await net.client.readContract({ address: net.addresses.cowToken, abi: weth9Abi, functionName: 'balanceOf', args: [presign] })).toBe(9n)
+    expect(await net.client.readContract({ address: net.addresses.cowToken, abi: weth9Abi, functionName: 'allowance', args: [presign, net.addresses.gpv2VaultRelayer] })).toBe(8n)
+  })
+
+  test('behavior: the EthFlow contract lets the vault relayer pull its WETH, as the real constructor sets up', async () => {
+    const allowance = await net.client.readContract({ address: net.addresses.weth, abi: weth9Abi, functionName: 'allowance', args: [net.addresses.ethFlow, net.addresses.gpv2VaultRelayer] })
+    expect(allowance).toBe(maxUint256)
   })
 
   test('behavior: setPreSignature marks an order UID of the owner as pre-signed, and unmarks it', async () => {

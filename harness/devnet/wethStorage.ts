@@ -1,4 +1,6 @@
-import { numberToHex, stringToHex, type Hex } from 'viem'
+import { maxUint256, numberToHex, stringToHex, type Hex } from 'viem'
+import { sepoliaAddresses } from './addresses.ts'
+import { allowanceSlot, tokenLayouts, uint256Word } from './tokenSlots.ts'
 
 /**
  * Storage word of a Solidity string shorter than 32 bytes: the bytes left-aligned, length * 2 in
@@ -23,3 +25,13 @@ export const weth9Storage: readonly { slot: Hex; value: Hex }[] = [
   { slot: numberToHex(1, { size: 32 }), value: shortStringSlot('WETH') },
   { slot: numberToHex(2, { size: 32 }), value: numberToHex(18, { size: 32 }) },
 ]
+
+/**
+ * WETH9's `allowance[EthFlow][vaultRelayer] = max`: the real CoWSwapEthFlow sets it in its
+ * constructor, which code placed with anvil_setCode never runs, so the settlement (and an orderbook
+ * checking allowance) sees the EthFlow contract as a real one.
+ */
+export const ethFlowRelayerAllowance: { slot: Hex; value: Hex } = {
+  slot: allowanceSlot(sepoliaAddresses.ethFlow, sepoliaAddresses.gpv2VaultRelayer, tokenLayouts[sepoliaAddresses.weth]!.allowanceSlot),
+  value: uint256Word(maxUint256),
+}

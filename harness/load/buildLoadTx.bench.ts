@@ -22,7 +22,7 @@ for (let round = 0; round < 3; round++) {
   for (let i = 0; i < N; i++) buildTwapCreate({ sender: sender!, nonce: i, seed: 'bench', blockTimestamp: 1_700_000_000n, shape: o.twap, addresses, ...appDataOf(i) })
   const twapMs = performance.now() - t
   t = performance.now()
-  for (let i = 0; i < N; i++) buildEthFlowCreate({ sender: sender!, senderIndex: 0, nonce: i, baseAmount: 10n ** 15n, addresses, ...appDataOf(i) })
+  for (let i = 0; i < N; i++) buildEthFlowCreate({ sender: sender!, senderIndex: 0, nonce: i, baseAmount: 10n ** 15n, addresses, validTo: 1_700_001_800, ...appDataOf(i) })
   const ethFlowMs = performance.now() - t
   console.log(`round ${round}: TWAP ${Math.round((N / twapMs) * 1000)}/s, EthFlow ${Math.round((N / ethFlowMs) * 1000)}/s (${N} each, appData ${mix.length ? 'mix' : 'empty'})`)
 }

@@ -48,22 +48,22 @@ describe('buildTwapCreate', () => {
 })
 
 describe('buildEthFlowCreate', () => {
-  test('behavior: pays exactly sellAmount + fee, to the sender, with the empty appData and a far validTo', () => {
+  test('behavior: pays exactly sellAmount + fee, to the sender, with the empty appData and the validTo it is given', () => {
     const [sender] = deriveSenders('e', 1) as [`0x${string}`]
-    const built = buildEthFlowCreate({ sender, senderIndex: 0, nonce: 9, baseAmount: 10n ** 15n, addresses: o.addresses })
+    const built = buildEthFlowCreate({ sender, senderIndex: 0, nonce: 9, baseAmount: 10n ** 15n, addresses: o.addresses, validTo: 1_700_001_800 })
     const call = decodeFunctionData({ abi: ethFlowAbi, data: built.data })
     expect(call.functionName).toBe('createOrder')
     expect(call.args[0]).toEqual(built.order)
     expect(built.value).toBe(built.order.sellAmount + built.order.feeAmount)
     expect(built.order).toMatchObject({ receiver: sender, buyToken: sepoliaAddresses.cowToken, feeAmount: 0n, appData: emptyAppDataHash })
-    expect(built.order.validTo).toBeGreaterThan(Math.floor(Date.now() / 1000) + 10 * 365 * 86400)
+    expect(built.order.validTo).toBe(1_700_001_800)
     expect(built.orderUid).toHaveLength(2 + 56 * 2)
   })
 
   test('behavior: sellAmounts and UIDs are unique across senders and nonces', () => {
     const senders = deriveSenders('e', 10)
     const orders = senders.flatMap((sender, senderIndex) =>
-      Array.from({ length: 30 }, (_, nonce) => buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount: 10n ** 15n, addresses: o.addresses })),
+      Array.from({ length: 30 }, (_, nonce) => buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount: 10n ** 15n, addresses: o.addresses, validTo: 1_700_001_800 })),
     )
     expect(new Set(orders.map((order) => order.order.sellAmount)).size).toBe(300)
     expect(new Set(orders.map((order) => order.orderUid)).size).toBe(300)

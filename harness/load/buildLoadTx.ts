@@ -9,8 +9,13 @@ import type { LoadAddresses, LoadTwapShape } from './loadOptions.ts'
 /** keccak256("{}"): the appData hash of the empty document, which needs no orderbook lookup. */
 export const emptyAppDataHash: Hex = keccak256(toHex('{}'))
 
-/** EthFlow's user validTo for generated orders: 2096, far in the future yet inside uint32. */
-export const ethFlowUserValidTo = 4_000_000_000
+/**
+ * How long a generated EthFlow order stays valid: 30 minutes from the block that triggered it, as
+ * CoW Swap's default. The real orderbook refuses an on-chain order valid for longer than its limit
+ * horizon (`max-limit-order-validity-period`, 1 year by default): the old fixed 4,000,000,000 (2096)
+ * was beyond it.
+ */
+export const ethFlowValiditySeconds = 1800
 
 /**
  * Sender `i` of a run: the last 20 bytes of keccak256("shepherd-load:<seed>:<i>"). Deterministic,
@@ -82,6 +87,8 @@ export type BuildEthFlowCreateParameters = {
   nonce: number
   baseAmount: bigint
   addresses: LoadAddresses
+  /** The user's validTo (unix seconds): the triggering block's timestamp + `ethFlowValiditySeconds` in `runLoad`. */
+  validTo: number
   /** The order's appData hash (its document registered beforehand). Default: the empty document's. */
   appData?: Hex
 }
@@ -96,9 +103,9 @@ export const ethFlowAmountStride = 1_000_000_000n
  * either (OrderIsAlreadyOwned otherwise). msg.value = sellAmount + feeAmount (fee 0).
  *
  * @example
- * const { data, value, orderUid } = buildEthFlowCreate({ sender, senderIndex: 0, nonce: 7, baseAmount: 10n ** 15n, addresses })
+ * const { data, value, orderUid } = buildEthFlowCreate({ sender, senderIndex: 0, nonce: 7, baseAmount: 10n ** 15n, addresses, validTo: 1_700_001_800 })
  */
-export function buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount, addresses, appData = emptyAppDataHash }: BuildEthFlowCreateParameters): EthFlowCreateTx {
+export function buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount, addresses, validTo, appData = emptyAppDataHash }: BuildEthFlowCreateParameters): EthFlowCreateTx {
   const order: EthFlowOrder = {
     buyToken: addresses.cowToken,
     receiver: sender,
@@ -106,7 +113,8 @@ export function buildEthFlowCreate({ sender, senderIndex, nonce, baseAmount, add
     buyAmount: 1n,
     appData,
     feeAmount: 0n,
-    validTo: ethFlowUserValidTo,
+    // Not part of the UID (EthFlow orders carry validTo 0xffffffff), so uniqueness is unchanged.
+    validTo,
     partiallyFillable: false,
     quoteId: BigInt(nonce),
   }

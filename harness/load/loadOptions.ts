@@ -41,6 +41,15 @@ export type LoadOptions = {
   twap?: Partial<LoadTwapShape>
   /** EthFlow sellAmount = this + senderIndex x 1e9 + the tx nonce: unique per order, even across runs with one seed. Default 1e15 wei. */
   ethFlowBaseAmount?: bigint
+  /** EthFlow user validTo = the triggering block's timestamp + this. Default 1800 (30 min, CoW Swap's default; the real orderbook refuses more than 1 year). */
+  ethFlowValiditySeconds?: number
+  /**
+   * Make every sender look like a real TWAP owner before sending: ForwarderOwner code (EIP-1271
+   * through ComposableCoW), a WETH balance covering every part its TWAPs can sell, and an unlimited
+   * allowance to the vault relayer (`prepareLoadOwners`; Anvil storage writes, no transactions).
+   * Default true; false leaves plain EOAs with no WETH, which a strict orderbook refuses.
+   */
+  ownerSetup?: boolean
   /** Explicit gas per tx (no estimation round trip). Default 90k each, ~1.6x the measured use (create 55.1k, createOrder 56.8k): Anvil packs blocks by gas limit, so a tight limit fits more txs per block. */
   gas?: { twap?: bigint; ethFlow?: bigint }
   /** Fee cap. Default 100k gwei: Anvil evicts a tx once the base fee passes its cap. */
@@ -102,6 +111,8 @@ export function resolveLoadOptions(options: LoadOptions): ResolvedLoadOptions {
     pollIntervalMs: int('pollIntervalMs', options.pollIntervalMs ?? 50, 1),
     twap,
     ethFlowBaseAmount: positive('ethFlowBaseAmount', options.ethFlowBaseAmount ?? 10n ** 15n),
+    ethFlowValiditySeconds: int('ethFlowValiditySeconds', options.ethFlowValiditySeconds ?? 1800, 1),
+    ownerSetup: options.ownerSetup ?? true,
     gas: { twap: positive('gas.twap', options.gas?.twap ?? 90_000n), ethFlow: positive('gas.ethFlow', options.gas?.ethFlow ?? 90_000n) },
     maxFeePerGas: positive('maxFeePerGas', options.maxFeePerGas ?? 100_000n * 10n ** 9n),
     maxPriorityFeePerGas: options.maxPriorityFeePerGas ?? 0n,
@@ -113,6 +124,8 @@ export function resolveLoadOptions(options: LoadOptions): ResolvedLoadOptions {
   }
   if (resolved.twapPerBlock + resolved.ethFlowPerBlock === 0) bad('twapPerBlock + ethFlowPerBlock', 'at least one transaction per sender per block', 0)
   if (resolved.seed.length === 0) bad('seed', 'a non-empty string', '""')
+  // The real orderbook refuses an order valid for longer than its limit-order horizon (1 year by default).
+  if (resolved.ethFlowValiditySeconds > 31_536_000) bad('ethFlowValiditySeconds', 'at most 31536000 (1 year, the orderbook\'s horizon)', resolved.ethFlowValiditySeconds)
   if (resolved.appData !== undefined && !/^https?:\/\//.test(String(resolved.appData.orderbookUrl))) bad('appData.orderbookUrl', 'an http(s) URL', resolved.appData.orderbookUrl)
   return resolved
 }

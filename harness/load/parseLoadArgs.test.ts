@@ -56,6 +56,22 @@ describe('resolveLoadOptions', () => {
     expect(() => resolveLoadOptions({ rpcUrl: 'http://127.0.0.1:8545', maxFeePerGas: 0n })).toThrow(/maxFeePerGas/)
     expect(() => resolveLoadOptions({ rpcUrl: '127.0.0.1:8545' })).toThrow(/rpcUrl/)
   })
+
+  test('behavior: EthFlow orders stay inside the orderbook\'s 1-year horizon; owners are set up by default', () => {
+    const o = resolveLoadOptions({ rpcUrl: 'http://127.0.0.1:8545' })
+    expect(o).toMatchObject({ ethFlowValiditySeconds: 1800, ownerSetup: true })
+    expect(resolveLoadOptions({ rpcUrl: 'http://127.0.0.1:8545', ethFlowValiditySeconds: 31_536_000 }).ethFlowValiditySeconds).toBe(31_536_000)
+    expect(() => resolveLoadOptions({ rpcUrl: 'http://127.0.0.1:8545', ethFlowValiditySeconds: 31_536_001 })).toThrow(/ethFlowValiditySeconds[\s\S]*1 year/)
+    expect(() => resolveLoadOptions({ rpcUrl: 'http://127.0.0.1:8545', ethFlowValiditySeconds: 0 })).toThrow(/ethFlowValiditySeconds/)
+  })
+})
+
+describe('owner and validity flags', () => {
+  test('behavior: --eoa-owners turns the owner setup off and --ethflow-validity sets the EthFlow validity; a bad value names the flag', () => {
+    expect(parseLoadArgs(['--eoa-owners', '--ethflow-validity', '600']).options).toMatchObject({ ownerSetup: false, ethFlowValiditySeconds: 600 })
+    expect(parseLoadArgs([]).options.ownerSetup).toBeUndefined()
+    expect(() => parseLoadArgs(['--ethflow-validity', 'soon'])).toThrow(/--ethflow-validity/)
+  })
 })
 
 describe('the appData mix option', () => {

@@ -17,6 +17,9 @@ export const loadUsage = `shepherd load [options]: drive TWAP and EthFlow load a
   --receipt-timeout-ms MS how long to wait for receipts afterwards (default 30000)
   --app-data-orderbook URL give the orders the realistic appData mix, registered at this orderbook
                           (PUT /api/v1/app_data/{hash}) first (default: every order carries "{}")
+  --ethflow-validity S    EthFlow validTo = block time + S seconds (default 1800, at most 1 year)
+  --eoa-owners            leave senders plain EOAs with no WETH (default: ForwarderOwner code, WETH
+                          and an allowance to the vault relayer, as a strict orderbook requires)
   --quiet                 print only the final JSON summary`
 
 /** What the command line asks for: the load options plus output flags. */
@@ -48,6 +51,8 @@ export function parseLoadArgs(argv: string[]): ParsedLoadArgs {
         'max-duration-ms': { type: 'string' },
         'receipt-timeout-ms': { type: 'string' },
         'app-data-orderbook': { type: 'string' },
+        'ethflow-validity': { type: 'string' },
+        'eoa-owners': { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -74,6 +79,8 @@ export function parseLoadArgs(argv: string[]): ParsedLoadArgs {
     ...defined('receiptTimeoutMs', integer(values['receipt-timeout-ms'], '--receipt-timeout-ms', 0)),
     ...(n !== undefined || t !== undefined ? { twap: { ...defined('n', n), ...defined('t', t) } } : {}),
     ...(typeof appDataOrderbook === 'string' ? { appData: { orderbookUrl: appDataOrderbook } } : {}),
+    ...defined('ethFlowValiditySeconds', integer(values['ethflow-validity'], '--ethflow-validity', 1)),
+    ...(values['eoa-owners'] === true ? { ownerSetup: false } : {}),
   }
   if (options.twapPerBlock === 0 && options.ethFlowPerBlock === 0) throw flagError('--twap/--ethflow', 'at least one of them above 0', '0 and 0')
   return { help: values.help === true, quiet: values.quiet === true, options }

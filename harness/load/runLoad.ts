@@ -5,6 +5,7 @@ import { collectReceipts, explainReverts } from './collectReceipts.ts'
 import { buildLoadAppData, pickLoadAppData, registerLoadAppData, type LoadAppDataDocument } from './loadAppData.ts'
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './loadOptions.ts'
 import type { LoadResult, LoadTx } from './loadTypes.ts'
+import { prepareLoadOwners } from './prepareLoadOwners.ts'
 import { rpcBatch, rpcCall, type RpcCall } from './rpcBatch.ts'
 import { countByKind, countBySender, countLoad, createdEthFlowOrders, createdTwaps, groupRejections, minedPerBlock } from './summarizeLoad.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
@@ -111,7 +112,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
 }
 
-/** Impersonates and funds every sender, then reads each pending nonce once. */
+/** Impersonates and funds every sender, reads each pending nonce once, then makes each a real-looking owner (`prepareLoadOwners`). */
 async function prepareSenders(o: ResolvedLoadOptions): Promise<SenderState[]> {
   const addresses = deriveSenders(o.seed, o.senders)
   const setup = await rpcBatch(
@@ -128,12 +129,15 @@ async function prepareSenders(o: ResolvedLoadOptions): Promise<SenderState[]> {
       hint: 'The load generator needs Anvil (anvil_impersonateAccount, anvil_setBalance): start one with `shepherd devnet`.',
     })
   const counts = await rpcBatch(o.rpcUrl, addresses.map((address) => ({ method: 'eth_getTransactionCount', params: [address, 'pending'] })))
-  return addresses.map((address, i) => {
+  const senders = addresses.map((address, i): SenderState => {
     const outcome = counts[i]!
     if (!outcome.ok) throw new ShepherdError('eth_getTransactionCount failed for a load sender', { details: [`sender: ${address}`, `reason: ${outcome.message}`] })
     const nonce = Number(BigInt(hexString(outcome.result, 'eth_getTransactionCount')))
     return { index: i, address, firstNonce: nonce, nonce, resync: false, tail: Promise.resolve() }
   })
+  // Owners with code, funds and allowance, as a strict orderbook expects of real TWAP owners.
+  if (o.ownerSetup) await prepareLoadOwners(o, senders)
+  return senders
 }
 
 /** Builds and sends one sender's N + M transactions for a block as one batch; records every outcome. */
@@ -150,7 +154,8 @@ async function sendBatch(o: ResolvedLoadOptions, sender: SenderState, drivenBy: 
   }
   for (let i = 0; i < o.ethFlowPerBlock; i++) {
     const nonce = sender.nonce++
-    const built = buildEthFlowCreate({ sender: sender.address, senderIndex: sender.index, nonce, baseAmount: o.ethFlowBaseAmount, addresses: o.addresses, ...documentFor(appData, nonce) })
+    const validTo = Number(timestamp) + o.ethFlowValiditySeconds
+    const built = buildEthFlowCreate({ sender: sender.address, senderIndex: sender.index, nonce, baseAmount: o.ethFlowBaseAmount, addresses: o.addresses, validTo, ...documentFor(appData, nonce) })
     batch.push({ kind: 'ethFlow', sender: sender.address, nonce, to: o.addresses.ethFlow, data: built.data, value: built.value, gas: o.gas.ethFlow, drivenBy, ethFlow: { order: built.order, orderUid: built.orderUid } })
   }
   txs.push(...batch)

@@ -52,7 +52,8 @@ export type FireE2eTriggersParameters = {
 }
 
 /**
- * Fires one on-chain trigger per module: a TWAP is created, an EthFlow order is placed, the oracle
+ * Fires one on-chain trigger per module: a TWAP is created (by an owner with EIP-1271 code, WETH and
+ * an allowance, as a real one), an EthFlow order is placed, the oracle
  * falls below the stop-loss trigger and the price-alert threshold, and 2 ETH go to a tracked address.
  * The TWAP and the EthFlow order carry realistic appData (the load's mix: a partner fee and referrer,
  * and hooks), each registered at the orderbook first, as a client does.
@@ -65,6 +66,11 @@ export async function fireE2eTriggers(net: Devnet, { orderbookUrl }: FireE2eTrig
   const appData = { twap: mix.find((d) => d.name === 'partner-fee-referrer')!, ethFlow: mix.find((d) => d.name === 'hooks')! }
   await registerLoadAppData({ orderbookUrl, documents: [appData.twap, appData.ethFlow] })
   for (const account of [e2eAccounts.twapOwner, e2eAccounts.ethFlowSender, e2eAccounts.payer]) await net.fund(account, parseEther('100'))
+  // As real owners are: the TWAP owner a contract answering EIP-1271 through ComposableCoW, both owners
+  // holding what their orders sell (3 parts of 0.1 WETH; the stop-loss 1 WETH, signed by PreSign, so no
+  // code) with an allowance to the vault relayer. A strict orderbook refuses them otherwise.
+  await net.prepareOwners({ owners: [e2eAccounts.twapOwner], sellToken: net.addresses.weth, balance: parseEther('0.3') })
+  await net.prepareOwners({ owners: [e2eAccounts.stopLossOwner], sellToken: net.addresses.weth, balance: parseEther('1'), withCode: false })
   const latest = await net.client.getBlock()
   const twap = await net.createTwap({
     owner: e2eAccounts.twapOwner,
@@ -91,7 +97,8 @@ export async function fireE2eTriggers(net: Devnet, { orderbookUrl }: FireE2eTrig
       buyAmount: 1n,
       appData: appData.ethFlow.hash,
       feeAmount: 0n,
-      validTo: 4_000_000_000,
+      // 30 min, as CoW Swap: the real orderbook refuses an EthFlow order valid for more than a year.
+      validTo: Number(latest.timestamp) + 1800,
       partiallyFillable: false,
       quoteId: 1n,
     },

@@ -5,6 +5,7 @@ import {GPv2Orders} from "./libraries/GPv2Orders.sol";
 import {
     IConditionalOrder,
     IConditionalOrderGenerator,
+    IConditionalOrderVerifier,
     IERC165Like,
     IValueFactory
 } from "./interfaces/IConditionalOrder.sol";
@@ -46,6 +47,8 @@ contract ComposableCoW {
 
     /// @dev ERC-165 id of the Safe ExtensibleFallbackHandler's ISignatureVerifierMuxer.
     bytes4 internal constant SIGNATURE_VERIFIER_MUXER_ID = 0x62af8dc2;
+    /// @dev bytes4(keccak256("isValidSignature(bytes32,bytes)")): what EIP-1271 answers for a valid signature.
+    bytes4 internal constant ERC1271_MAGIC_VALUE = 0x1626ba7e;
 
     function domainSeparator() external view returns (bytes32) {
         return GPv2Orders.domainSeparator();
@@ -81,6 +84,29 @@ contract ComposableCoW {
     function remove(bytes32 singleOrderHash) external {
         singleOrders[msg.sender][singleOrderHash] = false;
         cabinet[msg.sender][singleOrderHash] = bytes32(0);
+    }
+
+    /// @notice The settlement-side check behind an owner's EIP-1271 `isValidSignature` (the Safe
+    /// ExtensibleFallbackHandler or an ERC1271Forwarder calls it): the conditional order in `payload` must be
+    /// authorised for `safe`, and its handler must generate, now, the order whose digest is `_hash`.
+    /// @dev Same signature and order of checks as the original (auth, decode, handler.verify); no swap guards.
+    /// Reverts (SingleOrderNotAuthed / ProofNotAuthed / the handler's OrderNotValid or polling hint) when not valid.
+    function isValidSafeSignature(
+        address safe,
+        address sender,
+        bytes32 _hash,
+        bytes32 _domainSeparator,
+        bytes32, // typeHash: not used, as in the original
+        bytes calldata encodeData,
+        bytes calldata payload
+    ) external view returns (bytes4 magic) {
+        PayloadStruct memory decoded = abi.decode(payload, (PayloadStruct));
+        bytes32 ctx = _auth(safe, decoded.params, decoded.proof);
+        GPv2Orders.Data memory order = abi.decode(encodeData, (GPv2Orders.Data));
+        IConditionalOrderVerifier(decoded.params.handler).verify(
+            safe, sender, _hash, _domainSeparator, ctx, decoded.params.staticInput, decoded.offchainInput, order
+        );
+        return ERC1271_MAGIC_VALUE;
     }
 
     function hash(IConditionalOrder.ConditionalOrderParams memory params) public pure returns (bytes32) {
@@ -125,7 +151,7 @@ contract ComposableCoW {
         }
     }
 
-    function _auth(address owner, IConditionalOrder.ConditionalOrderParams calldata params, bytes32[] calldata proof)
+    function _auth(address owner, IConditionalOrder.ConditionalOrderParams memory params, bytes32[] memory proof)
         internal
         view
         returns (bytes32 ctx)

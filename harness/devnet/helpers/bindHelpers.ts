@@ -6,6 +6,7 @@ import { fund } from './fund.ts'
 import { impersonate } from './impersonate.ts'
 import { mine } from './mine.ts'
 import { registerMiningMode, type MiningMode } from './miningMode.ts'
+import { prepareOwners, type PrepareOwnersParameters } from './prepareOwners.ts'
 import { placeEthFlowOrder, type PlaceEthFlowOrderParameters, type PlaceEthFlowOrderReturnType } from './placeEthFlowOrder.ts'
 import type { WriteOptions, WriteResult } from './sendAs.ts'
 import { setOraclePrice, type SetOraclePriceOptions } from './setOraclePrice.ts'
@@ -26,6 +27,7 @@ export type DevnetHelpers = {
   wrapWeth(account: Address, amount: bigint, options?: WriteOptions): Promise<WriteResult>
   approveVaultRelayer(account: Address, token: Address, amount?: bigint, options?: WriteOptions): Promise<WriteResult>
   setPreSignature(owner: Address, orderUid: Hex, signed: boolean, options?: WriteOptions): Promise<WriteResult>
+  prepareOwners(parameters: PrepareOwnersParameters): Promise<void>
 }
 
 /**
@@ -50,5 +52,6 @@ export function bindHelpers(client: DevnetClient, miningMode?: MiningMode): Devn
     wrapWeth: (account, amount, options) => wrapWeth(client, account, amount, options),
     approveVaultRelayer: (account, token, amount, options) => approveVaultRelayer(client, account, token, amount, options),
     setPreSignature: (owner, orderUid, signed, options) => setPreSignature(client, owner, orderUid, signed, options),
+    prepareOwners: (parameters) => prepareOwners(client, parameters),
   }
 }

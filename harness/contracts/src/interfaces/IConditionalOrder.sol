@@ -30,6 +30,21 @@ interface IConditionalOrderGenerator {
     ) external view returns (GPv2Orders.Data memory);
 }
 
+/// @dev The handler's settlement-side check (composable-cow's IConditionalOrder.verify): reverts unless the
+/// order it generates now hashes to `_hash`.
+interface IConditionalOrderVerifier {
+    function verify(
+        address owner,
+        address sender,
+        bytes32 _hash,
+        bytes32 domainSeparator,
+        bytes32 ctx,
+        bytes calldata staticInput,
+        bytes calldata offchainInput,
+        GPv2Orders.Data calldata order
+    ) external view;
+}
+
 interface IERC165Like {
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
 }
