@@ -1,5 +1,6 @@
 import type { OrderbookKnobs } from '../orderbook/knobs.ts'
 import { assertOrderChecks, type OrderChecks } from '../orderbook/orderChecks.ts'
+import type { OrderValidity } from '../orderbook/chainChecks.ts'
 import type { LoadTwapShape } from '../load/loadOptions.ts'
 import type { FaultKnobs } from '../faults/faultKnobs.ts'
 import type { ScenarioSubject } from './subject/subjectTypes.ts'
@@ -87,6 +88,12 @@ export type ScenarioDefinition = {
      * chain checks read the devnet directly, never through the fault proxy in front of the engine.
      */
     checks?: OrderChecks
+    /**
+     * How far `validTo` must and may lie after chain time (default the service's: 60 s, 3 h, 1 y).
+     * A scenario that compresses time (TWAP parts seconds apart) lowers `minSeconds` here rather
+     * than turning the `validTo` check off.
+     */
+    validity?: Partial<OrderValidity>
     /** How long the stub waits before an EthFlow order becomes visible (the real indexer lags). */
     ethFlowIndexingDelayMs?: number
   }

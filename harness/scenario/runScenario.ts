@@ -150,7 +150,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     // The stub reads the devnet itself (its direct URL), so faults injected between the engine and
     // the node do not fail the stub's chain checks; scenarios run strict unless they turn a check off.
     const knobs = definition.orderbook?.checks ? { ...definition.orderbook.knobs, checks: { ...definition.orderbook.knobs?.checks, ...definition.orderbook.checks } } : definition.orderbook?.knobs
-    const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, knobs, ethFlow: { indexingDelayMs: definition.orderbook?.ethFlowIndexingDelayMs ?? 0 } })
+    const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, knobs, ...(definition.orderbook?.validity ? { validity: definition.orderbook.validity } : {}), ethFlow: { indexingDelayMs: definition.orderbook?.ethFlowIndexingDelayMs ?? 0 } })
     if (orderbook) teardown.push(orderbook.stop)
     const orderbookUrl = externalOrderbook ?? orderbook!.baseUrl
     const sampler: { current?: ReturnType<typeof startMetricsSampler> } = {}
