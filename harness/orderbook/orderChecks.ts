@@ -65,8 +65,9 @@ export type OrderCheckRejection = { status: number; errorType: string; descripti
 const rustVariant = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`
 
 /**
- * Runs the enabled chain-free checks on a parsed order, in the service's order (sell source, buy
- * destination, then the fee), and answers the first refusal, or null when the order passes.
+ * Runs the enabled balance-kind and fee checks on a parsed order and answers the first refusal, or
+ * null when the order passes. The order post itself runs every check in the service's order
+ * (`validateOrderPost`); this is the chain-free subset for callers that judge an order alone.
  *
  * @example
  * checkOrder({ ...order, sellTokenBalance: 'external' }, {}) // { status: 400, errorType: 'UnsupportedSellTokenSource', description: 'Type External' }
