@@ -11,7 +11,9 @@ export const helpText = `shepherd ${packageJson.version}: run and test CoW Proto
 Usage:
   shepherd run --config <engine.toml> [--pretty]   run the engine until SIGINT/SIGTERM
   shepherd devnet [--port N] [--block-time S]      start the embedded devnet (Anvil + CoW Protocol)
-  shepherd orderbook-stub [--port N]               serve the orderbook stub on 127.0.0.1
+  shepherd orderbook-stub [--port N] [--rpc-url URL] [--record-file F]
+                                                   serve the orderbook stub on 127.0.0.1 (--rpc-url: chain checks
+                                                   and EthFlow indexing; --record-file: every request as JSON lines)
   shepherd release <module> [--config F] [--admin URL]
                                                    un-park a poisoned module (admin endpoint; token from --config or SHEPHERD_ADMIN_TOKEN)
   shepherd watches [restore <id>|--all] --config <engine.toml> [--module M] [--json]

@@ -34,7 +34,12 @@ export type { DevnetErrorParameters } from './devnet/DevnetError.ts'
 // Orderbook stub.
 export { startOrderbookStub } from './orderbook/startOrderbookStub.ts'
 export type { StartOrderbookStubParameters, StartedOrderbookStub } from './orderbook/startOrderbookStub.ts'
-export type { OrderbookStub, StoredOrder } from './orderbook/orderbookStubTypes.ts'
+export type { ChainCheckStatus, OrderbookStub, StoredOrder } from './orderbook/orderbookStubTypes.ts'
+export type { OrderChecks } from './orderbook/orderChecks.ts'
+export { createChainReader } from './orderbook/createChainReader.ts'
+export type { ChainReader, CreateChainReaderParameters, OrderChainFacts, OrderChainQuery } from './orderbook/createChainReader.ts'
+export { DEFAULT_ORDER_VALIDITY } from './orderbook/chainChecks.ts'
+export type { OrderValidity } from './orderbook/chainChecks.ts'
 export type { AcceptThenLose, FailRate, FaultRule, InjectedResponse, LatencyKnob, OrderbookKnobs, RequestFacts, RequestMatcher } from './orderbook/knobs.ts'
 export type { RecordEntry, RequestRecord } from './orderbook/createRequestRecord.ts'
 

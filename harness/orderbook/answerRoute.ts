@@ -17,7 +17,7 @@ export type RouteContext = {
 export type RouteFacts = { uid?: Hex; owner?: Address; prepared?: unknown }
 
 /** What a route answers; `injected` names a knob that changed the answer (the lossy mode). */
-export type RouteAnswer = { answer: StubAnswer; injected?: string; uid?: Hex }
+export type RouteAnswer = { answer: StubAnswer; injected?: string; uid?: Hex; unchecked?: string[] }
 
 /** One endpoint of the real API. */
 export type Route = {
@@ -94,6 +94,7 @@ export async function answerRoute(
     responseBody: recordedBody(routed.answer),
     ...(uid ? { uid } : {}),
     ...(routed.injected ? { injected: routed.injected } : {}),
+    ...(routed.unchecked ? { unchecked: routed.unchecked } : {}),
     ...(Number.isFinite(retryAfter) ? { retryAfter } : {}),
   })
   return routed.answer

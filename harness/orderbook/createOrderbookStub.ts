@@ -7,6 +7,9 @@ import { checkKnobs, type OrderbookKnobs } from './knobs.ts'
 import { GPV2_SETTLEMENT, orderDomain } from './computeStubOrderUid.ts'
 import { createOrderbookHandlers } from './createOrderbookHandlers.ts'
 import type { OrderbookStub, StoredOrder } from './orderbookStubTypes.ts'
+import { createChainReader, type ChainReader } from './createChainReader.ts'
+import { DEFAULT_ORDER_VALIDITY, type OrderValidity } from './chainChecks.ts'
+import { CHAIN_CHECK_NAMES, isCheckOn } from './orderChecks.ts'
 
 export type CreateOrderbookStubParameters = {
   /** Chain id of the UID domain. Default 11155111. */
@@ -22,8 +25,16 @@ export type CreateOrderbookStubParameters = {
   quotePrice?: { numerator: bigint; denominator: bigint }
   /** The text GET /api/v1/version answers. */
   version?: string
-  /** Clock, ms since the epoch. Default Date.now. */
+  /** Clock, ms since the epoch (creation dates, the record). Default Date.now. Never used for validTo: that is chain time. */
   now?: () => number
+  /**
+   * The node the chain checks read: a `ChainReader` or its JSON-RPC URL (give the devnet's own URL,
+   * not a fault proxy in front of the engine). Without one the chain checks cannot run: they are
+   * listed as `unchecked` (in `stub.chainChecks()` and on each accepted post's record entry), never passed.
+   */
+  chain?: ChainReader | string
+  /** How far `validTo` must and may lie after chain time (seconds). Default the service's: 60 s, 3 h (market), 1 y (limit). */
+  validity?: Partial<OrderValidity>
 }
 
 /**
@@ -41,7 +52,10 @@ export function createOrderbookStub(parameters: CreateOrderbookStubParameters = 
   const settlement = parameters.settlement ?? GPV2_SETTLEMENT
   const orders = new Map<string, StoredOrder>()
   const appData = new Map<string, string>()
-  const presigned = new Set<string>()
+  const presignOverride = new Map<string, boolean>()
+  const presignOnChain = new Map<string, boolean>()
+  const chain = parameters.chain === undefined ? null : typeof parameters.chain === 'string' ? createChainReader({ rpcUrl: parameters.chain, settlement }) : parameters.chain
+  const validity: OrderValidity = { ...DEFAULT_ORDER_VALIDITY, ...parameters.validity }
   const cancelled = new Set<string>()
   const record = createRequestRecord()
   const random = createPrng(parameters.seed ?? 1)
@@ -59,6 +73,12 @@ export function createOrderbookStub(parameters: CreateOrderbookStubParameters = 
     requireKnownAppData: parameters.requireKnownAppData ?? true,
     quotePrice: parameters.quotePrice ?? { numerator: 1n, denominator: 1n },
     version: parameters.version ?? 'shepherd-orderbook-stub 0.1.0',
+    chain,
+    validity,
+    chainChecks() {
+      const on = CHAIN_CHECK_NAMES.filter((name) => isCheckOn(knobs.checks, name))
+      return chain ? { chain: chain.rpcUrl, running: on, unchecked: [] } : { chain: null, running: [], unchecked: on }
+    },
     record,
     get knobs() {
       return knobs
@@ -91,10 +111,10 @@ export function createOrderbookStub(parameters: CreateOrderbookStubParameters = 
       return { hash, created }
     },
     setPresignature(uid, signed) {
-      if (signed) presigned.add(uid.toLowerCase())
-      else presigned.delete(uid.toLowerCase())
+      presignOverride.set(uid.toLowerCase(), signed)
     },
-    hasPresignature: (uid) => presigned.has(uid.toLowerCase()),
+    hasPresignature: (uid) => presignOverride.get(uid.toLowerCase()) ?? presignOnChain.get(uid.toLowerCase()) ?? false,
+    hasPresignatureOverride: (uid) => presignOverride.has(uid.toLowerCase()),
     cancelOrders(uids) {
       for (const uid of uids) cancelled.add(uid.toLowerCase())
     },
@@ -102,11 +122,19 @@ export function createOrderbookStub(parameters: CreateOrderbookStubParameters = 
     reset() {
       orders.clear()
       appData.clear()
-      presigned.clear()
+      presignOverride.clear()
+      presignOnChain.clear()
       cancelled.clear()
       record.clear()
     },
-    internals: { random, uses, now, nextQuoteId: () => ++quoteId, nextSeq: () => ++seq },
+    internals: {
+      random,
+      uses,
+      now,
+      nextQuoteId: () => ++quoteId,
+      nextSeq: () => ++seq,
+      notePresignature: (uid, signed) => void presignOnChain.set(uid.toLowerCase(), signed),
+    },
   }
   return stub
 }

@@ -23,6 +23,11 @@ export type RecordEntry = {
   delayMs: number
   /** Which knob decided the answer: `rule:<name>`, `failRate` or `acceptThenLose`. */
   injected?: string
+  /**
+   * Chain checks that were on but could not run for this accepted post (the stub has no node):
+   * the order was accepted without them, never judged to pass them.
+   */
+  unchecked?: string[]
   /** The `Retry-After` the answer carried (seconds), when it carried one: what a client's back-off follows. */
   retryAfter?: number
 }

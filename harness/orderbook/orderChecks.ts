@@ -1,12 +1,28 @@
 import type { OrderFields } from './parseOrderCreation.ts'
 
 /**
- * The checks the real orderbook makes on an order without reading the chain, each a knob: `true`
- * (the default, strict) refuses a violating order as the service does, `false` lets it through for
- * a test that needs a lax stub. Change them during a run with `stub.setKnobs({ checks: {...} })`
- * (a patch replaces the whole object: a check left out is on again).
+ * The checks the real orderbook makes on an order, each a knob: `true` (the default, strict)
+ * refuses a violating order as the service does, `false` lets it through for a test that needs a
+ * lax stub. Change them during a run with `stub.setKnobs({ checks: {...} })` (a patch replaces the
+ * whole object: a check left out is on again). The chain checks (`eip1271`, `presign`, `validTo`,
+ * `balance`, `allowance`, `transferSimulation`) read the node the stub was given (`chain`); a stub
+ * without one cannot run them and says so (`stub.chainChecks()`, the record's `unchecked`).
  */
 export type OrderChecks = {
+  /** `eip712` / `ethsign`: the signer recovered from the order digest must be `from` -> 400 `WrongOwner` (a signature that does not recover: `InvalidSignature`). Chain-free. */
+  signature?: boolean
+  /** `eip1271`: `isValidSignature(digest, signature)` on the owner at the head must answer the magic value -> 400 `InvalidEip1271Signature`. */
+  eip1271?: boolean
+  /** `presign`: the order shows `presignaturePending` until `preSignature(uid)` on the settlement is set at the head (never a refusal, as in the service). */
+  presign?: boolean
+  /** `validTo` against the head block's timestamp: closer than the minimum -> `InsufficientValidTo`, past the maximum -> `ExcessiveValidTo`. */
+  validTo?: boolean
+  /** The owner's sell-token balance at the head must cover 1 atom -> `InsufficientBalance` (presign orders are exempt). */
+  balance?: boolean
+  /** The owner's sell-token allowance to the vault relayer must cover 1 atom -> `InsufficientAllowance` (presign exempt). */
+  allowance?: boolean
+  /** `transferFrom(owner, settlement, 1 | 10 | 100)` sent by the vault relayer must succeed for one amount -> `TransferSimulationFailed` (presign exempt). */
+  transferSimulation?: boolean
   /** `sellTokenBalance` other than `erc20` -> 400 `UnsupportedSellTokenSource` (the service accepts only erc20 for new orders). */
   sellTokenSource?: boolean
   /** `buyTokenBalance` other than `erc20` -> 400 `UnsupportedBuyTokenDestination`. */
@@ -16,7 +32,31 @@ export type OrderChecks = {
 }
 
 /** The names of the checks, for validating a knob patch. */
-export const ORDER_CHECK_NAMES: readonly (keyof OrderChecks)[] = ['sellTokenSource', 'buyTokenDestination', 'nonZeroFee']
+export const ORDER_CHECK_NAMES: readonly (keyof OrderChecks)[] = [
+  'signature',
+  'eip1271',
+  'presign',
+  'validTo',
+  'balance',
+  'allowance',
+  'transferSimulation',
+  'sellTokenSource',
+  'buyTokenDestination',
+  'nonZeroFee',
+]
+
+/** The checks that need a node; without one they cannot run (never counted as passed). */
+export const CHAIN_CHECK_NAMES: readonly (keyof OrderChecks)[] = ['eip1271', 'presign', 'validTo', 'balance', 'allowance', 'transferSimulation']
+
+/**
+ * True when a check is on for these knobs (absent and `true` both mean on).
+ *
+ * @example
+ * isCheckOn(stub.knobs.checks, 'balance') // true unless turned off
+ */
+export function isCheckOn(checks: OrderChecks | null | undefined, name: keyof OrderChecks): boolean {
+  return checks?.[name] !== false
+}
 
 /** A refusal in the service's words: status, errorType and description. */
 export type OrderCheckRejection = { status: number; errorType: string; description: string }
@@ -25,8 +65,9 @@ export type OrderCheckRejection = { status: number; errorType: string; descripti
 const rustVariant = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`
 
 /**
- * Runs the enabled chain-free checks on a parsed order, in the service's order (sell source, buy
- * destination, then the fee), and answers the first refusal, or null when the order passes.
+ * Runs the enabled balance-kind and fee checks on a parsed order and answers the first refusal, or
+ * null when the order passes. The order post itself runs every check in the service's order
+ * (`validateOrderPost`); this is the chain-free subset for callers that judge an order alone.
  *
  * @example
  * checkOrder({ ...order, sellTokenBalance: 'external' }, {}) // { status: 400, errorType: 'UnsupportedSellTokenSource', description: 'Type External' }

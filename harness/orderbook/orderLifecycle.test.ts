@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { getResponse } from 'msw'
 import { hashTypedData, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { createOrderbookStub } from './createOrderbookStub.ts'
+import { createOrderbookStub, createOrderbookStub as createLaxStub } from './createOrderbookStub.ts'
 import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { exampleOrderCreation } from './exampleOrderCreation.ts'
 import { ORDER_CANCELLATIONS_TYPES } from './cancelRoutes.ts'
@@ -17,6 +17,8 @@ async function call(stub: OrderbookStub, method: string, path: string, body?: un
   const text = await response.text()
   return { status: response.status, json: (response.headers.get('content-type') ?? '').includes('json') ? (JSON.parse(text) as unknown) : text }
 }
+
+const postAnyOrder = (stub: OrderbookStub, overrides: Record<string, unknown> = {}) => postOrder(stub, overrides)
 
 async function postOrder(stub: OrderbookStub, overrides: Record<string, unknown> = {}): Promise<Hex> {
   const answer = await call(stub, 'POST', '/api/v1/orders', exampleOrderCreation({ owner: owner.address, ...overrides }))
@@ -74,6 +76,11 @@ describe('POST /api/v1/orders/by_uids', () => {
 })
 
 describe('DELETE /api/v1/orders', () => {
+  // Only ECDSA orders can be cancelled off-chain. The signature check is off so that an eip712
+  // order with a placeholder signature is `from`'s; cancellation is what these tests look at.
+  const createOrderbookStub = () => createLaxStub({ knobs: { checks: { signature: false } } })
+  const postOrder = (stub: OrderbookStub, overrides: Record<string, unknown> = {}) => postAnyOrder(stub, { signingScheme: 'eip712', signature: `0x${'00'.repeat(65)}`, ...overrides })
+
   test('behavior: the owner\'s EIP-712 OrderCancellations cancels the orders: status cancelled, invalidated, /status cancelled', async () => {
     const stub = createOrderbookStub()
     const uids = [await postOrder(stub), await postOrder(stub, { sellAmount: '3' })]
@@ -120,5 +127,24 @@ describe('DELETE /api/v1/orders', () => {
     for (const body of [{ orderUids: [uid], signature: '0x12', signingScheme: 'eip712' }, { orderUids: [uid], signature: `0x${'00'.repeat(65)}`, signingScheme: 'presign' }, { signature: `0x${'00'.repeat(65)}`, signingScheme: 'eip712' }]) {
       expect(await call(stub, 'DELETE', '/api/v1/orders', body)).toMatchObject({ status: 422, json: { errorType: 'InvalidJson' } })
     }
+  })
+
+  test('behavior: cancelling a cancelled order is 400 AlreadyCancelled, an EIP-1271 or presign order 400 OnChainOrder, more than 128 UIDs 500; nothing else is cancelled', async () => {
+    const stub = createOrderbookStub()
+    const uid = await postOrder(stub)
+    const sign = (uids: Hex[]) => owner.signTypedData(typed(stub, uids))
+    expect(await call(stub, 'DELETE', '/api/v1/orders', { orderUids: [uid], signature: await sign([uid]), signingScheme: 'eip712' })).toMatchObject({ status: 200 })
+    expect(await call(stub, 'DELETE', '/api/v1/orders', { orderUids: [uid], signature: await sign([uid]), signingScheme: 'eip712' })).toMatchObject({ status: 400, json: { errorType: 'AlreadyCancelled', description: 'Order is already cancelled' } })
+    const contractOrder = await postAnyOrder(stub, { sellAmount: '5' })
+    const presignOrder = await postAnyOrder(stub, { sellAmount: '6', signingScheme: 'presign', signature: '0x' })
+    const open = await postOrder(stub, { sellAmount: '7' })
+    for (const onChain of [contractOrder, presignOrder]) {
+      expect(await call(stub, 'DELETE', '/api/v1/orders', { orderUids: [open, onChain], signature: await sign([open, onChain]), signingScheme: 'eip712' })).toMatchObject({ status: 400, json: { errorType: 'OnChainOrder' } })
+    }
+    const many = Array.from({ length: 129 }, () => open)
+    expect(await call(stub, 'DELETE', '/api/v1/orders', { orderUids: many, signature: await sign(many), signingScheme: 'eip712' })).toMatchObject({ status: 500, json: { errorType: 'InternalServerError' } })
+    const exactly = Array.from({ length: 128 }, () => open)
+    expect(await call(stub, 'DELETE', '/api/v1/orders', { orderUids: exactly, signature: await sign(exactly), signingScheme: 'eip712' })).toMatchObject({ status: 200 })
+    expect([contractOrder, presignOrder].map((u) => stub.isCancelled(u))).toEqual([false, false])
   })
 })

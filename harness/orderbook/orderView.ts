@@ -5,9 +5,9 @@ export type OrderStatusName = 'presignaturePending' | 'open' | 'fulfilled' | 'ca
 
 /**
  * The status the stub shows for an order it holds: `cancelled` once cancelled, `presignaturePending`
- * for a `presign` order whose presignature the stub has not been told about (`stub.setPresignature`,
- * fed from the `PreSignature` event by the harness; the stub reads no chain for it yet: reading the
- * settlement contract comes with the chain-reading validation), else `open`.
+ * for a `presign` order without a known presignature (`stub.hasPresignature`: the override set with
+ * `stub.setPresignature`, else `preSignature(uid)` as the chain answered last; `refreshPresignatures`
+ * asks the chain again before a read), else `open`.
  *
  * @example
  * orderView(order, stub.settlement, orderStatusOf(stub, order))

@@ -5,6 +5,8 @@ import { createOrderbookStub } from './createOrderbookStub.ts'
 import { followEthFlow, type EthFlowFollower } from './followEthFlow.ts'
 import { serveOrderbookStub } from './serveOrderbookStub.ts'
 import { writeRecordFile } from './recordJsonLines.ts'
+import { createChainReader } from './createChainReader.ts'
+import { ORDER_CHECK_NAMES } from './orderChecks.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export const orderbookStubUsage = `shepherd orderbook-stub [options]: serve the CoW orderbook stub on 127.0.0.1
@@ -15,7 +17,14 @@ export const orderbookStubUsage = `shepherd orderbook-stub [options]: serve the 
   --seed N                 seed of fault rates and latency draws (default 1)
   --latency-ms N           fixed latency added to every answer
   --fail-rate R --fail-status S   answer S to a fraction R of requests
-  --rpc-url URL            index EthFlow OrderPlacement logs from this RPC
+  --rpc-url URL            the node to read: EthFlow OrderPlacement logs are indexed from it and the
+                           chain checks run against it (signatures by EIP-1271, presignatures, validTo
+                           against the head's timestamp, balance, allowance, transfer simulation);
+                           without it those checks cannot run (the record marks posts "unchecked")
+  --checks-off LIST        turn off order checks, comma-separated (signature, eip1271, presign, validTo,
+                           balance, allowance, transferSimulation, sellTokenSource, buyTokenDestination,
+                           nonZeroFee); strict by default
+  --vault-relayer A        GPv2VaultRelayer (default 0xC92E8bdf79f0507f65a392b0ab4667716BFE0110)
   --ethflow-address A      EthFlow contract (default 0xba3cb449bd2b4adddbc894d8697f5170800eadec)
   --indexing-delay-ms N    delay before an indexed EthFlow order is visible (default 0)
   --miss-rate R            fraction of EthFlow orders never indexed (default 0)
@@ -61,6 +70,8 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
       'poll-interval-ms': { type: 'string' },
       'from-block': { type: 'string' },
       'record-file': { type: 'string' },
+      'checks-off': { type: 'string' },
+      'vault-relayer': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -71,11 +82,19 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
   }
   const failRate = number(values['fail-rate'], '--fail-rate', 'a fraction in [0, 1]', (n) => n >= 0 && n <= 1)
   const latencyMs = number(values['latency-ms'], '--latency-ms', 'milliseconds >= 0', (n) => n >= 0)
+  const settlement = address(values.settlement, '--settlement')
+  const checksOff = values['checks-off'] === undefined ? [] : values['checks-off'].split(',').map((name) => name.trim()).filter((name) => name !== '')
+  for (const name of checksOff) {
+    if (!(ORDER_CHECK_NAMES as readonly string[]).includes(name)) throw usage('--checks-off', `check names from ${ORDER_CHECK_NAMES.join(', ')}`, name)
+  }
+  const rpcUrl = values['rpc-url']
   const stub = createOrderbookStub({
     chainId: number(values['chain-id'], '--chain-id', 'a positive integer', (n) => Number.isInteger(n) && n > 0),
-    settlement: address(values.settlement, '--settlement'),
+    settlement,
+    ...(rpcUrl ? { chain: createChainReader({ rpcUrl, ...(settlement ? { settlement } : {}), ...(values['vault-relayer'] ? { vaultRelayer: address(values['vault-relayer'], '--vault-relayer') } : {}) }) } : {}),
     seed: number(values.seed, '--seed', 'an integer', Number.isInteger),
     knobs: {
+      ...(checksOff.length > 0 ? { checks: Object.fromEntries(checksOff.map((name) => [name, false])) } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
       ...(failRate !== undefined
         ? { failRate: { rate: failRate, status: number(values['fail-status'], '--fail-status', 'an HTTP status', (n) => Number.isInteger(n) && n >= 0 && n < 600) ?? 500 } }
@@ -115,6 +134,9 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
     })
   }
   print(server.baseUrl)
+  const chainChecks = stub.chainChecks()
+  // On stderr, so the first stdout line stays the base URL a script reads.
+  if (chainChecks.unchecked.length > 0) console.error(`shepherd orderbook-stub: no --rpc-url: these checks cannot run and orders are accepted without them: ${chainChecks.unchecked.join(', ')}`)
   if (recordFile !== undefined) process.on('SIGUSR2', dumpRecord)
   await new Promise<void>((resolve) => {
     const done = () => {

@@ -7,6 +7,15 @@ import type { RequestRecord } from './createRequestRecord.ts'
 import type { FaultRule, OrderbookKnobs } from './knobs.ts'
 import type { OrderDomain } from './computeStubOrderUid.ts'
 import type { OrderFields, SigningSchemeName } from './parseOrderCreation.ts'
+import type { ChainReader } from './createChainReader.ts'
+import type { OrderValidity } from './chainChecks.ts'
+import type { OrderChecks } from './orderChecks.ts'
+
+/**
+ * Which chain checks can run: `chain` is the node's URL (null: none configured), `running` the
+ * chain checks that are on and read it, `unchecked` those that are on but cannot run (no node).
+ */
+export type ChainCheckStatus = { chain: string | null; running: Array<keyof OrderChecks>; unchecked: Array<keyof OrderChecks> }
 
 /** An order the stub holds, as it will be shown by GET /api/v1/orders/{uid}. */
 export type StoredOrder = OrderFields & {
@@ -35,6 +44,12 @@ export type OrderbookStub = {
   readonly requireKnownAppData: boolean
   readonly quotePrice: { numerator: bigint; denominator: bigint }
   readonly version: string
+  /** The node the chain checks read (null: none, they cannot run; see `chainChecks()`). */
+  readonly chain: ChainReader | null
+  /** How far `validTo` must and may lie after chain time. */
+  readonly validity: OrderValidity
+  /** Which chain checks run against which node, and which are on but cannot run. */
+  chainChecks(): ChainCheckStatus
   /** Every request and what was answered. */
   readonly record: RequestRecord
   readonly knobs: Readonly<OrderbookKnobs>
@@ -53,17 +68,30 @@ export type OrderbookStub = {
   /** Registers a document under keccak256(document). */
   putAppData(document: string): { hash: Hex; created: boolean }
   /**
-   * Records whether the settlement contract holds a presignature for a UID (what a harness learns
-   * from a `PreSignature(owner, orderUid, signed)` event); `false` revokes it. May come before or
-   * after the order is posted. A `presign` order without one shows `presignaturePending`.
+   * Overrides what the stub believes about a UID's presignature (`false` revokes it); wins over
+   * what the chain says. May come before or after the order is posted. Without an override, a
+   * stub with a chain reads `preSignature(uid)` on the settlement (at the post and whenever a
+   * pending order is read); a stub without one waits for this call. A `presign` order without a
+   * presignature shows `presignaturePending`.
    */
   setPresignature(uid: string, signed: boolean): void
+  /** The override if one was set, else what the chain said last (false when never read). */
   hasPresignature(uid: string): boolean
+  /** True when `setPresignature` decided this UID (the chain is then not asked). */
+  hasPresignatureOverride(uid: string): boolean
   /** Marks held orders cancelled (DELETE /api/v1/orders does, once the owner's signature checks out). */
   cancelOrders(uids: readonly string[]): void
   isCancelled(uid: string): boolean
   /** Forgets orders, app data, presignatures, cancellations and the record; keeps the knobs. */
   reset(): void
   /** Internals the handlers share: the seeded generator, rule use counts, the clock, quote ids. */
-  readonly internals: { random: () => number; uses: WeakMap<object, number>; now: () => number; nextQuoteId: () => number; nextSeq: () => number }
+  readonly internals: {
+    random: () => number
+    uses: WeakMap<object, number>
+    now: () => number
+    nextQuoteId: () => number
+    nextSeq: () => number
+    /** What the chain said about a UID's presignature (kept apart from the override). */
+    notePresignature: (uid: string, signed: boolean) => void
+  }
 }

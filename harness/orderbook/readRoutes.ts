@@ -2,6 +2,7 @@ import { isAddress } from 'viem'
 import { apiErrorAnswer, badParameterAnswer } from './apiError.ts'
 import type { Route, RouteContext } from './answerRoute.ts'
 import { orderStatusOf, orderView } from './orderView.ts'
+import { refreshPresignatures } from './refreshPresignatures.ts'
 import { jsonAnswer } from './stubExchange.ts'
 
 // The read routes a CoW client calls besides orders, app data, quotes and the version (cow-sdk's
@@ -27,7 +28,7 @@ function count(query: URLSearchParams, name: string, fallback: number): number |
 const accountOrders: Route = {
   method: 'GET',
   path: '/api/v1/account/:owner/orders',
-  resolve(context) {
+  async resolve(context) {
     const owner = context.params.owner ?? ''
     if (!isAddress(owner, { strict: false })) return badPath('owner: expected a 20-byte hex address', owner)
     const query = queryOf(context)
@@ -41,6 +42,7 @@ const accountOrders: Route = {
       .filter((order) => order.owner.toLowerCase() === owner.toLowerCase())
       .reverse()
       .slice(offset, offset + limit)
+    await refreshPresignatures(context.stub, mine)
     return { answer: jsonAnswer(mine.map((order) => orderView(order, context.stub.settlement, orderStatusOf(context.stub, order)))) }
   },
 }

@@ -3,10 +3,17 @@ import { createOrderbookStub, type CreateOrderbookStubParameters } from './creat
 import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { followEthFlow, type EthFlowFollower, type FollowEthFlowParameters } from './followEthFlow.ts'
 import { serveOrderbookStub } from './serveOrderbookStub.ts'
+import { createChainReader, type ChainReader } from './createChainReader.ts'
 
-export type StartOrderbookStubParameters = CreateOrderbookStubParameters & {
-  /** Follow this devnet's EthFlow OrderPlacement events, as the real orderbook indexes them. */
+export type StartOrderbookStubParameters = Omit<CreateOrderbookStubParameters, 'chain'> & {
+  /**
+   * Follow this devnet's EthFlow OrderPlacement events, as the real orderbook indexes them, and
+   * (unless `chain` says otherwise) read it for the chain checks, at its own RPC URL: a fault proxy
+   * put in front of the engine must not fail the stub's checks.
+   */
   devnet?: Pick<Devnet, 'rpcUrl' | 'addresses'>
+  /** The node the chain checks read; default the devnet's. `null`: none (the chain checks are then `unchecked`). */
+  chain?: ChainReader | string | null
   ethFlow?: Omit<FollowEthFlowParameters, 'rpcUrl'>
   /** Port of the HTTP server on 127.0.0.1; 0 (default) picks a free one. */
   port?: number
@@ -22,7 +29,8 @@ export type StartedOrderbookStub = OrderbookStub & {
 
 /**
  * The orderbook stub, served over HTTP on 127.0.0.1 (so an engine in this process or another one
- * reaches it alike) and, given a devnet, indexing its EthFlow orders.
+ * reaches it alike) and, given a devnet, indexing its EthFlow orders and running the chain checks
+ * (signatures, validTo, funds) against it, strict unless `knobs.checks` turns some off.
  *
  * @example
  * const net = await startDevnet()
@@ -30,8 +38,14 @@ export type StartedOrderbookStub = OrderbookStub & {
  * // engine config: orderbook_url = ob.baseUrl
  * await ob.stop(); await net.stop()
  */
-export async function startOrderbookStub({ devnet, ethFlow, port = 0, ...stubParameters }: StartOrderbookStubParameters = {}): Promise<StartedOrderbookStub> {
-  const stub = createOrderbookStub(stubParameters)
+export async function startOrderbookStub({ devnet, ethFlow, port = 0, chain, ...stubParameters }: StartOrderbookStubParameters = {}): Promise<StartedOrderbookStub> {
+  const reader =
+    chain !== undefined
+      ? (chain ?? undefined)
+      : devnet
+        ? createChainReader({ rpcUrl: devnet.rpcUrl, settlement: devnet.addresses.gpv2Settlement, vaultRelayer: devnet.addresses.gpv2VaultRelayer, multicall3: devnet.addresses.multicall3 })
+        : undefined
+  const stub = createOrderbookStub({ ...stubParameters, ...(reader !== undefined ? { chain: reader } : {}) })
   const server = await serveOrderbookStub(stub, { port })
   const ethFlowFollower = devnet
     ? followEthFlow(stub, { ethFlowAddress: devnet.addresses.ethFlow, pollIntervalMs: 100, ...ethFlow, rpcUrl: devnet.rpcUrl })

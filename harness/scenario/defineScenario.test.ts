@@ -15,4 +15,10 @@ describe('defineScenario', () => {
     expect(() => defineScenario({ ...base, notApplicable: { latency: ' ' } })).toThrow(/notApplicable\.latency must be the reason the report shows/)
     expect(() => defineScenario({ ...base, comparison: { source: 'x', rows: [{ metric: 'p99' as 'delivery', reference: '1' }] } })).toThrow(/comparison\.rows\[\]\.metric must be one of .*, found "p99"/)
   })
+
+  test('behavior: orderbook.checks takes known check names with booleans; a typo fails at definition time, naming the scenario', () => {
+    const base = { name: 'strict', description: 'd', devnet: { blockTime: 1 }, engine: { modules: [] } }
+    expect(defineScenario({ ...base, orderbook: { checks: { eip1271: false, balance: false } } }).orderbook?.checks).toEqual({ eip1271: false, balance: false })
+    expect(() => defineScenario({ ...base, orderbook: { checks: { eip1217: false } as never } })).toThrow(/Scenario "strict": orderbook.checks: .*unknown check "eip1217"/)
+  })
 })

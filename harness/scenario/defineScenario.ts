@@ -1,4 +1,6 @@
 import type { OrderbookKnobs } from '../orderbook/knobs.ts'
+import { assertOrderChecks, type OrderChecks } from '../orderbook/orderChecks.ts'
+import type { OrderValidity } from '../orderbook/chainChecks.ts'
 import type { LoadTwapShape } from '../load/loadOptions.ts'
 import type { FaultKnobs } from '../faults/faultKnobs.ts'
 import type { ScenarioSubject } from './subject/subjectTypes.ts'
@@ -80,6 +82,18 @@ export type ScenarioDefinition = {
   }
   orderbook?: {
     knobs?: OrderbookKnobs
+    /**
+     * The stub's order checks, strict by default; turn one off where the load cannot meet it yet,
+     * e.g. `{ eip1271: false, balance: false }` (same as `knobs.checks`, which it overrides). The
+     * chain checks read the devnet directly, never through the fault proxy in front of the engine.
+     */
+    checks?: OrderChecks
+    /**
+     * How far `validTo` must and may lie after chain time (default the service's: 60 s, 3 h, 1 y).
+     * A scenario that compresses time (TWAP parts seconds apart) lowers `minSeconds` here rather
+     * than turning the `validTo` check off.
+     */
+    validity?: Partial<OrderValidity>
     /** How long the stub waits before an EthFlow order becomes visible (the real indexer lags). */
     ethFlowIndexingDelayMs?: number
   }
@@ -161,6 +175,11 @@ export function defineScenario(input: ScenarioInput): ScenarioDefinition {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.name)) throw new TypeError(`Scenario name "${definition.name}" must be lowercase letters, digits and dashes`)
   if (!(definition.devnet.blockTime > 0)) throw new TypeError(`Scenario "${definition.name}": devnet.blockTime must be > 0 seconds`)
   const bad = (key: string, expected: string, found: unknown) => new TypeError(`Scenario "${definition.name}": ${key} must be ${expected}, found ${JSON.stringify(found)}`)
+  try {
+    assertOrderChecks(definition.orderbook?.checks)
+  } catch (error) {
+    throw new TypeError(`Scenario "${definition.name}": orderbook.checks: ${(error as Error).message}`)
+  }
   for (const kind of definition.expectsNone ?? []) if (kind !== 'twap' && kind !== 'ethFlow') throw bad('each expectsNone entry', '"twap" or "ethFlow"', kind)
   for (const [key, reason] of Object.entries(definition.notApplicable ?? {})) {
     if (!barKeys.includes(key as BarKey)) throw bad(`notApplicable.${key}`, `a bar key (${barKeys.join(', ')})`, key)

@@ -137,7 +137,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
   if (externalOrderbook !== undefined) {
     if (!/^https?:\/\//.test(externalOrderbook)) throw new Error(`scenario ${definition.name}: orderbook URL must be http(s)://..., got "${externalOrderbook}" (option orderbookUrl or SHEPHERD_ORDERBOOK_URL)`)
     // Knobs and hooks act on the stub; against an orderbook we do not run they would silently do nothing.
-    if (definition.orderbook?.knobs || options.during)
+    if (definition.orderbook?.knobs || definition.orderbook?.checks || options.during)
       throw new Error(`scenario ${definition.name} drives the orderbook stub (knobs or a during-hook) and cannot run against the external orderbook ${externalOrderbook}; unset SHEPHERD_ORDERBOOK_URL for it`)
   }
   // Made once the input is known good: a refused run leaves nothing behind.
@@ -147,7 +147,10 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     // provision
     const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
     teardown.push(devnet.stop)
-    const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, knobs: definition.orderbook?.knobs, ethFlow: { indexingDelayMs: definition.orderbook?.ethFlowIndexingDelayMs ?? 0 } })
+    // The stub reads the devnet itself (its direct URL), so faults injected between the engine and
+    // the node do not fail the stub's chain checks; scenarios run strict unless they turn a check off.
+    const knobs = definition.orderbook?.checks ? { ...definition.orderbook.knobs, checks: { ...definition.orderbook.knobs?.checks, ...definition.orderbook.checks } } : definition.orderbook?.knobs
+    const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, knobs, ...(definition.orderbook?.validity ? { validity: definition.orderbook.validity } : {}), ethFlow: { indexingDelayMs: definition.orderbook?.ethFlowIndexingDelayMs ?? 0 } })
     if (orderbook) teardown.push(orderbook.stop)
     const orderbookUrl = externalOrderbook ?? orderbook!.baseUrl
     const sampler: { current?: ReturnType<typeof startMetricsSampler> } = {}

@@ -30,11 +30,13 @@ describe('the provided devnet and stub', () => {
     const { orderbookUrl } = useShepherd()
     expect((await fetch(`${orderbookUrl}/api/v1/version`)).status).toBe(200)
     const from = '0x1111111111111111111111111111111111111111'
+    // presign: the stub checks signatures and funds against the devnet (strict), and a presign
+    // order needs neither; it is served back as presignaturePending.
     const body = {
       sellToken: '0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14', buyToken: '0x0625aFB445C3B6B7B929342a04A22599fd5dBB59', receiver: from,
       sellAmount: '1000000000000000000', buyAmount: '2000000000000000000', validTo: Math.floor(Date.now() / 1000) + 3600,
       appData: '0xb48d38f93eaa084033fc5970bf96e559c33c4cdc07d889ab00b4d63f9590739d', feeAmount: '0', kind: 'sell', partiallyFillable: false,
-      sellTokenBalance: 'erc20', buyTokenBalance: 'erc20', signingScheme: 'eip1271', signature: '0x1234', from,
+      sellTokenBalance: 'erc20', buyTokenBalance: 'erc20', signingScheme: 'presign', signature: '0x', from,
     }
     const posted = await fetch(`${orderbookUrl}/api/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     expect(posted.status).toBe(201)

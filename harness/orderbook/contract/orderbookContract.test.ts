@@ -20,7 +20,9 @@ const owner = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88
 const stranger = privateKeyToAccount('0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a')
 const unknownUid = `0x${'ab'.repeat(56)}` as Hex
 const validate = createAnswerValidator()
-const stub = createOrderbookStub()
+// The signature check off: the order cancelled below is an eip712 order with a placeholder
+// signature (only ECDSA orders can be cancelled off-chain), owned by `from`.
+const stub = createOrderbookStub({ knobs: { checks: { signature: false } } })
 const exercised = new Map<string, Set<number>>()
 let server: ServedOrderbookStub
 
@@ -61,7 +63,7 @@ describe('orderbook stub contract: every answer matches the published API', () =
   test('POST /api/v1/orders: created, refused by validation, and bodies it cannot read', async () => {
     uid = (await expectAnswer(POST_ORDER, '/api/v1/orders', 201, { body: order() })) as Hex
     presignUid = (await expectAnswer(POST_ORDER, '/api/v1/orders', 201, { body: order({ signingScheme: 'presign', signature: '0x', sellAmount: '11' }) })) as Hex
-    cancelledUid = (await expectAnswer(POST_ORDER, '/api/v1/orders', 201, { body: order({ sellAmount: '12', appData: '{"appCode":"contract"}' }) })) as Hex
+    cancelledUid = (await expectAnswer(POST_ORDER, '/api/v1/orders', 201, { body: order({ sellAmount: '12', appData: '{"appCode":"contract"}', signingScheme: 'eip712', signature: `0x${'00'.repeat(65)}` }) })) as Hex
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order() })).toMatchObject({ errorType: 'DuplicatedOrder' })
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ feeAmount: '1' }) })).toMatchObject({ errorType: 'NonZeroFee' })
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ sellTokenBalance: 'external' }) })).toMatchObject({ errorType: 'UnsupportedSellTokenSource' })
@@ -98,6 +100,9 @@ describe('orderbook stub contract: every answer matches the published API', () =
     await expectAnswer(route, '/api/v1/orders', 415, { raw: '{}', contentType: 'text/plain' })
     const ethSigned = { orderUids: [cancelledUid], signature: await owner.signMessage({ message: { raw: hashTypedData(cancellation([cancelledUid])) } }), signingScheme: 'ethsign' }
     await expectAnswer(route, '/api/v1/orders', 200, { body: ethSigned })
+    expect(await expectAnswer(route, '/api/v1/orders', 400, { body: ethSigned })).toMatchObject({ errorType: 'AlreadyCancelled' })
+    expect(await expectAnswer(route, '/api/v1/orders', 400, { body: await body(owner, [uid]) })).toMatchObject({ errorType: 'OnChainOrder' })
+    await expectAnswer(route, '/api/v1/orders', 500, { body: await body(owner, Array.from({ length: 129 }, () => cancelledUid)) })
     expect(await expectAnswer('GET /api/v1/orders/:uid', `/api/v1/orders/${cancelledUid}`, 200)).toMatchObject({ status: 'cancelled', invalidated: true })
   })
 

@@ -32,7 +32,8 @@ export const orderbookRouteContract: Readonly<Record<string, RouteContract>> = {
     500: 'any',
   },
   // 401 and 404 carry OrderCancellationError in the service's code (the document names no body).
-  'DELETE /api/v1/orders': { 200: 'any', 400: json('OrderCancellationError', 'InvalidJsonError'), 401: json('OrderCancellationError'), 404: json('OrderCancellationError'), ...bodyRefusals },
+  // 500 InternalServerError for more UIDs than the service's ORDER_UID_LIMIT (it answers them as `Other`).
+  'DELETE /api/v1/orders': { 200: 'any', 400: json('OrderCancellationError', 'InvalidJsonError'), 401: json('OrderCancellationError'), 404: json('OrderCancellationError'), 500: json('ApiError'), ...bodyRefusals },
   'POST /api/v1/orders/by_uids': { 200: json('OrdersByUids'), 400: json('ApiError', 'InvalidJsonError'), ...bodyRefusals },
   'GET /api/v1/orders/:uid': { 200: json('Order'), 400: 'any', 404: 'any' },
   // 404 OrderNotFound is the service's (get_order_status.rs), not in the document.
