@@ -56,6 +56,7 @@ export type { FaultKnobs, MethodRates } from './faults/faultKnobs.ts'
 
 // Scenarios.
 export { currentScale, defaultBars, defineScenario, scaled } from './scenario/defineScenario.ts'
+export { compressedTimeValidity } from './scenario/compressedTimeValidity.ts'
 export type {
   BarKey,
   ComparisonMetric,

@@ -1,4 +1,5 @@
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
+import { compressedTimeValidity } from '../../harness/scenario/compressedTimeValidity.ts'
 
 export default defineScenario({
   name: 'baseline',
@@ -6,6 +7,8 @@ export default defineScenario({
   devnet: { blockTime: 1 },
   // The engine runs as its own process (as in production), reaching the stub over HTTP.
   engine: { mode: 'process', modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }] },
+  // TWAP parts 5 s apart: an expired part is refused, one with under 60 s left is not.
+  orderbook: { validity: compressedTimeValidity },
   load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 120, ci: 20 } },
   comparison: {
     source: 'the Rust original, from its published load reports',

@@ -1,3 +1,4 @@
+import { compressedTimeValidity } from '../../harness/scenario/compressedTimeValidity.ts'
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
 import { chaosJournal } from './chaosEvidence.ts'
 import { chaosDuring } from './runChaos.ts'
@@ -11,6 +12,8 @@ export default defineScenario({
     'Given a 1 s devnet and the baseline load (1 sender, 5 TWAPs + 5 EthFlow orders per block), when the engine runs twap-monitor, ethflow-watcher and a module that traps now and then, behind a proxy that drops its WebSocket every ~10 s and fails 10% of its RPC requests, with 20% of order posts answered 5xx and some 429, one depth-3 reorg that removes a ConditionalOrderCreated, and one SIGKILL and restart of the engine process, then every TWAP part on the final chain reaches the orderbook, no accepted order is posted twice, nothing is posted for the removed order, only the trapping module restarts, and every fault shows in the metrics.',
   devnet: { blockTime: 1 },
   orderbook: {
+    // TWAP parts seconds apart: an expired part is refused, one with under 60 s left is not.
+    validity: compressedTimeValidity,
     knobs: {
       failRate: { rate: 0.2, status: 500, errorType: 'InternalServerError', description: 'injected by the chaos scenario', match: orderPosts },
       rules: [{ name: 'rate-limit', match: orderPosts, respond: { status: 429, errorType: 'TooManyRequests', description: 'injected by the chaos scenario', retryAfter: 1 }, times: 6 }],

@@ -1,9 +1,12 @@
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
+import { compressedTimeValidity } from '../../harness/scenario/compressedTimeValidity.ts'
 
 export default defineScenario({
   name: 'saturation-parallel',
   description: 'Given a 0.5 s devnet and 10 parallel senders each creating 5 TWAPs and 5 EthFlow orders per block, when twap-monitor and ethflow-watcher run, then every expected TWAP part reaches the orderbook exactly once, every EthFlow order is verified, and p99 block-to-submission stays under one block.',
   devnet: { blockTime: 0.5 },
+  // TWAP parts seconds apart: an expired part is refused, one with under 60 s left is not.
+  orderbook: { validity: compressedTimeValidity },
   // The engine runs as its own process (as in production), reaching the stub over HTTP.
   engine: { mode: 'process', modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }] },
   load: { senders: 10, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 240, ci: 20 } },

@@ -2,6 +2,7 @@
 // (in your repository: from 'shepherd/harness'; the matchers come with shepherdVitest()).
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
+import { compressedTimeValidity } from '../../scenario/compressedTimeValidity.ts'
 import { defineScenario } from '../../scenario/defineScenario.ts'
 import { runScenario } from '../../scenario/runScenario.ts'
 
@@ -9,6 +10,7 @@ const scenario = defineScenario({
   name: 'twap-ledger-baseline',
   description: 'Given a 1 s devnet and 5 TWAPs + 5 EthFlow orders per block, when twap-ledger runs beside twap-monitor and ethflow-watcher, then every part reaches the orderbook once and no module reports an error.',
   devnet: { blockTime: 1 },
+  orderbook: { validity: compressedTimeValidity },
   engine: { modules: [{ name: 'twap-monitor' }, { name: 'ethflow-watcher' }, { name: 'twap-ledger', path: fileURLToPath(new URL('./twapLedger.ts', import.meta.url)) }] },
   load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 60, ci: 10 } },
 })
