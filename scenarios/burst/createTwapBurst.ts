@@ -2,6 +2,7 @@ import { toHex, type Address, type Hex } from 'viem'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { sepoliaAddresses } from '../../harness/devnet/addresses.ts'
 import type { ConditionalOrderParams } from '../../harness/devnet/helpers/createTwap.ts'
+import { ownerSetupCalls } from '../../harness/devnet/ownerSetupCalls.ts'
 import { buildTwapCreate, deriveSenders } from '../../harness/load/buildLoadTx.ts'
 import { rpcBatch, rpcCall, type RpcCall } from '../../harness/load/rpcBatch.ts'
 
@@ -58,6 +59,13 @@ export async function createTwapBurst({ rpcUrl, count, t0, senders = 10, seed = 
   const nonces = accounts.map((_, i) => Number(BigInt((setup[3 * i + 2] as { result: Hex }).result)))
   const { composableCow, twap, ethFlow, weth, cowToken } = sepoliaAddresses
   const shape = { n: 2, t: 3600, t0LagSeconds: 0, span: 0, partSellAmount: 10n ** 15n, minPartLimit: 1n }
+  // Owners as a strict orderbook wants them (as the load generator makes them): ForwarderOwner code
+  // for EIP-1271, WETH for every part they sell, an allowance to the vault relayer.
+  const wethEthBalance = BigInt(String(await rpcCall(rpcUrl, 'eth_getBalance', [weth, 'latest'])))
+  const balance = BigInt(Math.ceil(count / senders)) * BigInt(shape.n) * shape.partSellAmount
+  const owned = await rpcBatch(rpcUrl, ownerSetupCalls({ owners: accounts, sellToken: weth, balance, wethEthBalance }))
+  const unowned = owned.find((outcome) => !outcome.ok)
+  if (unowned && !unowned.ok) throw new ShepherdError('The devnet refused to give the burst owners code, WETH or an allowance', { details: [`rpc: ${rpcUrl}`, `reason: ${unowned.message}`] })
 
   const calls: RpcCall[] = []
   const twaps: Array<{ owner: Address; params: ConditionalOrderParams }> = []

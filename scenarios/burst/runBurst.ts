@@ -66,7 +66,8 @@ export async function runBurst({ transport, parts, maxBlocks = 30, blockInterval
   try {
     // Anvil packs by each transaction's gas limit (90k per create); eth_call may use a whole block.
     net = await startDevnet({ gasLimit: BigInt(parts) * 100_000n + 30_000_000n, log: () => {} })
-    stub = await startOrderbookStub()
+    // Strict: the stub reads this devnet for the chain checks, as it does in every scenario.
+    stub = await startOrderbookStub({ devnet: net })
     const file = join(dir, 'engine.toml')
     writeFileSync(
       file,

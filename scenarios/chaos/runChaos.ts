@@ -81,6 +81,8 @@ export async function runChaos(
   // (1) The reorg that removes a ConditionalOrderCreated.
   await waitForBlock(start + BigInt(Math.max(3, Math.floor(loadBlocks * 0.2))), 'reorg step')
   for (const owner of Object.values(chaosAccounts)) await devnet.fund(owner, parseEther('10'))
+  // Owners as a strict orderbook wants them: EIP-1271 code, WETH for both parts, an allowance to the vault relayer.
+  await devnet.prepareOwners({ owners: Object.values(chaosAccounts), sellToken: devnet.addresses.weth, balance: parseEther('0.2') })
   const latest = await client.getBlock()
   const t0 = latest.timestamp + 8n // after the reorg, so nothing is legitimately posted before it
   const partSeconds = 20n // long enough to outlive the engine's restart
