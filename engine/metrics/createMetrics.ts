@@ -38,7 +38,7 @@ export function createMetrics() {
     moduleTraps: new Counter({
       name: 'shepherd_module_traps_total',
       help: 'Events a module failed to process (throw, deadline, memory, dead_worker); each is retried after a restart',
-      labelNames: ['module', 'kind'] as const,
+      labelNames: ['module', 'kind', 'chain_id'] as const,
       registers,
     }),
     moduleHostFailures: new Counter({
@@ -53,8 +53,8 @@ export function createMetrics() {
       labelNames: ['module', 'check'] as const,
       registers,
     }),
-    moduleRestarts: new Counter({ name: 'shepherd_module_restarts_total', help: 'Module restarts by the supervisor', labelNames: ['module'] as const, registers }),
-    modulePoisoned: new Gauge({ name: 'shepherd_module_poisoned', help: '1 while a module is parked after repeated traps', labelNames: ['module'] as const, registers }),
+    moduleRestarts: new Counter({ name: 'shepherd_module_restarts_total', help: 'Module restarts by the supervisor', labelNames: ['module', 'chain_id'] as const, registers }),
+    modulePoisoned: new Gauge({ name: 'shepherd_module_poisoned', help: '1 while a module is parked after repeated traps', labelNames: ['module', 'chain_id'] as const, registers }),
     moduleAlerts: new Counter({ name: 'shepherd_module_alerts_total', help: 'Alerts raised by modules', labelNames: ['module', 'kind'] as const, registers }),
     chainRequests: new Counter({
       name: 'shepherd_chain_request_total',
@@ -67,7 +67,7 @@ export function createMetrics() {
     headBlock: new Gauge({ name: 'shepherd_head_block', help: 'Latest head seen per chain', labelNames: ['chain_id'] as const, registers }),
     cursorBlock: new Gauge({ name: 'shepherd_cursor_block', help: 'Last block every module has processed, per chain', labelNames: ['chain_id'] as const, registers }),
     blocksProcessed: new Counter({ name: 'shepherd_blocks_processed_total', help: 'Blocks dispatched to every subscribed module', labelNames: ['chain_id'] as const, registers }),
-    logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module'] as const, registers }),
+    logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module', 'chain_id'] as const, registers }),
     reorgs: new Counter({ name: 'shepherd_reorgs_total', help: 'Reorgs detected per chain', labelNames: ['chain_id'] as const, registers }),
     ingestErrors: new Counter({ name: 'shepherd_ingest_errors_total', help: 'Ingestion failures (retried), by kind', labelNames: ['chain_id', 'kind'] as const, registers }),
     chainLag: new Gauge({
@@ -97,7 +97,7 @@ export function createMetrics() {
     dispatchOutcomes: new Counter({
       name: 'shepherd_dispatch_outcomes_total',
       help: "Module events the dispatcher could not deliver, by the error's action: retry (tried again), drop (given up, cursor moves on), stop (left uncommitted)",
-      labelNames: ['module', 'action'] as const,
+      labelNames: ['module', 'action', 'chain_id'] as const,
       registers,
     }),
   }
