@@ -131,7 +131,7 @@ describe('startDevnet({ chainId })', () => {
         expect(code && code.length > 2, `code at ${address}`).toBe(true)
       }
       const separator = await gnosis.client.readContract({ address: gnosis.addresses.gpv2Settlement, abi: gpv2SettlementAbi, functionName: 'domainSeparator' })
-      const expected = hashDomain({ domain: { name: 'Gnosis Protocol', version: 'v2', chainId: 100, verifyingContract: gnosis.addresses.gpv2Settlement }, types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }] } })
+      const expected = hashDomain({ domain: { name: 'Gnosis Protocol', version: 'v2', chainId: 100n, verifyingContract: gnosis.addresses.gpv2Settlement }, types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }] } })
       expect(separator).toBe(expected)
       expect(separator).not.toBe(sepoliaDomainSeparator)
     } finally {

@@ -19,7 +19,7 @@ const faultedDeliveries = (): ChainDelivery[] =>
     const acceptedAt = block >= 100 && block <= 159 ? end + 500 + i : seenAt + 60
     return { uid: `0xb${i}`, tradeableBlock: BigInt(block), seenAt, acceptedAt, latencyMs: acceptedAt - seenAt }
   })
-const chain = (chainId: number, deliveries: ChainDelivery[], patch: Partial<ChainEvidence> = {}): ChainEvidence => ({ chainId, expected: deliveries.length, delivered: deliveries.length, missing: [], duplicates: 0, deliveries, ...patch })
+const chain = (chainId: number, deliveries: ChainDelivery[], patch: Partial<ChainEvidence> = {}): ChainEvidence => ({ chainId, expected: deliveries.length, delivered: deliveries.length, missing: [], duplicates: 0, deliveries, unexplained: 0, ...patch })
 const samples = (lagDuring = 1, lagBefore = 1) =>
   Array.from({ length: 200 }, (_, i) => {
     const at = 40_000 + i * 1000
@@ -50,6 +50,7 @@ describe('judgeMultichain', () => {
       'Chain 11155111 deliveries',
       'Chain 11155111 duplicates',
       'Chain 11155111 p99 during the outage',
+      'Orders reached their own chain',
       'Chain 100 backfill',
       'Chain 100 duplicates',
       'Chain 100 outage parts backfilled',
@@ -108,6 +109,12 @@ describe('judgeMultichain', () => {
     const noBaseline = barOf({ ...clean(), steady: chain(11155111, insideOnly) }, 'Chain 11155111 p99 during the outage')
     expect(noBaseline).toMatchObject({ pass: false, status: 'not measured' })
     expect(noBaseline.measured).toContain('no part outside the outage')
+  })
+
+  test('orders reached their own chain: an order either stub cannot explain from its own chain FAILs', () => {
+    const e = clean()
+    expect(barOf({ ...e, steady: { ...e.steady, unexplained: 1 } }, 'Orders reached their own chain').pass).toBe(false)
+    expect(barOf({ ...e, faulted: { ...e.faulted, unexplained: 3 } }, 'Orders reached their own chain').pass).toBe(false)
   })
 
   test('faulted chain: a part lost, short, nothing expected, or posted twice FAILs its backfill bars', () => {

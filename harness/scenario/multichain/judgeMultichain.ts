@@ -16,6 +16,8 @@ export type ChainEvidence = {
   /** Posts of a UID the stub had already accepted. */
   duplicates: number
   deliveries: readonly ChainDelivery[]
+  /** Orders this chain's stub accepted that nothing on this chain explains (e.g. another chain's part posted to the wrong orderbook). */
+  unexplained: number
 }
 
 /** The outage of the faulted chain's RPC: its blocks (of that chain) and wall-clock span, and what the proxy refused. */
@@ -66,6 +68,7 @@ const maxOf = (values: readonly number[]) => (values.length ? Math.max(...values
  * - Steady deliveries: every part its chain's logs made due reached its stub, and none twice.
  * - Steady p99: the p99 block-to-submission of its parts seen during the outage is at most
  *   max(2 x the p99 of its parts seen outside it, that p99 + half a block).
+ * - Orders reached their own chain: no stub accepted an order its chain does not explain.
  * - Faulted backfill: after recovery every part of the faulted chain reached its stub, none twice;
  *   the parts made tradeable by the outage's blocks were accepted only after the outage ended.
  *
@@ -117,6 +120,16 @@ export function judgeMultichain(e: MultichainEvidence): MultichainVerdict {
   const p99Bar = `block-to-submission p99 <= ${p99Bound?.toFixed(0) ?? '?'} ms`
   if (inside.length === 0 || p99Bound === undefined) bars.push(notMeasured(p99Name, p99Bar, inside.length === 0 ? 'no part of this chain became tradeable during the outage' : 'no part outside the outage to compare with'))
   else bars.push(bar(p99Name, p99Bar, `${outageP99Ms!.toFixed(0)} ms over ${inside.length} parts (baseline ${baselineP99Ms!.toFixed(0)} ms over ${outside.length})`, outageP99Ms! <= p99Bound))
+
+  // Each orderbook got its own chain's orders only: the host picks the orderbook by the event's chain.
+  bars.push(
+    bar(
+      'Orders reached their own chain',
+      "each stub accepted only orders its own chain's logs explain",
+      `${steady.unexplained} unexplained at chain ${steady.chainId}'s stub, ${faulted.unexplained} at chain ${faulted.chainId}'s`,
+      steady.unexplained === 0 && faulted.unexplained === 0,
+    ),
+  )
 
   // The faulted chain: nothing lost, nothing twice, and what the outage held back came after it.
   bars.push(bar(`Chain ${faulted.chainId} backfill`, 'after recovery every part its logs made due reached its orderbook stub', `${c(faulted)}`, complete(faulted)))
