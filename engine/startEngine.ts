@@ -145,11 +145,12 @@ export async function startEngine({
   const engineChains = [...config.chains.keys()]
   const perChain = engineChains.length > 1
   const instances = planned.flatMap((plan) => {
-    if (!perChain) return [{ plan, key: plan.name, chainId: undefined as number | undefined, setsChain: false }]
-    return (plan.entry.chains ?? engineChains).map((chainId) => ({ plan, key: `${plan.name}@${chainId}`, chainId: chainId as number | undefined, setsChain: plan.entry.chains !== undefined }))
+    // One chain: one instance named after the module, as ever (with `chains`, its config still gets the chain id).
+    if (!perChain) return [{ plan, key: plan.name, chainId: undefined as number | undefined, configChainId: plan.entry.chains?.[0] }]
+    return (plan.entry.chains ?? engineChains).map((chainId) => ({ plan, key: `${plan.name}@${chainId}`, chainId: chainId as number | undefined, configChainId: plan.entry.chains ? chainId : undefined }))
   })
   const supervised = new Map<string, SupervisedRunner>()
-  const started: Array<{ runner: SupervisedRunner; chainId: number | undefined }> = instances.map(({ plan: { name, entry, index, subscriptions, start }, key, chainId, setsChain }) => {
+  const started: Array<{ runner: SupervisedRunner; chainId: number | undefined }> = instances.map(({ plan: { name, entry, index, subscriptions, start }, key, chainId, configChainId }) => {
     const host = createHost({
       module: name,
       chain: chainHost,
@@ -164,7 +165,7 @@ export async function startEngine({
     })
     // The supervisor reports a parked module on /healthz itself (`module:<name>`, check `poisoned`), from its start when it was parked before.
     const log = chainId === undefined ? host.log : logger.child({ module: name, chainId })
-    const runner = createSupervisedRunner({ name, key, chainId, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log, start: () => start(host, setsChain ? chainId : undefined) })
+    const runner = createSupervisedRunner({ name, key, chainId, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log, start: () => start(host, configChainId) })
     return { runner, chainId }
   })
   // Routes are built from what each module subscribed to as it loaded (a parked one: its last known).

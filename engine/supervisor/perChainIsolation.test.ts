@@ -103,3 +103,25 @@ describe('one module on two chains', () => {
     expect(engine.health.problems().map((p) => p.source)).toEqual(['module:throws-on-one-chain@100'])
   })
 })
+
+describe('[[modules]] chains on an engine with one chain', () => {
+  test('behavior: one instance named after the module, its config given that chain id', { timeout: 30_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shepherd-per-chain-'))
+    const config = parseConfig({
+      file: join(dir, 'engine.toml'),
+      text: `[engine]\nstate_dir = "state"\n[chains.${gnosis}]\nrpc_url = "ws://127.0.0.1:1"\npoll_interval_ms = 10\nstart_block = 1\n[[modules]]\nname = "counting"\npath = "${resolve('engine/testing/countingModule.ts')}"\nisolation = "in-process"\nchains = [${gnosis}]\n`,
+    })
+    const b = createMemoryChainSource({ chainId: gnosis })
+    const engine = await startEngine({ config, sources: new Map([[gnosis, b.source]]), logger: createLogger({ level: 'error', write: () => {} }), shutdownGraceMs: 200 })
+    engines.push(engine)
+    expect([...engine.supervisors.keys()]).toEqual(['counting'])
+    b.mine([[], []])
+    await vi.waitFor(() => expect(engine.status()[0]?.cursor).toBe(2n), { timeout: 20_000 })
+    await engine.stop()
+    const store = createStore({ stateDir: join(dir, 'state') })
+    const counted = await store.forModule('counting').list<number>('block:')
+    await store.close()
+    // The counting module's default chainId is 11155111: it counted chain 100's blocks only because its config got chainId 100.
+    expect(counted.length).toBe(2)
+  })
+})
