@@ -69,7 +69,7 @@ export async function startEngine({
   // What each module is and how to start one life of it. Not imported here: a config module is
   // loaded by its runner (in its worker, or in this thread for isolation = "in-process").
   // `chainId` is set for an instance of an entry with `chains = [...]`: that instance's config gets it.
-  type Planned = { name: string; entry: LoadedModule['entry']; index: number; subscriptions?: LoadedModule['subscriptions']; start(host: Host, chainId?: number): TrappableRunner }
+  type Planned = { name: string; entry: LoadedModule['entry']; index: number; subscriptions?: LoadedModule['subscriptions']; start(host: Host, configChainId?: number, chainId?: number): TrappableRunner }
   const inWorker = (entry: LoadedModule['entry']) => isolation !== 'in-process' && entry.isolation === 'worker'
   const planned: Planned[] = givenModules
     ? givenModules.map((loaded) => {
@@ -80,10 +80,10 @@ export async function startEngine({
           entry,
           index: config.modules.indexOf(entry),
           subscriptions: loaded.subscriptions,
-          start: (host) =>
+          start: (host, _configChainId, chainId) =>
             inWorker(entry)
-              ? createWorkerRunner({ module: { name, url: loaded.url, config: entry.config }, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
-              : createInProcessRunner({ name, module: loaded, host, metrics, log: host.log }),
+              ? createWorkerRunner({ module: { name, url: loaded.url, config: entry.config }, chainId, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
+              : createInProcessRunner({ name, chainId, module: loaded, host, metrics, log: host.log }),
         }
       })
     : moduleSources(config).map((source) => {
@@ -93,11 +93,11 @@ export async function startEngine({
           name,
           entry,
           index: source.origin.index,
-          start: (host, chainId) => {
-            const forChain = chainId === undefined ? source : { ...source, entry: { ...entry, config: { ...entry.config, chainId } } }
+          start: (host, configChainId, chainId) => {
+            const forChain = configChainId === undefined ? source : { ...source, entry: { ...entry, config: { ...entry.config, chainId: configChainId } } }
             return inWorker(entry)
-              ? createWorkerRunner({ module: { name, url: source.url, config: forChain.entry.config, origin: source.origin }, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
-              : createInProcessRunner({ name, module: () => loadModuleSource(forChain), host, metrics, log: host.log })
+              ? createWorkerRunner({ module: { name, url: source.url, config: forChain.entry.config, origin: source.origin }, chainId, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
+              : createInProcessRunner({ name, chainId, module: () => loadModuleSource(forChain), host, metrics, log: host.log })
           },
         }
       })
@@ -153,6 +153,7 @@ export async function startEngine({
   const started: Array<{ runner: SupervisedRunner; chainId: number | undefined }> = instances.map(({ plan: { name, entry, index, subscriptions, start }, key, chainId, configChainId }) => {
     const host = createHost({
       module: name,
+      chainId,
       chain: chainHost,
       cowApi,
       store: store.forModule(key),
@@ -164,8 +165,7 @@ export async function startEngine({
       allowMethodsKey: index >= 0 ? `modules.${index}.allow_methods` : undefined,
     })
     // The supervisor reports a parked module on /healthz itself (`module:<name>`, check `poisoned`), from its start when it was parked before.
-    const log = chainId === undefined ? host.log : logger.child({ module: name, chainId })
-    const runner = createSupervisedRunner({ name, key, chainId, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log, start: () => start(host, configChainId) })
+    const runner = createSupervisedRunner({ name, key, chainId, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log: host.log, start: () => start(host, configChainId, chainId) })
     return { runner, chainId }
   })
   // Routes are built from what each module subscribed to as it loaded (a parked one: its last known).

@@ -19,20 +19,20 @@ export function createMetrics() {
     eventLatency: new Histogram({
       name: 'shepherd_event_latency_seconds',
       help: 'Time a module took to handle one event (block or logs of a block)',
-      labelNames: ['module', 'event_kind'] as const,
+      labelNames: ['module', 'event_kind', 'chain_id'] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
     eventLatencyMax: new Gauge({
       name: 'shepherd_event_latency_max_seconds',
       help: 'Longest time a module took for one event since the engine started',
-      labelNames: ['module', 'event_kind'] as const,
+      labelNames: ['module', 'event_kind', 'chain_id'] as const,
       registers,
     }),
     moduleErrors: new Counter({
       name: 'shepherd_module_errors_total',
       help: 'Errors a module reported and handled itself (host.metrics.error), by kind',
-      labelNames: ['module', 'error_kind'] as const,
+      labelNames: ['module', 'error_kind', 'chain_id'] as const,
       registers,
     }),
     moduleTraps: new Counter({
@@ -44,18 +44,18 @@ export function createMetrics() {
     moduleHostFailures: new Counter({
       name: 'shepherd_module_host_failures_total',
       help: 'Host calls that rejected to a module (chain: transport or node errors, not reverts; cow_api: any failed orderbook call)',
-      labelNames: ['module', 'capability'] as const,
+      labelNames: ['module', 'capability', 'chain_id'] as const,
       registers,
     }),
     moduleDegraded: new Gauge({
       name: 'shepherd_module_degraded',
       help: '1 while a module reports a health check degraded (host.health)',
-      labelNames: ['module', 'check'] as const,
+      labelNames: ['module', 'check', 'chain_id'] as const,
       registers,
     }),
     moduleRestarts: new Counter({ name: 'shepherd_module_restarts_total', help: 'Module restarts by the supervisor', labelNames: ['module', 'chain_id'] as const, registers }),
     modulePoisoned: new Gauge({ name: 'shepherd_module_poisoned', help: '1 while a module is parked after repeated traps', labelNames: ['module', 'chain_id'] as const, registers }),
-    moduleAlerts: new Counter({ name: 'shepherd_module_alerts_total', help: 'Alerts raised by modules', labelNames: ['module', 'kind'] as const, registers }),
+    moduleAlerts: new Counter({ name: 'shepherd_module_alerts_total', help: 'Alerts raised by modules', labelNames: ['module', 'kind', 'chain_id'] as const, registers }),
     chainRequests: new Counter({
       name: 'shepherd_chain_request_total',
       help: 'JSON-RPC requests by method and outcome',
@@ -105,10 +105,10 @@ export function createMetrics() {
 
 export type EngineMetrics = ReturnType<typeof createMetrics>
 
-/** Records one event's handling time in the histogram and the running maximum. */
-export function observeEventLatency(metrics: EngineMetrics, labels: { module: string; event_kind: string }, seconds: number) {
+/** Records one event's handling time in the histogram and the running maximum (`chain_id` for an instance of one chain). */
+export function observeEventLatency(metrics: EngineMetrics, labels: { module: string; event_kind: string; chain_id?: string }, seconds: number) {
   metrics.eventLatency.observe(labels, seconds)
-  const key = `${labels.module}\u0000${labels.event_kind}`
+  const key = `${labels.module}\u0000${labels.event_kind}\u0000${labels.chain_id ?? ''}`
   const previous = maxima.get(metrics)?.get(key) ?? 0
   if (seconds > previous) {
     const perEngine = maxima.get(metrics) ?? new Map<string, number>()

@@ -77,6 +77,9 @@ describe('one module on two chains', () => {
     // Traps are counted for chain 100 only.
     const traps = (await engine.metrics.moduleTraps.get()).values.filter((v) => v.labels.module === 'throws-on-one-chain')
     expect(traps.map((v) => v.labels.chain_id)).toEqual(['100'])
+    // Per-instance metrics say which chain: the event latency of each counting instance is its own series.
+    const latency = (await engine.metrics.eventLatency.get()).values.filter((v) => v.labels.module === 'counting' && v.metricName === 'shepherd_event_latency_seconds_count')
+    expect(new Set(latency.map((v) => v.labels.chain_id))).toEqual(new Set([String(sepolia), '100']))
     await engine.stop()
     const store = createStore({ stateDir: join(dir, 'state') })
     const seen = await store.forModule(`throws-on-one-chain@${sepolia}`).list<number>('block:')
