@@ -68,7 +68,8 @@ export async function startEngine({
   const health = createHealthBoard()
   // What each module is and how to start one life of it. Not imported here: a config module is
   // loaded by its runner (in its worker, or in this thread for isolation = "in-process").
-  type Planned = { name: string; entry: LoadedModule['entry']; index: number; subscriptions?: LoadedModule['subscriptions']; start(host: Host): TrappableRunner }
+  // `chainId` is set for an instance of an entry with `chains = [...]`: that instance's config gets it.
+  type Planned = { name: string; entry: LoadedModule['entry']; index: number; subscriptions?: LoadedModule['subscriptions']; start(host: Host, configChainId?: number, chainId?: number): TrappableRunner }
   const inWorker = (entry: LoadedModule['entry']) => isolation !== 'in-process' && entry.isolation === 'worker'
   const planned: Planned[] = givenModules
     ? givenModules.map((loaded) => {
@@ -79,10 +80,10 @@ export async function startEngine({
           entry,
           index: config.modules.indexOf(entry),
           subscriptions: loaded.subscriptions,
-          start: (host) =>
+          start: (host, _configChainId, chainId) =>
             inWorker(entry)
-              ? createWorkerRunner({ module: { name, url: loaded.url, config: entry.config }, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
-              : createInProcessRunner({ name, module: loaded, host, metrics, log: host.log }),
+              ? createWorkerRunner({ module: { name, url: loaded.url, config: entry.config }, chainId, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
+              : createInProcessRunner({ name, chainId, module: loaded, host, metrics, log: host.log }),
         }
       })
     : moduleSources(config).map((source) => {
@@ -92,10 +93,12 @@ export async function startEngine({
           name,
           entry,
           index: source.origin.index,
-          start: (host) =>
-            inWorker(entry)
-              ? createWorkerRunner({ module: { name, url: source.url, config: entry.config, origin: source.origin }, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
-              : createInProcessRunner({ name, module: () => loadModuleSource(source), host, metrics, log: host.log }),
+          start: (host, configChainId, chainId) => {
+            const forChain = configChainId === undefined ? source : { ...source, entry: { ...entry, config: { ...entry.config, chainId: configChainId } } }
+            return inWorker(entry)
+              ? createWorkerRunner({ module: { name, url: source.url, config: forChain.entry.config, origin: source.origin }, chainId, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
+              : createInProcessRunner({ name, chainId, module: () => loadModuleSource(forChain), host, metrics, log: host.log })
+          },
         }
       })
   const stateDir = resolve(dirname(config.file), config.engine.state_dir)
@@ -132,13 +135,28 @@ export async function startEngine({
   // default, or in this thread. A trap restarts it with backoff and retries the event; repeated
   // traps, or an error no retry fixes (a config its schema refuses), park it without touching the
   // others. Its events are committed with a progress mark, so a restart repeats none of them.
+  //
+  // An engine that follows several chains runs each module once per chain (`<name>@<chainId>`),
+  // each instance with its own queue, supervisor, trap and parked state, and store namespace, and
+  // given only its chain's events: a module that fails on one chain holds back neither that
+  // chain's cursor for the others nor the module on the other chains. An entry with `chains`
+  // runs on those (each instance's config gets its `chainId`); without, on every configured chain,
+  // and an instance whose module subscribes to nothing on its chain is not kept.
+  const engineChains = [...config.chains.keys()]
+  const perChain = engineChains.length > 1
+  const instances = planned.flatMap((plan) => {
+    // One chain: one instance named after the module, as ever (with `chains`, its config still gets the chain id).
+    if (!perChain) return [{ plan, key: plan.name, chainId: undefined as number | undefined, configChainId: plan.entry.chains?.[0] }]
+    return (plan.entry.chains ?? engineChains).map((chainId) => ({ plan, key: `${plan.name}@${chainId}`, chainId: chainId as number | undefined, configChainId: plan.entry.chains ? chainId : undefined }))
+  })
   const supervised = new Map<string, SupervisedRunner>()
-  const runners: ModuleRunner[] = planned.map(({ name, entry, index, subscriptions, start }) => {
+  const started: Array<{ runner: SupervisedRunner; chainId: number | undefined }> = instances.map(({ plan: { name, entry, index, subscriptions, start }, key, chainId, configChainId }) => {
     const host = createHost({
       module: name,
+      chainId,
       chain: chainHost,
       cowApi,
-      store: store.forModule(name),
+      store: store.forModule(key),
       logger,
       metrics,
       clock,
@@ -147,12 +165,21 @@ export async function startEngine({
       allowMethodsKey: index >= 0 ? `modules.${index}.allow_methods` : undefined,
     })
     // The supervisor reports a parked module on /healthz itself (`module:<name>`, check `poisoned`), from its start when it was parked before.
-    const runner = createSupervisedRunner({ name, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log: host.log, start: () => start(host) })
-    supervised.set(name, runner)
-    return runner
+    const runner = createSupervisedRunner({ name, key, chainId, subscriptions, supervisor: config.engine.supervisor, store, health, metrics, log: host.log, start: () => start(host, configChainId, chainId) })
+    return { runner, chainId }
   })
   // Routes are built from what each module subscribed to as it loaded (a parked one: its last known).
-  await Promise.all(runners.map((runner) => runner.init()))
+  await Promise.all(started.map(({ runner }) => runner.init()))
+  // An instance for a chain its module does not follow has nothing to do: stop it (a parked one is kept, to be released).
+  const kept = await Promise.all(
+    started.map(async ({ runner, chainId }) => {
+      const idle = chainId !== undefined && runner.state().status !== 'poisoned' && !runner.subscriptions.blocks?.length && !runner.subscriptions.logs?.length
+      if (idle) await runner.stop()
+      return idle ? undefined : runner
+    }),
+  )
+  const runners: SupervisedRunner[] = kept.filter((runner) => runner !== undefined)
+  for (const runner of runners) supervised.set(runner.name, runner)
 
   const router = createLogRouter(runners)
   const dispatcher = createDispatcher({ runners, router, metrics, log: logger.child({ component: 'dispatch' }) })
@@ -178,7 +205,7 @@ export async function startEngine({
           const reasons = health.problems()
           return {
             ok: reasons.length === 0,
-            details: { reasons, chains: ingestors.map((i) => i.status()), modules: Object.fromEntries([...supervised].map(([name, r]) => [name, r.state().status])) },
+            details: { reasons, chains: ingestors.map((i) => i.status()), modules: Object.fromEntries([...supervised].map(([key, r]) => [key, r.state().status])) },
           }
         },
         admin: createAdminRoutes(supervised),

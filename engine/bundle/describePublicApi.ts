@@ -112,8 +112,10 @@ export function describePublicApi({ root, entries = publicEntries(root) }: Descr
  *
  * @example
  * withoutCheckoutPaths('x: import("/repo/node_modules/viem/index").Hex', '/repo') // 'x: import("viem/index").Hex'
+ * withoutCheckoutPaths('x: import("/other/node_modules/viem/index").Hex', '/repo') // 'x: import("viem/index").Hex' (a linked node_modules)
  */
 export function withoutCheckoutPaths(text: string, root: string): string {
   const base = root.replace(/\\/g, '/').replace(/\/+$/, '')
-  return text.split(`import("${base}/node_modules/`).join('import("').split(`import("${base}/`).join('import("./')
+  // Any node_modules, not only this checkout's: a worktree's node_modules may be a link to another checkout's.
+  return text.replace(/import\("[^"]*\/node_modules\//g, 'import("').split(`import("${base}/`).join('import("./')
 }

@@ -58,4 +58,6 @@ test('the API text is the same on every clone: a type reached through import() i
   const text = describePublicApi({ root: dir }).get('.')!
   expect(text).toBe('type T = { a: import("./src/inner").Inner; }')
   expect(withoutCheckoutPaths('x: import("/repo/node_modules/viem/index").Hex; y: import("/repo/engine/a").A', '/repo')).toBe('x: import("viem/index").Hex; y: import("./engine/a").A')
+  // A worktree whose node_modules links to another checkout's: the dependency's path is still dropped.
+  expect(withoutCheckoutPaths('x: import("/main/node_modules/viem/index").Hex', '/repo')).toBe('x: import("viem/index").Hex')
 })

@@ -64,6 +64,14 @@ describe('parseConfig', () => {
     expect(config.engine.state_dir).toBe('/tmp/x')
   })
 
+  test('behavior: a module entry may name the chains it runs on; a chain without a [chains.N] table is refused, naming the key', () => {
+    const two = `${chain}[chains.100]\nrpc_url = "http://127.0.0.1:8546"\n`
+    expect(parse(`${two}[[modules]]\nname = "twap-monitor"\nchains = [11155111, 100]\n`).modules[0]!.chains).toEqual([11155111, 100])
+    const error = errorOf(() => parse(`${two}[[modules]]\nname = "twap-monitor"\nchains = [11155111, 5]\n`))
+    expect(error.key).toBe('modules.0.chains.1')
+    expect(error.message).toContain('chain 5, which has no [chains.5] table')
+  })
+
   test('bad input: malformed TOML names the line and column', () => {
     const error = errorOf(() => parse('[engine\nstate_dir = 1'))
     expect(error.shortMessage).toMatch(/^Malformed TOML at line 1, column \d+$/)

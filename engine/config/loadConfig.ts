@@ -39,6 +39,16 @@ export function parseConfig({ text, file, env = process.env }: ParseConfigParame
   const { value, whole } = substituteEnv(document, env, file)
   const data = parseWithEnvTypes({ schema: engineConfigSchema, input: value, whole, file })
   const chains = new Map(Object.entries(data.chains).map(([id, chain]) => [Number(id), chain]))
+  for (const [index, entry] of data.modules.entries())
+    for (const [at, chainId] of (entry.chains ?? []).entries())
+      if (!chains.has(chainId))
+        throw new ConfigError(`Module "${entry.name}" is set to run on chain ${chainId}, which has no [chains.${chainId}] table`, {
+          file,
+          key: `modules.${index}.chains.${at}`,
+          expected: `one of the configured chains (${[...chains.keys()].join(', ')})`,
+          found: String(chainId),
+          hint: `add a [chains.${chainId}] table with its rpc_url, or remove ${chainId} from the module's chains`,
+        })
   return { ...data, chains, file }
 }
 

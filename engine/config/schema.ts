@@ -65,6 +65,12 @@ export const moduleEntrySchema = z.strictObject({
     .array(z.string().regex(/^[A-Za-z0-9]+_(?:[A-Za-z0-9_]+|\*)$/, 'expected a JSON-RPC method name such as "debug_traceCall", or a namespace such as "anvil_*"'))
     .default([]),
   config: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Run this module on these chains, one instance per chain, each with `chainId` set in its config
+   * (the built-in modules read it). Unset: one instance per configured chain, each given only the
+   * events of its chain (an instance whose module subscribes to nothing there is not kept).
+   */
+  chains: z.array(z.number().int().positive()).min(1).optional(),
 })
 
 export const supervisorSchema = z.strictObject({

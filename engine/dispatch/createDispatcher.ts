@@ -16,6 +16,9 @@ export type CreateDispatcherParameters = {
   retryBackoffMs?: { min: number; max: number }
 }
 
+/** Metric labels of a runner: its module, and its chain when it serves one. */
+const labelsOf = (runner: ModuleRunner) => (runner.chainId === undefined ? { module: runner.module ?? runner.name } : { module: runner.module ?? runner.name, chain_id: String(runner.chainId) })
+
 const describeEvent = (event: ModuleEvent) => (event.kind === 'reorg' ? `reorg from ${event.reorg.fromBlock}` : `${event.kind} ${event.block.number}`)
 
 /**
@@ -53,7 +56,7 @@ export function createDispatcher({ runners, router, metrics, log, retryBackoffMs
         return await runner.handle(event)
       } catch (error) {
         const action = closing.signal.aborted ? 'stop' : decideAction(error)
-        metrics?.dispatchOutcomes.inc({ module: runner.name, action })
+        metrics?.dispatchOutcomes.inc({ ...labelsOf(runner), action })
         const fields = { module: runner.name, event: describeEvent(event), error: errorMessage(error) }
         if (action === 'drop') return void log?.error('module event dropped: its error says no retry can succeed; the module does not see it again', fields)
         if (action === 'stop') throw new ModuleEventError({ module: runner.name, event: describeEvent(event), cause: error })
@@ -100,7 +103,7 @@ export function createDispatcher({ runners, router, metrics, log, retryBackoffMs
         const moduleLogs = routed.get(runner.name)
         if (moduleLogs?.length) {
           events.push({ kind: 'logs', block, logs: moduleLogs })
-          metrics?.logsDelivered.inc({ module: runner.name }, moduleLogs.length)
+          metrics?.logsDelivered.inc(labelsOf(runner), moduleLogs.length)
         }
         if (wantsBlocks(runner, block.chainId)) events.push({ kind: 'block', block })
         if (events.length) work.push(enqueue(runner, events))

@@ -21,7 +21,12 @@ export type HandleReceipt = { stored: Promise<void> }
  * runner rejects on every trap.
  */
 export type ModuleRunner = {
+  /** The instance: its own queue. The module's name, or `<module>@<chainId>` when it runs once per chain. */
   name: string
+  /** The module's name, for metric labels (default `name`). */
+  module?: string
+  /** The one chain this instance serves, when it runs once per chain (its metrics carry `chain_id`). */
+  chainId?: number
   /** Read at each dispatch; a worker module's are known once `init` resolved. */
   readonly subscriptions: Subscriptions
   init(): Promise<void>

@@ -146,3 +146,14 @@ test('behavior: request() reaches any path and answers status and parsed body wi
   expect((await failureOf(cowApi.request(11155111, 'PATCH', '/x'))).description).toMatch(/unsupported method PATCH/)
   cowApi.close()
 })
+
+test('behavior: with several chains each call goes to the orderbook of the chain it names', async () => {
+  answer = (_req, res) => json(res, 201, '0xabc')
+  // One server, two base paths: the path tells which chain's orderbook a request reached.
+  const cowApi = createCowApiHost({ baseUrls: new Map([[11155111, `${baseUrl}sepolia/`], [100, `${baseUrl}xdai/`]]) })
+  await cowApi.submitOrder(100, order)
+  await cowApi.submitOrder(11155111, order)
+  await cowApi.submitOrder(100, order)
+  expect(seen.slice(-3).map((s) => s.url)).toEqual(['/xdai/api/v1/orders', '/sepolia/api/v1/orders', '/xdai/api/v1/orders'])
+  cowApi.close()
+})

@@ -7,6 +7,11 @@ import type { Logger } from './createLogger.ts'
 
 export type CreateHostParameters = {
   module: string
+  /**
+   * The chain this host's module instance serves, when it runs once per chain: its metrics carry
+   * `chain_id`, its log lines `chainId`, and its `/healthz` source is `module:<module>@<chainId>`.
+   */
+  chainId?: number
   chain: ChainHost
   cowApi: CowApiHost
   store: StoreHost
@@ -72,6 +77,7 @@ function withAllowlist(chain: ChainHost, module: string, allowMethods: readonly 
  */
 export function createHost({
   module,
+  chainId,
   chain: sharedChain,
   cowApi,
   store,
@@ -82,31 +88,33 @@ export function createHost({
   allowMethods,
   allowMethodsKey = `allow_methods of [[modules]] "${module}"`,
 }: CreateHostParameters): Host {
-  const log = logger.child({ module })
+  const log = logger.child(chainId === undefined ? { module } : { module, chainId })
   const chain = withAllowlist(sharedChain, module, allowMethods, allowMethodsKey)
-  const source = `module:${module}`
+  const source = chainId === undefined ? `module:${module}` : `module:${module}@${chainId}`
+  // Every metric of this host: the module, and its chain when the module runs once per chain.
+  const own = chainId === undefined ? { module } : { module, chain_id: String(chainId) }
   // The reason each degraded check was last logged with: a module may report every block, the log says it once.
   const degraded = new Map<string, string>()
   return {
     module,
-    chain: metrics ? counted(chain, (error) => isRevert(error) || metrics.moduleHostFailures.inc({ module, capability: 'chain' })) : chain,
-    cowApi: metrics ? counted(cowApi, () => metrics.moduleHostFailures.inc({ module, capability: 'cow_api' })) : cowApi,
+    chain: metrics ? counted(chain, (error) => isRevert(error) || metrics.moduleHostFailures.inc({ ...own, capability: 'chain' })) : chain,
+    cowApi: metrics ? counted(cowApi, () => metrics.moduleHostFailures.inc({ ...own, capability: 'cow_api' })) : cowApi,
     store,
     log,
     clock,
     metrics: {
       alert(kind, message, fields) {
-        metrics?.moduleAlerts.inc({ module, kind })
+        metrics?.moduleAlerts.inc({ ...own, kind })
         log.warn(message, { alert: kind, ...fields })
       },
       error(kind, message, fields) {
-        metrics?.moduleErrors.inc({ module, error_kind: kind })
+        metrics?.moduleErrors.inc({ ...own, error_kind: kind })
         log.warn(message, { error_kind: kind, ...fields })
       },
     },
     health: {
       degraded(check, reason, fields) {
-        metrics?.moduleDegraded.set({ module, check }, 1)
+        metrics?.moduleDegraded.set({ ...own, check }, 1)
         health?.degraded(source, check, reason, fields)
         if (degraded.get(check) === reason) return
         degraded.set(check, reason)
@@ -115,7 +123,7 @@ export function createHost({
       ok(check) {
         health?.ok(source, check)
         if (!degraded.delete(check)) return
-        metrics?.moduleDegraded.set({ module, check }, 0)
+        metrics?.moduleDegraded.set({ ...own, check }, 0)
         log.info(`health check "${check}" ok again`, { check })
       },
     },

@@ -19,43 +19,43 @@ export function createMetrics() {
     eventLatency: new Histogram({
       name: 'shepherd_event_latency_seconds',
       help: 'Time a module took to handle one event (block or logs of a block)',
-      labelNames: ['module', 'event_kind'] as const,
+      labelNames: ['module', 'event_kind', 'chain_id'] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
     eventLatencyMax: new Gauge({
       name: 'shepherd_event_latency_max_seconds',
       help: 'Longest time a module took for one event since the engine started',
-      labelNames: ['module', 'event_kind'] as const,
+      labelNames: ['module', 'event_kind', 'chain_id'] as const,
       registers,
     }),
     moduleErrors: new Counter({
       name: 'shepherd_module_errors_total',
       help: 'Errors a module reported and handled itself (host.metrics.error), by kind',
-      labelNames: ['module', 'error_kind'] as const,
+      labelNames: ['module', 'error_kind', 'chain_id'] as const,
       registers,
     }),
     moduleTraps: new Counter({
       name: 'shepherd_module_traps_total',
       help: 'Events a module failed to process (throw, deadline, memory, dead_worker); each is retried after a restart',
-      labelNames: ['module', 'kind'] as const,
+      labelNames: ['module', 'kind', 'chain_id'] as const,
       registers,
     }),
     moduleHostFailures: new Counter({
       name: 'shepherd_module_host_failures_total',
       help: 'Host calls that rejected to a module (chain: transport or node errors, not reverts; cow_api: any failed orderbook call)',
-      labelNames: ['module', 'capability'] as const,
+      labelNames: ['module', 'capability', 'chain_id'] as const,
       registers,
     }),
     moduleDegraded: new Gauge({
       name: 'shepherd_module_degraded',
       help: '1 while a module reports a health check degraded (host.health)',
-      labelNames: ['module', 'check'] as const,
+      labelNames: ['module', 'check', 'chain_id'] as const,
       registers,
     }),
-    moduleRestarts: new Counter({ name: 'shepherd_module_restarts_total', help: 'Module restarts by the supervisor', labelNames: ['module'] as const, registers }),
-    modulePoisoned: new Gauge({ name: 'shepherd_module_poisoned', help: '1 while a module is parked after repeated traps', labelNames: ['module'] as const, registers }),
-    moduleAlerts: new Counter({ name: 'shepherd_module_alerts_total', help: 'Alerts raised by modules', labelNames: ['module', 'kind'] as const, registers }),
+    moduleRestarts: new Counter({ name: 'shepherd_module_restarts_total', help: 'Module restarts by the supervisor', labelNames: ['module', 'chain_id'] as const, registers }),
+    modulePoisoned: new Gauge({ name: 'shepherd_module_poisoned', help: '1 while a module is parked after repeated traps', labelNames: ['module', 'chain_id'] as const, registers }),
+    moduleAlerts: new Counter({ name: 'shepherd_module_alerts_total', help: 'Alerts raised by modules', labelNames: ['module', 'kind', 'chain_id'] as const, registers }),
     chainRequests: new Counter({
       name: 'shepherd_chain_request_total',
       help: 'JSON-RPC requests by method and outcome',
@@ -67,7 +67,7 @@ export function createMetrics() {
     headBlock: new Gauge({ name: 'shepherd_head_block', help: 'Latest head seen per chain', labelNames: ['chain_id'] as const, registers }),
     cursorBlock: new Gauge({ name: 'shepherd_cursor_block', help: 'Last block every module has processed, per chain', labelNames: ['chain_id'] as const, registers }),
     blocksProcessed: new Counter({ name: 'shepherd_blocks_processed_total', help: 'Blocks dispatched to every subscribed module', labelNames: ['chain_id'] as const, registers }),
-    logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module'] as const, registers }),
+    logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module', 'chain_id'] as const, registers }),
     reorgs: new Counter({ name: 'shepherd_reorgs_total', help: 'Reorgs detected per chain', labelNames: ['chain_id'] as const, registers }),
     ingestErrors: new Counter({ name: 'shepherd_ingest_errors_total', help: 'Ingestion failures (retried), by kind', labelNames: ['chain_id', 'kind'] as const, registers }),
     chainLag: new Gauge({
@@ -97,7 +97,7 @@ export function createMetrics() {
     dispatchOutcomes: new Counter({
       name: 'shepherd_dispatch_outcomes_total',
       help: "Module events the dispatcher could not deliver, by the error's action: retry (tried again), drop (given up, cursor moves on), stop (left uncommitted)",
-      labelNames: ['module', 'action'] as const,
+      labelNames: ['module', 'action', 'chain_id'] as const,
       registers,
     }),
   }
@@ -105,10 +105,10 @@ export function createMetrics() {
 
 export type EngineMetrics = ReturnType<typeof createMetrics>
 
-/** Records one event's handling time in the histogram and the running maximum. */
-export function observeEventLatency(metrics: EngineMetrics, labels: { module: string; event_kind: string }, seconds: number) {
+/** Records one event's handling time in the histogram and the running maximum (`chain_id` for an instance of one chain). */
+export function observeEventLatency(metrics: EngineMetrics, labels: { module: string; event_kind: string; chain_id?: string }, seconds: number) {
   metrics.eventLatency.observe(labels, seconds)
-  const key = `${labels.module}\u0000${labels.event_kind}`
+  const key = `${labels.module}\u0000${labels.event_kind}\u0000${labels.chain_id ?? ''}`
   const previous = maxima.get(metrics)?.get(key) ?? 0
   if (seconds > previous) {
     const perEngine = maxima.get(metrics) ?? new Map<string, number>()

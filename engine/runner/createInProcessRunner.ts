@@ -7,6 +7,8 @@ type InProcessModule = Pick<LoadedModule, 'definition' | 'config' | 'subscriptio
 
 export type CreateInProcessRunnerParameters = {
   name: string
+  /** The chain this instance serves, when the module runs once per chain: its latency carries `chain_id`. */
+  chainId?: number
   /** The module, loaded already (replays, tests) or loaded by `init` in this thread (an `isolation = "in-process"` entry). */
   module: InProcessModule | (() => Promise<InProcessModule>)
   host: Host
@@ -29,7 +31,7 @@ export function eventKind(event: ModuleEvent) {
  * await runner.init()
  * await runner.run({ kind: 'block', block })
  */
-export function createInProcessRunner({ name, module, host, metrics }: CreateInProcessRunnerParameters): ModuleRunner & {
+export function createInProcessRunner({ name, chainId, module, host, metrics }: CreateInProcessRunnerParameters): ModuleRunner & {
   /** Rejects when the handler throws (the supervisor's view). */
   run(event: ModuleEvent): Promise<void>
 } {
@@ -45,7 +47,7 @@ export function createInProcessRunner({ name, module, host, metrics }: CreateInP
       else if (event.kind === 'block') await definition.onBlock?.({ ...context, block: event.block })
       else await definition.onReorg?.({ ...context, reorg: event.reorg })
     } finally {
-      if (metrics) observeEventLatency(metrics, { module: name, event_kind: eventKind(event) }, (performance.now() - started) / 1000)
+      if (metrics) observeEventLatency(metrics, { module: name, event_kind: eventKind(event), ...(chainId === undefined ? {} : { chain_id: String(chainId) }) }, (performance.now() - started) / 1000)
     }
   }
 

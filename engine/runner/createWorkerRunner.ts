@@ -26,6 +26,8 @@ export type WorkerModule = {
 
 export type CreateWorkerRunnerParameters = {
   module: WorkerModule
+  /** The chain this instance serves, when the module runs once per chain: its latency carries `chain_id`. */
+  chainId?: number
   /** The real Host; every proxy call in the worker is answered from it. */
   host: Host
   /** The worker's old-generation heap limit, MiB (`memory_mb`). */
@@ -266,7 +268,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
     try {
       await submit(current, { type: 'event', event }, describeEvent(event), deadlineMs)
     } finally {
-      if (metrics) observeEventLatency(metrics, { module: name, event_kind: event.kind }, (performance.now() - started) / 1000)
+      if (metrics) observeEventLatency(metrics, { module: name, event_kind: event.kind, ...(parameters.chainId === undefined ? {} : { chain_id: String(parameters.chainId) }) }, (performance.now() - started) / 1000)
     }
   }
 

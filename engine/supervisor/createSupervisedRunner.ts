@@ -53,7 +53,16 @@ export type SupervisedRunner = ModuleRunner & {
 }
 
 export type CreateSupervisedRunnerParameters = {
+  /** The module's name (the `module` label of its metrics, its log lines). */
   name: string
+  /**
+   * The instance this supervisor owns, when a module runs once per chain (`<name>@<chainId>`): its
+   * queue, store namespace, progress and parked records, `/healthz` source and admin route. Default
+   * `name` (one instance: an engine that follows one chain).
+   */
+  key?: string
+  /** The chain this instance serves: its metrics carry `chain_id`, and it is given only that chain's events. */
+  chainId?: number
   /** Known up front for a module loaded in this thread; a worker module's come from its first load. */
   subscriptions?: Subscriptions
   /** Starts a fresh life of the module (a new worker); called at init and after each trap. */
@@ -79,14 +88,14 @@ export type CreateSupervisedRunnerParameters = {
 const skippedMetricName = 'shepherd_module_skipped_events_total'
 
 /**
- * The skipped-events counter of a registry (`shepherd_module_skipped_events_total{module}`: events
+ * The skipped-events counter of a registry (`shepherd_module_skipped_events_total{module,chain_id}`: events
  * that came while a module was parked), created once per registry.
  *
  * @example
  * skippedEventsCounter(metrics.registry).inc({ module: 'twap-monitor' })
  */
-export function skippedEventsCounter(registry: Registry): Counter<'module'> {
-  return counterOf(registry, { name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module'] })
+export function skippedEventsCounter(registry: Registry): Counter<'module' | 'chain_id'> {
+  return counterOf(registry, { name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module', 'chain_id'] })
 }
 
 /**
@@ -139,10 +148,13 @@ const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: 
  */
 export function createSupervisedRunner(parameters: CreateSupervisedRunnerParameters): SupervisedRunner {
   const { name, start, metrics, log, health, sleep = abortableSleep, now = Date.now } = parameters
+  // Everything the instance owns is keyed by `key`; its metrics say which module and chain it is.
+  const key = parameters.key ?? name
+  const labels: { module: string; chain_id?: string } = parameters.chainId === undefined ? { module: name } : { module: name, chain_id: String(parameters.chainId) }
   const settings = { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000, ...parameters.supervisor }
   const skippedCounter = metrics ? skippedEventsCounter(metrics.registry) : undefined
-  const moduleStore = parameters.store?.forModule(name)
-  const records = parameters.store ? createModuleRecords(parameters.store.engine, name) : undefined
+  const moduleStore = parameters.store?.forModule(key)
+  const records = parameters.store ? createModuleRecords(parameters.store.engine, key) : undefined
   const engineRecords = parameters.store?.engine
 
   const persisted = records?.loadState()
@@ -189,11 +201,11 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       })
     : undefined
 
-  const release = `release it with \`shepherd release ${name}\``
-  metrics?.modulePoisoned.set({ module: name }, status === 'poisoned' ? 1 : 0)
+  const release = `release it with \`shepherd release ${key}\``
+  metrics?.modulePoisoned.set(labels, status === 'poisoned' ? 1 : 0)
   if (status === 'poisoned') {
-    health?.degraded(`module:${name}`, 'poisoned', `parked since before this start (${poisonedReason}); ${release}`, { parked: parked.length })
-    log.warn('module is parked (it was when the engine stopped): it keeps its events until released', { module: name, reason: poisonedReason, parked: parked.length, lost, hint: `shepherd release ${name}` })
+    health?.degraded(`module:${key}`, 'poisoned', `parked since before this start (${poisonedReason}); ${release}`, { parked: parked.length })
+    log.warn('module is parked (it was when the engine stopped): it keeps its events until released', { module: name, reason: poisonedReason, parked: parked.length, lost, hint: `shepherd release ${key}` })
   }
 
   const persistedState = (): PersistedSupervisorState => ({
@@ -231,12 +243,12 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         throw error
       }
     }
-    skippedCounter?.inc({ module: name })
+    skippedCounter?.inc(labels)
     if (keep) {
       parked.push(entry)
       nextSeq++
     } else if (lost === 1) log.error('parked module: replay_limit reached, further events will not be replayed', { module: name, replayLimit: settings.replay_limit, firstLost: describeEvent(event) })
-    if (skipped.events === 1) log.warn('poisoned module skips events', { module: name, firstSkipped: skipped.first!.event, chainId, hint: `POST /admin/modules/${name}/release` })
+    if (skipped.events === 1) log.warn('poisoned module skips events', { module: name, firstSkipped: skipped.first!.event, chainId, hint: `POST /admin/modules/${key}/release` })
   }
 
   function poison(trap: ModuleTrapError, permanent: boolean) {
@@ -246,9 +258,9 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     poisonedReason = permanent
       ? `permanent error (not retried): ${trap.kind} during ${trap.during}: ${cause}`
       : `${trapTimes.length} traps within ${settings.poison_window_s}s; last: ${trap.kind} during ${trap.during}: ${cause}`
-    metrics?.modulePoisoned.set({ module: name }, 1)
-    health?.degraded(`module:${name}`, 'poisoned', `${permanent ? 'parked at once' : 'parked after repeated traps'}: ${poisonedReason}; ${release}`)
-    log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, ...(permanent ? { error: errorMessage(trap.cause ?? trap).slice(0, 2000) } : {}), hint: `shepherd release ${name}` })
+    metrics?.modulePoisoned.set(labels, 1)
+    health?.degraded(`module:${key}`, 'poisoned', `${permanent ? 'parked at once' : 'parked after repeated traps'}: ${poisonedReason}; ${release}`)
+    log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, ...(permanent ? { error: errorMessage(trap.cause ?? trap).slice(0, 2000) } : {}), hint: `shepherd release ${key}` })
     saveState()
   }
 
@@ -383,7 +395,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         traps++
         trapTimes = [...trapTimes.filter((t) => t > at - settings.poison_window_s * 1000), at]
         lastError = { kind: trap.kind, during: trap.during, message: errorMessage(trap.cause ?? trap), at }
-        metrics?.moduleTraps.inc({ module: name, kind: trapMetricKind[trap.kind] })
+        metrics?.moduleTraps.inc({ ...labels, kind: trapMetricKind[trap.kind] })
         const old = instance
         instance = undefined
         await old?.stop().catch(() => {})
@@ -402,7 +414,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         if (stopping.signal.aborted) continue
         status = 'running'
         restarts++
-        metrics?.moduleRestarts.inc({ module: name })
+        metrics?.moduleRestarts.inc(labels)
       }
     }
   }
@@ -425,9 +437,12 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   }
 
   return {
-    name,
+    name: key,
+    module: name,
+    ...(parameters.chainId === undefined ? {} : { chainId: parameters.chainId }),
+    // An instance of one chain is routed only that chain's events: the module may name others, which its sibling instances serve.
     get subscriptions() {
-      return subscriptions
+      return parameters.chainId === undefined ? subscriptions : onChain(subscriptions, parameters.chainId)
     },
     state,
     async init() {
@@ -455,8 +470,8 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       traps = 0
       consecutive = 0
       poisonedReason = null
-      metrics?.modulePoisoned.set({ module: name }, 0)
-      health?.ok(`module:${name}`, 'poisoned')
+      metrics?.modulePoisoned.set(labels, 0)
+      health?.ok(`module:${key}`, 'poisoned')
       saveState()
       log.info('module released: starts fresh at the next event, after replaying what it missed', { module: name, parked: parked.length, lost })
       return { released: true, state: state() }
@@ -469,6 +484,15 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       instance = undefined
       await current?.stop()
     },
+  }
+}
+
+/** The part of a module's subscriptions on one chain. */
+function onChain(subscriptions: Subscriptions, chainId: number): Subscriptions {
+  return {
+    ...subscriptions,
+    ...(subscriptions.blocks ? { blocks: subscriptions.blocks.filter((s) => s.chainId === chainId) } : {}),
+    ...(subscriptions.logs ? { logs: subscriptions.logs.filter((s) => s.chainId === chainId) } : {}),
   }
 }
 

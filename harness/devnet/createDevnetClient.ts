@@ -18,22 +18,24 @@ import { devnetChainId } from './addresses.ts'
 export type CreateDevnetClientParameters = {
   rpcUrl: string
   wsUrl?: string
+  /** The devnet's chain id. Default 11155111. */
+  chainId?: number
   /** Polling interval for watchers and receipt waits. Default 50 ms: local blocks come fast. */
   pollingIntervalMs?: number
 }
 
 /**
- * The chain definition of a devnet: Sepolia's id and contracts (Multicall3 is deployed at its
+ * The chain definition of a devnet: Sepolia's id (or the one given) and contracts (Multicall3 is deployed at its
  * canonical address), the devnet's URLs.
  *
  * @example
  * const chain = devnetChain('http://127.0.0.1:8545')
  */
 // Return types are written out: the published .d.ts may only name viem's public types.
-export function devnetChain(rpcUrl: string, wsUrl?: string): Chain {
+export function devnetChain(rpcUrl: string, wsUrl?: string, chainId: number = devnetChainId): Chain {
   return defineChain({
     ...sepolia,
-    id: devnetChainId,
+    id: chainId,
     name: 'Shepherd devnet',
     rpcUrls: { default: { http: [rpcUrl], ...(wsUrl ? { webSocket: [wsUrl] } : {}) } },
   })
@@ -51,7 +53,7 @@ export function devnetChain(rpcUrl: string, wsUrl?: string): Chain {
 export function createDevnetClient(parameters: CreateDevnetClientParameters): DevnetClient {
   return createTestClient({
     mode: 'anvil',
-    chain: devnetChain(parameters.rpcUrl, parameters.wsUrl),
+    chain: devnetChain(parameters.rpcUrl, parameters.wsUrl, parameters.chainId),
     transport: http(parameters.rpcUrl, { retryCount: 0 }),
     cacheTime: 0,
     pollingInterval: parameters.pollingIntervalMs ?? 50,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createPublicClient, decodeFunctionResult, encodeFunctionData, multicall3Abi, parseEther, webSocket } from 'viem'
+import { createPublicClient, decodeFunctionResult, encodeFunctionData, hashDomain, multicall3Abi, parseEther, webSocket } from 'viem'
 import { chainlinkAggregatorAbi, gpv2AllowListAbi, gpv2SettlementAbi, weth9Abi } from './abis.ts'
 import { sepoliaDomainSeparator } from './addresses.ts'
 import { devnetSolver } from './deployProtocol.ts'
@@ -114,5 +114,32 @@ describe('startDevnet (deployed protocol)', () => {
     } finally {
       await other.stop()
     }
+  })
+})
+
+describe('startDevnet({ chainId })', () => {
+  test('behavior: chain 100 runs the protocol at the same addresses, with the domain separator of chain 100; two devnets of different ids run side by side', async () => {
+    const gnosis = await startDevnet({ chainId: 100, log: () => {} })
+    const sepolia = await startDevnet({ log: () => {} })
+    try {
+      expect(gnosis.chainId).toBe(100)
+      expect(await gnosis.client.getChainId()).toBe(100)
+      expect(await sepolia.client.getChainId()).toBe(11155111)
+      expect(gnosis.addresses).toEqual(sepolia.addresses)
+      for (const address of [gnosis.addresses.gpv2Settlement, gnosis.addresses.composableCow, gnosis.addresses.ethFlow, gnosis.addresses.multicall3]) {
+        const code = await gnosis.client.getCode({ address })
+        expect(code && code.length > 2, `code at ${address}`).toBe(true)
+      }
+      const separator = await gnosis.client.readContract({ address: gnosis.addresses.gpv2Settlement, abi: gpv2SettlementAbi, functionName: 'domainSeparator' })
+      const expected = hashDomain({ domain: { name: 'Gnosis Protocol', version: 'v2', chainId: 100n, verifyingContract: gnosis.addresses.gpv2Settlement }, types: { EIP712Domain: [{ name: 'name', type: 'string' }, { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' }, { name: 'verifyingContract', type: 'address' }] } })
+      expect(separator).toBe(expected)
+      expect(separator).not.toBe(sepoliaDomainSeparator)
+    } finally {
+      await Promise.all([gnosis.stop(), sepolia.stop()])
+    }
+  })
+
+  test('bad input: a chain id that is not a positive integer is refused before Anvil starts', async () => {
+    await expect(startDevnet({ chainId: 0, log: () => {} })).rejects.toThrow(/Invalid chainId/)
   })
 })

@@ -14,6 +14,12 @@ import { waitForRpc } from './waitForRpc.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type StartDevnetParameters = {
+  /**
+   * Chain id of the devnet. Default 11155111 (Sepolia). Any other id (e.g. 100, Gnosis Chain) gets
+   * the protocol at the same addresses (the real deployments share them across chains); the GPv2
+   * domain separator then follows that chain id, as on the real chain.
+   */
+  chainId?: number | undefined
   /** Interval mining, in seconds (0.5 works). Undefined: manual mining (`--no-mining`), blocks only on `mine()`. */
   blockTime?: number | undefined
   /** Fork a chain instead of deploying the protocol: the real contracts are used. */
@@ -38,7 +44,8 @@ export type StartDevnetParameters = {
 export type Devnet = DevnetHelpers & {
   rpcUrl: string
   wsUrl: string
-  chainId: typeof devnetChainId
+  /** The devnet's chain id (11155111 unless `chainId` was given). */
+  chainId: number
   port: number
   /** PID of the Anvil child, for checks that it is gone after `stop()`. */
   pid: number
@@ -61,8 +68,8 @@ export type Devnet = DevnetHelpers & {
 }
 
 /**
- * Starts Anvil (through prool) on 127.0.0.1 with chain id 11155111 and deploys CoW Protocol at its
- * Sepolia addresses. Always `stop()` it (in `finally` / `afterAll`); a process exit hook SIGKILLs it
+ * Starts Anvil (through prool) on 127.0.0.1 with chain id 11155111 (or `chainId`) and deploys CoW
+ * Protocol at its Sepolia addresses. Always `stop()` it (in `finally` / `afterAll`); a process exit hook SIGKILLs it
  * anyway if a test dies first.
  *
  * @example
@@ -73,11 +80,16 @@ export type Devnet = DevnetHelpers & {
  * } finally {
  *   await net.stop()
  * }
+ * // a second chain beside it: Gnosis Chain's id, the protocol at the same addresses
+ * const gnosis = await startDevnet({ chainId: 100, blockTime: 1 })
+ * await gnosis.stop()
  */
 export async function startDevnet(parameters: StartDevnetParameters = {}): Promise<Devnet> {
   const startedAt = performance.now()
-  const { blockTime, fork, gasLimit, baseFee = 0n, timeoutMs = 10_000, deploy = true, silent = true } = parameters
+  const { blockTime, fork, gasLimit, baseFee = 0n, timeoutMs = 10_000, deploy = true, silent = true, chainId = devnetChainId } = parameters
   const log = parameters.log ?? ((message: string) => console.info(message))
+  if (!Number.isSafeInteger(chainId) || chainId <= 0)
+    throw new DevnetError('Invalid chainId', { details: [`found: ${chainId}`, 'expected: a positive integer, e.g. 11155111 or 100'] })
   if (blockTime !== undefined && !(blockTime > 0))
     throw new DevnetError('Invalid blockTime', { details: [`found: ${blockTime}`, 'expected: seconds > 0, or undefined for manual mining'] })
 
@@ -95,7 +107,7 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
       binary,
       host,
       port,
-      chainId: devnetChainId,
+      chainId,
       blockTime,
       noMining: blockTime === undefined ? true : undefined,
       gasLimit,
@@ -145,7 +157,7 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
     })
   }
 
-  const client = createDevnetClient({ rpcUrl, wsUrl: `ws://${host}:${port}` })
+  const client = createDevnetClient({ rpcUrl, wsUrl: `ws://${host}:${port}`, chainId })
 
   let stopped = false
   const stop = async () => {
@@ -182,13 +194,13 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
   }
 
   const startedInMs = Math.round(performance.now() - startedAt)
-  log(`devnet ready in ${startedInMs} ms (${rpcUrl}, ${miningMode === 'manual' ? 'manual mining' : `${blockTime}s blocks`}${fork ? `, fork of ${fork.url}` : ''})`)
+  log(`devnet ready in ${startedInMs} ms (${rpcUrl}, chain ${chainId}, ${miningMode === 'manual' ? 'manual mining' : `${blockTime}s blocks`}${fork ? `, fork of ${fork.url}` : ''})`)
 
   return {
     ...bindHelpers(client, miningMode),
     rpcUrl,
     wsUrl: `ws://${host}:${port}`,
-    chainId: devnetChainId,
+    chainId,
     port,
     pid,
     miningMode,

@@ -15,7 +15,17 @@ export type FaultKnobs = {
   /** Drop every WebSocket connection this often (ms), at most `maxWsDrops` times. */
   dropWsEveryMs?: number
   maxWsDrops?: number
+  /**
+   * Takes the node "down" for this many ms from when the knob is set (bounded: at most
+   * `maxDownMs`): every open connection is cut, and every new one is reset as soon as it is
+   * accepted (HTTP and WebSocket alike), as a crashed node behind a load balancer looks. Afterwards
+   * the proxy serves again by itself; `setKnobs({ downForMs: null })` ends the span early.
+   */
+  downForMs?: number
 }
+
+/** The longest span `downForMs` may take the node down: an outage must end within a run. */
+export const maxDownMs = 3_600_000
 
 /** Methods never failed by `failRate`: failing them would test nothing the engine can recover from. */
 export const neverFailed = new Set(['eth_subscribe', 'eth_unsubscribe', 'eth_chainId'])
@@ -32,6 +42,7 @@ export function rateFor(rates: MethodRates | undefined, method: string): number 
  *
  * @example
  * assertFaultKnobs({ failRate: 0.1 })
+ * assertFaultKnobs({ downForMs: 60_000 })
  */
 export function assertFaultKnobs(knobs: FaultKnobs): void {
   const rate = (name: string, v: MethodRates | undefined) => {
@@ -41,8 +52,9 @@ export function assertFaultKnobs(knobs: FaultKnobs): void {
   rate('failRate', knobs.failRate)
   rate('delayRate', knobs.delayRate)
   rate('truncateLogsRate', knobs.truncateLogsRate)
-  for (const name of ['delayMs', 'lagBlocks', 'dropWsEveryMs', 'maxWsDrops'] as const) {
+  for (const name of ['delayMs', 'lagBlocks', 'dropWsEveryMs', 'maxWsDrops', 'downForMs'] as const) {
     const v = knobs[name]
     if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new RangeError(`fault knob ${name} must be a non-negative number, got ${v}`)
   }
+  if (knobs.downForMs !== undefined && knobs.downForMs > maxDownMs) throw new RangeError(`fault knob downForMs must be at most ${maxDownMs} ms (an outage must end within the run), got ${knobs.downForMs}`)
 }

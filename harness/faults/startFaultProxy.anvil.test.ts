@@ -112,3 +112,43 @@ test('behavior: a drop counts the requests the client had in flight, and node er
     await proxy.stop()
   }
 })
+
+test('behavior: downForMs resets every connection (HTTP and WebSocket, open and new) for its span, counts them, then serves again by itself', async () => {
+  const proxy = await startFaultProxy({ target: net.rpcUrl })
+  const ws = createWsRpcClient({ url: proxy.wsUrl })
+  try {
+    expect(await ws.request('eth_blockNumber')).toBeDefined()
+    proxy.setKnobs({ downForMs: 600 })
+    expect(proxy.isDown()).toBe(true)
+    expect(proxy.knobs().downForMs).toBe(600)
+    // A fresh HTTP request cannot get through: its connection is reset (fetch fails, no JSON-RPC answer).
+    await expect(rpc(proxy.url, 'eth_blockNumber')).rejects.toThrow()
+    await expect(rpc(proxy.url, 'eth_chainId')).rejects.toThrow()
+    // The open WebSocket was cut; a new one is refused.
+    await expect(ws.request('eth_blockNumber')).rejects.toThrow()
+    expect(proxy.record.counters.down).toBe(1)
+    expect(proxy.record.counters.down_cut).toBeGreaterThanOrEqual(1)
+    expect(proxy.record.counters.down_refused).toBeGreaterThanOrEqual(2)
+    await new Promise((r) => setTimeout(r, 700))
+    expect(proxy.isDown()).toBe(false)
+    expect(proxy.knobs().downForMs).toBeUndefined()
+    expect(await rpc(proxy.url, 'eth_blockNumber')).toEqual(await rpc(net.rpcUrl, 'eth_blockNumber'))
+  } finally {
+    ws.close()
+    await proxy.stop()
+  }
+})
+
+test('behavior: setKnobs({ downForMs: null }) ends an outage early; a span past the bound is refused', async () => {
+  const proxy = await startFaultProxy({ target: net.rpcUrl })
+  try {
+    proxy.setKnobs({ downForMs: 60_000 })
+    await expect(rpc(proxy.url, 'eth_blockNumber')).rejects.toThrow()
+    proxy.setKnobs({ downForMs: null })
+    expect(proxy.isDown()).toBe(false)
+    expect((await rpc(proxy.url, 'eth_blockNumber')).result).toBeDefined()
+    expect(() => proxy.setKnobs({ downForMs: 3_600_001 })).toThrow(/at most 3600000 ms/)
+  } finally {
+    await proxy.stop()
+  }
+})

@@ -21,6 +21,8 @@ export type FaultProxy = {
   knobs(): FaultKnobs
   /** Replaces the knobs given (others stay); `null` clears one. */
   setKnobs(knobs: { [K in keyof FaultKnobs]?: FaultKnobs[K] | null }): void
+  /** True while `downForMs` holds the node down. */
+  isDown(): boolean
   /** Drops every WebSocket connection now; returns how many. */
   dropWebSockets(): number
   /** Requests forwarded to the node and not answered yet, over every connection: what a client has in flight now. */
@@ -29,7 +31,9 @@ export type FaultProxy = {
    * Counters by kind (and `kind:method`): `request`, `fail` (injected), `ws_drop` (one per drop of
    * all connections), `ws_drop_pending` (requests in flight on a dropped socket, or answered in the
    * 50 ms before it: the client fails them when its socket closes), `node_error` (the node answered
-   * with an error that is not a revert), `node_revert`, `delay`, `lag`, `truncate`.
+   * with an error that is not a revert), `node_revert`, `delay`, `lag`, `truncate`, `down` (one per
+   * outage span), `down_cut` (connections cut when it began), `down_refused` (connections reset
+   * while down).
    */
   record: FaultRecord
   stop(): Promise<void>
@@ -49,12 +53,14 @@ const isRevert = (error: { code?: unknown; message?: unknown }) => error.code ==
 /**
  * A JSON-RPC and WebSocket proxy on 127.0.0.1 between the engine and a node, that injects faults:
  * WebSocket drops on a schedule (bounded by `maxWsDrops`), failed or delayed requests by method
- * (seeded draws), a lagging `eth_blockNumber`, and ranged `eth_getLogs` answers cut short. Knobs
+ * (seeded draws), a lagging `eth_blockNumber`, ranged `eth_getLogs` answers cut short, and the
+ * node down for a bounded span (every connection reset, `downForMs`). Knobs
  * change at run time; `record` counts every fault injected.
  *
  * @example
  * const proxy = await startFaultProxy({ target: devnet.rpcUrl, knobs: { failRate: 0.1, dropWsEveryMs: 10_000, maxWsDrops: 12 } })
  * // point the engine at proxy.wsUrl ... then
+ * proxy.setKnobs({ downForMs: 60_000 }) // the node is unreachable for a minute, then back by itself
  * await proxy.stop()
  */
 export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initial = {} }: StartFaultProxyParameters): Promise<FaultProxy> {
@@ -68,6 +74,10 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
   const connections = new Map<WebSocket, { inFlight: Map<unknown, RpcRequest>; answeredAt: number[] }>()
   let dropTimer: NodeJS.Timeout | undefined
   let stopped = false
+  // The outage: until when every connection is reset, and the timer that ends it (so the knob clears itself).
+  let downUntil = 0
+  let downTimer: NodeJS.Timeout | undefined
+  const isDown = () => Date.now() < downUntil
 
   function decide(request: RpcRequest): { fail: boolean; delay: boolean } {
     const method = String(request.method)
@@ -229,7 +239,48 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
     dropTimer.unref()
   }
 
+  /** Starts (or ends, for 0 / null) an outage of `ms` from now: cuts every open connection; new ones are reset until it ends. */
+  function setDown(ms: number | undefined) {
+    if (downTimer) clearTimeout(downTimer)
+    downTimer = undefined
+    if (!ms || stopped) {
+      downUntil = 0
+      return
+    }
+    downUntil = Date.now() + ms
+    count('down', undefined, `${ms} ms`)
+    let cut = 0
+    for (const client of [...clients]) {
+      connections.delete(client)
+      clients.delete(client)
+      client.terminate()
+      cut++
+    }
+    for (const socket of [...sockets]) {
+      socket.destroy()
+      cut++
+    }
+    if (cut) count('down_cut', undefined, `${cut} connections`, cut)
+    downTimer = setTimeout(() => {
+      downUntil = 0
+      const { downForMs: _over, ...rest } = knobs
+      knobs = rest
+    }, ms)
+    downTimer.unref()
+  }
+
   const server: Server = createServer((req, res) => void onHttp(req, res))
+  // Every accepted socket, so an outage can cut keep-alive and upgraded ones too.
+  const sockets = new Set<import('node:net').Socket>()
+  server.on('connection', (socket) => {
+    if (isDown()) {
+      count('down_refused')
+      socket.destroy()
+      return
+    }
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
   const wss = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => onWsConnection(ws)))
   await new Promise<void>((resolve, reject) => {
@@ -238,6 +289,7 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
   })
   const actualPort = (server.address() as AddressInfo).port
   schedule()
+  setDown(knobs.downForMs)
 
   return {
     url: `http://127.0.0.1:${actualPort}`,
@@ -252,13 +304,16 @@ export async function startFaultProxy({ target, port = 0, seed = 1, knobs: initi
       assertFaultKnobs(next as FaultKnobs)
       knobs = next as FaultKnobs
       if ('dropWsEveryMs' in changes || 'maxWsDrops' in changes) schedule()
+      if ('downForMs' in changes) setDown(knobs.downForMs)
     },
+    isDown,
     dropWebSockets,
     pending: () => [...connections.values()].reduce((sum, c) => sum + c.inFlight.size, 0),
     record,
     async stop() {
       stopped = true
       if (dropTimer) clearInterval(dropTimer)
+      if (downTimer) clearTimeout(downTimer)
       for (const client of [...clients]) client.terminate()
       wss.close()
       server.closeAllConnections()

@@ -16,6 +16,8 @@ export type ScenarioModule = {
   /** Module file for non-built-in modules (absolute, or relative to the repo root). */
   path?: string
   isolation?: 'worker' | 'in-process'
+  /** The chains it runs on, one instance each (`[[modules]] chains`); its config gets each one's `chainId`. */
+  chains?: readonly number[]
   config?: Record<string, unknown>
 }
 

@@ -24,6 +24,7 @@ export const judgeTargets: readonly JudgeTarget[] = [
   { file: 'scenarios/chaos/chaosBars.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },
   { file: 'harness/replay/judgeBacktest.ts', tests: ['harness/replay/judgeBacktest.test.ts'] },
   { file: 'scenarios/crash-loop/judgeCrashLoop.ts', tests: ['scenarios/crash-loop/judgeCrashLoop.unit.test.ts'] },
+  { file: 'harness/scenario/multichain/judgeMultichain.ts', tests: ['harness/scenario/multichain/judgeMultichain.test.ts'] },
   // What the judges read the engine's metrics through: a wrong sum or filter here feeds every bar.
   { file: 'harness/scenario/runMetrics.ts', tests: ['harness/scenario/readEngineFigures.test.ts'] },
   { file: 'harness/scenario/readEngineFigures.ts', tests: ['harness/scenario/readEngineFigures.test.ts'] },
@@ -178,15 +179,15 @@ export async function mutateJudges({ root = process.cwd(), targets = judgeTarget
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  // `--file <judge>` (repeatable) checks only those judge files: for a quick run while a judge changes; the suite runs them all.
+  // --file <judge file> (repeatable) checks only those judges, e.g. the one you just changed.
   const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, file: { type: 'string', multiple: true } }, strict: true })
-  const unknown = (values.file ?? []).filter((f) => !judgeTargets.some((t) => t.file === f))
+  const only = values.file?.map((f) => relative(process.cwd(), resolve(f)))
+  const unknown = only?.filter((f) => !judgeTargets.some((t) => t.file === f)) ?? []
   if (unknown.length) {
-    console.error(`mutate:judges --file: ${unknown.join(', ')} is not a judge file (known: ${judgeTargets.map((t) => t.file).join(', ')})`)
+    console.error(`mutate:judges: not a judge target: ${unknown.join(', ')} (known: ${judgeTargets.map((t) => t.file).join(', ')})`)
     process.exit(2)
   }
-  const targets = values.file ? judgeTargets.filter((t) => values.file?.includes(t.file)) : judgeTargets
-  const report = await mutateJudges({ targets, log: values.json ? () => {} : undefined })
+  const report = await mutateJudges({ log: values.json ? () => {} : undefined, targets: only ? judgeTargets.filter((t) => only.includes(t.file)) : judgeTargets })
   if (values.json) console.log(JSON.stringify(report.survivors.length ? report : { ...report, survivors: [] }))
   else {
     console.info(`mutation score: ${report.killed}/${report.total} killed in ${(report.durationMs / 1000).toFixed(1)} s`)

@@ -100,10 +100,12 @@ export type StartScenarioEngineParameters = {
   metricsPort: number
   modules: readonly ScenarioModule[]
   logLevel?: 'debug' | 'info' | 'warn' | 'error'
+  /** Several chains: one `[chains.<id>]` table each (then `rpcUrl` and `orderbookUrl` are not used). Default: chain 11155111 at `rpcUrl`. */
+  chains?: ReadonlyArray<{ chainId: number; rpcUrl: string; orderbookUrl: string }>
 }
 
 /** Writes the engine.toml a scenario runs with. TOML values are written with JSON quoting. */
-export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, modules, logLevel = 'info' }: Omit<StartScenarioEngineParameters, 'mode'>): string {
+export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, modules, logLevel = 'info', chains = [{ chainId: 11155111, rpcUrl, orderbookUrl }] }: Omit<StartScenarioEngineParameters, 'mode'>): string {
   const file = join(dir, 'engine.toml')
   const value = (v: unknown): string => (Array.isArray(v) ? `[${v.map(value).join(', ')}]` : typeof v === 'bigint' ? `"${v}"` : JSON.stringify(v))
   const lines = [
@@ -113,16 +115,19 @@ export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, mo
     '[engine.metrics]',
     'enabled = true',
     `bind = "127.0.0.1:${metricsPort}"`,
-    '[chains.11155111]',
-    `rpc_url = ${JSON.stringify(rpcUrl)}`,
-    `orderbook_url = ${JSON.stringify(orderbookUrl)}`,
-    'poll_interval_ms = 200',
-    'start_block = "latest"',
+    ...chains.flatMap((chain) => [
+      `[chains.${chain.chainId}]`,
+      `rpc_url = ${JSON.stringify(chain.rpcUrl)}`,
+      `orderbook_url = ${JSON.stringify(chain.orderbookUrl)}`,
+      'poll_interval_ms = 200',
+      'start_block = "latest"',
+    ]),
   ]
   for (const module of modules) {
     lines.push('[[modules]]', `name = ${JSON.stringify(module.name)}`)
     if (module.path) lines.push(`path = ${JSON.stringify(resolve(module.path))}`)
     if (module.isolation) lines.push(`isolation = ${JSON.stringify(module.isolation)}`)
+    if (module.chains) lines.push(`chains = ${value([...module.chains])}`)
     lines.push('[modules.config]')
     for (const [key, v] of Object.entries(module.config ?? {})) lines.push(`${key} = ${value(withRunDir(v, dir))}`)
   }
