@@ -5,6 +5,7 @@ import { startDevnet } from '../devnet/startDevnet.ts'
 import { findFreePort } from '../devnet/findFreePort.ts'
 import { runLoad } from '../load/runLoad.ts'
 import type { LoadResult } from '../load/loadTypes.ts'
+import { scenarioStubOptions } from './scenarioStubOptions.ts'
 import { startOrderbookStub } from '../orderbook/startOrderbookStub.ts'
 import { startFaultProxy, type FaultProxy } from '../faults/startFaultProxy.ts'
 import { collectGroundTruth, type GroundTruth } from './groundTruth.ts'
@@ -149,8 +150,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     teardown.push(devnet.stop)
     // The stub reads the devnet itself (its direct URL), so faults injected between the engine and
     // the node do not fail the stub's chain checks; scenarios run strict unless they turn a check off.
-    const knobs = definition.orderbook?.checks ? { ...definition.orderbook.knobs, checks: { ...definition.orderbook.knobs?.checks, ...definition.orderbook.checks } } : definition.orderbook?.knobs
-    const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, knobs, ...(definition.orderbook?.validity ? { validity: definition.orderbook.validity } : {}), ethFlow: { indexingDelayMs: definition.orderbook?.ethFlowIndexingDelayMs ?? 0 } })
+    const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, ...scenarioStubOptions(definition) })
     if (orderbook) teardown.push(orderbook.stop)
     const orderbookUrl = externalOrderbook ?? orderbook!.baseUrl
     const sampler: { current?: ReturnType<typeof startMetricsSampler> } = {}

@@ -6,6 +6,7 @@ import { findFreePort } from '../../devnet/findFreePort.ts'
 import { startFaultProxy } from '../../faults/startFaultProxy.ts'
 import { runLoad } from '../../load/runLoad.ts'
 import type { LoadResult } from '../../load/loadTypes.ts'
+import { scenarioStubOptions } from '../scenarioStubOptions.ts'
 import { startOrderbookStub, type StartedOrderbookStub } from '../../orderbook/startOrderbookStub.ts'
 import { scaled, type ScenarioDefinition, type Scaled } from '../defineScenario.ts'
 import { collectGroundTruth, type GroundTruth } from '../groundTruth.ts'
@@ -90,7 +91,7 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
     const ids = [full.steadyChainId, full.faultedChainId] as const
     const devnets = await Promise.all(ids.map((chainId) => startDevnet({ chainId, blockTime: definition.devnet.blockTime, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })))
     for (const devnet of devnets) teardown.push(devnet.stop)
-    const stubs: StartedOrderbookStub[] = await Promise.all(devnets.map((devnet) => startOrderbookStub({ devnet, chainId: devnet.chainId })))
+    const stubs: StartedOrderbookStub[] = await Promise.all(devnets.map((devnet) => startOrderbookStub({ devnet, chainId: devnet.chainId, ...scenarioStubOptions(definition) })))
     for (const stub of stubs) teardown.push(stub.stop)
     const clocks: BlockClock[] = devnets.map((devnet) => startBlockClock(devnet.wsUrl))
     for (const clock of clocks) teardown.push(clock.stop)
