@@ -208,6 +208,7 @@ export function metadataSection({ metadata: m }: ScenarioResult): string[] {
         ['load', `W = ${p.senders} senders x (N = ${p.twapPerBlock} TWAP + M = ${p.ethFlowPerBlock} EthFlow) per block`],
         ['duration', `${p.durationBlocks} blocks${m.durationSeconds !== undefined ? `, ${m.durationSeconds} s wall time` : ''}`],
         ['modules', p.modules.length ? p.modules.join(', ') : '(none)'],
+        ...(m.orderbook ? [['orderbook', m.orderbook]] : []),
       ],
     ),
   ]

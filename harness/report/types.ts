@@ -33,6 +33,8 @@ export type RunMetadata = {
   }
   /** Wall time of the whole run. */
   durationSeconds?: number | undefined
+  /** Which orderbook the run posted to and how strictly it validated. */
+  orderbook?: string | undefined
 }
 
 export type LoadSection = {

@@ -6,6 +6,7 @@ import { findFreePort } from '../devnet/findFreePort.ts'
 import { runLoad } from '../load/runLoad.ts'
 import type { LoadResult } from '../load/loadTypes.ts'
 import { scenarioStubOptions } from './scenarioStubOptions.ts'
+import { describeOrderbookSetup } from './describeOrderbookSetup.ts'
 import { startOrderbookStub } from '../orderbook/startOrderbookStub.ts'
 import { startFaultProxy, type FaultProxy } from '../faults/startFaultProxy.ts'
 import { collectGroundTruth, type GroundTruth } from './groundTruth.ts'
@@ -117,6 +118,8 @@ export type ScenarioRun = {
   submissionLatencyMs: { p50: number | undefined; p95: number | undefined; p99: number | undefined; max: number | undefined; min: number | undefined; count: number }
   /** Where each block's start time comes from (the report names it). */
   blockClock: string
+  /** Which orderbook the run posted to and how strictly it validated (`describeOrderbookSetup`). */
+  orderbookSetup?: string
   series: readonly BlockSample[]
   verdict: { pass: boolean; bars: BarResult[] }
   anomalies: string[]
@@ -304,6 +307,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       endedEngines: engine.ended().map((e) => ({ pid: e.pid, startedAt: e.startedAt, endedAt: e.endedAt, exit: e.exit, finalFiguresRead: e.final !== undefined })),
       submissionLatencyMs,
       blockClock: clock.source,
+      orderbookSetup: describeOrderbookSetup(orderbook ?? orderbookUrl),
       series: sampler.current.samples,
       verdict,
       anomalies,

@@ -121,6 +121,7 @@ function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
         modules: isExternalSubject(def.subject) ? [describeSubject(def.subject)] : def.engine.modules.map((m) => m.name),
       },
       durationSeconds: Math.round(run.durationMs / 1000),
+      orderbook: run.orderbookSetup,
     },
     load: {
       twap: counts('twap'),
