@@ -1,6 +1,7 @@
 import { concatHex, encodeAbiParameters, encodeFunctionData, keccak256, type Address, type Hex, type PublicClient } from 'viem'
 import { composableCowAbi, erc20Abi, ethFlowAbi } from '../devnet/abis.ts'
 import { sepoliaAddresses } from '../devnet/addresses.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import type { CreatedTwap, LoadResult } from './loadTypes.ts'
 
 /** The real orderbook's default validity bounds (services `OrderValidationConfig`): min 1 min, limit orders at most 1 year. */
@@ -144,7 +145,7 @@ async function checkTwap(
       blockNumber: head.number,
     })
   } catch (error) {
-    return { kind: 'twap', owner, ref: twap.txHash, problems: [`no tradeable part at head: ${(error as Error).message.split('\n')[0]}`] }
+    return { kind: 'twap', owner, ref: twap.txHash, problems: [`no tradeable part at head: ${errorMessage(error).split('\n')[0]}`] }
   }
   const digest = gpv2OrderDigest(order, separator)
   const code = await client.getCode({ address: owner, blockNumber: head.number })
@@ -160,7 +161,7 @@ async function checkTwap(
       const magic = data?.slice(0, 10)
       if (magic !== eip1271MagicValue) problems.push(`InvalidEip1271Signature: isValidSignature answered ${data ?? 'nothing'}`)
     } catch (error) {
-      problems.push(`InvalidEip1271Signature: isValidSignature reverted: ${(error as Error).message.split('\n')[0]}`)
+      problems.push(`InvalidEip1271Signature: isValidSignature reverted: ${errorMessage(error).split('\n')[0]}`)
     }
   }
   const [balance, allowance] = await Promise.all([

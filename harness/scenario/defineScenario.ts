@@ -1,4 +1,5 @@
 import type { OrderbookKnobs } from '../orderbook/knobs.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { assertOrderChecks, type OrderChecks } from '../orderbook/orderChecks.ts'
 import type { OrderValidity } from '../orderbook/chainChecks.ts'
 import type { LoadTwapShape } from '../load/loadOptions.ts'
@@ -180,7 +181,7 @@ export function defineScenario(input: ScenarioInput): ScenarioDefinition {
   try {
     assertOrderChecks(definition.orderbook?.checks)
   } catch (error) {
-    throw new TypeError(`Scenario "${definition.name}": orderbook.checks: ${(error as Error).message}`)
+    throw new TypeError(`Scenario "${definition.name}": orderbook.checks: ${errorMessage(error)}`)
   }
   for (const kind of definition.expectsNone ?? []) if (kind !== 'twap' && kind !== 'ethFlow') throw bad('each expectsNone entry', '"twap" or "ethFlow"', kind)
   for (const [key, reason] of Object.entries(definition.notApplicable ?? {})) {
