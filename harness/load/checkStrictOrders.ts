@@ -1,6 +1,7 @@
 import { concatHex, encodeAbiParameters, encodeFunctionData, keccak256, type Address, type Hex, type PublicClient } from 'viem'
 import { composableCowAbi, erc20Abi, ethFlowAbi } from '../devnet/abis.ts'
 import { sepoliaAddresses } from '../devnet/addresses.ts'
+import type { GPv2OrderData } from '../../modules/sdk/orders/gpv2Order.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import type { CreatedTwap, LoadResult } from './loadTypes.ts'
 
@@ -22,21 +23,7 @@ const isValidSignatureAbi = [
 
 const orderTypeHash: Hex = '0xd5a25ba2e97094ad7d83dc28a6572da797d6b3e7fc6663bd93efb789fc17e489'
 
-/** GPv2Order.Data as ComposableCoW returns it. */
-export type GPv2OrderData = {
-  sellToken: Address
-  buyToken: Address
-  receiver: Address
-  sellAmount: bigint
-  buyAmount: bigint
-  validTo: number
-  appData: Hex
-  feeAmount: bigint
-  kind: Hex
-  partiallyFillable: boolean
-  sellTokenBalance: Hex
-  buyTokenBalance: Hex
-}
+export type { GPv2OrderData }
 
 /**
  * EIP-712 digest of a GPv2 order (keccak256("\x19\x01" ‖ separator ‖ structHash)), computed here on
