@@ -50,6 +50,7 @@ export function renderMultichainReport(run: MultichainRun, metadata: MultichainR
     `| | chain ${a.chainId} (${a.role}) | chain ${b.chainId} (${b.role}) |`,
     '|---|---|---|',
     row('RPC', (c) => (c.role === 'faulted' ? `through the fault proxy; down for blocks ${o.fromBlock}-${o.toBlock} (${((o.endedAt - o.startedAt) / 1000).toFixed(1)} s)` : 'direct')),
+    ...(a.orderbook || b.orderbook ? [row('orderbook', (c) => c.orderbook ?? 'not recorded')] : []),
     row('judged blocks', (c) => `${c.blocks.from}-${c.blocks.to} (drained to ${c.blocks.drainedTo})`),
     row('TWAPs created (chain logs)', (c) => `${c.truth.twap.orders}`),
     row('parts expected / delivered', (c) => `${c.truth.twap.expected} / ${c.truth.twap.delivered}`),

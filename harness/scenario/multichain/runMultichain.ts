@@ -7,6 +7,7 @@ import { startFaultProxy } from '../../faults/startFaultProxy.ts'
 import { runLoad } from '../../load/runLoad.ts'
 import type { LoadResult } from '../../load/loadTypes.ts'
 import { scenarioStubOptions } from '../scenarioStubOptions.ts'
+import { describeOrderbookSetup } from '../describeOrderbookSetup.ts'
 import { startOrderbookStub, type StartedOrderbookStub } from '../../orderbook/startOrderbookStub.ts'
 import { scaled, type ScenarioDefinition, type Scaled } from '../defineScenario.ts'
 import { collectGroundTruth, type GroundTruth } from '../groundTruth.ts'
@@ -33,6 +34,8 @@ export type RunMultichainOptions = { scale: 'full' | 'ci'; log?: (line: string) 
 export type ChainRun = {
   chainId: number
   role: 'steady' | 'faulted'
+  /** Its orderbook stub and how strictly it validated (`describeOrderbookSetup`). */
+  orderbook?: string
   blocks: { from: bigint; to: bigint; drainedTo: bigint }
   load: LoadResult
   truth: GroundTruth
@@ -216,6 +219,7 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
       return {
         chainId: ids[i]!,
         role,
+        orderbook: describeOrderbookSetup(stubs[i]!),
         blocks: { from: from[i]!, to: to[i]!, drainedTo: drainedTo[i]! },
         load: loadResult,
         truth: truths[i]!,
