@@ -1,11 +1,8 @@
-import type { Counter, Registry } from 'prom-client'
 import type { SupervisorConfig } from '../config/schema.ts'
 import type { HandleReceipt, ModuleEvent, ModuleRunner } from '../dispatch/types.ts'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
-import { ConfigError } from '../errors/config.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
-import { counterOf } from '../metrics/counterOf.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { LogHost, Subscriptions } from '../../modules/sdk/module/types.ts'
 import { describeEvent } from '../runner/describeEvent.ts'
@@ -14,7 +11,13 @@ import { createModuleRecords, type ParkedEvent, type PersistedSupervisorState } 
 import type { EngineStore, EngineWrite } from '../store/createStore.ts'
 import { StoreWriteError } from '../store/StoreWriteError.ts'
 import { abortableSleep } from '../timers/abortableSleep.ts'
-import { createCommitPipeline, type PipelineEntry } from './createCommitPipeline.ts'
+import type { PipelineEntry } from './createCommitPipeline.ts'
+import { createExponentialBackoff } from './createExponentialBackoff.ts'
+import { createPoisonState } from './createPoisonState.ts'
+import { createRefusedRedo } from './createRefusedRedo.ts'
+import { isPermanentModuleError } from './isPermanentModuleError.ts'
+import { replayParked } from './replayParked.ts'
+import { subscriptionsOnChain } from './subscriptionsOnChain.ts'
 
 /** One life of a module: a worker runner, or an in-process runner. */
 export type TrappableRunner = {
@@ -85,37 +88,6 @@ export type CreateSupervisedRunnerParameters = {
   now?(): number
 }
 
-const skippedMetricName = 'shepherd_module_skipped_events_total'
-
-/**
- * The skipped-events counter of a registry (`shepherd_module_skipped_events_total{module,chain_id}`: events
- * that came while a module was parked), created once per registry.
- *
- * @example
- * skippedEventsCounter(metrics.registry).inc({ module: 'twap-monitor' })
- */
-export function skippedEventsCounter(registry: Registry): Counter<'module' | 'chain_id'> {
-  return counterOf(registry, { name: skippedMetricName, help: 'Events a poisoned module did not process', labelNames: ['module', 'chain_id'] })
-}
-
-/**
- * True when retrying cannot help: a ConfigError in the cause chain, which only loading a module
- * raises (its file does not load, it exports no module, its config fails its schema, it needs a
- * chain that is not configured). Any other error, whatever its `action` (a CowApiError 404, a
- * ChainRequestTooLargeError, a plain ShepherdError), is a trap: restarted with backoff, parked only
- * after repeated traps. The supervisor asks this only for a failure while the module loads.
- *
- * @example
- * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'start', cause: configError })) // true
- * isPermanentModuleError(new ModuleTrapError({ module: 'm', kind: 'throw', during: 'block 7', cause: new CowApiError({ status: 404 }) })) // false
- */
-export function isPermanentModuleError(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 16; current = current.cause, depth++) if (current instanceof ConfigError) return true
-  return false
-}
-
-const noSkips = (): PersistedSupervisorState['skipped'] => ({ events: 0, first: null })
-
 /**
  * Supervises one module. A trap (throw, timeout, OOM, worker exit) is counted, logged, and followed
  * by a restart after an exponential backoff; then THE SAME EVENT is retried (a failed block is never
@@ -152,29 +124,19 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   const key = parameters.key ?? name
   const labels: { module: string; chain_id?: string } = parameters.chainId === undefined ? { module: name } : { module: name, chain_id: String(parameters.chainId) }
   const settings = { backoff_initial_ms: 1_000, backoff_max_ms: 300_000, poison_after: 5, poison_window_s: 600, replay_limit: 10_000, ...parameters.supervisor }
-  const skippedCounter = metrics ? skippedEventsCounter(metrics.registry) : undefined
   const moduleStore = parameters.store?.forModule(key)
   const records = parameters.store ? createModuleRecords(parameters.store.engine, key) : undefined
-  const engineRecords = parameters.store?.engine
-
-  const persisted = records?.loadState()
   let subscriptions: Subscriptions = parameters.subscriptions ?? records?.loadSubscriptions() ?? {}
+  // Parked or not (kept across engine restarts with a store), and the events kept meanwhile.
+  const poison = createPoisonState({ name, key, labels, settings, persist: records && parameters.store ? { records, engine: parameters.store.engine } : undefined, health, metrics, log, now })
   let instance: TrappableRunner | undefined
-  let status: SupervisedState['status'] = persisted?.poisoned ? 'poisoned' : 'running'
-  let trapTimes: number[] = []
+  /** Waiting out the delay before a restart (`status: 'backoff'`). */
+  let backingOff = false
   let traps = 0
   let restarts = 0
-  let consecutive = 0
-  let storeFailures = 0
+  const trapBackoff = createExponentialBackoff({ initialMs: settings.backoff_initial_ms, maxMs: settings.backoff_max_ms })
+  const storeBackoff = createExponentialBackoff({ initialMs: settings.backoff_initial_ms, maxMs: settings.backoff_max_ms })
   let lastError: SupervisedState['lastError'] = null
-  let skipped = persisted?.skipped ?? noSkips()
-  let poisonedReason: string | null = persisted?.poisoned?.reason ?? null
-  let poisonedAt = persisted?.poisoned?.at ?? 0
-  // Events that came while parked: the cursor moved on (the other modules must not wait), so this
-  // module's only copy of them is here (and in the engine's database), replayed after a release.
-  const parked: ParkedEvent[] = records?.loadParked() ?? []
-  let nextSeq = (parked.at(-1)?.seq ?? 0) + 1
-  let lost = persisted?.lost ?? 0
   /** Set once the first `init` returned: the engine built its routes from `subscriptions` then. */
   let routed = false
   const stopping = new AbortController()
@@ -185,83 +147,15 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     serial = result.catch(() => {})
     return result
   }
-  let redoScheduled = false
-  let redoing = false
-  const pipeline = moduleStore
-    ? createCommitPipeline({
-        onRefused: () => {
-          // Nothing may be waiting for the module's next event: run the refused ones again on their own.
-          if (redoScheduled) return
-          redoScheduled = true
-          exclusive(async () => {
-            redoScheduled = false
-            await redoRefused(true)
-          }).catch(() => {})
-        },
-      })
+  const refusedRedo = moduleStore
+    ? createRefusedRedo({ name, moduleStore, backoff: storeBackoff, signal: stopping.signal, sleep, log, exclusive, run: (entry) => attempt(entry.event, undefined, entry) })
     : undefined
-
-  const release = `release it with \`shepherd release ${key}\``
-  metrics?.modulePoisoned.set(labels, status === 'poisoned' ? 1 : 0)
-  if (status === 'poisoned') {
-    health?.degraded(`module:${key}`, 'poisoned', `parked since before this start (${poisonedReason}); ${release}`, { parked: parked.length })
-    log.warn('module is parked (it was when the engine stopped): it keeps its events until released', { module: name, reason: poisonedReason, parked: parked.length, lost, hint: `shepherd release ${key}` })
-  }
-
-  const persistedState = (): PersistedSupervisorState => ({
-    poisoned: status === 'poisoned' ? { reason: poisonedReason ?? '', at: poisonedAt } : null,
-    lost,
-    skipped,
-  })
-
-  /** Writes the parked state on its own (a release, a poisoning); a refused write is counted by the store. */
-  function saveState() {
-    engineRecords?.write([records!.stateWrite(persistedState())]).catch((error: unknown) => log.error('could not store the parked state of a module', { module: name, error: errorMessage(error) }))
-  }
+  const pipeline = refusedRedo?.pipeline
+  /** Refused commits of earlier events run again first (see createRefusedRedo); nothing to do without a store. */
+  const redoRefused = (wait: boolean): Promise<void> => (refusedRedo ? refusedRedo.redo(wait) : Promise.resolve())
 
   function toTrap(error: unknown, during: string): ModuleTrapError {
     return isModuleTrapError(error) ? error : new ModuleTrapError({ module: name, kind: 'throw', during, cause: error })
-  }
-
-  /** Keeps an event for after a release: stored (with its mark) before the dispatch may complete. */
-  async function park(event: ModuleEvent, replayed: ParkedEvent | undefined) {
-    // A replayed event that parks the module again goes back to the front, counted once.
-    if (replayed) return void parked.unshift(replayed)
-    const keep = parked.length < settings.replay_limit
-    const entry: ParkedEvent = { seq: nextSeq, event }
-    const before = { skipped, lost }
-    const block = event.kind === 'reorg' ? event.reorg.fromBlock : event.block.number
-    const chainId = event.kind === 'reorg' ? event.reorg.chainId : event.block.chainId
-    skipped = { events: skipped.events + 1, first: skipped.first ?? { event: describeEvent(event), chainId, block: block.toString(), at: now() } }
-    if (!keep) lost++
-    if (records) {
-      const writes: EngineWrite[] = [...(keep ? records.parkWrites(entry.seq, event) : records.markWrites(event)), records.stateWrite(persistedState())]
-      try {
-        await engineRecords!.write(writes)
-      } catch (error) {
-        ;({ skipped, lost } = before)
-        throw error
-      }
-    }
-    skippedCounter?.inc(labels)
-    if (keep) {
-      parked.push(entry)
-      nextSeq++
-    } else if (lost === 1) log.error('parked module: replay_limit reached, further events will not be replayed', { module: name, replayLimit: settings.replay_limit, firstLost: describeEvent(event) })
-    if (skipped.events === 1) log.warn('poisoned module skips events', { module: name, firstSkipped: skipped.first!.event, chainId, hint: `POST /admin/modules/${key}/release` })
-  }
-
-  function poison(trap: ModuleTrapError, permanent: boolean) {
-    status = 'poisoned'
-    poisonedAt = now()
-    const cause = errorMessage(trap.cause ?? trap)
-    poisonedReason = permanent
-      ? `permanent error (not retried): ${trap.kind} during ${trap.during}: ${cause}`
-      : `${trapTimes.length} traps within ${settings.poison_window_s}s; last: ${trap.kind} during ${trap.during}: ${cause}`
-    metrics?.modulePoisoned.set(labels, 1)
-    health?.degraded(`module:${key}`, 'poisoned', `${permanent ? 'parked at once' : 'parked after repeated traps'}: ${poisonedReason}; ${release}`)
-    log.error('module poisoned: parked until released', { module: name, reason: poisonedReason, ...(permanent ? { error: errorMessage(trap.cause ?? trap).slice(0, 2000) } : {}), hint: `shepherd release ${key}` })
-    saveState()
   }
 
   async function keepWritesOfFailedEvent(during: string) {
@@ -294,45 +188,6 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     }
   }
 
-  const storeBackoff = () => Math.min(settings.backoff_initial_ms * 2 ** storeFailures++, settings.backoff_max_ms)
-
-  /**
-   * Runs again, in order, the events whose commits the store refused (the first refused one and all
-   * after it: they ran on its writes), after a backoff; until none is refused. With `wait`, first
-   * waits for every commit in flight (to learn whether one is refused); without, acts only on a
-   * refusal already known, so the pipeline keeps flowing.
-   */
-  async function redoRefused(wait: boolean) {
-    if (!pipeline || redoing || (!wait && !pipeline.refusedKnown())) return
-    redoing = true
-    try {
-      for (let round = 0; ; round++) {
-        const refused = await pipeline.takeRefused()
-        if (refused.length === 0) {
-          if (round > 0) storeFailures = 0
-          return
-        }
-        const delay = storeBackoff()
-        if (!stopping.signal.aborted) {
-          log.error('store refused the writes of events; running them again in order', { module: name, events: refused.length, first: describeEvent(refused[0]!.event), retryInMs: delay })
-          await sleep(delay, stopping.signal)
-          await moduleStore!.resume()
-        }
-        // Each one runs again (and is back in the pipeline) or, if the supervisor stops, is rejected: none is left waiting.
-        for (let i = 0; i < refused.length; i++) {
-          try {
-            await attempt(refused[i]!.event, undefined, refused[i])
-          } catch (error) {
-            pipeline.reject(refused.slice(i), error)
-            throw error
-          }
-        }
-      }
-    } finally {
-      redoing = false
-    }
-  }
-
   const stoppedError = (during: string) => new ShepherdError(`Module "${name}" stopped before ${during} was processed`, { action: 'retry' })
 
   /**
@@ -349,12 +204,12 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       // Loading (a fresh life: import, config, init) is where a ConfigError parks the module at once.
       let loading = false
       try {
-        if (status === 'poisoned') {
+        if (poison.poisoned) {
           if (event) {
             // Parked in order: every earlier event is stored (or parked) first.
             await redoRefused(true)
-            if (status !== 'poisoned') continue
-            await park(event, replayed)
+            if (!poison.poisoned) continue
+            await poison.park(event, replayed)
           }
           return entry ? pipeline!.add(entry.event, Promise.resolve(), entry) : undefined
         }
@@ -367,13 +222,13 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
           // An event that wrote nothing needs no mark (running it again stores nothing).
           const record = records && (replayed !== undefined || event.kind === 'reorg' || moduleStore!.holding())
           const marks = record ? (replayed ? records.unparkWrites(replayed.seq) : records.markWrites(event)) : []
-          consecutive = 0
+          trapBackoff.reset()
           // A replayed or reorg event is rare: its commit is awaited. Any other is in flight while the next runs.
           if (pipeline && replayed === undefined && event.kind !== 'reorg') return pipeline.add(event, moduleStore!.commit(marks), entry)
           await moduleStore?.commit(marks)
         }
-        consecutive = 0
-        storeFailures = 0
+        trapBackoff.reset()
+        storeBackoff.reset()
         return undefined
       } catch (error) {
         // What the module wrote before it failed is kept (it may record an order it posted), without
@@ -383,7 +238,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         if (error instanceof StoreWriteError) {
           // The module did its part; the disk refused it. Not a trap: the same life runs the event
           // again, after the earlier events whose commits were refused with it.
-          const delay = storeBackoff()
+          const delay = storeBackoff.next()
           log.error('store refused the writes of an event; running it again', { module: name, during, error: errorMessage(error.cause), retryInMs: delay })
           await sleep(delay, stopping.signal)
           await redoRefused(true)
@@ -393,7 +248,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         const trap = toTrap(error, during)
         const at = now()
         traps++
-        trapTimes = [...trapTimes.filter((t) => t > at - settings.poison_window_s * 1000), at]
+        poison.recordTrap(at)
         lastError = { kind: trap.kind, during: trap.during, message: errorMessage(trap.cause ?? trap), at }
         metrics?.moduleTraps.inc({ ...labels, kind: trapMetricKind[trap.kind] })
         const old = instance
@@ -401,18 +256,17 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
         await old?.stop().catch(() => {})
         // A worker that died while idle loads the module again inside `run`: its trap is during "start".
         const permanent = (loading || trap.during === 'start') && isPermanentModuleError(trap)
-        if (permanent || trapTimes.length >= settings.poison_after) {
+        if (permanent || poison.trapsInWindow >= settings.poison_after) {
           log.error('module trapped', { module: name, trap: trap.kind, during: trap.during, error: lastError.message })
-          poison(trap, permanent)
+          poison.poison(trap, permanent)
           continue
         }
-        const delay = Math.min(settings.backoff_initial_ms * 2 ** consecutive, settings.backoff_max_ms)
-        consecutive++
-        status = 'backoff'
+        const delay = trapBackoff.next()
+        backingOff = true
         log.error('module trapped', { module: name, trap: trap.kind, during: trap.during, error: lastError.message, restartInMs: delay })
         await sleep(delay, stopping.signal)
         if (stopping.signal.aborted) continue
-        status = 'running'
+        backingOff = false
         restarts++
         metrics?.moduleRestarts.inc(labels)
       }
@@ -420,19 +274,11 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
   }
 
   function state(): SupervisedState {
-    return { status, traps, restarts, lastError, skipped: { events: skipped.events, first: skipped.first }, parked: parked.length, lost, poisonedReason }
-  }
-
-  /** After a release: the parked events first, in order; one that parks the module again keeps the rest parked. */
-  async function replayParked() {
-    while (parked.length > 0 && status !== 'poisoned') {
-      const next = parked.shift()!
-      await attempt(next.event, next)
-    }
+    return { status: poison.poisoned ? 'poisoned' : backingOff ? 'backoff' : 'running', traps, restarts, lastError, ...poison.snapshot() }
   }
 
   async function deliver(event: ModuleEvent): Promise<PipelineEntry | undefined> {
-    if (parked.length > 0 && status !== 'poisoned') await replayParked()
+    if (poison.parkedCount > 0 && !poison.poisoned) await replayParked({ poison, run: (parkedEvent, replayed) => attempt(parkedEvent, replayed) })
     return attempt(event)
   }
 
@@ -442,7 +288,7 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
     ...(parameters.chainId === undefined ? {} : { chainId: parameters.chainId }),
     // An instance of one chain is routed only that chain's events: the module may name others, which its sibling instances serve.
     get subscriptions() {
-      return parameters.chainId === undefined ? subscriptions : onChain(subscriptions, parameters.chainId)
+      return parameters.chainId === undefined ? subscriptions : subscriptionsOnChain(subscriptions, parameters.chainId)
     },
     state,
     async init() {
@@ -464,16 +310,10 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       })
     },
     release() {
-      if (status !== 'poisoned') return { released: false, state: state() }
-      status = 'running'
-      trapTimes = []
+      if (!poison.poisoned) return { released: false, state: state() }
       traps = 0
-      consecutive = 0
-      poisonedReason = null
-      metrics?.modulePoisoned.set(labels, 0)
-      health?.ok(`module:${key}`, 'poisoned')
-      saveState()
-      log.info('module released: starts fresh at the next event, after replaying what it missed', { module: name, parked: parked.length, lost })
+      trapBackoff.reset()
+      poison.release()
       return { released: true, state: state() }
     },
     async stop() {
@@ -484,15 +324,6 @@ export function createSupervisedRunner(parameters: CreateSupervisedRunnerParamet
       instance = undefined
       await current?.stop()
     },
-  }
-}
-
-/** The part of a module's subscriptions on one chain. */
-function onChain(subscriptions: Subscriptions, chainId: number): Subscriptions {
-  return {
-    ...subscriptions,
-    ...(subscriptions.blocks ? { blocks: subscriptions.blocks.filter((s) => s.chainId === chainId) } : {}),
-    ...(subscriptions.logs ? { logs: subscriptions.logs.filter((s) => s.chainId === chainId) } : {}),
   }
 }
 

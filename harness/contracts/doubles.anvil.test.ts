@@ -15,7 +15,9 @@ import {
   parseEventLogs,
   toHex,
 } from 'viem'
+import { ORDER_TYPE_FIELDS } from '@cowprotocol/cow-sdk'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { sepoliaDomain } from '../../modules/sdk/orders/gpv2Domain.ts'
 import { decodeTwapStaticInput, encodeTwapStaticInput, pollTwap } from '../twap/model.ts'
 import { chainlinkAggregatorArtifact } from './artifacts/ChainlinkAggregator.ts'
 import { coWSwapEthFlowArtifact } from './artifacts/CoWSwapEthFlow.ts'
@@ -219,17 +221,11 @@ describe('EthFlow double', () => {
       signature: { scheme: 0, data: A.ethFlow.toLowerCase() },
       data: concat([toHex(order.quoteId, { size: 8 }), toHex(order.validTo, { size: 4 })]),
     })
+    // The Solidity double is under test, not the TypeScript: the digest takes cow-sdk's order type and the SDK's domain (what the engine's UIDs use).
     const digest = hashTypedData({
-      domain: { name: 'Gnosis Protocol', version: 'v2', chainId: 11155111, verifyingContract: '0x9008D19f58AAbD9eD0D60971565AA8510560ab41' },
+      domain: sepoliaDomain,
       primaryType: 'Order',
-      types: {
-        Order: [
-          { name: 'sellToken', type: 'address' }, { name: 'buyToken', type: 'address' }, { name: 'receiver', type: 'address' },
-          { name: 'sellAmount', type: 'uint256' }, { name: 'buyAmount', type: 'uint256' }, { name: 'validTo', type: 'uint32' },
-          { name: 'appData', type: 'bytes32' }, { name: 'feeAmount', type: 'uint256' }, { name: 'kind', type: 'string' },
-          { name: 'partiallyFillable', type: 'bool' }, { name: 'sellTokenBalance', type: 'string' }, { name: 'buyTokenBalance', type: 'string' },
-        ],
-      },
+      types: { Order: ORDER_TYPE_FIELDS },
       message: { ...gpv2, kind: 'sell', sellTokenBalance: 'erc20', buyTokenBalance: 'erc20' },
     })
     expect(await pub.readContract({ address: A.ethFlow, abi: coWSwapEthFlowArtifact.abi, functionName: 'orders', args: [digest] })).toEqual([OWNER, order.validTo])

@@ -1,5 +1,8 @@
+import { ORDER_TYPE_FIELDS } from '@cowprotocol/cow-sdk'
 import { BaseError, createPublicClient, createTestClient, createWalletClient, decodeAbiParameters, decodeErrorResult, encodeAbiParameters, hashTypedData, http, keccak256, toHex, type Address, type Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { sepoliaDomain } from '../../modules/sdk/orders/gpv2Domain.ts'
+import type { GPv2OrderData } from '../../modules/sdk/orders/gpv2Order.ts'
 import { encodeTwapStaticInput } from '../twap/model.ts'
 import { composableCoWArtifact } from './artifacts/ComposableCoW.ts'
 import { currentBlockTimestampFactoryArtifact } from './artifacts/CurrentBlockTimestampFactory.ts'
@@ -31,24 +34,16 @@ let anvil: TestAnvil
 let pub: ReturnType<typeof createPublicClient>
 let wallet: ReturnType<typeof createWalletClient>
 
-type Order = {
-  sellToken: Address; buyToken: Address; receiver: Address; sellAmount: bigint; buyAmount: bigint; validTo: number
-  appData: Hex; feeAmount: bigint; kind: Hex; partiallyFillable: boolean; sellTokenBalance: Hex; buyTokenBalance: Hex
-}
-
-/** The GPv2 EIP-712 digest, by viem's typed-data hashing (independent of the Solidity under test). */
-function digestOf(order: Order): Hex {
+/**
+ * The GPv2 EIP-712 digest, by viem's typed-data hashing over cow-sdk's order type and the SDK's Sepolia
+ * domain: the TypeScript side is not under test here (the Solidity is), so it takes the SDK's types
+ * rather than a hand-written copy; any of them is independent of the Solidity.
+ */
+function digestOf(order: GPv2OrderData): Hex {
   return hashTypedData({
-    domain: { name: 'Gnosis Protocol', version: 'v2', chainId: 11155111, verifyingContract: SETTLEMENT },
+    domain: sepoliaDomain,
     primaryType: 'Order',
-    types: {
-      Order: [
-        { name: 'sellToken', type: 'address' }, { name: 'buyToken', type: 'address' }, { name: 'receiver', type: 'address' },
-        { name: 'sellAmount', type: 'uint256' }, { name: 'buyAmount', type: 'uint256' }, { name: 'validTo', type: 'uint32' },
-        { name: 'appData', type: 'bytes32' }, { name: 'feeAmount', type: 'uint256' }, { name: 'kind', type: 'string' },
-        { name: 'partiallyFillable', type: 'bool' }, { name: 'sellTokenBalance', type: 'string' }, { name: 'buyTokenBalance', type: 'string' },
-      ],
-    },
+    types: { Order: ORDER_TYPE_FIELDS },
     message: { ...order, kind: 'sell', sellTokenBalance: 'erc20', buyTokenBalance: 'erc20' },
   })
 }

@@ -1,40 +1,22 @@
 import { describe, expect, test } from 'vitest'
 import { getResponse } from 'msw'
-import { concat, getAddress, hashTypedData, keccak256, numberToHex, stringToBytes, type Address, type Hex } from 'viem'
+import { concat, getAddress, keccak256, numberToHex, stringToBytes, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { createOrderbookStub } from './createOrderbookStub.ts'
 import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { exampleOrderCreation, SEPOLIA_COW, SEPOLIA_WETH } from './exampleOrderCreation.ts'
 import { offlineAdapterRequests } from './computeStubOrderUid.ts'
+import { referenceOrderDigest } from './gpv2OrderTestVectors.ts'
 
 const OWNER: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const SEPOLIA_DOMAIN = { name: 'Gnosis Protocol', version: 'v2', chainId: 11155111, verifyingContract: '0x9008D19f58AAbD9eD0D60971565AA8510560ab41' } as const
-const ORDER_TYPES = {
-  Order: [
-    { name: 'sellToken', type: 'address' },
-    { name: 'buyToken', type: 'address' },
-    { name: 'receiver', type: 'address' },
-    { name: 'sellAmount', type: 'uint256' },
-    { name: 'buyAmount', type: 'uint256' },
-    { name: 'validTo', type: 'uint32' },
-    { name: 'appData', type: 'bytes32' },
-    { name: 'feeAmount', type: 'uint256' },
-    { name: 'kind', type: 'string' },
-    { name: 'partiallyFillable', type: 'bool' },
-    { name: 'sellTokenBalance', type: 'string' },
-    { name: 'buyTokenBalance', type: 'string' },
-  ],
-} as const
 
-/** The UID computed independently of cow-sdk: EIP-712 digest with viem, then owner and validTo. */
+/** The UID computed independently of cow-sdk and of the stub's own hashing: EIP-712 digest with viem over the hand-written GPv2 types (the shared vector), then owner and validTo. */
 function expectedUid(body: Record<string, unknown>, owner: Address, domain: typeof SEPOLIA_DOMAIN | (typeof SEPOLIA_DOMAIN & { chainId: number }) = SEPOLIA_DOMAIN): Hex {
   const appData = body.appData as string
-  const digest = hashTypedData({
-    domain,
-    types: ORDER_TYPES,
-    primaryType: 'Order',
-    message: {
+  const digest = referenceOrderDigest(
+    {
       sellToken: body.sellToken as Address,
       buyToken: body.buyToken as Address,
       receiver: (body.receiver as Address | undefined) ?? '0x0000000000000000000000000000000000000000',
@@ -48,7 +30,8 @@ function expectedUid(body: Record<string, unknown>, owner: Address, domain: type
       sellTokenBalance: (body.sellTokenBalance as string | undefined) ?? 'erc20',
       buyTokenBalance: (body.buyTokenBalance as string | undefined) ?? 'erc20',
     },
-  })
+    domain,
+  )
   return concat([digest, owner, numberToHex(body.validTo as number, { size: 4 })]).toLowerCase() as Hex
 }
 

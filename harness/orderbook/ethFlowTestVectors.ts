@@ -1,8 +1,9 @@
 // Test vectors for EthFlow indexing: a hand-built OrderPlacement log and its UID computed without cow-sdk.
-import { concat, encodeAbiParameters, encodeEventTopics, encodePacked, hashTypedData, keccak256, numberToHex, stringToBytes, type Address, type Hex } from 'viem'
+import { concat, encodeAbiParameters, encodeEventTopics, encodePacked, keccak256, numberToHex, stringToBytes, type Address, type Hex } from 'viem'
 import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import { orderPlacementEvent, type PlacementRpcLog } from './decodeEthFlowPlacement.ts'
 import { SEPOLIA_COW, SEPOLIA_WETH } from './exampleOrderCreation.ts'
+import { referenceOrderDigest } from './gpv2OrderTestVectors.ts'
 
 export const USER: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906'
 export const ETH_FLOW: Address = '0xbA3cB449bD2B4ADddBc894D8697F5170800EAdeC'
@@ -38,21 +39,12 @@ export function placementLog(sellAmount = order.sellAmount, blockNumber = 5): Pl
   }
 }
 
-/** The UID computed without cow-sdk: EIP-712 digest of the event's order, owner = EthFlow, validTo = 0xffffffff. */
+/**
+ * The UID computed without cow-sdk (the indexing under test uses it): EIP-712 digest of the event's
+ * order over the hand-written GPv2 types (Sepolia domain), owner = EthFlow, validTo = 0xffffffff.
+ */
 export function expectedUid(sellAmount = order.sellAmount): Hex {
-  const digest = hashTypedData({
-    domain: { name: 'Gnosis Protocol', version: 'v2', chainId: 11155111, verifyingContract: '0x9008D19f58AAbD9eD0D60971565AA8510560ab41' },
-    types: {
-      Order: [
-        { name: 'sellToken', type: 'address' }, { name: 'buyToken', type: 'address' }, { name: 'receiver', type: 'address' },
-        { name: 'sellAmount', type: 'uint256' }, { name: 'buyAmount', type: 'uint256' }, { name: 'validTo', type: 'uint32' },
-        { name: 'appData', type: 'bytes32' }, { name: 'feeAmount', type: 'uint256' }, { name: 'kind', type: 'string' },
-        { name: 'partiallyFillable', type: 'bool' }, { name: 'sellTokenBalance', type: 'string' }, { name: 'buyTokenBalance', type: 'string' },
-      ],
-    },
-    primaryType: 'Order',
-    message: { ...order, sellAmount, kind: 'sell', sellTokenBalance: 'erc20', buyTokenBalance: 'erc20' },
-  })
+  const digest = referenceOrderDigest({ ...order, sellAmount, kind: 'sell', sellTokenBalance: 'erc20', buyTokenBalance: 'erc20' })
   return concat([digest, ETH_FLOW, '0xffffffff']).toLowerCase() as Hex
 }
 

@@ -1,9 +1,10 @@
 import fc from 'fast-check'
-import { concat, hashTypedData, numberToHex, type Address, type Hex } from 'viem'
+import { concat, numberToHex, type Address, type Hex } from 'viem'
 import { describe, expect, test } from 'vitest'
 import { BALANCE_ERC20, BALANCE_EXTERNAL, BALANCE_INTERNAL, ORDER_KIND_BUY, ORDER_KIND_SELL } from '../../modules/sdk/orders/gpv2Order.ts'
 import { computeUid } from '../../modules/sdk/orders/computeUid.ts'
 import { gpv2Orders, hexBytes } from '../../modules/sdk/testing/orderArbitraries.ts'
+import { referenceOrderDigest } from '../orderbook/gpv2OrderTestVectors.ts'
 import { groundTruthOrderUid } from './orderUid.ts'
 
 const orders = gpv2Orders({ receiver: hexBytes(20).filter((r) => BigInt(r) !== 0n) })
@@ -11,16 +12,14 @@ const names: Record<string, string> = { [ORDER_KIND_SELL]: 'sell', [ORDER_KIND_B
 
 describe('groundTruthOrderUid', () => {
   test('behavior: equals viem hashTypedData ‖ owner ‖ validTo and cow-sdk computeOrderUid, on two domains', () => {
-    const gpv2 = [{ name: 'sellToken', type: 'address' }, { name: 'buyToken', type: 'address' }, { name: 'receiver', type: 'address' }, { name: 'sellAmount', type: 'uint256' }, { name: 'buyAmount', type: 'uint256' }, { name: 'validTo', type: 'uint32' }, { name: 'appData', type: 'bytes32' }, { name: 'feeAmount', type: 'uint256' }, { name: 'kind', type: 'string' }, { name: 'partiallyFillable', type: 'bool' }, { name: 'sellTokenBalance', type: 'string' }, { name: 'buyTokenBalance', type: 'string' }] as const
+    // Two references, both independent of groundTruthOrderUid's own types: viem over the hand-written GPv2 types (the shared vector), and cow-sdk through computeUid.
     fc.assert(
       fc.property(orders, hexBytes(20), fc.constantFrom(1, 11155111), (order, owner, chainId) => {
         const verifyingContract: Address = '0x9008D19f58AAbD9eD0D60971565AA8510560ab41'
-        const digest = hashTypedData({
-          domain: { name: 'Gnosis Protocol', version: 'v2', chainId, verifyingContract },
-          types: { Order: gpv2 },
-          primaryType: 'Order',
-          message: { ...order, kind: names[order.kind]!, sellTokenBalance: names[order.sellTokenBalance]!, buyTokenBalance: names[order.buyTokenBalance]! },
-        })
+        const digest = referenceOrderDigest(
+          { ...order, kind: names[order.kind]!, sellTokenBalance: names[order.sellTokenBalance]!, buyTokenBalance: names[order.buyTokenBalance]! },
+          { chainId, verifyingContract },
+        )
         const uid = groundTruthOrderUid(order, owner as Address, chainId)
         expect(uid).toBe(concat([digest, owner, numberToHex(order.validTo, { size: 4 })]).toLowerCase())
         expect(uid).toBe(computeUid(chainId, order, owner as Address))

@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
-import { createRequire } from 'node:module'
-import { packageVersion } from '../../engine/packageInfo.ts'
 import { completeReportResult } from '../report/completeReportResult.ts'
+import { readRunEnvironment, type RunEnvironment } from '../report/readRunEnvironment.ts'
 import type { LatencySummary, ScenarioResult } from '../report/types.ts'
 import { compareWithReference } from './compareWithReference.ts'
 import { scaled } from './defineScenario.ts'
@@ -12,24 +8,6 @@ import type { OrderExplanation } from './judgeDelivery.ts'
 import type { ScenarioRun } from './runScenario.ts'
 import { describeSubject, isExternalSubject } from './subject/subjectTypes.ts'
 
-const require = createRequire(import.meta.url)
-const versionOf = (pkg: string) => {
-  try {
-    return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version
-  } catch {
-    return 'unknown'
-  }
-}
-function gitCommit(): string {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    return dirty ? `${commit}-dirty` : commit
-  } catch {
-    return 'unknown'
-  }
-}
-const ownVersion = packageVersion
 const summary = (s: { p50?: number; p95?: number; p99?: number; max?: number; count: number }): LatencySummary | undefined =>
   s.count === 0 || s.p50 === undefined ? undefined : { p50: s.p50, p95: s.p95 ?? s.p50, p99: s.p99 ?? s.p50, max: s.max ?? s.p99 ?? s.p50, count: s.count }
 
@@ -69,8 +47,10 @@ export type ScenarioResultEvidence = {
  * writeReport(toReportResult(run, 'ci'), { dir: 'reports' })
  */
 export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult & ScenarioResultEvidence {
-  const result = buildResult(run, label)
-  return completeReportResult({ ...result, comparison: compareWithReference(run.definition.comparison, result), evidence: evidenceOf(run) }, run)
+  // Read once: the header's short commit and the git state the report shows come from the same tree.
+  const environment = readRunEnvironment()
+  const result = buildResult(run, environment, label)
+  return completeReportResult({ ...result, comparison: compareWithReference(run.definition.comparison, result), evidence: evidenceOf(run) }, run, { git: environment.git })
 }
 
 function evidenceOf(run: ScenarioRun): ScenarioResultEvidence['evidence'] {
@@ -89,7 +69,7 @@ function evidenceOf(run: ScenarioRun): ScenarioResultEvidence['evidence'] {
   }
 }
 
-function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
+function buildResult(run: ScenarioRun, environment: RunEnvironment, label?: string): ScenarioResult {
   const { definition: def, load, truth, engine, loadOnChain } = run
   const blocksInRun = Number(run.blocks.to - run.blocks.from + 1n)
   // Mined comes from the chain; the generator's receipts miss transactions a reorg replayed.
@@ -108,9 +88,9 @@ function buildResult(run: ScenarioRun, label?: string): ScenarioResult {
       scenario: def.name,
       label,
       date: run.startedAt.toISOString(),
-      gitCommit: gitCommit(),
-      versions: { node: process.version, viem: versionOf('viem'), anvil: versionOf('@foundry-rs/anvil'), shepherd: ownVersion },
-      machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), cpuModel: cpus()[0]?.model },
+      gitCommit: environment.gitCommit,
+      versions: environment.versions,
+      machine: environment.machine,
       parameters: {
         blockTimeSeconds: def.devnet.blockTime,
         senders: def.load?.senders ?? 0,

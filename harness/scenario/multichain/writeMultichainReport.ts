@@ -1,21 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { cpus, totalmem } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { bigintToString, type ReportPaths } from '../../report/writeReport.ts'
-import { readGitState } from '../../report/readGitState.ts'
+import { readRunEnvironment } from '../../report/readRunEnvironment.ts'
 import { reportFileName } from '../../report/reportFileName.ts'
 import { keyNumbers, renderMultichainReport, renderMultichainSvg, type MultichainReportMetadata } from './renderMultichainReport.ts'
 import type { MultichainRun } from './runMultichain.ts'
-
-const require = createRequire(import.meta.url)
-const versionOf = (pkg: string) => {
-  try {
-    return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version
-  } catch {
-    return 'unknown'
-  }
-}
 
 /**
  * Writes a multi-chain run's report as `<dir>/multichain-<date>[-<label>].{md,json,svg}` (label
@@ -26,15 +15,15 @@ const versionOf = (pkg: string) => {
  * const paths = writeMultichainReport(run) // reports/multichain-2026-12-07-ci.md ...
  */
 export function writeMultichainReport(run: MultichainRun, options: { dir?: string; label?: string } = {}): ReportPaths {
-  const git = readGitState()
+  const { gitCommit, git, versions, machine } = readRunEnvironment()
   const metadata: MultichainReportMetadata = {
     scenario: run.definition.name,
     label: options.label ?? (run.scale === 'full' ? undefined : run.scale),
     date: run.startedAt.toISOString(),
-    gitCommit: `${git.commit.slice(0, 7)}${git.dirty ? '-dirty' : ''}`,
+    gitCommit,
     git,
-    versions: { node: process.version, viem: versionOf('viem'), anvil: versionOf('@foundry-rs/anvil') },
-    machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    versions,
+    machine,
   }
   const dir = resolve(options.dir ?? 'reports')
   mkdirSync(dir, { recursive: true })
