@@ -50,7 +50,7 @@ export default defineBenchmark({
   async run({ quick }) {
     const net = await startDevnet({ log: () => {} })
     try {
-      const bench = new Bench(benchOptions(quick, { iterations: 4, timeMs: 0, warmupIterations: 0 }))
+      const bench = new Bench(benchOptions(quick, { iterations: 3, timeMs: 0, warmupIterations: 0 }))
         .add('source (mirror)', () => startOnce(net.rpcUrl, process.env))
         .add('source (tsx, SHEPHERD_NO_BUNDLE=1)', () => startOnce(net.rpcUrl, { ...process.env, SHEPHERD_NO_BUNDLE: '1' }))
       if (existsSync(join(root, 'dist/cli/main.js'))) bench.add('build (dist, SHEPHERD_FROM_BUILD=1)', () => startOnce(net.rpcUrl, { ...process.env, SHEPHERD_FROM_BUILD: '1' }))

@@ -36,7 +36,7 @@ export default defineBenchmark({
   async run({ quick }) {
     const entry = resolve(process.env.BENCH_WORKER_MODULE ?? fileURLToPath(new URL('../../modules/twap-monitor/index.ts', import.meta.url)))
     // The first start in this process pays the cold loads; the warm-up takes it.
-    const bench = new Bench(benchOptions(quick, { iterations: 8, timeMs: 0, warmupIterations: 1 }))
+    const bench = new Bench(benchOptions(quick, { iterations: 5, timeMs: 0, warmupIterations: 1 }))
       .add('mirror worker ready', () => startOnce(entry, false))
       .add('tsx worker ready (SHEPHERD_NO_BUNDLE=1)', () => startOnce(entry, true))
     await bench.run()

@@ -14,16 +14,17 @@ function figure(value: number): string {
 
 /**
  * The results as a fixed-width text table: benchmark, task, clock, ops/s, mean, median and p99 per op (ms),
- * samples. Pure: the runner prints it.
+ * samples, and the notes (`key=value`). Pure: the runner prints it.
  *
  * @example
  * console.log(formatBenchTable(rows))
  */
 export function formatBenchTable(rows: FormatBenchTableParameters): FormatBenchTableReturnType {
-  const header = ['benchmark', 'task', 'clock', 'ops/s', 'mean ms/op', 'median ms/op', 'p99 ms/op', 'samples']
-  const lines = rows.map((row) => [row.benchmark, row.task, row.clock, figure(row.opsPerSecond), figure(row.meanMs), figure(row.medianMs), figure(row.p99Ms), String(row.samples)])
+  const header = ['benchmark', 'task', 'clock', 'ops/s', 'mean ms/op', 'median ms/op', 'p99 ms/op', 'samples', 'notes']
+  const notes = (row: BenchRow) => Object.entries(row.notes ?? {}).map(([key, value]) => `${key}=${typeof value === 'number' ? figure(value) : value}`).join(' ')
+  const lines = rows.map((row) => [row.benchmark, row.task, row.clock, figure(row.opsPerSecond), figure(row.meanMs), figure(row.medianMs), figure(row.p99Ms), String(row.samples), notes(row)])
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)))
-  // Names left, figures right.
-  const render = (cells: string[]) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
+  // Names and notes left, figures right.
+  const render = (cells: string[]) => cells.map((cell, column) => (column < 3 || column === 8 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(render)].join('\n')
 }

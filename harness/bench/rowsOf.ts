@@ -1,5 +1,6 @@
 import type { Bench } from 'tinybench'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import type { BenchRow } from './defineBenchmark.ts'
 
 export type RowsOfParameters = {
@@ -27,7 +28,7 @@ export function rowsOf(bench: Bench, { benchmark, unit, clock = 'wall', opsPerIt
     const result = task.result
     if (result.state !== 'completed')
       throw new ShepherdError(`Benchmark "${benchmark}", task "${task.name}" did not complete`, {
-        details: [`state: ${result.state}`, ...(result.state === 'errored' ? [`error: ${result.error.message}`] : [])],
+        details: [`state: ${result.state}`, ...(result.state === 'errored' ? [`error: ${errorMessage(result.error)}`] : [])],
       })
     const ops = typeof opsPerIteration === 'number' ? opsPerIteration : (opsPerIteration[task.name] ?? 1)
     const meanMs = result.latency.mean / ops
