@@ -25,6 +25,6 @@ export function formatBenchTable(rows: FormatBenchTableParameters): FormatBenchT
   const lines = rows.map((row) => [row.benchmark, row.task, row.clock, figure(row.opsPerSecond), figure(row.meanMs), figure(row.medianMs), figure(row.p99Ms), String(row.samples), notes(row)])
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)))
   // Names and notes left, figures right.
-  const render = (cells: string[]) => cells.map((cell, column) => (column < 3 || column === 8 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
+  const render = (cells: string[]) => cells.map((cell, column) => (column === 8 ? cell : column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd()
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(render)].join('\n')
 }

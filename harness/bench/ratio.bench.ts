@@ -10,6 +10,7 @@
 //             same size sent concurrently, decode aggregate3 and each inner result. Nothing else.
 // Figures are CPU of this process (user + system, every thread: lmdb's writer included) per poll.
 // Between Shepherd's iterations every watch is made due again (not timed), as a new block would.
+// BENCH_RATIO_ONLY=shepherd|floor runs one side alone (to profile it with node --cpu-prof).
 import '../../engine/polyfills.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -49,6 +50,10 @@ export default defineBenchmark({
   summary: "Shepherd's CPU per poll (pollDueWatches over the engine host) against a bare aggregate3 loop, same watches, devnet and client",
   async run({ quick, log }) {
     const watches = Number(process.env.BENCH_WATCHES ?? (quick ? 500 : 2000))
+    // One side alone, to profile it (`node --cpu-prof`): no ratio then.
+    const only = process.env.BENCH_RATIO_ONLY
+    if (only !== undefined && only !== 'shepherd' && only !== 'floor')
+      throw new ShepherdError('BENCH_RATIO_ONLY must be "shepherd" or "floor"', { details: [`found: ${only}`] })
     const transports = quick ? (['ws'] as const) : (['ws', 'http'] as const)
     const dir = mkdtempSync(join(tmpdir(), 'shepherd-ratio-'))
     const net = await startDevnet({ gasLimit: BigInt(watches) * 100_000n + 30_000_000n, log: () => {} })
@@ -118,9 +123,13 @@ export default defineBenchmark({
           const shepherdTask = `shepherd pollDueWatches (${transport})`
           const floorTask = `floor bare aggregate3 loop (${transport})`
           const bench = new Bench(benchOptions(quick, { timeMs: 2000, iterations: 16, warmupIterations: 3 }))
-          bench.add(shepherdTask, cpuTimed(shepherd), { beforeEach: rearm })
-          bench.add(floorTask, cpuTimed(floor))
+          if (only !== 'floor') bench.add(shepherdTask, cpuTimed(shepherd), { beforeEach: rearm })
+          if (only !== 'shepherd') bench.add(floorTask, cpuTimed(floor))
           await bench.run()
+          if (only !== undefined) {
+            rows.push(...rowsOf(bench, { benchmark: 'ratio', unit: 'poll', clock: 'cpu', opsPerIteration: watches }))
+            continue
+          }
           if (polled !== watches) throw new ShepherdError('pollDueWatches did not poll every watch', { details: [`watches: ${watches}`, `polled: ${polled}`] })
           if (answered !== watches) throw new ShepherdError('The bare loop did not get one answer per watch', { details: [`watches: ${watches}`, `answers: ${answered}`] })
           const taskRows = rowsOf(bench, { benchmark: 'ratio', unit: 'poll', clock: 'cpu', opsPerIteration: watches, notes: { [shepherdTask]: { watches, batch: BATCH }, [floorTask]: { watches, batch: BATCH } } })
@@ -137,6 +146,7 @@ export default defineBenchmark({
           await source.close()
         }
       }
+      if (only !== undefined) return { rows }
       return { rows, headline: { watches, batch: BATCH, target: TARGET, answer: 'PollTryAtEpoch', ...ratios, withinTarget: (ratios.ws ?? Infinity) <= TARGET } }
     } finally {
       await store.close()
