@@ -2,7 +2,11 @@
  * Every benchmark of `npm run bench`, by name, in the order a full run takes them, with the file
  * that default-exports its `defineBenchmark({...})`. Files are loaded only when selected (a bench
  * file may start a devnet's worth of imports), by path, so the runner has no static import of
- * bench code (runtime code never imports test code: .dependency-cruiser.mjs).
+ * bench code (runtime code never imports test code: .dependency-cruiser.mjs). A new `*.bench.ts`
+ * must be listed here (benchRunner.test.ts checks that every one on disk is).
+ *
+ * @example
+ * const { file } = benchmarkFiles.find((b) => b.name === 'ratio')!
  */
 export const benchmarkFiles: ReadonlyArray<{ name: string; file: string }> = [
   { name: 'ratio', file: 'harness/bench/ratio.bench.ts' },
