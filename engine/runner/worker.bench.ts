@@ -1,7 +1,9 @@
-// Round-trip cost of the worker protocol. Run: npx tsx engine/runner/worker.bench.ts
-// Prints medians over a few rounds; numbers are for the report, not assertions.
-import type { Host } from '../../modules/sdk/module/types.ts'
-import type { BlockRef } from '../../modules/sdk/module/types.ts'
+// Round-trip cost of the worker protocol against the same module in process: `npm run bench -- worker`.
+import { Bench } from 'tinybench'
+import { benchOptions } from '../../harness/bench/benchOptions.ts'
+import { defineBenchmark, type BenchRow } from '../../harness/bench/defineBenchmark.ts'
+import { rowsOf } from '../../harness/bench/rowsOf.ts'
+import type { BlockRef, Host } from '../../modules/sdk/module/types.ts'
 import { loadFixture } from '../testing/fixtures/loadFixture.ts'
 import { createInProcessRunner } from './createInProcessRunner.ts'
 import { createWorkerRunner } from './createWorkerRunner.ts'
@@ -20,29 +22,40 @@ const host: Host = {
   health: { degraded: noop, ok: noop },
 }
 const block = (number: bigint): BlockRef => ({ chainId: 11155111, number, hash: '0x01', parentHash: '0x00', timestamp: number })
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-async function measure(label: string, config: Record<string, unknown>, events: number, perEventUnits: number, unit: string) {
-  const loaded = await loadFixture('hostCallLoop', config)
-  const startedAt = performance.now()
-  const worker = createWorkerRunner({ module: loaded.module, host, log: host.log, memoryMb: 128, deadlineMs: 60_000 })
-  await worker.init()
-  const startMs = performance.now() - startedAt
-  const inProcess = createInProcessRunner({ name: loaded.name, module: loaded, host, log: host.log })
-  const result: Record<string, number> = {}
-  for (const [name, runner] of [['worker', worker], ['in-process', inProcess]] as const) {
-    const rounds: number[] = []
-    for (let round = 0; round < 5; round++) {
-      const t0 = performance.now()
-      for (let i = 0; i < events; i++) await runner.run({ kind: 'block', block: block(BigInt(i)) })
-      rounds.push(((performance.now() - t0) * 1000) / (events * perEventUnits))
+/** Each iteration: `events` events through the runner, each making `calls` host calls (or none). */
+const cases = [
+  { label: 'store.get x10k in one event', config: { op: 'store.get', calls: 10_000 }, events: 1, ops: 10_000, unit: 'call' },
+  { label: 'clock.now x10k in one event', config: { op: 'clock.now', calls: 10_000 }, events: 1, ops: 10_000, unit: 'call' },
+  { label: 'empty block event x2k', config: { op: 'none' }, events: 2_000, ops: 2_000, unit: 'event' },
+] as const
+
+export default defineBenchmark({
+  name: 'worker',
+  summary: 'Host calls and block events through the worker thread protocol, against the same module in process',
+  async run({ quick, log }) {
+    const rows: BenchRow[] = []
+    let blockNumber = 0n
+    for (const { label, config, events, ops, unit } of cases) {
+      const loaded = await loadFixture('hostCallLoop', config)
+      const startedAt = performance.now()
+      const worker = createWorkerRunner({ module: loaded.module, host, log: host.log, memoryMb: 128, deadlineMs: 60_000 })
+      await worker.init()
+      log(`${label}: worker start + init ${Math.round(performance.now() - startedAt)} ms`)
+      const inProcess = createInProcessRunner({ name: loaded.name, module: loaded, host, log: host.log })
+      const drive = (runner: typeof worker) => async () => {
+        for (let i = 0; i < events; i++) await runner.run({ kind: 'block', block: block(blockNumber++) })
+      }
+      const bench = new Bench(benchOptions(quick, { iterations: 10, timeMs: 500, warmupIterations: 2 }))
+        .add(`worker: ${label}`, drive(worker))
+        .add(`in-process: ${label}`, drive(inProcess))
+      try {
+        await bench.run()
+      } finally {
+        await worker.stop()
+      }
+      rows.push(...rowsOf(bench, { benchmark: 'worker', unit, opsPerIteration: ops }))
     }
-    result[name] = median(rounds)
-  }
-  await worker.stop()
-  console.log(`${label}: worker ${result.worker!.toFixed(2)} us/${unit}, in-process ${result['in-process']!.toFixed(2)} us/${unit} (worker start + init ${startMs.toFixed(0)} ms)`)
-}
-
-await measure('store.get x10k in one event', { op: 'store.get', calls: 10_000 }, 1, 10_000, 'call')
-await measure('clock.now x10k in one event', { op: 'clock.now', calls: 10_000 }, 1, 10_000, 'call')
-await measure('empty block event x2k', { op: 'none' }, 2_000, 1, 'event')
+    return { rows }
+  },
+})

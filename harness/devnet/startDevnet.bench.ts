@@ -1,32 +1,30 @@
-// Start-up benchmark: `npx tsx harness/devnet/startDevnet.bench.ts [runs]`.
-// Prints medians of start (to a deployed protocol), start without deploy, and stop.
-import { startDevnet } from './startDevnet.ts'
+// Devnet start-up: `npm run bench -- devnet`. Start to a deployed protocol, start without deploy,
+// and stop (each start is stopped; each stop needs a started devnet, made outside its sample).
+import { Bench } from 'tinybench'
+import { benchOptions } from '../bench/benchOptions.ts'
+import { defineBenchmark } from '../bench/defineBenchmark.ts'
+import { rowsOf } from '../bench/rowsOf.ts'
+import { startDevnet, type Devnet } from './startDevnet.ts'
 
-const runs = Number(process.argv[2] ?? 10)
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
-async function measure(deploy: boolean) {
-  const starts: number[] = []
-  const stops: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const net = await startDevnet({ deploy, log: () => {} })
-    starts.push(net.startedInMs)
-    const before = performance.now()
-    await net.stop()
-    stops.push(performance.now() - before)
-  }
-  return { starts, stops }
-}
-
-// One warm-up start so module loading and file parsing are not counted.
-await (await startDevnet({ log: () => {} })).stop()
-const deployed = await measure(true)
-const bare = await measure(false)
-console.log(`runs: ${runs}`)
-console.log(`start + deploy protocol: median ${median(deployed.starts)} ms (min ${Math.min(...deployed.starts)}, max ${Math.max(...deployed.starts)})`)
-console.log(`start, no deploy:        median ${median(bare.starts)} ms (min ${Math.min(...bare.starts)}, max ${Math.max(...bare.starts)})`)
-console.log(`stop:                    median ${median([...deployed.stops, ...bare.stops]).toFixed(1)} ms`)
+export default defineBenchmark({
+  name: 'devnet',
+  summary: 'startDevnet to a deployed protocol, without deploy, and stop',
+  async run({ quick }) {
+    const started: Devnet[] = []
+    let running: Devnet | undefined
+    try {
+      const bench = new Bench(benchOptions(quick, { iterations: 10, timeMs: 0, warmupIterations: 1 }))
+        .add('start + deploy protocol', async () => started.push(await startDevnet({ deploy: true, log: () => {} })), { afterEach: async () => void (await started.pop()?.stop()) })
+        .add('start, no deploy', async () => started.push(await startDevnet({ deploy: false, log: () => {} })), { afterEach: async () => void (await started.pop()?.stop()) })
+        .add('stop', async () => {
+          const net = running
+          running = undefined
+          await net?.stop()
+        }, { beforeEach: async () => void (running = await startDevnet({ deploy: false, log: () => {} })) })
+      await bench.run()
+      return { rows: rowsOf(bench, { benchmark: 'devnet', unit: 'op' }) }
+    } finally {
+      await Promise.all([...started, ...(running ? [running] : [])].map((net) => net.stop()))
+    }
+  },
+})

@@ -1,13 +1,16 @@
-// Server CPU per request of serveOrderbookStub:  node --import tsx harness/orderbook/serveOrderbookStub.bench.ts
+// Server CPU per request of serveOrderbookStub: `npm run bench -- stub-server`.
 //
-// The stub is served from a child process, so the numbers are the server's CPU alone (the client's
-// HTTP work is not in them). The parent drives it over a keep-alive node:http agent and reads the
-// child's process.cpuUsage() before and after each phase. Options: --requests N (default 3000),
-// --concurrency C (default 8).
+// The stub is served from a child process (this file with --serve), so the numbers are the server's
+// CPU alone (the client's HTTP work is not in them). The parent drives it over a keep-alive node:http
+// agent, 8 in flight, and each tinybench sample is the child's process.cpuUsage() across one
+// iteration of 500 requests. BENCH_CPU_PROF=<dir> profiles the child.
 import { fork, type ChildProcess } from 'node:child_process'
 import { Agent, request } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { Bench } from 'tinybench'
+import { benchOptions } from '../bench/benchOptions.ts'
+import { defineBenchmark } from '../bench/defineBenchmark.ts'
+import { rowsOf } from '../bench/rowsOf.ts'
 
 type CpuMessage = { cpu: NodeJS.CpuUsage }
 
@@ -65,62 +68,61 @@ async function drive(count: number, concurrency: number, one: (i: number) => Pro
   await Promise.all(lanes)
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '8' } } })
-  const count = Number(values.requests)
-  const concurrency = Number(values.concurrency)
-  const { exampleOrderCreation } = await import('./exampleOrderCreation.ts')
-  const { EMPTY_APP_DATA_HASH } = await import('../../modules/sdk/appData.ts')
-  const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once('message', (message) => resolve((message as { port: number }).port))
-      child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)))
-    })
-    let salt = 0
-    const uids: string[] = []
-    const post = async () => {
-      const answer = await send(agent, port, 'POST', '/api/v1/orders', JSON.stringify(exampleOrderCreation({ sellAmount: String(10n ** 18n + BigInt(salt++)) })))
-      if (answer.status !== 201) throw new Error(`POST /api/v1/orders answered ${answer.status}: ${answer.text}`)
-      uids.push(JSON.parse(answer.text) as string)
+const concurrency = 8
+const perIteration = 500
+
+export default defineBenchmark({
+  name: 'stub-server',
+  summary: "The orderbook stub server's own CPU per request (POST order, GET order, GET app_data), served from a child",
+  async run({ quick }) {
+    const { exampleOrderCreation } = await import('./exampleOrderCreation.ts')
+    const { EMPTY_APP_DATA_HASH } = await import('../../modules/sdk/appData.ts')
+    const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.once('message', (message) => resolve((message as { port: number }).port))
+        child.once('exit', (code) => reject(new Error(`bench server exited with code ${code}`)))
+      })
+      let salt = 0
+      const uids: string[] = []
+      const post = async () => {
+        const answer = await send(agent, port, 'POST', '/api/v1/orders', JSON.stringify(exampleOrderCreation({ sellAmount: String(10n ** 18n + BigInt(salt++)) })))
+        if (answer.status !== 201) throw new Error(`POST /api/v1/orders answered ${answer.status}: ${answer.text}`)
+        uids.push(JSON.parse(answer.text) as string)
+      }
+      const get = async (i: number) => {
+        const answer = await send(agent, port, 'GET', `/api/v1/orders/${uids[i % uids.length]}`)
+        if (answer.status !== 200) throw new Error(`GET /api/v1/orders/:uid answered ${answer.status}: ${answer.text}`)
+      }
+      const appData = async () => {
+        const answer = await send(agent, port, 'GET', `/api/v1/app_data/${EMPTY_APP_DATA_HASH}`)
+        if (answer.status !== 200) throw new Error(`GET /api/v1/app_data/:hash answered ${answer.status}: ${answer.text}`)
+      }
+      /** One sample: the child's CPU over `perIteration` requests. */
+      const childCpu = (one: (i: number) => Promise<void>) => async () => {
+        const before = await ask(child)
+        const wall = performance.now()
+        await drive(perIteration, concurrency, one)
+        const after = await ask(child)
+        return { overriddenDuration: (after.user - before.user + (after.system - before.system)) / 1000, overriddenIterationCost: performance.now() - wall }
+      }
+      // The first POSTs fill the store the GETs read (the warm-up of the POST task runs first).
+      const bench = new Bench(benchOptions(quick, { iterations: 8, timeMs: 1000, warmupIterations: 1 }))
+        .add('POST /api/v1/orders', childCpu(post))
+        .add('GET /api/v1/orders/:uid', childCpu(get))
+        .add('GET /api/v1/app_data/:hash', childCpu(appData))
+      await bench.run()
+      return { rows: rowsOf(bench, { benchmark: 'stub-server', unit: 'request', clock: 'cpu', opsPerIteration: perIteration }) }
+    } finally {
+      agent.destroy()
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.send('stop')
+        await exited
+      }
     }
-    const get = async (i: number) => {
-      const answer = await send(agent, port, 'GET', `/api/v1/orders/${uids[i % uids.length]}`)
-      if (answer.status !== 200) throw new Error(`GET /api/v1/orders/:uid answered ${answer.status}: ${answer.text}`)
-    }
-    const appData = async () => {
-      const answer = await send(agent, port, 'GET', `/api/v1/app_data/${EMPTY_APP_DATA_HASH}`)
-      if (answer.status !== 200) throw new Error(`GET /api/v1/app_data/:hash answered ${answer.status}: ${answer.text}`)
-    }
-    // Warm-up: JIT, the keep-alive sockets, caches.
-    await drive(500, concurrency, post)
-    await drive(500, concurrency, get)
-    await drive(500, concurrency, appData)
-    const phases: Array<[string, (i: number) => Promise<void>]> = [
-      ['POST /api/v1/orders', post],
-      ['GET /api/v1/orders/:uid', get],
-      ['GET /api/v1/app_data/:hash', appData],
-    ]
-    console.log(`server CPU per request, ${count} requests per route, ${concurrency} in flight, keep-alive`)
-    for (const [label, one] of phases) {
-      const before = await ask(child)
-      const start = performance.now()
-      await drive(count, concurrency, one)
-      const wall = performance.now() - start
-      const after = await ask(child)
-      const cpuUs = after.user - before.user + (after.system - before.system)
-      console.log(`${label.padEnd(28)} ${(cpuUs / count).toFixed(0).padStart(5)} µs CPU/req   ${((wall / count) * 1000).toFixed(0).padStart(5)} µs wall/req`)
-    }
-  } finally {
-    agent.destroy()
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.send('stop')
-      await exited
-    }
-  }
-}
+  },
+})
 
 if (process.argv.includes('--serve')) await serveInChild()
-else await main()

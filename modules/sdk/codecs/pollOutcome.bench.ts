@@ -1,6 +1,11 @@
-// CPU cost of decoding one poll result:  node --import tsx modules/sdk/codecs/pollOutcome.bench.ts
-// (process CPU time per call, so a busy neighbour on a shared machine skews it less than wall time)
+// CPU cost of decoding one poll result: `npm run bench -- poll-outcome` (process CPU time per
+// result, so a busy neighbour on a shared machine skews it less than wall time).
+import { Bench } from 'tinybench'
 import { encodeErrorResult, encodeFunctionResult, type Hex } from 'viem'
+import { benchOptions } from '../../../harness/bench/benchOptions.ts'
+import { cpuTimed } from '../../../harness/bench/cpuTimed.ts'
+import { defineBenchmark } from '../../../harness/bench/defineBenchmark.ts'
+import { rowsOf } from '../../../harness/bench/rowsOf.ts'
 import { getTradeableOrderWithSignatureFunction, pollErrorsAbi } from '../abi/composableCow.ts'
 import { BALANCE_ERC20, ORDER_KIND_SELL } from '../orders/gpv2Order.ts'
 import { decodePollResult } from './pollOutcome.ts'
@@ -32,15 +37,18 @@ const orderData = (i: number) =>
   })
 const revert = (i: number) => encodeErrorResult({ abi: pollErrorsAbi, errorName: 'PollTryAtEpoch', args: [1_700_000_000n + BigInt(i), 'before twap start'] })
 
-function time(label: string, inputs: Array<{ success: boolean; returnData: Hex }>) {
-  for (const input of inputs.slice(0, 200)) decodePollResult(input)
-  const start = process.cpuUsage()
-  for (const input of inputs) decodePollResult(input)
-  const used = process.cpuUsage(start)
-  console.log(`${label.padEnd(40)} ${(((used.user + used.system) / inputs.length)).toFixed(1).padStart(6)} µs CPU per result`)
-}
-
-const N = Number(process.env.N ?? 5000)
-// Fresh strings each time, as a node's answers are.
-time('order return (1.2 KB signature)', Array.from({ length: N }, (_, i) => ({ success: true, returnData: `0x${orderData(i).slice(2)}` as Hex })))
-time('PollTryAtEpoch revert', Array.from({ length: N }, (_, i) => ({ success: false, returnData: revert(i) })))
+export default defineBenchmark({
+  name: 'poll-outcome',
+  summary: 'CPU to decode one poll answer: a tradeable order (1.2 KB signature) and a PollTryAtEpoch revert',
+  async run({ quick }) {
+    // Each iteration decodes a batch of fresh strings, as a node's answers are; the figures are per result.
+    const batch = quick ? 500 : 2000
+    const orders = Array.from({ length: batch }, (_, i) => ({ success: true, returnData: `0x${orderData(i).slice(2)}` as Hex }))
+    const reverts = Array.from({ length: batch }, (_, i) => ({ success: false, returnData: revert(i) }))
+    const bench = new Bench(benchOptions(quick, { iterations: 16 }))
+      .add('order return (1.2 KB signature)', cpuTimed(() => orders.forEach((input) => decodePollResult(input))))
+      .add('PollTryAtEpoch revert', cpuTimed(() => reverts.forEach((input) => decodePollResult(input))))
+    await bench.run()
+    return { rows: rowsOf(bench, { benchmark: 'poll-outcome', unit: 'result', clock: 'cpu', opsPerIteration: batch }) }
+  },
+})
