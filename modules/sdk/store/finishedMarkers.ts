@@ -18,10 +18,11 @@ export const FINISHED_EPOCH_PREFIX = 'finished:t:'
 /** Index entries of markers whose retention runs, keyed by the block it counts from. */
 export const FINISHED_BLOCK_PREFIX = 'finished:b:'
 /**
- * 7 days of 12 s blocks: an operator asking "did we post this part?" a week later finds the answer,
- * and a restart after a long outage replays nothing older (the engine refuses a cursor more than
- * `max_lookback_blocks`, 10,000 by default, behind). A marker is ~300 bytes in lmdb: 100,000 parts
- * a day keep ~200 MB at this retention.
+ * 7 days of 12 s blocks. Safety needs far less (256 blocks past the order's validTo, see
+ * `MIN_RETAIN_FINISHED_BLOCKS`); the rest is for people: a week later an operator can still read
+ * whether and when a part was posted, or why it was dropped, from the store. It costs disk: ~1.1 KB
+ * per marker with its index entry on lmdb (prune.bench.ts in twap-monitor), so a module finishing
+ * 10,000 orders a day keeps ~80 MB at this retention; lower it where far more finish.
  */
 export const DEFAULT_RETAIN_FINISHED_BLOCKS = 50_400
 /**
