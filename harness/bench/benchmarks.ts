@@ -13,6 +13,7 @@ export const benchmarkFiles: ReadonlyArray<{ name: string; file: string }> = [
   { name: 'uid', file: 'harness/bench/uid.bench.ts' },
   { name: 'poll-outcome', file: 'modules/sdk/codecs/pollOutcome.bench.ts' },
   { name: 'schedule', file: 'modules/twap-monitor/schedule.bench.ts' },
+  { name: 'prune', file: 'modules/twap-monitor/prune.bench.ts' },
   { name: 'worker', file: 'engine/runner/worker.bench.ts' },
   { name: 'worker-startup', file: 'engine/bundle/workerStartup.bench.ts' },
   { name: 'engine-start', file: 'engine/bundle/engineStart.bench.ts' },

@@ -1,4 +1,4 @@
-import { EMPTY_APP_DATA_HASH, classifyApiError, errorMessage, keccak256Utf8, reportFailure, reportSuccess, type BlockRef, type Host } from '../sdk/index.ts'
+import { EMPTY_APP_DATA_HASH, classifyApiError, errorMessage, keccak256Utf8, reportFailure, reportSuccess, setFinishedMarker, type BlockRef, type Host } from '../sdk/index.ts'
 import type { EthflowWatcherConfig } from './config.ts'
 import { DUE_EPOCH_PREFIX, takeDue } from '../sdk/index.ts'
 import { runBounded } from '../sdk/index.ts'
@@ -56,7 +56,7 @@ async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, 
   if (answer.kind === 'found' || answer.kind === 'absent') reportSuccess(host, LOOKUPS_CHECK)
   if (answer.kind === 'found') {
     const delaySeconds = now - watch.placedAt
-    await host.store.set(observedKey(watch.uid), { block: block.number, timestamp: now, delaySeconds, status: answer.status, appData: answer.appData.hash, appDataDocument: answer.appData.document })
+    await setFinishedMarker(host.store, { key: observedKey(watch.uid), block: block.number, value: { block: block.number, timestamp: now, delaySeconds, status: answer.status, appData: answer.appData.hash, appDataDocument: answer.appData.document } })
     await removeWatch(host.store, watch)
     host.log.info('EthFlow order seen by the orderbook', { uid: watch.uid, delaySeconds, block: block.number, appDataDocument: answer.appData.document })
     // Seen, so not missing; but an order whose document the orderbook lacks loses its hooks and partner fee: say so.
@@ -66,7 +66,7 @@ async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, 
   }
   if (answer.kind === 'absent') {
     if (now >= watch.deadline) {
-      await host.store.set(droppedKey(watch.uid), { reason: 'missing', block: block.number, timestamp: now, placedAt: watch.placedAt, deadline: watch.deadline })
+      await setFinishedMarker(host.store, { key: droppedKey(watch.uid), block: block.number, value: { reason: 'missing', block: block.number, timestamp: now, placedAt: watch.placedAt, deadline: watch.deadline } })
       await removeWatch(host.store, watch)
       host.metrics.alert('ethflow-missing', 'EthFlow order not in the orderbook by its deadline', {
         uid: watch.uid,
@@ -96,7 +96,7 @@ async function check(host: Host, config: EthflowWatcherConfig, block: BlockRef, 
       fields: { uid: watch.uid, block: block.number },
     })
   } else if (now >= watch.deadline && errors >= config.maxCheckErrors) {
-    await host.store.set(droppedKey(watch.uid), { reason: 'unverified', lastError: answer.reason, errors, block: block.number, timestamp: now, placedAt: watch.placedAt })
+    await setFinishedMarker(host.store, { key: droppedKey(watch.uid), block: block.number, value: { reason: 'unverified', lastError: answer.reason, errors, block: block.number, timestamp: now, placedAt: watch.placedAt } })
     await removeWatch(host.store, watch)
     host.log.warn('EthFlow order could not be verified; giving up', { uid: watch.uid, errors, lastError: answer.reason })
     return

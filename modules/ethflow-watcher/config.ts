@@ -1,6 +1,7 @@
 import { getAddress, type Address } from 'viem'
 import { z } from 'zod'
 import { zAddress } from '../sdk/index.ts'
+import { zRetainFinishedBlocks, zShard } from '../sdk/index.ts'
 
 /** CoWSwapEthFlow (prod) on Sepolia and mainnet. */
 export const ETH_FLOW: Address = getAddress('0xba3cb449bd2b4adddbc894d8697f5170800eadec')
@@ -31,6 +32,10 @@ export const ethflowWatcherConfig = z
     maxErrorBackoffSeconds: z.number().int().min(1).default(30),
     /** Consecutive failed checks after the deadline before giving up with `dropped:<uid>` (reason unverified). */
     maxCheckErrors: z.number().int().min(1).default(10),
+    /** Blocks an `observed:`/`dropped:`/`closed:` marker is kept after it is written; 0 keeps them forever. */
+    retainFinishedBlocks: zRetainFinishedBlocks,
+    /** `"i/n"`: watch only the orders whose sender is in shard i of n (keccak of the sender mod n); absent: every order. */
+    shard: zShard.optional(),
   })
   .prefault({})
 

@@ -1,60 +1,22 @@
 import fc from 'fast-check'
-import { encodeAbiParameters, encodeEventTopics, getAddress, keccak256, toHex, type Address, type Hex } from 'viem'
+import { encodeEventTopics, keccak256, toHex, type Hex } from 'viem'
 import { afterEach, expect, test } from 'vitest'
 import {
-  BALANCE_ERC20,
   CowApiError,
   EMPTY_APP_DATA_HASH,
-  ORDER_KIND_SELL,
-  computeUid,
   createMockHost,
   createMockStoreBackend,
   orderInvalidationEvent,
   orderPlacementEvent,
   orderRefundEvent,
-  type BlockRef,
-  type GPv2OrderData,
   type MockHost,
   type ModuleLog,
 } from '../sdk/index.ts'
 import { ETH_FLOW, ethflowWatcherConfig } from './config.ts'
 import ethflowWatcher from './index.ts'
+import { CHAIN_ID, SENDER, blockAt, invalidationLog, placementLog, refundLog, uidOf } from './testing/fixtures.ts'
 
-const CHAIN_ID = 11155111
-const SENDER: Address = getAddress('0x7bf140727d27ea64b607e042f1225680b40eca6a')
 const config = ethflowWatcherConfig.parse({}) // check 2 s after placement, deadline 60 s, recheck every 1 s
-const T0 = 1_700_000_000n
-const blockAt = (number: bigint): BlockRef => ({ chainId: CHAIN_ID, number, hash: toHex(number, { size: 32 }), parentHash: toHex(number, { size: 32 }), timestamp: T0 + number * 2n })
-
-function ethFlowOrder(sellAmount: bigint): GPv2OrderData {
-  return {
-    sellToken: getAddress('0xfff9976782d46cc05630d1f6ebab18b2324d6b14'),
-    buyToken: getAddress('0x0625afb445c3b6b7b929342a04a22599fd5dbb59'),
-    receiver: SENDER,
-    sellAmount,
-    buyAmount: 1n,
-    validTo: 0xffffffff,
-    appData: EMPTY_APP_DATA_HASH,
-    feeAmount: 0n,
-    kind: ORDER_KIND_SELL,
-    partiallyFillable: false,
-    sellTokenBalance: BALANCE_ERC20,
-    buyTokenBalance: BALANCE_ERC20,
-  }
-}
-const uidOf = (sellAmount: bigint) => computeUid(CHAIN_ID, ethFlowOrder(sellAmount), ETH_FLOW)
-function baseLog(blockNumber: bigint, logIndex: number, topics: Hex[], data: Hex): ModuleLog {
-  return { chainId: CHAIN_ID, subscription: 'ethflow', address: ETH_FLOW, blockNumber, blockHash: toHex(blockNumber, { size: 32 }), transactionHash: keccak256(toHex(`${blockNumber}:${logIndex}`)), transactionIndex: 0, logIndex, topics, data, removed: false, decoded: null }
-}
-function placementLog(sellAmount: bigint, blockNumber: bigint, logIndex = 0): ModuleLog {
-  const topics = encodeEventTopics({ abi: [orderPlacementEvent], eventName: 'OrderPlacement', args: { sender: SENDER } }) as Hex[]
-  const data = encodeAbiParameters(orderPlacementEvent.inputs.slice(1), [ethFlowOrder(sellAmount), { scheme: 0, data: ETH_FLOW }, '0x0000000000000001ffffffff'])
-  return baseLog(blockNumber, logIndex, topics, data)
-}
-const invalidationLog = (uid: Hex, blockNumber: bigint) =>
-  baseLog(blockNumber, 1, encodeEventTopics({ abi: [orderInvalidationEvent], eventName: 'OrderInvalidation' }) as Hex[], encodeAbiParameters([{ type: 'bytes' }], [uid]))
-const refundLog = (uid: Hex, blockNumber: bigint) =>
-  baseLog(blockNumber, 2, encodeEventTopics({ abi: [orderRefundEvent], eventName: 'OrderRefund', args: { refunder: SENDER } }) as Hex[], encodeAbiParameters([{ type: 'bytes' }], [uid]))
 
 let mocks: MockHost[] = []
 afterEach(() => {
@@ -71,7 +33,8 @@ const blocks = async (mock: MockHost, from: bigint, to: bigint) => {
   for (let n = from; n <= to; n++) await ethflowWatcher.onBlock!({ host: mock.host, config, block: blockAt(n) })
 }
 const checkedAt = (mock: MockHost) => mock.cowApi.getOrders.length
-const keys = (mock: MockHost) => mock.store.entries().map(([key]) => key)
+// The markers' prune index (`finished:`) is left out here; prune.test.ts is about it.
+const keys = (mock: MockHost) => mock.store.entries().map(([key]) => key).filter((key) => !key.startsWith('finished:'))
 
 test('behavior: an OrderPlacement becomes a watch on the EthFlow-owned UID, checked after the delay', async () => {
   const mock = host()
@@ -230,7 +193,7 @@ test('behavior: a seen order records whether the orderbook holds its appData doc
   const document = '{"appCode":"Shepherd test","metadata":{},"version":"1.15.0"}'
   const hash = keccak256(toHex(document))
   const amounts = [1n, 2n, 3n, 4n]
-  const uids = amounts.map(uidOf)
+  const uids = amounts.map((amount) => uidOf(amount))
   await logs(mock, amounts.map((a, i) => placementLog(a, 10n, i)))
   const seen = [
     { uid: uids[0]!, status: 'open', appData: hash, fullAppData: document },

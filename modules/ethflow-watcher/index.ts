@@ -5,9 +5,13 @@ import {
   decodeOrderPlacement,
   decodeOrderRefund,
   defineModule,
+  deleteFinishedMarker,
+  inShard,
   orderInvalidationEvent,
   orderPlacementEvent,
   orderRefundEvent,
+  pruneFinished,
+  setFinishedMarker,
   type BlockRef,
   type Host,
   type ModuleLog,
@@ -24,6 +28,8 @@ const EXPIRY_NEVER = 0xffffffff
 async function placed(host: Host, config: EthflowWatcherConfig, block: BlockRef, log: ModuleLog, seen: Set<string>) {
   const placement = decodeOrderPlacement(log)
   if (!placement.ok) return false
+  // The UID's owner is the EthFlow contract for every order: the shard goes by the sender, the user.
+  if (!inShard(placement.value.sender, config.shard)) return true
   let uid: Hex
   try {
     uid = computeUid(config.chainId, { ...placement.value.order, validTo: EXPIRY_NEVER }, log.address)
@@ -65,7 +71,9 @@ async function closed(host: Host, log: ModuleLog) {
   const lower = uid.toLowerCase()
   const watch = await host.store.get<EthflowWatch>(watchKey(lower))
   if (watch !== undefined) await removeWatch(host.store, watch)
-  await host.store.set(closedKey(lower), { reason, block: log.blockNumber, blockHash: log.blockHash, logIndex: log.logIndex })
+  // Written on every shard: an invalidation or refund names only the UID, whose owner is the
+  // EthFlow contract, so the sender's shard cannot be told from the log. Pruned like the others.
+  await setFinishedMarker(host.store, { key: closedKey(lower), block: log.blockNumber, value: { reason, block: log.blockNumber, blockHash: log.blockHash, logIndex: log.logIndex } })
   host.log.info('EthFlow order closed', { uid: lower, reason, watched: watch !== undefined })
   return true
 }
@@ -109,8 +117,12 @@ export default defineModule<EthflowWatcherConfig>({
 
   async onBlock({ host, config, block }) {
     if (block.chainId !== config.chainId) return
-    const checked = await checkDueOrders({ host, config, block })
-    if (checked > 0) host.log.debug('checked due EthFlow orders', { block: block.number, checked })
+    // Pruning touches only markers `retainFinishedBlocks` (>= 256) blocks old, never one this block's checks write.
+    const [checked, { pruned }] = await Promise.all([
+      checkDueOrders({ host, config, block }),
+      pruneFinished({ store: host.store, block, retainBlocks: config.retainFinishedBlocks }),
+    ])
+    if (checked > 0 || pruned > 0) host.log.debug('checked due EthFlow orders', { block: block.number, checked, pruned })
   },
 
   async onReorg({ host, config, reorg }) {
@@ -137,7 +149,7 @@ export default defineModule<EthflowWatcherConfig>({
       const uid = invalidation.ok ? invalidation.value.orderUid : refund?.ok ? refund.value.orderUid : undefined
       if (uid === undefined) continue
       const marker = await host.store.get<{ block: bigint }>(closedKey(uid.toLowerCase()))
-      if (marker !== undefined && marker.block >= reorg.fromBlock) await host.store.delete(closedKey(uid.toLowerCase()))
+      if (marker !== undefined && marker.block >= reorg.fromBlock) await deleteFinishedMarker(host.store, closedKey(uid.toLowerCase()), { block: marker.block })
     }
   },
 })

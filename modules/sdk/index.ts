@@ -37,6 +37,9 @@ export type {
 
 // Config helpers: the zod types a module's config schema is built from.
 export { zAddress, zBigint, zBytes32 } from './config/zodTypes.ts'
+// Sharding watches across engine instances by owner (`shard = "i/n"`).
+export { inShard, shardOf, zShard } from './config/shard.ts'
+export type { Shard } from './config/shard.ts'
 
 // Errors modules meet: the base (its `action` says retry, drop or stop), the one short-message helper.
 export { ShepherdError, decideAction, findStopCause } from './errors/base.ts'
@@ -145,6 +148,21 @@ export type { ReadHeadTimeParameters, ReadHeadTimeReturnType } from './chain/rea
 // Watches a module removed by its own decision, kept for an operator to list and restore.
 export { REMOVED_PREFIX, listRemovedWatches, recordRemovedWatch, restoreRemovedWatch } from './store/removedWatches.ts'
 export type { RemovedWatch } from './store/removedWatches.ts'
+
+// Markers of finished work, pruned after a retention (`retainFinishedBlocks`) through a block-ordered index.
+export {
+  DEFAULT_RETAIN_FINISHED_BLOCKS,
+  FINISHED_BLOCK_PREFIX,
+  FINISHED_EPOCH_PREFIX,
+  MIN_RETAIN_FINISHED_BLOCKS,
+  PRUNE_PER_BLOCK,
+  deleteFinishedMarker,
+  finishedIndexKey,
+  pruneFinished,
+  setFinishedMarker,
+  zRetainFinishedBlocks,
+} from './store/finishedMarkers.ts'
+export type { FinishedAt, PruneFinishedParameters, PruneFinishedReturnType, SetFinishedMarkerParameters } from './store/finishedMarkers.ts'
 
 // Scheduling: every-N-block reads, a due schedule in the store, bounded concurrency.
 export { isDue } from './schedule/isDue.ts'

@@ -1,6 +1,7 @@
 import { getAddress, type Address } from 'viem'
 import { z } from 'zod'
 import { zAddress } from '../sdk/index.ts'
+import { zRetainFinishedBlocks, zShard } from '../sdk/index.ts'
 
 /** ComposableCoW on Sepolia and mainnet. */
 export const COMPOSABLE_COW: Address = getAddress('0xfdaFc9d1902f4e0b84f65F49f244b32b31013b74')
@@ -19,6 +20,13 @@ export const twapMonitorConfig = z
     chainId: z.number().int().positive().default(11155111),
     /** The ComposableCoW contract: source of ConditionalOrderCreated and target of the polls. */
     composableCow: zAddress.default(COMPOSABLE_COW),
+    /**
+     * Blocks a part's `submitted:`/`dropped:`/`missed:` marker is kept after its validTo has passed
+     * (never before: while a part is valid its marker is what stops a second post). 0 keeps them forever.
+     */
+    retainFinishedBlocks: zRetainFinishedBlocks,
+    /** `"i/n"`: watch only the owners of shard i of n (keccak of the owner mod n); absent: every owner. */
+    shard: zShard.optional(),
     /** Handlers whose conditional orders become watches; others are ignored. */
     handlers: z.array(zAddress).min(1, 'list at least one handler address').default([TWAP_HANDLER]),
     /** At most this many watches are polled per block; the rest stay due for the next block. */

@@ -1,4 +1,5 @@
 import { conditionalOrderCreatedEvent, decodeConditionalOrderCreated, defineModule, type Host, type ModuleLog } from '../sdk/index.ts'
+import { inShard, pruneFinished } from '../sdk/index.ts'
 import { twapMonitorConfig, type TwapMonitorConfig } from './config.ts'
 import { dueKey } from '../sdk/index.ts'
 import { pollDueWatches } from './pollDueWatches.ts'
@@ -14,6 +15,8 @@ async function watchCreated(host: Host, config: TwapMonitorConfig, log: ModuleLo
     return
   }
   const { owner, params } = created.value
+  // Another instance's shard: it creates this watch (every owner is in exactly one shard).
+  if (!inShard(owner, config.shard)) return
   if (!watched.has(params.handler.toLowerCase())) {
     host.log.debug('conditional order for an unwatched handler; ignored', { owner, handler: params.handler })
     return
@@ -80,8 +83,13 @@ export default defineModule<TwapMonitorConfig>({
 
   async onBlock({ host, config, block }) {
     if (block.chainId !== config.chainId) return
-    const { polled, stale } = await pollDueWatches({ host, config, block })
-    if (polled > 0 || stale > 0) host.log.debug('polled due watches', { block: block.number, polled, stale })
+    // Pruning only touches markers whose part expired `retainFinishedBlocks` ago, never one this
+    // block's polls can meet, so it runs beside them (its store reads share their batch).
+    const [{ polled, stale }, { pruned }] = await Promise.all([
+      pollDueWatches({ host, config, block }),
+      pruneFinished({ store: host.store, block, retainBlocks: config.retainFinishedBlocks }),
+    ])
+    if (polled > 0 || stale > 0 || pruned > 0) host.log.debug('polled due watches', { block: block.number, polled, stale, pruned })
   },
 
   async onReorg({ host, config, reorg }) {

@@ -7,6 +7,7 @@ import {
   computeUid,
   fitRetryToWindow,
   readApiError,
+  setFinishedMarker,
   type BlockRef,
   type GPv2OrderData,
   type Host,
@@ -106,16 +107,19 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   if (submitted !== undefined || dropped !== undefined || missed !== undefined) return done
   const part = { watchId: watch.id, owner: watch.owner, validTo: order.validTo, part: partIndex(watch.params.staticInput, order.validTo) ?? null }
   const marker = { ...part, block: block.number, timestamp: now }
+  // Every outcome marker is indexed by the part's validTo: pruning keeps it while the part can be
+  // polled again, and for `retainFinishedBlocks` after (see finishedMarkers.ts in the SDK).
+  const finish = (key: string, value: unknown) => setFinishedMarker(host.store, { key, value, block: block.number, validTo: order.validTo })
   // The last post of this UID ended in a transport fault: the orderbook may have stored it anyway.
   const inDoubt = backoff?.ambiguousUid === uid
   if (BigInt(order.validTo) < headTime) {
     // The orderbook refuses an expired order: posting it would only hide the loss. Say it instead,
     // unless an earlier post (before a restart, or one whose answer was lost) did get it there.
     if ((inDoubt || isRecovering(host, block)) && (await lookUp(host, chainId, uid)) === 'found') {
-      await host.store.set(submittedKey(uid), { ...marker, already: true })
+      await finish(submittedKey(uid), { ...marker, already: true })
       return done
     }
-    await host.store.set(missedKey(uid), { ...marker, headTime })
+    await finish(missedKey(uid), { ...marker, headTime })
     host.metrics.error('part_missed', 'TWAP part expired before it could be posted; recorded as missed', { uid, ...part, block: block.number, blockTime: now, headTime })
     return done
   }
@@ -146,7 +150,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     body = buildOrderCreation({ order, owner: watch.owner, signingScheme: 'eip1271', signature })
   } catch (error) {
     const reason = errorMessage(error)
-    await host.store.set(droppedKey(uid), { ...marker, reason })
+    await finish(droppedKey(uid), { ...marker, reason })
     host.log.warn('TWAP part cannot be posted; dropped', { uid, reason })
     return done
   }
@@ -154,7 +158,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     const known = await lookUp(host, chainId, uid)
     if (known === 'unknown') return inDoubt ? backOff(1, 'orderbook lookup failed', true) : { due: { kind: 'block', at: block.number + 1n } }
     if (known === 'found') {
-      await host.store.set(submittedKey(uid), { ...marker, already: true })
+      await finish(submittedKey(uid), { ...marker, already: true })
       host.log.info(`TWAP part already in the orderbook (${inDoubt ? 'its last post ended in a transport fault' : 'posted before the restart'})`, { uid, ...part })
       return done
     }
@@ -168,7 +172,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     const refusedFor = gate.settle(ticket, error, decision)
     switch (decision.action) {
       case 'submitted-already':
-        await host.store.set(submittedKey(uid), { ...marker, already: true })
+        await finish(submittedKey(uid), { ...marker, already: true })
         host.log.info('TWAP part already in the orderbook', { uid, ...part })
         return done
       case 'retry-next-block':
@@ -180,13 +184,13 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
         // Not the order's fault: it is kept. While the gate is open, retries fit the part's window.
         return backOff(gate.stopped ? (refusedFor ?? decision.seconds) : fitRetryToWindow(refusedFor ?? decision.seconds, now, order.validTo), decision.reason)
       case 'drop':
-        await host.store.set(droppedKey(uid), { ...marker, reason: decision.reason })
+        await finish(droppedKey(uid), { ...marker, reason: decision.reason })
         host.log.warn('TWAP part dropped', { uid, reason: decision.reason })
         return done
     }
   }
   gate.settle(ticket)
-  await host.store.set(submittedKey(uid), marker)
+  await finish(submittedKey(uid), marker)
   host.log.info('TWAP part submitted', { uid, ...part, block: block.number })
   return done
 }

@@ -18,6 +18,17 @@ export type TwapWatch = {
 }
 
 export const watchKey = (id: string) => `watch:${id}`
+// The part markers below (`submitted:`, `dropped:`, `missed:`) are what stop a second post of a
+// part, so pruning them (`retainFinishedBlocks`, through the SDK's finished index) must never let
+// one be met again without its marker:
+// - a part can come back from a poll only at a block whose time is <= its validTo, so the marker
+//   is kept, whatever the retention, until a handled block's time has passed validTo;
+// - reorgs: retention then counts from that block and is >= 256 blocks, deeper than any reorg the
+//   engine follows, so no replayed block can have a time inside the part's window again;
+// - restarts: the engine never hands a module again a block it finished (its progress marks are
+//   committed with the module's writes), so the next life goes on after the block that pruned; a
+//   part posted but not yet marked at a crash is looked up in the orderbook (recovery.ts).
+// `removed:<id>` records are an operator's to restore or drop: never pruned.
 export const backoffKey = (id: string) => `backoff:${id}`
 export const submittedKey = (uid: string) => `submitted:${uid}`
 export const droppedKey = (uid: string) => `dropped:${uid}`
