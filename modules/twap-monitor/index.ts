@@ -3,6 +3,7 @@ import { twapMonitorConfig, type TwapMonitorConfig } from './config.ts'
 import { dueKey } from '../sdk/index.ts'
 import { pollDueWatches } from './pollDueWatches.ts'
 import { beginRecovery } from './recovery.ts'
+import { submissionQueueOf } from './submissionQueue.ts'
 import { removeWatch, twapWatchId, watchKey, type TwapWatch } from './watchStore.ts'
 
 /** Creates the watch for one ConditionalOrderCreated log, unless its handler is not watched or it exists. */
@@ -80,12 +81,14 @@ export default defineModule<TwapMonitorConfig>({
 
   async onBlock({ host, config, block }) {
     if (block.chainId !== config.chainId) return
-    const { polled, stale } = await pollDueWatches({ host, config, block })
-    if (polled > 0 || stale > 0) host.log.debug('polled due watches', { block: block.number, polled, stale })
+    const pass = await pollDueWatches({ host, config, block })
+    if (pass.polled > 0 || pass.stale > 0 || pass.backlog > 0) host.log.debug('polled due watches', { block: block.number, ...pass })
   },
 
   async onReorg({ host, config, reorg }) {
     if (reorg.chainId !== config.chainId) return
+    // A part still posting would reschedule its watch after this removed it: let the posts settle first.
+    await submissionQueueOf(host, config.submitConcurrency).idle()
     for (const log of reorg.removedLogs) {
       const created = decodeConditionalOrderCreated(log)
       if (!created.ok) continue
