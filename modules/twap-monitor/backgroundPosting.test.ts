@@ -86,3 +86,19 @@ test('behavior: the default pass waits for its posts, so a quick orderbook leave
   expect(await mock.store.get(`submitted:${uidOf(twapData(), 10n)}`)).toBeDefined()
   expect(await mock.store.get(`watch:${twapWatchId(OWNER, twapParams())}`)).toMatchObject({ dueKey: expect.stringMatching(/^due:t:/) })
 })
+
+test('behavior: a block polls no more watches than the queue has room for; the rest wait, still due', async () => {
+  const { mock, open } = await withHeldPosts()
+  const small = { ...background, maxQueuedParts: 2 }
+  const pass = (number: bigint) => twapMonitor.onBlock!({ host: mock.host, config: small, block: blockAt(number) })
+  await pass(10n)
+  expect(mock.chain.multicalls.map((m) => m.calls.length)).toEqual([2])
+  await pass(11n) // the queue is full: nothing is polled
+  expect(mock.chain.multicalls.map((m) => m.calls.length)).toEqual([2])
+  open()
+  await submissionQueueOf(mock.host, 1).idle()
+  await pass(12n)
+  expect(mock.chain.multicalls.map((m) => m.calls.length)).toEqual([2, 1])
+  await submissionQueueOf(mock.host, 1).idle()
+  expect(mock.cowApi.submissions.map((s) => s.uid).sort()).toEqual([...uids].sort())
+})

@@ -25,7 +25,7 @@ export const twapMonitorConfig = z
      * The ceiling of the adaptive poll cap: at most this many watches are polled per block; the rest
      * stay due for the next block. The cap itself follows how long the polls take (see pollBudget.ts).
      */
-    maxPollsPerBlock: z.number().int().positive().default(20000),
+    maxPollsPerBlock: z.number().int().positive().default(10000),
     /** Orders submitted (appData lookup + POST) in parallel within one block. */
     submitConcurrency: z.number().int().min(1).max(1024).default(256),
     /**
@@ -53,6 +53,11 @@ export const twapMonitorConfig = z
      * queued keep their watch due, so a restart polls them again (and looks them up first).
      */
     submitWaitMs: z.number().int().min(0).default(250),
+    /**
+     * Parts queued or posting at most (each holds its order and signature in the module's memory):
+     * a block pass polls no more watches than there is room for, since each poll may yield a part.
+     */
+    maxQueuedParts: z.number().int().positive().default(10000),
   })
   .prefault({})
 

@@ -183,7 +183,8 @@ async function waitAtMost(work: Promise<void>, ms: number): Promise<void> {
 /**
  * One block's work: poll the due watches in one multicall at this block, then apply each outcome.
  * At most the adaptive cap is polled (`nextPollBudget`: it follows how long the multicall took
- * against `pollTimeFraction` of the block interval, within [minPollsPerBlock, maxPollsPerBlock]).
+ * against `pollTimeFraction` of the block interval, within [minPollsPerBlock, maxPollsPerBlock]),
+ * and no more than the queue has room for (`maxQueuedParts`: each poll may yield a part to hold).
  * Reschedules are written before it returns; tradeable orders go to the module's submission queue
  * (at most `submitConcurrency` posting, the ones whose validTo is nearest first), and the pass
  * waits for them at most `submitWaitMs`: the rest post in the background while the next blocks are
@@ -205,9 +206,12 @@ export async function pollDueWatches({ host, config, block }: PollDueWatchesPara
   const floor = Math.min(config.minPollsPerBlock, ceiling)
   const budget = pollBudgetState(host, config.initialPollsPerBlock)
   observeBlock(budget, block)
+  const cap = Math.max(floor, Math.min(ceiling, budget.cap))
   const limits: PollLimits = {
     budget,
-    cap: Math.max(floor, Math.min(ceiling, budget.cap)),
+    cap,
+    // Back-pressure: every poll may yield a part, and the queue holds at most maxQueuedParts.
+    room: Math.max(0, Math.min(cap, config.maxQueuedParts - queue.size)),
     floor,
     ceiling,
     targetMs: estimateBlockIntervalMs({ timestamps: budget.timestamps, fallbackMs: config.blockIntervalMs }) * config.pollTimeFraction,
@@ -225,15 +229,16 @@ export async function pollDueWatches({ host, config, block }: PollDueWatchesPara
 }
 
 /** The adaptive cap of this block and what the next one is computed from. */
-type PollLimits = { budget: PollBudgetState; cap: number; floor: number; ceiling: number; targetMs: number }
+type PollLimits = { budget: PollBudgetState; cap: number; room: number; floor: number; ceiling: number; targetMs: number }
 type PassOutcome = { result: Omit<PollDueWatchesReturnType, 'backlog'>; posted: Promise<void> }
 
 /** Polls this block's due watches, writes the reschedules, and hands the tradeable parts to the queue. */
 async function pollAndQueue(host: Host, config: TwapMonitorConfig, block: BlockRef, queue: SubmissionQueue, limits: PollLimits): Promise<PassOutcome> {
-  const { budget, cap, floor, ceiling, targetMs } = limits
+  const { budget, cap, room, floor, ceiling, targetMs } = limits
   const nothingPosted = Promise.resolve()
   const report = { cap, nextCap: cap, pollMs: 0, queued: 0 }
-  const { watches, stale } = await dueWatches(host, block, cap, queue)
+  if (room === 0) return { result: { polled: 0, stale: 0, ...report }, posted: nothingPosted }
+  const { watches, stale } = await dueWatches(host, block, room, queue)
   if (watches.length === 0) return { result: { polled: 0, stale, ...report }, posted: nothingPosted }
   const calls: MulticallCall[] = watches.map((watch) => ({ target: config.composableCow, callData: pollCallData(watch), allowFailure: true }))
   const fail = (cause: string, pollMs: number): PassOutcome => {
