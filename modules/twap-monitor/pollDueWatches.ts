@@ -29,8 +29,9 @@ export type PollDueWatchesReturnType = {
   /** The poll cap this block ran with, and the one the next block gets. */
   cap: number
   nextCap: number
-  /** Wall time of the poll multicall, ms (0 when nothing was polled). */
+  /** Wall time of the poll multicall, ms (0 when nothing was polled), and the time it may take. */
   pollMs: number
+  targetMs: number
   /** Tradeable parts this block handed to the submission queue. */
   queued: number
   /** Parts queued or being posted when the pass returned (this block's and earlier ones'). */
@@ -236,7 +237,7 @@ type PassOutcome = { result: Omit<PollDueWatchesReturnType, 'backlog'>; posted: 
 async function pollAndQueue(host: Host, config: TwapMonitorConfig, block: BlockRef, queue: SubmissionQueue, limits: PollLimits): Promise<PassOutcome> {
   const { budget, cap, room, floor, ceiling, targetMs } = limits
   const nothingPosted = Promise.resolve()
-  const report = { cap, nextCap: cap, pollMs: 0, queued: 0 }
+  const report = { cap, nextCap: cap, pollMs: 0, targetMs: Math.round(targetMs), queued: 0 }
   if (room === 0) return { result: { polled: 0, stale: 0, ...report }, posted: nothingPosted }
   const { watches, stale } = await dueWatches(host, block, room, queue)
   if (watches.length === 0) return { result: { polled: 0, stale, ...report }, posted: nothingPosted }
