@@ -21,10 +21,12 @@ export type NextPollBudgetParameters = {
 export type NextPollBudgetReturnType = number
 
 /**
- * The next block's poll cap, AIMD-style: a failed multicall halves it; a slow one (over
+ * The next block's poll cap, in the spirit of AIMD: a failed multicall halves it; a slow one (over
  * `targetMs`) shrinks it to what the measured time per call says would have fit, but at most by
- * half; a block that used its whole cap and finished within half the target doubles it (by the same
- * measure, twice as many would still have fit). Anything else keeps it. Always within [floor, ceiling].
+ * half; a block that used its whole cap and finished within half the target doubles it. Growth is a
+ * doubling rather than a step because it is gated: at the measured time per call, twice as many
+ * still fit the target, so the doubled cap does not overshoot unless the node slows down, and then
+ * the next block shrinks it. Anything else keeps it. Always within [floor, ceiling].
  *
  * Halving on trouble and growing only while polls end well inside the block keeps block processing
  * (and the cursor) ahead of the chain when the node, or the engine's own thread, slows down.
@@ -36,9 +38,7 @@ export function nextPollBudget({ current, polled, elapsedMs, failed, targetMs, f
   const clamp = (value: number) => Math.max(floor, Math.min(ceiling, Math.floor(value)))
   if (failed) return clamp(current / 2)
   if (polled <= 0) return clamp(current)
-  // Never below 1 µs per call: a clock that says 0 ms must not read as infinitely fast.
-  const perCallMs = Math.max(elapsedMs, 0.001 * polled) / polled
-  if (elapsedMs > targetMs) return clamp(Math.max(current / 2, Math.min(current, targetMs / perCallMs)))
+  if (elapsedMs > targetMs) return clamp(Math.max(current / 2, Math.min(current, (targetMs * polled) / elapsedMs)))
   if (polled >= current && elapsedMs <= targetMs / 2) return clamp(current * 2)
   return clamp(current)
 }
