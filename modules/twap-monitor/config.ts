@@ -29,8 +29,11 @@ export const twapMonitorConfig = z
     shard: zShard.optional(),
     /** Handlers whose conditional orders become watches; others are ignored. */
     handlers: z.array(zAddress).min(1, 'list at least one handler address').default([TWAP_HANDLER]),
-    /** At most this many watches are polled per block; the rest stay due for the next block. */
-    maxPollsPerBlock: z.number().int().positive().default(5000),
+    /**
+     * The ceiling of the adaptive poll cap: at most this many watches are polled per block; the rest
+     * stay due for the next block. The cap itself follows how long the polls take (see pollBudget.ts).
+     */
+    maxPollsPerBlock: z.number().int().positive().default(10000),
     /** Orders submitted (appData lookup + POST) in parallel within one block. */
     submitConcurrency: z.number().int().min(1).max(1024).default(256),
     /**
@@ -44,6 +47,25 @@ export const twapMonitorConfig = z
     stopSubmissionsAfter: z.number().int().min(1).default(5),
     /** Blocks in a row whose poll multicall failed before the `polls` health check is degraded. */
     degradedAfterFailedPolls: z.number().int().min(1).default(3),
+    /** The poll cap of the first block (then adapted; clamped to [minPollsPerBlock, maxPollsPerBlock]). */
+    initialPollsPerBlock: z.number().int().positive().default(5000),
+    /** The floor of the adaptive poll cap: slow or failing polls never shrink it below this. */
+    minPollsPerBlock: z.number().int().positive().default(100),
+    /** The share of the block interval one block's poll multicall may take before the cap shrinks. */
+    pollTimeFraction: z.number().gt(0).max(1).default(0.4),
+    /** Block interval assumed until two consecutive blocks were seen, ms. */
+    blockIntervalMs: z.number().int().positive().default(12000),
+    /**
+     * How long a block pass waits for its own posts before it returns and lets the rest post in the
+     * background (ms). The engine's cursor passes a block once the pass returns; the parts still
+     * queued keep their watch due, so a restart polls them again (and looks them up first).
+     */
+    submitWaitMs: z.number().int().min(0).default(250),
+    /**
+     * Parts queued or posting at most (each holds its order and signature in the module's memory):
+     * a block pass polls no more watches than there is room for, since each poll may yield a part.
+     */
+    maxQueuedParts: z.number().int().positive().default(10000),
   })
   .prefault({})
 

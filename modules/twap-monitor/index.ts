@@ -4,6 +4,7 @@ import { twapMonitorConfig, type TwapMonitorConfig } from './config.ts'
 import { dueKey } from '../sdk/index.ts'
 import { pollDueWatches } from './pollDueWatches.ts'
 import { beginRecovery } from './recovery.ts'
+import { submissionQueueOf } from './submissionQueue.ts'
 import { removeWatch, twapWatchId, watchKey, type TwapWatch } from './watchStore.ts'
 
 /** Creates the watch for one ConditionalOrderCreated log, unless its handler is not watched or it exists. */
@@ -85,15 +86,17 @@ export default defineModule<TwapMonitorConfig>({
     if (block.chainId !== config.chainId) return
     // Pruning only touches markers whose part expired `retainFinishedBlocks` ago, never one this
     // block's polls can meet, so it runs beside them (its store reads share their batch).
-    const [{ polled, stale }, { pruned }] = await Promise.all([
+    const [pass, { pruned }] = await Promise.all([
       pollDueWatches({ host, config, block }),
       pruneFinished({ store: host.store, block, retainBlocks: config.retainFinishedBlocks }),
     ])
-    if (polled > 0 || stale > 0 || pruned > 0) host.log.debug('polled due watches', { block: block.number, polled, stale, pruned })
+    if (pass.polled > 0 || pass.stale > 0 || pass.backlog > 0 || pruned > 0) host.log.debug('polled due watches', { block: block.number, ...pass, pruned })
   },
 
   async onReorg({ host, config, reorg }) {
     if (reorg.chainId !== config.chainId) return
+    // A part still posting would reschedule its watch after this removed it: let the posts settle first.
+    await submissionQueueOf(host, config.submitConcurrency).idle()
     for (const log of reorg.removedLogs) {
       const created = decodeConditionalOrderCreated(log)
       if (!created.ok) continue

@@ -15,14 +15,28 @@ import {
 } from '../sdk/index.ts'
 import type { TwapMonitorConfig } from './config.ts'
 import { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, takeDue, type Due } from '../sdk/index.ts'
-import { runBounded } from '../sdk/index.ts'
+import { estimateBlockIntervalMs, nextPollBudget, observeBlock, pollBudgetState, type PollBudgetState } from './pollBudget.ts'
 import { pollFailed, pollSucceeded } from './pollHealth.ts'
+import { submissionQueueOf, type SubmissionQueue } from './submissionQueue.ts'
 import { submitPart } from './submitPart.ts'
 import { removeWatch, rescheduleWatch, watchKey, type TwapWatch } from './watchStore.ts'
 
 export type PollDueWatchesParameters = { host: Host; config: TwapMonitorConfig; block: BlockRef }
 /** What one block's pass did, for logs and tests. */
-export type PollDueWatchesReturnType = { polled: number; stale: number }
+export type PollDueWatchesReturnType = {
+  polled: number
+  stale: number
+  /** The poll cap this block ran with, and the one the next block gets. */
+  cap: number
+  nextCap: number
+  /** Wall time of the poll multicall, ms (0 when nothing was polled), and the time it may take. */
+  pollMs: number
+  targetMs: number
+  /** Tradeable parts this block handed to the submission queue. */
+  queued: number
+  /** Parts queued or being posted when the pass returned (this block's and earlier ones'). */
+  backlog: number
+}
 
 const CALLDATA_CACHE_SIZE = 8192
 const callDataById = new Map<string, Hex>()
@@ -38,14 +52,17 @@ function pollCallData(watch: TwapWatch): Hex {
   return callData
 }
 
-/** Collects the due watches (block-keyed first, then time-keyed), dropping stale due entries. */
-async function dueWatches(host: Host, config: TwapMonitorConfig, block: BlockRef) {
+/**
+ * Collects up to `cap` due watches (block-keyed first, then time-keyed), dropping stale due entries.
+ * A watch whose part is still queued or being posted keeps its due entry (a restart polls it again)
+ * but is not polled again now: it is skipped, and does not count against the cap.
+ */
+async function dueWatches(host: Host, block: BlockRef, cap: number, queue: SubmissionQueue) {
+  const scan = cap + queue.size
   // Both scans at once (one round trip, not two); block-keyed entries keep their priority in the cap.
-  const [byBlock, byEpoch] = await Promise.all([
-    takeDue(host.store, DUE_BLOCK_PREFIX, block.number, config.maxPollsPerBlock),
-    takeDue(host.store, DUE_EPOCH_PREFIX, block.timestamp, config.maxPollsPerBlock),
-  ])
-  const entries = [...byBlock, ...byEpoch.slice(0, config.maxPollsPerBlock - byBlock.length)]
+  const [byBlock, byEpoch] = await Promise.all([takeDue(host.store, DUE_BLOCK_PREFIX, block.number, scan), takeDue(host.store, DUE_EPOCH_PREFIX, block.timestamp, scan)])
+  const free = ([, id]: [string, string]) => !queue.has(id)
+  const entries = [...byBlock.filter(free), ...byEpoch.filter(free)].slice(0, cap)
   const loaded = await Promise.all(entries.map(([, id]) => host.store.get<TwapWatch>(watchKey(id))))
   const watches: TwapWatch[] = []
   const seen = new Set<string>()
@@ -156,12 +173,27 @@ type PassContext = {
 }
 
 
+/** Resolves when `work` does or after `ms`, whichever is first (at once for 0). */
+async function waitAtMost(work: Promise<void>, ms: number): Promise<void> {
+  if (ms <= 0) return
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+}
+
 /**
  * One block's work: poll the due watches in one multicall at this block, then apply each outcome.
- * Tradeable orders go to the orderbook with at most `submitConcurrency` in flight, the ones whose
- * validTo is nearest first; when the block is old (the module is catching up), they are judged
- * against the head's time, and the expired ones are recorded as missed instead of posted. A failed
- * multicall leaves every watch due (polled again next block), is reported (`poll_failed`), and after
+ * At most the adaptive cap is polled (`nextPollBudget`: it follows how long the multicall took
+ * against `pollTimeFraction` of the block interval, within [minPollsPerBlock, maxPollsPerBlock]),
+ * and no more than the queue has room for (`maxQueuedParts`: each poll may yield a part to hold).
+ * Reschedules are written before it returns; tradeable orders go to the module's submission queue
+ * (at most `submitConcurrency` posting, the ones whose validTo is nearest first), and the pass
+ * waits for them at most `submitWaitMs`: the rest post in the background while the next blocks are
+ * handled. A watch keeps its due entry until its part's outcome is written, so a crash with parts
+ * queued loses none (a restart polls them again and, while recovering, looks each up first).
+ * When the block is old (the module is catching up), parts are judged against the head's time,
+ * and the expired ones are recorded as missed instead of posted. A failed multicall leaves every
+ * watch due (polled again next block), halves the cap, is reported (`poll_failed`), and after
  * `degradedAfterFailedPolls` blocks in a row marks the `polls` health check; a failed task leaves
  * its watch due.
  *
@@ -169,22 +201,65 @@ type PassContext = {
  * await pollDueWatches({ host, config, block })
  */
 export async function pollDueWatches({ host, config, block }: PollDueWatchesParameters): Promise<PollDueWatchesReturnType> {
-  const { watches, stale } = await dueWatches(host, config, block)
-  if (watches.length === 0) return { polled: 0, stale }
+  const queue = submissionQueueOf(host, config.submitConcurrency)
+  queue.concurrency = config.submitConcurrency
+  const ceiling = config.maxPollsPerBlock
+  const floor = Math.min(config.minPollsPerBlock, ceiling)
+  const budget = pollBudgetState(host, config.initialPollsPerBlock)
+  observeBlock(budget, block)
+  const cap = Math.max(floor, Math.min(ceiling, budget.cap))
+  const limits: PollLimits = {
+    budget,
+    cap,
+    // Back-pressure: every poll may yield a part, and the queue holds at most maxQueuedParts.
+    room: Math.max(0, Math.min(cap, config.maxQueuedParts - queue.size)),
+    floor,
+    ceiling,
+    targetMs: estimateBlockIntervalMs({ timestamps: budget.timestamps, fallbackMs: config.blockIntervalMs }) * config.pollTimeFraction,
+  }
+  // The block pass goes first: no new post starts until its polls and reschedules are issued.
+  const release = queue.hold()
+  let pass: PassOutcome
+  try {
+    pass = await pollAndQueue(host, config, block, queue, limits)
+  } finally {
+    release()
+  }
+  await waitAtMost(pass.posted, config.submitWaitMs)
+  return { ...pass.result, backlog: queue.size }
+}
+
+/** The adaptive cap of this block and what the next one is computed from. */
+type PollLimits = { budget: PollBudgetState; cap: number; room: number; floor: number; ceiling: number; targetMs: number }
+type PassOutcome = { result: Omit<PollDueWatchesReturnType, 'backlog'>; posted: Promise<void> }
+
+/** Polls this block's due watches, writes the reschedules, and hands the tradeable parts to the queue. */
+async function pollAndQueue(host: Host, config: TwapMonitorConfig, block: BlockRef, queue: SubmissionQueue, limits: PollLimits): Promise<PassOutcome> {
+  const { budget, cap, room, floor, ceiling, targetMs } = limits
+  const nothingPosted = Promise.resolve()
+  const report = { cap, nextCap: cap, pollMs: 0, targetMs: Math.round(targetMs), queued: 0 }
+  if (room === 0) return { result: { polled: 0, stale: 0, ...report }, posted: nothingPosted }
+  const { watches, stale } = await dueWatches(host, block, room, queue)
+  if (watches.length === 0) return { result: { polled: 0, stale, ...report }, posted: nothingPosted }
   const calls: MulticallCall[] = watches.map((watch) => ({ target: config.composableCow, callData: pollCallData(watch), allowFailure: true }))
+  const fail = (cause: string, pollMs: number): PassOutcome => {
+    budget.cap = nextPollBudget({ current: cap, polled: watches.length, elapsedMs: pollMs, failed: true, targetMs, floor, ceiling })
+    pollFailed(host, { block: block.number, watches: watches.length, cause, degradeAfter: config.degradedAfterFailedPolls })
+    return { result: { polled: 0, stale, ...report, nextCap: budget.cap, pollMs }, posted: nothingPosted }
+  }
+  const started = performance.now()
   let results: unknown
   try {
     results = await host.chain.multicall(config.chainId, calls, { blockNumber: block.number })
   } catch (error) {
-    pollFailed(host, { block: block.number, watches: watches.length, cause: errorMessage(error), degradeAfter: config.degradedAfterFailedPolls })
-    return { polled: 0, stale }
+    return fail(errorMessage(error), performance.now() - started)
   }
+  const pollMs = performance.now() - started
   if (!Array.isArray(results) || results.length !== calls.length) {
-    const cause = `the multicall answered ${Array.isArray(results) ? `${results.length} results for ${calls.length} calls` : `a ${typeof results}, not a list`}`
-    pollFailed(host, { block: block.number, watches: watches.length, cause, degradeAfter: config.degradedAfterFailedPolls })
-    return { polled: 0, stale }
+    return fail(`the multicall answered ${Array.isArray(results) ? `${results.length} results for ${calls.length} calls` : `a ${typeof results}, not a list`}`, pollMs)
   }
   pollSucceeded(host)
+  budget.cap = nextPollBudget({ current: cap, polled: watches.length, elapsedMs: pollMs, failed: false, targetMs, floor, ceiling })
   const answers: unknown[] = results
   const polled = watches.map((watch, index) => {
     const result = answers[index]
@@ -208,14 +283,13 @@ export async function pollDueWatches({ host, config, block }: PollDueWatchesPara
   }
   const failed = (error: unknown, { watch }: { watch: TwapWatch }) =>
     host.log.error('handling a poll outcome failed; the watch stays due', { watch: watch.id, error: errorMessage(error) })
-  const apply = (item: (typeof polled)[number]) => applyOutcome(context, item.watch, item.outcome)
+  const apply = (item: (typeof polled)[number]) => applyOutcome(context, item.watch, item.outcome).catch((error: unknown) => failed(error, item))
+  // Tradeable orders talk to the orderbook: queued, posted in the background (they start once the
+  // pass releases the queue).
+  const posted = queue.enqueue(orders.map((item) => ({ watchId: item.watch.id, run: () => apply(item) })))
   // Reschedules are store writes only: issue them all at once so the store batches them.
-  // Tradeable orders talk to the orderbook: at most `submitConcurrency` in flight.
-  await Promise.all([
-    ...polled.filter((item) => item.outcome.kind !== 'order').map((item) => apply(item).catch((error: unknown) => failed(error, item))),
-    runBounded(orders, config.submitConcurrency, apply, failed),
-  ])
-  return { polled: watches.length, stale }
+  await Promise.all(polled.filter((item) => item.outcome.kind !== 'order').map(apply))
+  return { result: { polled: watches.length, stale, ...report, nextCap: budget.cap, pollMs, queued: orders.length }, posted }
 }
 
 const validToOf = (outcome: PollOutcome) => (outcome.kind === 'order' ? outcome.order.validTo : Number.MAX_SAFE_INTEGER)

@@ -318,13 +318,19 @@ test('behavior: the config fills every default and rejects unknown keys', () => 
     chainId: 11155111,
     composableCow: '0xfdaFc9d1902f4e0b84f65F49f244b32b31013b74',
     handlers: ['0x6cF1e9cA41f7611dEf408122793c358a3d11E5a5'],
-    maxPollsPerBlock: 5000,
+    maxPollsPerBlock: 10000,
     submitConcurrency: 256,
     maxUnknownPolls: 12,
     unknownBackoffMaxBlocks: 256,
     stopSubmissionsAfter: 5,
     degradedAfterFailedPolls: 3,
     retainFinishedBlocks: 50_400,
+    initialPollsPerBlock: 5000,
+    minPollsPerBlock: 100,
+    pollTimeFraction: 0.4,
+    blockIntervalMs: 12000,
+    submitWaitMs: 250,
+    maxQueuedParts: 10000,
   })
   expect(() => twapMonitorConfig.parse({ handler: [] })).toThrow(/handler/)
   expect(() => twapMonitorConfig.parse({ handlers: ['0x12'] })).toThrow(/address/)
