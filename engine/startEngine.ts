@@ -114,6 +114,7 @@ export async function startEngine({
         rpcUrl: chain.rpc_url,
         metrics,
         maxRequestBytes: chain.max_request_bytes,
+        maxBlockLogsBytes: chain.max_block_logs_bytes,
         onRequestLimitShrink: ({ from, to, refusedBytes, refusal }) =>
           logger.warn(
             refusal === 'answer'

@@ -15,6 +15,8 @@ export type CreateTransportParameters = {
   ws?: WsRpcClient
   /** The chain's request size budget (`max_request_bytes`, lowered by "too large" answers). */
   limit?: RequestSizeLimit
+  /** Over http: larger answers are refused (a refused batch is split). Default 10 MiB, as viem. */
+  maxResponseBytes?: number
 }
 
 /**
@@ -29,10 +31,10 @@ export type CreateTransportParameters = {
  * @example
  * const client = createPublicClient({ transport: createTransport({ url: 'http://127.0.0.1:8545', chainId: 11155111 }) })
  */
-export function createTransport({ url, chainId, metrics, timeoutMs = 10_000, ws, limit = createRequestSizeLimit() }: CreateTransportParameters): Transport {
+export function createTransport({ url, chainId, metrics, timeoutMs = 10_000, ws, limit = createRequestSizeLimit(), maxResponseBytes }: CreateTransportParameters): Transport {
   // Over ws, requests go through our own reconnecting client: viem's socket cache keeps a dead
   // socket forever once `reconnect` is off, and its own reconnect gives up after 5 attempts.
-  const http = ws ? undefined : createHttpBatchClient({ url, chainId, limit, timeoutMs })
+  const http = ws ? undefined : createHttpBatchClient({ url, chainId, limit, timeoutMs, maxResponseBytes })
   const inner: Transport = ws
     ? custom({ request: ({ method, params }: { method: string; params?: unknown }) => ws.request(method, Array.isArray(params) ? params : []) }, { retryCount: 0 })
     : () => createViemTransport({ key: 'http', name: 'HTTP JSON-RPC', type: 'http', retryCount: 0, timeout: timeoutMs, request: (({ method, params }: { method: string; params?: unknown }) => http!.request(method, params ?? [])) as never }, { url })

@@ -41,6 +41,12 @@ export const chainSchema = z.strictObject({
    * quarter below Anvil's 2 MiB limit, the strictest common node (geth: 5 MB over HTTP).
    */
   max_request_bytes: z.number().int().min(65_536).max(1_073_741_824).default(1_572_864),
+  /**
+   * Over http: the largest `eth_getLogs` answer read for ONE block, bytes. Other answers stop at
+   * 10 MiB (as viem's) and a range is split; one block cannot be, and its logs must be read to
+   * follow the chain (10,000 TWAP creations in a block answer ~12 MB). Default 256 MiB.
+   */
+  max_block_logs_bytes: z.number().int().min(1_048_576).max(2_147_483_647).default(268_435_456),
 })
 
 export const moduleEntrySchema = z.strictObject({

@@ -76,6 +76,7 @@ export async function runBacktest(parameters: RunBacktestParameters): Promise<Ru
           multicall_address: '0xcA11bde05977b3631167028862bE2a173976CA11',
           multicall_batch_size: 500,
           max_request_bytes: 1_572_864,
+          max_block_logs_bytes: 268_435_456,
         },
       ],
     ]),
