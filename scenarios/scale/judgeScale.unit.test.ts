@@ -1,0 +1,140 @@
+import { describe, expect, test } from 'vitest'
+import { cpuFloorMs, judgeScale } from './judgeScale.ts'
+import type { BurstEvidence, GrowthPhase, ScaleEvidence } from './scaleEvidence.ts'
+
+const phase = (n: number, over: Partial<GrowthPhase> = {}): GrowthPhase => ({
+  n,
+  created: n,
+  createdLogs: n,
+  transactions: n / 100,
+  creationBlocks: 1,
+  creationMs: n * 0.2,
+  ingestMs: n * 1,
+  duePerBlock: 2,
+  steady: Array.from({ length: 10 }, (_, i) => ({ block: i, cpuMs: 20, rssBytes: 2e8, polled: 2 })),
+  rpcPerBlock: { eth_call: 1 },
+  anvilCpuMsPerBlock: 5,
+  rssBytes: 2e8,
+  storeBytes: 1e6,
+  ...over,
+})
+
+const burst = (transport: 'ws' | 'http', over: Partial<BurstEvidence> = {}): BurstEvidence => ({
+  transport,
+  watches: 2000,
+  parts: 500,
+  dueBlock: 20,
+  timeline: [{ offset: 0, block: 20, polled: 500, posted: 500, cursorLag: 1 }],
+  expected: 500,
+  posted: 500,
+  duplicates: 0,
+  polledByNextBlock: 500,
+  blocksToPost: 1,
+  secondsToPost: 0.9,
+  lagSamples: 30,
+  maxCursorLag: 1,
+  cpuMs: { engine: 300, anvil: 100, harness: 400 },
+  ...over,
+})
+
+const passing = (): ScaleEvidence => ({
+  scale: 'ci',
+  growth: [phase(1000), phase(10_000)],
+  dueParts: { expected: 40, posted: 40, duplicates: 0, unexpectedPosts: 0 },
+  bursts: [burst('ws'), burst('http')],
+  burstBlocks: 10,
+  notes: [],
+})
+
+const failed = (e: ScaleEvidence) =>
+  judgeScale(e)
+    .bars.filter((b) => !b.pass)
+    .map((b) => b.name)
+
+const withSteadyCpu = (p: GrowthPhase, cpuMs: number): GrowthPhase => ({ ...p, steady: p.steady.map((b) => ({ ...b, cpuMs })) })
+
+describe('judgeScale', () => {
+  test('behavior: a clean run passes every bar', () => {
+    const verdict = judgeScale(passing())
+    expect(verdict.bars.filter((b) => !b.pass)).toEqual([])
+    expect(verdict.pass).toBe(true)
+    expect(verdict.bars.map((b) => b.name)).toContain('burst-http-cursor')
+  })
+
+  test('behavior: a creation missing from the chain fails', () => {
+    expect(failed({ ...passing(), growth: [phase(1000), phase(10_000, { createdLogs: 9_999 })] })).toEqual(['creation'])
+    expect(failed({ ...passing(), growth: [phase(1000, { created: 0, createdLogs: 0, ingestMs: 1 }), phase(10_000)] })).toContain('creation')
+  })
+
+  test('behavior: steady CPU 3x the 1k figure fails; exactly 2x passes', () => {
+    const e = passing()
+    expect(failed({ ...e, growth: [e.growth[0]!, withSteadyCpu(e.growth[1]!, 60)] })).toEqual(['steady-cpu'])
+    expect(failed({ ...e, growth: [e.growth[0]!, withSteadyCpu(e.growth[1]!, 40)] })).toEqual([])
+    expect(failed({ ...e, growth: [e.growth[0]!, withSteadyCpu(e.growth[1]!, 40.5)] })).toEqual(['steady-cpu'])
+  })
+
+  test('behavior: the CPU reference is floored at one clock tick, so an idle 1k figure does not fail a 2x-tick larger N', () => {
+    const e = passing()
+    expect(failed({ ...e, growth: [withSteadyCpu(e.growth[0]!, 2), withSteadyCpu(e.growth[1]!, 2 * cpuFloorMs)] })).toEqual([])
+    expect(failed({ ...e, growth: [withSteadyCpu(e.growth[0]!, 2), withSteadyCpu(e.growth[1]!, 2 * cpuFloorMs + 1)] })).toEqual(['steady-cpu'])
+  })
+
+  test('behavior: CPU compared at a different number due per block is not measured, and fails', () => {
+    const e = passing()
+    const bars = judgeScale({ ...e, growth: [e.growth[0]!, { ...e.growth[1]!, duePerBlock: 3 }] }).bars
+    expect(bars.find((b) => b.name === 'steady-cpu')).toMatchObject({ pass: false, status: 'not measured' })
+    expect(failed({ ...e, growth: [{ ...e.growth[0]!, duePerBlock: 0 }, { ...e.growth[1]!, duePerBlock: 0 }] })).toEqual(['steady-cpu'])
+  })
+
+  test('behavior: ingest time per creation growing past 1.5x fails; 1.5x passes', () => {
+    const e = passing()
+    expect(failed({ ...e, growth: [e.growth[0]!, { ...e.growth[1]!, ingestMs: 20_000 }] })).toEqual(['ingest-flat'])
+    expect(failed({ ...e, growth: [e.growth[0]!, { ...e.growth[1]!, ingestMs: 15_000 }] })).toEqual([])
+    expect(failed({ ...e, growth: [e.growth[0]!, { ...e.growth[1]!, ingestMs: 15_001 }] })).toEqual(['ingest-flat'])
+  })
+
+  test('behavior: missing evidence fails, never passes', () => {
+    const none = failed({ ...passing(), growth: [], dueParts: undefined, bursts: [] })
+    expect(none).toEqual(['creation', 'ingest-flat', 'steady-cpu', 'steady-parts', 'burst-ws-polled', 'burst-ws-posted', 'burst-ws-once', 'burst-ws-cursor', 'burst-http-polled', 'burst-http-posted', 'burst-http-once', 'burst-http-cursor', 'memory'])
+    expect(failed({ ...passing(), growth: [phase(1000)] })).toEqual(['ingest-flat', 'steady-cpu'])
+    expect(failed({ ...passing(), growth: [phase(1000), phase(10_000, { steady: [] })] })).toEqual(['steady-cpu'])
+    expect(failed({ ...passing(), growth: [phase(1000), phase(10_000, { rssBytes: Number.NaN })] })).toEqual(['memory'])
+    expect(failed({ ...passing(), bursts: [burst('ws')] })).toEqual(['burst-http-polled', 'burst-http-posted', 'burst-http-once', 'burst-http-cursor'])
+    expect(failed({ ...passing(), bursts: [burst('ws'), burst('http', { lagSamples: 0, maxCursorLag: 0 })] })).toEqual(['burst-http-cursor'])
+    expect(failed({ ...passing(), dueParts: { expected: 0, posted: 0, duplicates: 0, unexpectedPosts: 0 } })).toEqual(['steady-parts'])
+  })
+
+  test('behavior: a duplicate post fails the burst and the steady parts', () => {
+    expect(failed({ ...passing(), bursts: [burst('ws', { duplicates: 1 }), burst('http')] })).toEqual(['burst-ws-once'])
+    expect(failed({ ...passing(), bursts: [burst('ws', { expected: 0, posted: 0, duplicates: 0 }), burst('http')] })).toEqual(['burst-ws-posted', 'burst-ws-once'])
+    expect(failed({ ...passing(), dueParts: { expected: 40, posted: 40, duplicates: 1, unexpectedPosts: 0 } })).toEqual(['steady-parts'])
+    expect(failed({ ...passing(), dueParts: { expected: 40, posted: 40, duplicates: 0, unexpectedPosts: 1 } })).toEqual(['steady-parts'])
+  })
+
+  test('behavior: a missed part fails, in the burst and in the steady window', () => {
+    expect(failed({ ...passing(), bursts: [burst('ws', { posted: 499, blocksToPost: undefined }), burst('http')] })).toEqual(['burst-ws-posted'])
+    expect(failed({ ...passing(), bursts: [burst('ws', { posted: 499 }), burst('http')] })).toEqual(['burst-ws-posted'])
+    expect(failed({ ...passing(), bursts: [burst('ws', { expected: 499, posted: 499 }), burst('http')] })).toEqual(['burst-ws-posted'])
+    expect(failed({ ...passing(), dueParts: { expected: 40, posted: 39, duplicates: 0, unexpectedPosts: 0 } })).toEqual(['steady-parts'])
+  })
+
+  test('behavior: parts posted after the block bound fail; at the bound pass', () => {
+    expect(failed({ ...passing(), bursts: [burst('ws', { blocksToPost: 11 }), burst('http')] })).toEqual(['burst-ws-posted'])
+    expect(failed({ ...passing(), bursts: [burst('ws', { blocksToPost: 10 }), burst('http')] })).toEqual([])
+  })
+
+  test('behavior: parts polled later than the next block fail', () => {
+    expect(failed({ ...passing(), bursts: [burst('ws'), burst('http', { polledByNextBlock: 499 })] })).toEqual(['burst-http-polled'])
+    expect(failed({ ...passing(), bursts: [burst('ws'), burst('http', { parts: 0, polledByNextBlock: 0, expected: 0, posted: 0 })] })).toContain('burst-http-polled')
+  })
+
+  test('behavior: cursor lag 3 fails; lag 2 passes', () => {
+    expect(failed({ ...passing(), bursts: [burst('ws', { maxCursorLag: 3 }), burst('http')] })).toEqual(['burst-ws-cursor'])
+    expect(failed({ ...passing(), bursts: [burst('ws', { maxCursorLag: 2 }), burst('http')] })).toEqual([])
+  })
+
+  test('behavior: RSS over 1 GB at the largest N fails; 1 GB passes', () => {
+    expect(failed({ ...passing(), growth: [phase(1000), phase(10_000, { rssBytes: 1_000_000_001 })] })).toEqual(['memory'])
+    expect(failed({ ...passing(), growth: [phase(1000), phase(10_000, { rssBytes: 1_000_000_000 })] })).toEqual([])
+  })
+})
