@@ -1,50 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { cpuFloorMs, judgeScale } from './judgeScale.ts'
-import type { BurstEvidence, GrowthPhase, ScaleEvidence } from './scaleEvidence.ts'
-
-const phase = (n: number, over: Partial<GrowthPhase> = {}): GrowthPhase => ({
-  n,
-  created: n,
-  createdLogs: n,
-  transactions: n / 100,
-  creationBlocks: 1,
-  creationMs: n * 0.2,
-  ingestMs: n * 1,
-  duePerBlock: 2,
-  steady: Array.from({ length: 10 }, (_, i) => ({ block: i, cpuMs: 20, rssBytes: 2e8, polled: 2 })),
-  rpcPerBlock: { eth_call: 1 },
-  anvilCpuMsPerBlock: 5,
-  rssBytes: 2e8,
-  storeBytes: 1e6,
-  ...over,
-})
-
-const burst = (transport: 'ws' | 'http', over: Partial<BurstEvidence> = {}): BurstEvidence => ({
-  transport,
-  watches: 2000,
-  parts: 500,
-  dueBlock: 20,
-  timeline: [{ offset: 0, block: 20, polled: 500, posted: 500, cursorLag: 1 }],
-  expected: 500,
-  posted: 500,
-  duplicates: 0,
-  polledByNextBlock: 500,
-  blocksToPost: 1,
-  secondsToPost: 0.9,
-  lagSamples: 30,
-  maxCursorLag: 1,
-  cpuMs: { engine: 300, anvil: 100, harness: 400 },
-  ...over,
-})
-
-const passing = (): ScaleEvidence => ({
-  scale: 'ci',
-  growth: [phase(1000), phase(10_000)],
-  dueParts: { expected: 40, posted: 40, duplicates: 0, unexpectedPosts: 0 },
-  bursts: [burst('ws'), burst('http')],
-  burstBlocks: 10,
-  notes: [],
-})
+import { examplePhase as phase, exampleBurst as burst, exampleScaleEvidence as passing } from './exampleScaleEvidence.ts'
+import type { GrowthPhase, ScaleEvidence } from './scaleEvidence.ts'
 
 const failed = (e: ScaleEvidence) =>
   judgeScale(e)
