@@ -50,5 +50,7 @@ describe('scaleProfile', () => {
     expect(() => scaleProfile({ env: { SHEPHERD_SCALE_GROWTH: '5000,1000' } })).toThrow(/ascending positive integers.*found "5000,1000"/)
     expect(() => scaleProfile({ env: { SHEPHERD_SCALE_BURST: 'many' } })).toThrow(/SHEPHERD_SCALE_BURST must be a positive integer.*found "many"/)
     expect(() => scaleProfile({ env: { SHEPHERD_SCALE: 'huge' } })).toThrow(/SHEPHERD_SCALE/)
+    expect(() => scaleProfile({ env: { SHEPHERD_SCALE_GROWTH: '1000,10000,20000', SHEPHERD_SCALE_BURST: '10000' } })).toThrow(/step to 20000 watches adds 10000, fewer than the 10030/)
+    expect(() => scaleProfile({ env: { SHEPHERD_SCALE_GROWTH: '20,1000' } })).toThrow(/step to 20 watches adds 20, fewer than the 30 it must create \(30 due in the steady window\)/)
   })
 })

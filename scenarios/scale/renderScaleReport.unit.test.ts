@@ -1,8 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { exampleBurst, exampleScaleEvidence } from './exampleScaleEvidence.ts'
 import { judgeScale } from './judgeScale.ts'
 import { renderScaleCharts } from './renderScaleCharts.ts'
 import { renderScaleReport } from './renderScaleReport.ts'
+import { writeScaleReport } from './writeScaleReport.ts'
+import { publishReport } from '../../harness/report/publishReport.ts'
 
 describe('renderScaleReport', () => {
   test('behavior: the verdict, every bar, a row per N with RSS per watch, and a row per burst', () => {
@@ -33,5 +38,22 @@ describe('renderScaleCharts', () => {
     expect(svg).toContain('Burst over ws: 500 parts due at block 20 (2000 watches)')
     expect(svg).toContain('Cursor lag during the burst over http (bar: at most 2)')
     expect(svg.match(/<polyline /g)?.length).toBe(2 + 2 * 2)
+  })
+})
+
+describe('writeScaleReport', () => {
+  test('behavior: writes md, json and svg that the report publisher accepts (verdict, key numbers, metadata)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scale-report-'))
+    try {
+      const evidence = exampleScaleEvidence()
+      const paths = writeScaleReport({ evidence, verdict: judgeScale(evidence), date: new Date('2026-12-07T18:00:00Z'), dir: join(dir, 'reports') })
+      expect(paths.markdown).toBe(join(dir, 'reports', 'scale-2026-12-07-ci.md'))
+      const published = publishReport(paths.markdown, { docsDir: join(dir, 'docs'), allowUnclean: 'unit test: no git state' })
+      expect(published.copied.map((p) => p.split('/').at(-1))).toEqual(['scale-2026-12-07-ci.md', 'scale-2026-12-07-ci.json', 'scale-2026-12-07-ci.svg'])
+      const index = readFileSync(published.index, 'utf8')
+      expect(index).toContain('| scale | 2026-12-07 | ci | PASS | CPU/block 20.0 -> 20.0 ms (N 1000 -> 10000); ingest 1.000 -> 1.000 ms/creation; RSS 200 MB at 10000 (19.5 kB/watch); ws burst 500/500 in 1 blocks, lag 1; http burst 500/500 in 1 blocks, lag 1 |')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -18,6 +18,7 @@ test(`scenario: cost follows what is due, from ${profile.growth.join(' -> ')} wa
   const paths = writeScaleReport({
     evidence,
     verdict,
+    git,
     run: [
       `commit ${git.commit}${git.dirty ? ' (dirty tree)' : ''}`,
       `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`,

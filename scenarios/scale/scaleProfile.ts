@@ -48,9 +48,23 @@ export function scaleProfile({ env = process.env }: ScaleProfileParameters = {})
     base.httpBurstWatches = 2 * parts
   }
   const override = env.SHEPHERD_SCALE_GROWTH
-  if (override === undefined) return base
+  if (override === undefined) return checked(base)
   const growth = override.split(',').map((s) => Number(s.trim()))
   const valid = growth.every((n, i) => Number.isInteger(n) && n > 0 && (i === 0 || n > growth[i - 1]!))
   if (!valid || growth.length === 0) throw new TypeError(`SHEPHERD_SCALE_GROWTH must list ascending positive integers, e.g. "1000,10000"; found "${override}"`)
-  return { ...base, growth }
+  return checked({ ...base, growth })
+}
+
+/** Every growth step creates its steady window's due TWAPs, and the last one the burst's too. */
+function checked(profile: ScaleProfile): ScaleProfile {
+  const due = profile.duePerBlock * profile.steadyBlocks
+  for (const [i, n] of profile.growth.entries()) {
+    const added = n - (profile.growth[i - 1] ?? 0)
+    const needed = due + (i === profile.growth.length - 1 ? profile.burstParts : 0)
+    if (added < needed)
+      throw new TypeError(
+        `SHEPHERD_SCALE_GROWTH: the step to ${n} watches adds ${added}, fewer than the ${needed} it must create (${due} due in the steady window${needed > due ? ` + ${profile.burstParts} burst parts` : ''}); found growth "${profile.growth.join(',')}"`,
+      )
+  }
+  return profile
 }
