@@ -1,6 +1,6 @@
 import { table } from '../../harness/report/markdown.ts'
 import { ingestMsPerCreation, steadyCpuMs, type ScaleVerdict } from './judgeScale.ts'
-import type { ScaleEvidence } from './scaleEvidence.ts'
+import type { GrowthPhase, ScaleEvidence } from './scaleEvidence.ts'
 
 export type RenderScaleReportOptions = {
   /** ISO date of the run. */
@@ -12,6 +12,9 @@ export type RenderScaleReportOptions = {
 }
 
 const mb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1e6).toFixed(0) : '-')
+/** RSS added per watch added since the step before, kB: the per-watch cost without the empty engine. */
+const marginalKb = (before: GrowthPhase | undefined, p: GrowthPhase) =>
+  before && Number.isFinite(p.rssBytes) && Number.isFinite(before.rssBytes) ? ((p.rssBytes - before.rssBytes) / (p.n - before.n) / 1024).toFixed(1) : '-'
 const ms = (value: number | undefined, digits = 1) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits))
 
 /**
@@ -40,8 +43,8 @@ export function renderScaleReport(e: ScaleEvidence, verdict: ScaleVerdict, optio
     '## Growth: cost against N',
     '',
     ...table(
-      ['N', 'new watches (logs)', 'txs / blocks', 'creation ms', 'ingest ms per creation', 'due per block', 'polled per block', 'engine CPU ms per block', 'RPC per block', 'RSS MB', 'RSS per watch kB', 'store MB', 'Anvil CPU ms per block'],
-      e.growth.map((p) => [
+      ['N', 'new watches (logs)', 'txs / blocks', 'creation ms', 'ingest ms per creation', 'due per block', 'polled per block', 'engine CPU ms per block', 'RPC per block', 'RSS MB', 'RSS per watch kB', 'marginal kB per watch', 'store MB', 'Anvil CPU ms per block'],
+      e.growth.map((p, i) => [
         String(p.n),
         `${p.created} (${p.createdLogs})`,
         `${p.transactions} / ${p.creationBlocks}`,
@@ -56,13 +59,14 @@ export function renderScaleReport(e: ScaleEvidence, verdict: ScaleVerdict, optio
           .join(', ') || '-',
         mb(p.rssBytes),
         Number.isFinite(p.rssBytes) ? (p.rssBytes / p.n / 1024).toFixed(1) : '-',
+        marginalKb(e.growth[i - 1], p),
         mb(p.storeBytes),
         ms(p.anvilCpuMsPerBlock),
       ]),
     ),
     '',
     'RSS per watch is the whole process divided by N (it includes the ~200 MB an engine takes with no watch); the',
-    'difference between two rows divided by the watches added is the marginal cost of a watch.',
+    'marginal figure is the RSS added per watch added since the row before: the cost of one more watch.',
     '',
   )
   if (e.dueParts) lines.push(`Steady parts: ${e.dueParts.posted}/${e.dueParts.expected} posted, ${e.dueParts.duplicates} extra posts, ${e.dueParts.unexpectedPosts} posts of a UID nobody expected.`, '')

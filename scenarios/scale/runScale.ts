@@ -37,8 +37,15 @@ export type RunScaleParameters = {
 export type RunScaleReturnType = { growth: GrowthPhase[]; dueParts: DueParts | undefined; burst: BurstEvidence | undefined }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-/** 1e9 gas: ~14,000 creations per block at 70k gas each; an aggregate3 of 5,000 polls fits too. */
-const gasLimit = 1_000_000_000n
+/**
+ * 300M gas: ~4,000 creations per block (70k gas each), so one block's ConditionalOrderCreated logs
+ * stay near 5 MB. A block of 20,000 creations (~26 MB of logs) is never ingested over http://: the
+ * engine's eth_getLogs for that one block fails every retry (viem refuses answers over 10 MiB) and
+ * its cursor stays put. An aggregate3 of 5,000 polls (~60M gas) still fits.
+ */
+const gasLimit = 300_000_000n
+/** Blocks the ingest may go without the engine's cursor moving before the run gives up. */
+const maxStalledBlocks = 60
 /** Chain seconds between a phase's last creation block and its steady window: room for the ingest blocks. */
 const ingestSlackSeconds = 900n
 /** Chain seconds between phases (and before the burst): a clear break in chain time between windows. */
@@ -162,20 +169,31 @@ export async function runScale(p: RunScaleParameters): Promise<RunScaleReturnTyp
       log(`scale: ${n} watches (${count} new) in ${created.transactions} txs, blocks ${created.firstBlock}-${created.lastBlock}, ${Math.round(created.ms)} ms`)
 
       // Ingest: until the engine has polled every new watch once and its cursor is at the head; an empty 1 s block meanwhile.
+      let lastCursor = -1
+      let stalled = 0
       for (let waited = 0; ; waited++) {
         // Checked every 50 ms within the block; a new block only if this one passes without it.
         let polled = 0
+        let at = -1
         const blockEnds = Date.now() + 1000
         let ingested = false
         while (!ingested && Date.now() < blockEnds) {
           polled = polledIn(Number(created.firstBlock), Number(head))
-          ingested = polled >= count && (await cursor()) >= Number(head)
+          at = await cursor()
+          ingested = polled >= count && at >= Number(head)
           if (!ingested) await sleep(50)
         }
         if (ingested) break
-        if (time + 1n >= steadyStart)
+        stalled = at === lastCursor ? stalled + 1 : 0
+        lastCursor = at
+        if (time + 1n >= steadyStart || stalled >= maxStalledBlocks)
           throw new ShepherdError('The engine did not ingest the new watches before the steady window', {
-            details: [`watches: ${n} (${count} new)`, `polled since block ${created.firstBlock}: ${polled}`, `blocks waited: ${waited}`],
+            details: [
+              `watches: ${n} (${count} new) over ${p.transport}`,
+              `polled since block ${created.firstBlock}: ${polled}`,
+              `blocks waited: ${waited}; engine cursor ${at}, unchanged for ${stalled} blocks`,
+              ...running.recent().filter((line) => /"level":"(warn|error)"/.test(line)).slice(-5),
+            ],
             hint: 'The engine polls each new watch once after its creation block; see its log for poll failures.',
           })
         await mineAt(time + 1n)
