@@ -30,6 +30,19 @@ describe('judgeScale', () => {
     expect(failed({ ...e, growth: [e.growth[0]!, withSteadyCpu(e.growth[1]!, 40.5)] })).toEqual(['steady-cpu'])
   })
 
+  test('behavior: the CPU bar takes the median block: one GC spike does not fail it, most blocks at 3x do', () => {
+    const e = passing()
+    const spiky = { ...e.growth[1]!, steady: e.growth[1]!.steady.map((b, i) => ({ ...b, cpuMs: i === 3 ? 400 : 20 })) }
+    expect(failed({ ...e, growth: [e.growth[0]!, spiky] })).toEqual([])
+    const mostlyHigh = { ...e.growth[1]!, steady: e.growth[1]!.steady.map((b, i) => ({ ...b, cpuMs: i < 4 ? 20 : 60 })) }
+    expect(failed({ ...e, growth: [e.growth[0]!, mostlyHigh] })).toEqual(['steady-cpu'])
+    // Odd counts take the middle block; even counts the mean of the two middle ones.
+    const odd = { ...e.growth[1]!, steady: [10, 50, 41].map((cpuMs, block) => ({ block, cpuMs, rssBytes: 2e8, polled: 2 })) }
+    expect(failed({ ...e, growth: [e.growth[0]!, odd] })).toEqual(['steady-cpu'])
+    const even = { ...e.growth[1]!, steady: [10, 39, 41, 90].map((cpuMs, block) => ({ block, cpuMs, rssBytes: 2e8, polled: 2 })) }
+    expect(failed({ ...e, growth: [e.growth[0]!, even] })).toEqual([])
+  })
+
   test('behavior: the CPU reference is floored at one clock tick, so an idle 1k figure does not fail a 2x-tick larger N', () => {
     const e = passing()
     expect(failed({ ...e, growth: [withSteadyCpu(e.growth[0]!, 2), withSteadyCpu(e.growth[1]!, 2 * cpuFloorMs)] })).toEqual([])

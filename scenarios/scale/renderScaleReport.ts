@@ -1,5 +1,5 @@
 import { table } from '../../harness/report/markdown.ts'
-import { ingestMsPerCreation, steadyCpuMs, type ScaleVerdict } from './judgeScale.ts'
+import { ingestMsPerCreation, steadyCpuMeanMs, steadyCpuMs, type ScaleVerdict } from './judgeScale.ts'
 import type { GrowthPhase, ScaleEvidence } from './scaleEvidence.ts'
 
 export type RenderScaleReportOptions = {
@@ -43,7 +43,7 @@ export function renderScaleReport(e: ScaleEvidence, verdict: ScaleVerdict, optio
     '## Growth: cost against N',
     '',
     ...table(
-      ['N', 'new watches (logs)', 'txs / blocks', 'creation ms', 'ingest ms per creation', 'due per block', 'polled per block', 'engine CPU ms per block', 'RPC per block', 'RSS MB', 'RSS per watch kB', 'marginal kB per watch', 'store MB', 'Anvil CPU ms per block'],
+      ['N', 'new watches (logs)', 'txs / blocks', 'creation ms', 'ingest ms per creation', 'due per block', 'polled per block', 'engine CPU ms per block: median / mean / max', 'RPC per block', 'RSS MB', 'RSS per watch kB', 'marginal kB per watch', 'store MB', 'Anvil CPU ms per block'],
       e.growth.map((p, i) => [
         String(p.n),
         `${p.created} (${p.createdLogs})`,
@@ -52,7 +52,7 @@ export function renderScaleReport(e: ScaleEvidence, verdict: ScaleVerdict, optio
         ms(ingestMsPerCreation(p), 3),
         String(p.duePerBlock),
         ms(p.steady.length ? p.steady.reduce((a, b) => a + b.polled, 0) / p.steady.length : undefined),
-        ms(steadyCpuMs(p)),
+        p.steady.length ? `${ms(steadyCpuMs(p))} / ${ms(steadyCpuMeanMs(p))} / ${Math.max(...p.steady.map((b) => b.cpuMs))}` : '-',
         Object.entries(p.rpcPerBlock)
           .filter(([, v]) => v > 0)
           .map(([k, v]) => `${k} ${v.toFixed(1)}`)

@@ -38,12 +38,13 @@ export type RunScaleReturnType = { growth: GrowthPhase[]; dueParts: DueParts | u
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /**
- * 300M gas: ~4,000 creations per block (70k gas each), so one block's ConditionalOrderCreated logs
- * stay near 5 MB. A block of 20,000 creations (~26 MB of logs) is never ingested over http://: the
- * engine's eth_getLogs for that one block fails every retry (viem refuses answers over 10 MiB) and
- * its cursor stays put. An aggregate3 of 5,000 polls (~60M gas) still fits.
+ * 150M gas: ~1,900 creations per block (rounds sized by each transaction's gas limit), so one
+ * block's ConditionalOrderCreated logs stay near 2.5 MB, and the engine is given each creation block before the next is mined (so its eth_getLogs
+ * range is one block). Over http:// the engine cannot ingest a range whose logs pass viem's 10 MiB
+ * answer limit (20,000 creations in 3 blocks: every retry of the range fails, the cursor stays
+ * put; it does not split the range). An aggregate3 of 5,000 polls (~60M gas) still fits.
  */
-const gasLimit = 300_000_000n
+const gasLimit = 150_000_000n
 /** Blocks the ingest may go without the engine's cursor moving before the run gives up. */
 const maxStalledBlocks = 60
 /** Chain seconds between a phase's last creation block and its steady window: room for the ingest blocks. */
@@ -160,8 +161,25 @@ export async function runScale(p: RunScaleParameters): Promise<RunScaleReturnTyp
         idleFrom: time + 200_000n,
         tokens: { sell: weth, buy: cowToken },
       })
-      const created = await createScaleTwaps({ rpcUrl, composableCow, twaps, nonces, headTime: time, gasLimit })
-      const creationMinedFrom = performance.now() - created.ms
+      const creationStarted = performance.now()
+      let firstMinedAt: number | undefined
+      const created = await createScaleTwaps({
+        rpcUrl,
+        composableCow,
+        twaps,
+        nonces,
+        headTime: time,
+        gasLimit,
+        afterBlock: async (block) => {
+          firstMinedAt ??= performance.now()
+          for (let i = 0; i < 600 && (await cursor()) < Number(block); i++) await sleep(100)
+          if ((await cursor()) < Number(block))
+            throw new ShepherdError('The engine did not ingest a creation block within 60 s', {
+              details: [`block: ${block}`, `transport: ${p.transport}`, ...running.recent().filter((line) => /"level":"(warn|error)"/.test(line)).slice(-5)],
+            })
+        },
+      })
+      const creationMinedFrom = firstMinedAt ?? creationStarted
       head = created.lastBlock
       time = created.lastTime
       ranges.push([created.firstBlock, created.lastBlock])
