@@ -137,3 +137,24 @@ describe('ForwarderOwner: EIP-1271 through ComposableCoW', () => {
     await pub.waitForTransactionReceipt({ hash: again })
   })
 })
+
+describe('ForwarderOwner.createMany: an owner batching its own creates', () => {
+  const batch = [1, 2, 3].map((i) => ({ ...params, salt: keccak256(toHex(`forwarder-owner-many-${i}`)) }))
+
+  test('behavior: one transaction from the owner to itself creates each order, with a ConditionalOrderCreated naming the owner', async () => {
+    const hash = await wallet.writeContract({ account: OWNER, chain: null, address: OWNER, abi: forwarderOwnerArtifact.abi, functionName: 'createMany', args: [batch] })
+    const receipt = await pub.waitForTransactionReceipt({ hash })
+    expect(receipt.status).toBe('success')
+    const created = receipt.logs.filter((log) => log.address.toLowerCase() === COMPOSABLE_COW.toLowerCase())
+    expect(created).toHaveLength(batch.length)
+    for (const log of created) expect(`0x${log.topics[1]!.slice(26)}`).toBe(OWNER.toLowerCase())
+    for (const p of batch) {
+      const orderHash = await pub.readContract({ address: COMPOSABLE_COW, abi: composableCoWArtifact.abi, functionName: 'hash', args: [p] })
+      expect(await pub.readContract({ address: COMPOSABLE_COW, abi: composableCoWArtifact.abi, functionName: 'singleOrders', args: [OWNER, orderHash] })).toBe(true)
+    }
+  })
+
+  test('behavior: anyone but the owner itself is refused (NotSelf), so nobody creates orders for another owner', async () => {
+    await expect(pub.simulateContract({ account: STRANGER, address: OWNER, abi: ownerAbi, functionName: 'createMany', args: [batch] })).rejects.toThrow(/NotSelf/)
+  })
+})

@@ -3,6 +3,7 @@ pragma solidity ^0.8.20;
 
 import {GPv2Orders} from "./libraries/GPv2Orders.sol";
 import {ComposableCoW} from "./ComposableCoW.sol";
+import {IConditionalOrder} from "./interfaces/IConditionalOrder.sol";
 
 /// @title ForwarderOwner: an owner with code for conditional orders (Shepherd test double)
 /// @notice What a real conditional-order owner looks like to the orderbook: an EIP-1271 contract whose
@@ -31,6 +32,21 @@ contract ForwarderOwner {
         return COMPOSABLE_COW.isValidSafeSignature(
             address(this), msg.sender, _hash, separator, bytes32(0), abi.encode(order), abi.encode(payload)
         );
+    }
+
+    /// @notice Only the owner itself (an impersonated account sending to its own address) may batch.
+    error NotSelf();
+
+    /// @notice Creates many conditional orders for this owner in one transaction: `ComposableCoW.create
+    /// (params[i], true)` for each, so each emits a real ConditionalOrderCreated with this contract as
+    /// the owner (msg.sender), exactly as one create per transaction would. A harness convenience that
+    /// lets a load create 100,000 TWAPs in a few blocks; a batching contract in between (Multicall3)
+    /// would become the owner instead.
+    function createMany(IConditionalOrder.ConditionalOrderParams[] calldata params) external {
+        if (msg.sender != address(this)) revert NotSelf();
+        for (uint256 i = 0; i < params.length; i++) {
+            COMPOSABLE_COW.create(params[i], true);
+        }
     }
 
     /// @notice Accepts ETH: EthFlow refunds and plain transfers reach an owner with code too.
