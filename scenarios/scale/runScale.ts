@@ -40,9 +40,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /**
  * 150M gas: ~1,900 creations per block (rounds sized by each transaction's gas limit), so one
  * block's ConditionalOrderCreated logs stay near 2.5 MB, and the engine is given each creation block before the next is mined (so its eth_getLogs
- * range is one block). Over http:// the engine cannot ingest a range whose logs pass viem's 10 MiB
- * answer limit (20,000 creations in 3 blocks: every retry of the range fails, the cursor stays
- * put; it does not split the range). An aggregate3 of 5,000 polls (~60M gas) still fits.
+ * range is one block). (Over http:// a block whose logs pass the 10 MiB answer limit used to stall
+ * the engine; it now reads one block up to `max_block_logs_bytes`.) An aggregate3 of 5,000 polls
+ * (~60M gas) still fits.
  */
 const gasLimit = 150_000_000n
 /** Blocks the ingest may go without the engine's cursor moving before the run gives up. */
