@@ -48,7 +48,7 @@ export const twapMonitorConfig = z
     /** Blocks in a row whose poll multicall failed before the `polls` health check is degraded. */
     degradedAfterFailedPolls: z.number().int().min(1).default(3),
     /** The poll cap of the first block (then adapted; clamped to [minPollsPerBlock, maxPollsPerBlock]). */
-    initialPollsPerBlock: z.number().int().positive().default(5000),
+    initialPollsPerBlock: z.number().int().positive().default(10_000),
     /** The floor of the adaptive poll cap: slow or failing polls never shrink it below this. */
     minPollsPerBlock: z.number().int().positive().default(100),
     /** The share of the block interval one block's poll multicall may take before the cap shrinks. */

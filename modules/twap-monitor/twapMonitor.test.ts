@@ -325,7 +325,7 @@ test('behavior: the config fills every default and rejects unknown keys', () => 
     stopSubmissionsAfter: 5,
     degradedAfterFailedPolls: 3,
     retainFinishedBlocks: 50_400,
-    initialPollsPerBlock: 5000,
+    initialPollsPerBlock: 10_000,
     minPollsPerBlock: 100,
     pollTimeFraction: 0.4,
     blockIntervalMs: 12000,

@@ -126,7 +126,18 @@ export async function runScale(p: RunScaleParameters): Promise<RunScaleReturnTyp
     const metricsPort = await findFreePort()
     engine = await startEngineProcess({ dir, rpcUrl: p.transport === 'ws' ? devnet.wsUrl : devnet.rpcUrl, orderbookUrl: stub.baseUrl, metricsPort, onLine })
     const running = engine
-    const scrape = async () => parsePrometheus(await (await fetch(`${running.metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text())
+    // A pooled keep-alive socket the server closes just as it is reused answers ECONNRESET (seen once
+    // in a full-scale run): a scrape is read-only, so it is simply sent again, a bounded number of times.
+    const scrape = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return parsePrometheus(await (await fetch(`${running.metricsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text())
+        } catch (error) {
+          if (attempt >= 3) throw error
+          await sleep(50)
+        }
+      }
+    }
     const cursor = async () => sumOf(await scrape(), 'shepherd_cursor_block')
     let head = BigInt((await rpcCall(rpcUrl, 'eth_blockNumber')) as Hex)
     let time = (await devnet.client.getBlock()).timestamp
