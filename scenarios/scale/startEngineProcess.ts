@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { packageRoot } from '../../engine/packageInfo.ts'
 import { writeScenarioConfig } from '../../harness/scenario/startScenarioEngine.ts'
 import { waitForHealthy } from '../../harness/scenario/waitForHealthy.ts'
@@ -36,19 +37,12 @@ export async function startEngineProcess({ dir, rpcUrl, orderbookUrl, metricsPor
   const child = spawn(process.execPath, [join(packageRoot, 'bin/shepherd.js'), 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] })
   const recent: string[] = []
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffer = ''
-    stream.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString()
-      const lines = buffer.split('\n')
-      buffer = lines.pop() ?? ''
-      for (const line of lines) {
-        onLine(line)
-        recent.push(line)
-        if (recent.length > 200) recent.shift()
-      }
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+      onLine(line)
+      recent.push(line)
+      if (recent.length > 200) recent.shift()
     })
-  }
   const metricsUrl = `http://127.0.0.1:${metricsPort}`
   let stopping: Promise<void> | undefined
   const stop = () =>
