@@ -65,6 +65,16 @@ export function createMetrics() {
     cowApiSubmits: new Counter({ name: 'shepherd_cow_api_submit_total', help: 'Order submissions by outcome', labelNames: ['chain_id', 'outcome'] as const, registers }),
     streamReconnects: new Counter({ name: 'shepherd_stream_reconnects_total', help: 'Head stream reconnects', labelNames: ['kind', 'chain_id'] as const, registers }),
     headBlock: new Gauge({ name: 'shepherd_head_block', help: 'Latest head seen per chain', labelNames: ['chain_id'] as const, registers }),
+    // Read at scrape time: a reading costs nothing between scrapes. Module workers have heaps of
+    // their own (bounded by each module's memory_mb), so this is the main thread's alone.
+    heapUsed: new Gauge({
+      name: 'shepherd_heap_used_bytes',
+      help: "V8 heap in use by the engine's main thread (module workers have their own)",
+      registers,
+      collect() {
+        this.set(process.memoryUsage().heapUsed)
+      },
+    }),
     cursorBlock: new Gauge({ name: 'shepherd_cursor_block', help: 'Last block every module has processed, per chain', labelNames: ['chain_id'] as const, registers }),
     blocksProcessed: new Counter({ name: 'shepherd_blocks_processed_total', help: 'Blocks dispatched to every subscribed module', labelNames: ['chain_id'] as const, registers }),
     logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module', 'chain_id'] as const, registers }),

@@ -24,6 +24,9 @@ describe('metrics', () => {
     expect(text).toContain('shepherd_event_latency_seconds_bucket{le="0.025",module="twap-monitor",event_kind="block"} 1')
     expect(text).toContain('shepherd_module_errors_total{module="twap-monitor",error_kind="throw"} 1')
     expect(text).toContain('shepherd_module_poisoned{module="stop-loss"} 1')
+    // Read at scrape time from this process: a live heap is tens of MB, never 0.
+    const heap = Number(/^shepherd_heap_used_bytes (\d+)$/m.exec(text)?.[1])
+    expect(heap).toBeGreaterThan(1_000_000)
     for (const name of ['shepherd_module_restarts_total', 'shepherd_cow_api_submit_total', 'shepherd_stream_reconnects_total'])
       expect(text).toContain(`# TYPE ${name} counter`)
   })

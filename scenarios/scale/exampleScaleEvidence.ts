@@ -14,6 +14,7 @@ export const examplePhase = (n: number, over: Partial<GrowthPhase> = {}): Growth
   rpcPerBlock: { eth_call: 1 },
   anvilCpuMsPerBlock: 5,
   rssBytes: 2e8,
+  heapBytes: 6e7,
   storeBytes: 1e6,
   ...over,
 })

@@ -43,7 +43,7 @@ export function renderScaleReport(e: ScaleEvidence, verdict: ScaleVerdict, optio
     '## Growth: cost against N',
     '',
     ...table(
-      ['N', 'new watches (logs)', 'txs / blocks', 'creation ms', 'ingest ms per creation', 'due per block', 'polled per block', 'engine CPU ms per block: median / mean / max', 'RPC per block', 'RSS MB', 'RSS per watch kB', 'marginal kB per watch', 'store MB', 'Anvil CPU ms per block'],
+      ['N', 'new watches (logs)', 'txs / blocks', 'creation ms', 'ingest ms per creation', 'due per block', 'polled per block', 'engine CPU ms per block: median / mean / max', 'RPC per block', 'RSS MB', 'main-thread heap MB', 'RSS per watch kB', 'marginal kB per watch', 'store MB', 'Anvil CPU ms per block'],
       e.growth.map((p, i) => [
         String(p.n),
         `${p.created} (${p.createdLogs})`,
@@ -58,6 +58,7 @@ export function renderScaleReport(e: ScaleEvidence, verdict: ScaleVerdict, optio
           .map(([k, v]) => `${k} ${v.toFixed(1)}`)
           .join(', ') || '-',
         mb(p.rssBytes),
+        mb(p.heapBytes),
         Number.isFinite(p.rssBytes) ? (p.rssBytes / p.n / 1024).toFixed(1) : '-',
         marginalKb(e.growth[i - 1], p),
         mb(p.storeBytes),

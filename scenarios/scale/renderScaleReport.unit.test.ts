@@ -15,7 +15,7 @@ describe('renderScaleReport', () => {
     const text = renderScaleReport(evidence, judgeScale(evidence), { date: '2026-12-07', chartFile: 'scale-2026-12-07.svg' })
     expect(text.split('\n')[0]).toBe('# Scale (ci scale), 2026-12-07: PASS')
     expect(text).toContain('| engine RSS at N=10000 <= 1 GB | 200 MB (19.5 kB per watch) | pass |')
-    expect(text).toContain('| 10000 | 10000 (10000) | 100 / 1 | 2000 | 1.000 | 2 | 2.0 | 20.0 / 20.0 / 20 | eth_call 1.0 | 200 | 19.5 | 0.0 | 1 | 5.0 |')
+    expect(text).toContain('| 10000 | 10000 (10000) | 100 / 1 | 2000 | 1.000 | 2 | 2.0 | 20.0 / 20.0 / 20 | eth_call 1.0 | 200 | 60 | 19.5 | 0.0 | 1 | 5.0 |')
     expect(text).toContain('| http | 2000 | 500 (500) | 500 | 0 | 500 | 1 | 0.90 | 556 | 1 (30) | 300 / 100 / 400 |')
     expect(text).toContain('![charts](scale-2026-12-07.svg)')
   })

@@ -252,6 +252,9 @@ export async function runScale(p: RunScaleParameters): Promise<RunScaleReturnTyp
         anvilCpuMsPerBlock = anvilBefore && anvilAfter ? (anvilAfter.cpuMs - anvilBefore.cpuMs) / p.steadyBlocks : Number.NaN
       }
       const end = readProcessUsage(running.pid)
+      const endSamples = await scrape()
+      // An engine without the gauge reads as "not measured", never as 0 bytes.
+      const heapBytes = endSamples.some((s) => s.name === 'shepherd_heap_used_bytes') ? sumOf(endSamples, 'shepherd_heap_used_bytes') : Number.NaN
       growth.push({
         n,
         created: count,
@@ -265,6 +268,7 @@ export async function runScale(p: RunScaleParameters): Promise<RunScaleReturnTyp
         rpcPerBlock,
         anvilCpuMsPerBlock,
         rssBytes: end?.rssBytes ?? Number.NaN,
+        heapBytes,
         storeBytes: directoryBytes(join(dir, 'state')),
       })
       previous = n

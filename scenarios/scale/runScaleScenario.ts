@@ -24,7 +24,7 @@ export async function runScaleScenario({ profile, log = () => {} }: RunScaleScen
     burstBlocks: profile.burstBlocks,
     notes: [
       'Idle watches start after the run (t0 one to two days ahead, parts of 5 min to 24 h): each sits in the time-keyed schedule, as a mid-flight TWAP does between parts.',
-      'Heap is not reported: the engine exports no heap metric (no prom-client default metrics); RSS is read from /proc.',
+      "Heap is the engine main thread's V8 heap in use (`shepherd_heap_used_bytes`, read at the end of each steady window); module workers have heaps of their own, inside RSS, which is read from /proc.",
       'Engine CPU per block has the resolution of one /proc clock tick (10 ms); the steady figure is the mean over the window.',
       'Polls per block are twap-monitor\'s own count (its debug line per block); posts and expected parts are ground truth (stub record, chain logs).',
       'Ingest time runs from the first creation block mined to the engine having polled every new watch once and its cursor at the head (it includes head-notification latency).',

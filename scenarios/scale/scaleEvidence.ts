@@ -31,6 +31,8 @@ export type GrowthPhase = {
   anvilCpuMsPerBlock: number
   /** The engine's RSS at the end of the steady window. */
   rssBytes: number
+  /** The engine main thread's V8 heap in use at the end of the steady window (`shepherd_heap_used_bytes`). */
+  heapBytes: number
   /** The engine's lmdb state_dir on disk at the end of the steady window. */
   storeBytes: number
 }
