@@ -102,10 +102,12 @@ export type StartScenarioEngineParameters = {
   logLevel?: 'debug' | 'info' | 'warn' | 'error'
   /** Several chains: one `[chains.<id>]` table each (then `rpcUrl` and `orderbookUrl` are not used). Default: chain 11155111 at `rpcUrl`. */
   chains?: ReadonlyArray<{ chainId: number; rpcUrl: string; orderbookUrl: string }>
+  /** Every engine log line, in order, as it is written (`logs()` keeps only the last 2,000). */
+  onLine?: (line: string) => void
 }
 
 /** Writes the engine.toml a scenario runs with. TOML values are written with JSON quoting. */
-export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, modules, logLevel = 'info', chains = [{ chainId: 11155111, rpcUrl, orderbookUrl }] }: Omit<StartScenarioEngineParameters, 'mode'>): string {
+export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, modules, logLevel = 'info', chains = [{ chainId: 11155111, rpcUrl, orderbookUrl }] }: Omit<StartScenarioEngineParameters, 'mode' | 'onLine'>): string {
   const file = join(dir, 'engine.toml')
   const value = (v: unknown): string => (Array.isArray(v) ? `[${v.map(value).join(', ')}]` : typeof v === 'bigint' ? `"${v}"` : JSON.stringify(v))
   const lines = [
@@ -149,6 +151,7 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
   const metricsUrl = `http://127.0.0.1:${parameters.metricsPort}`
   const recent: string[] = []
   const keep = (line: string) => {
+    parameters.onLine?.(line)
     recent.push(line)
     if (recent.length > 2000) recent.shift()
   }

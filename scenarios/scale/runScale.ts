@@ -16,7 +16,7 @@ import { createScaleTwaps } from './createScaleTwaps.ts'
 import { directoryBytes, readProcessUsage } from './readProcessUsage.ts'
 import { readExpectedParts } from './readExpectedParts.ts'
 import type { BurstBlock, BurstEvidence, DueParts, GrowthPhase, SteadyBlock } from './scaleEvidence.ts'
-import { startEngineProcess, type EngineProcess } from './startEngineProcess.ts'
+import { startScenarioEngine, type ScenarioEngine } from '../../harness/scenario/startScenarioEngine.ts'
 
 export type RunScaleParameters = {
   transport: 'ws' | 'http'
@@ -78,7 +78,7 @@ export async function runScale(p: RunScaleParameters): Promise<RunScaleReturnTyp
   const dir = mkdtempSync(join(tmpdir(), 'shepherd-scale-'))
   let net: Devnet | undefined
   let stub: StartedOrderbookStub | undefined
-  let engine: EngineProcess | undefined
+  let engine: ScenarioEngine | undefined
   const polledAt = new Map<number, number>()
   const onLine = (line: string) => {
     if (!line.includes('polled due watches')) return
@@ -124,8 +124,19 @@ export async function runScale(p: RunScaleParameters): Promise<RunScaleReturnTyp
     }
 
     const metricsPort = await findFreePort()
-    engine = await startEngineProcess({ dir, rpcUrl: p.transport === 'ws' ? devnet.wsUrl : devnet.rpcUrl, orderbookUrl: stub.baseUrl, metricsPort, onLine })
-    const running = engine
+    // twap-monitor at debug level: its one line per block says how many due watches it polled; every
+    // line reaches `onLine` (a 10,000-part ingest writes more lines than `logs()` keeps).
+    engine = await startScenarioEngine({
+      mode: 'process',
+      dir,
+      rpcUrl: p.transport === 'ws' ? devnet.wsUrl : devnet.rpcUrl,
+      orderbookUrl: stub.baseUrl,
+      metricsPort,
+      modules: [{ name: 'twap-monitor' }],
+      logLevel: 'debug',
+      onLine,
+    })
+    const running = { metricsUrl: engine.metricsUrl, pid: engine.pid!, recent: engine.logs }
     // A pooled keep-alive socket the server closes just as it is reused answers ECONNRESET (seen once
     // in a full-scale run): a scrape is read-only, so it is simply sent again, a bounded number of times.
     const scrape = async () => {
