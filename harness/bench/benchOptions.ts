@@ -28,3 +28,18 @@ export function benchOptions(quick: boolean, { timeMs = 1000, iterations = 16, w
     throws: true,
   }
 }
+
+export type StepOptionsReturnType = BenchOptions
+
+/**
+ * tinybench options for tasks that change what they measure (store writes, block passes): exactly
+ * `iterations` samples at least, no time budget and no warm-up, so each call is one real step.
+ * tinybench may still call a task more often: a task must hold its whole sequence (or be safe to
+ * repeat), and a check judges the end state, not a count of calls.
+ *
+ * @example
+ * const ingest = new Bench(stepOptions(1)).add('ingest 50,000 watches', ingestAll)
+ */
+export function stepOptions(iterations: number): StepOptionsReturnType {
+  return { iterations, time: 0, warmup: false, throws: true }
+}

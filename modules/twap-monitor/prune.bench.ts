@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Bench } from 'tinybench'
 import { keccak256, toHex } from 'viem'
 import { createStore } from '../../engine/store/createStore.ts'
+import { stepOptions } from '../../harness/bench/benchOptions.ts'
 import { defineBenchmark, type BenchRow } from '../../harness/bench/defineBenchmark.ts'
 import { rowsOf } from '../../harness/bench/rowsOf.ts'
 import { PRUNE_PER_BLOCK, pruneFinished, setFinishedMarker } from '../sdk/index.ts'
@@ -15,8 +16,6 @@ import { OWNER } from './testing/fixtures.ts'
 import { submittedKey } from './watchStore.ts'
 
 const RETAIN = 50_400
-/** Exactly `iterations` samples, no warm-up: each pass changes the store, so each call is one real step. */
-const steps = (iterations: number) => ({ iterations, time: 0, warmup: false, throws: true })
 // 12 s blocks; N parts posted over N/100 blocks (100 a block), each valid 1 hour from its block's time.
 const at = (number: bigint) => ({ number, timestamp: 1_700_000_000n + number * 12n })
 
@@ -60,7 +59,7 @@ export default defineBenchmark({
       // Each phase is one tinybench iteration holding all its passes (per-op figures = per pass): a
       // pass changes the store, so the phases must run once each, in order, on blocks far apart.
       let block = 10_000n
-      const phases = new Bench(steps(1))
+      const phases = new Bench(stepOptions(1))
         .add(`idle pass, ${N} markers waiting for their validTo`, async () => {
           for (let i = 0; i < passes; i++) await pass(2n)
         })

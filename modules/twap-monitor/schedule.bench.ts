@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Bench } from 'tinybench'
 import { keccak256, toHex } from 'viem'
 import { createStore } from '../../engine/store/createStore.ts'
+import { stepOptions } from '../../harness/bench/benchOptions.ts'
 import { defineBenchmark, type BenchRow } from '../../harness/bench/defineBenchmark.ts'
 import { rowsOf } from '../../harness/bench/rowsOf.ts'
 import { createMockHost } from '../sdk/index.ts'
@@ -15,8 +16,6 @@ import { twapMonitorConfig } from './config.ts'
 import twapMonitor from './index.ts'
 import { blockAt, createdLog, pollRevert, timeOf, twapData, twapParams } from './testing/fixtures.ts'
 
-/** Exactly `iterations` samples, no warm-up: these tasks change the store, so each call is one real step. */
-const steps = (iterations: number) => ({ iterations, time: 0, warmup: false, throws: true })
 
 export default defineBenchmark({
   name: 'schedule',
@@ -36,13 +35,13 @@ export default defineBenchmark({
       const cap = config.maxPollsPerBlock
       let block = 1n
       let polled = 0
-      const ingest = new Bench(steps(1)).add(`ingest ${N} watches (onLogs, 1,000 logs a call)`, async () => {
+      const ingest = new Bench(stepOptions(1)).add(`ingest ${N} watches (onLogs, 1,000 logs a call)`, async () => {
         for (let i = 0; i < N; i += 1000) await twapMonitor.onLogs!({ host, config, block: blockAt(1n), logs: logs.slice(i, i + 1000) })
       })
       await ingest.run()
       rows.push(...rowsOf(ingest, { benchmark: 'schedule', unit: 'watch', opsPerIteration: N }))
       const busyBlocks = Math.ceil(N / cap)
-      const busy = new Bench(steps(busyBlocks)).add(`block polling ${Math.min(cap, N)} due of ${N}`, async () => {
+      const busy = new Bench(stepOptions(busyBlocks)).add(`block polling ${Math.min(cap, N)} due of ${N}`, async () => {
         const before = mock.chain.multicalls.length
         await twapMonitor.onBlock!({ host, config, block: blockAt(block++) })
         for (const multicall of mock.chain.multicalls.slice(before)) polled += multicall.calls.length
@@ -50,12 +49,12 @@ export default defineBenchmark({
       await busy.run()
       rows.push(...rowsOf(busy, { benchmark: 'schedule', unit: 'poll', opsPerIteration: Math.min(cap, N) }))
       // Now every watch is scheduled far ahead: a block with none due must be cheap.
-      const idle = new Bench(steps(quick ? 50 : 200)).add(`idle block, ${N} watches`, async () => {
+      const idle = new Bench(stepOptions(quick ? 50 : 200)).add(`idle block, ${N} watches`, async () => {
         await twapMonitor.onBlock!({ host, config, block: blockAt(block++) })
       })
       await idle.run()
       rows.push(...rowsOf(idle, { benchmark: 'schedule', unit: 'block' }))
-      const scans = new Bench(steps(quick ? 1 : 3))
+      const scans = new Bench(stepOptions(quick ? 1 : 3))
         .add(`init repair scan of ${N} watches`, async () => {
           await twapMonitor.init!({ host, config })
         })
