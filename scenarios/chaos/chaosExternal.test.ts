@@ -19,6 +19,10 @@ const withBot = (name: string, args: string[] = []) => {
   return defineScenario({ ...chaos, name, subject })
 }
 const failing = (run: ScenarioRun) => run.verdict.bars.filter((b) => !b.pass).map((b) => b.name)
+// On a failure, the assertion's message carries every failed bar with what it measured and the run's
+// notes (the kill's timing among them): a flaky first attempt then names its cause in CI's output.
+const whyFailed = (run: ScenarioRun) =>
+  [...run.verdict.bars.filter((b) => !b.pass).map((b) => `FAIL ${b.name}: ${b.measured}`), ...run.notes].join('\n')
 const statusOf = (run: ScenarioRun, name: string) => run.verdict.bars.find((b) => b.name === name)?.status
 const logs: string[] = []
 const log = (line: string) => logs.push(line)
@@ -33,7 +37,7 @@ describe('chaos with an external subject', () => {
   test('scenario: the honest external bot passes every ground-truth chaos bar; the engine-only ones are not measured for this subject', async () => {
     const run = await runWith(withBot('chaos-external-bot'))
     expect(run.truth.twap.expected).toBeGreaterThan(0)
-    expect(failing(run)).toEqual([])
+    expect(failing(run), whyFailed(run)).toEqual([])
     for (const name of ['TWAP delivery', 'Duplicates', 'Reorg removed the order', 'Nothing posted for the removed order', 'Control order posted', 'Subject killed', 'Subject resumed', 'Faults reached the subject', 'p99 block-to-submission'])
       expect([name, statusOf(run, name)]).toEqual([name, 'pass'])
     for (const name of ['Reorg visible', 'No block skipped', 'Every module got every block', 'Injected traps counted', 'RPC failures visible', 'WebSocket drops visible', 'Traps', 'Module errors'])
@@ -46,10 +50,10 @@ describe('chaos with an external subject', () => {
 
   test('scenario: the bot that posts again after a restart without asking the orderbook fails Duplicates', async () => {
     const run = await runWith(withBot('chaos-external-bot-reposts', ['--repost-on-restart']))
-    expect(failing(run)).toContain('Duplicates')
+    expect(failing(run), whyFailed(run)).toContain('Duplicates')
     expect(run.truth.twap.duplicates).toBeGreaterThan(0)
     // Everything else it did is judged as for the honest bot.
-    expect(failing(run).filter((name) => name !== 'Duplicates' && name !== 'p99 block-to-submission')).toEqual([])
+    expect(failing(run).filter((name) => name !== 'Duplicates' && name !== 'p99 block-to-submission'), whyFailed(run)).toEqual([])
   })
 
   // What the bot did before it kept state: after the restart it watches from the head only, so the
@@ -59,9 +63,9 @@ describe('chaos with an external subject', () => {
   // Nothing it did post is posted twice.
   test('scenario: the bot that forgets its watches on a restart fails TWAP delivery', async () => {
     const run = await runWith(withBot('chaos-external-bot-forgets', ['--forget-on-restart']))
-    expect(failing(run)).toContain('TWAP delivery')
+    expect(failing(run), whyFailed(run)).toContain('TWAP delivery')
     expect(run.truth.twap.missing.length).toBeGreaterThan(0)
     const lostWithItsMemory = ['TWAP delivery', 'EthFlow observed', 'Control order posted', 'p99 block-to-submission']
-    expect(failing(run).filter((name) => !lostWithItsMemory.includes(name))).toEqual([])
+    expect(failing(run).filter((name) => !lostWithItsMemory.includes(name)), whyFailed(run)).toEqual([])
   })
 })
