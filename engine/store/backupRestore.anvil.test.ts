@@ -74,6 +74,11 @@ test('behavior: a hot backup taken mid-load, restored into a new state dir, resu
     for (const owner of owners.slice(3)) await create(owner)
   })()
   const backup = await cli(['backup', backupDir, '--config', configA])
+  // verify and inspect read beside the live writer too.
+  const live = await cli(['verify', '--config', configA])
+  expect(live.code, live.text).toBe(0)
+  expect(live.text).toMatch(/cursor chain 11155111: block \d+/)
+  expect((await cli(['inspect', '--config', configA])).text).toMatch(/module:twap-monitor[\s\S]*watch: +\d+/)
   const acceptedAtBackup = ob.record.accepted().length
   await creating
   expect(backup.code, backup.text).toBe(0)
