@@ -87,6 +87,11 @@ describe('process and store metrics', () => {
     // Each engine's own store series stay its own.
     expect(textA).toContain('shepherd_store_size_bytes ')
     expect(textB).toContain('shepherd_store_size_bytes ')
-    expect(() => [createMetrics(), createMetrics(), createMetrics()]).not.toThrow()
+    // One set of collectors per process, shared: a GC observer and an event-loop histogram per engine would pile up in tests that start many.
+    const [x, y] = [createMetrics(), createMetrics()]
+    for (const name of ['nodejs_gc_duration_seconds', 'nodejs_eventloop_lag_p99_seconds', 'process_open_fds'])
+      expect(x.registry.getSingleMetric(name), name).toBe(y.registry.getSingleMetric(name))
+    expect(x.registry.getSingleMetric('nodejs_gc_duration_seconds')).toBeDefined()
+    expect(x.registry.getSingleMetric('shepherd_head_block')).not.toBe(y.registry.getSingleMetric('shepherd_head_block'))
   })
 })
