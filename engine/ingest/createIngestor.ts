@@ -77,6 +77,10 @@ export function createIngestor({
 }: CreateIngestorParameters) {
   const chainId = source.chainId
   const label = { chain_id: String(chainId) }
+  // Exported at zero from the start: a series born at its first reorg has no earlier sample, so
+  // Prometheus' increase() would not see that first (possibly deep) reorg.
+  metrics?.reorgs.inc(label, 0)
+  metrics?.reorgDepth.zero(label)
   const healthSource = `chain:${chainId}`
   const confirmations = BigInt(chain.confirmations)
   const maxLag = BigInt(chain.max_lag_blocks ?? defaultMaxLagBlocks)

@@ -230,6 +230,9 @@ describe('ingestion and dispatch', () => {
     const router = createLogRouter([a.runner])
     const metrics = createMetrics()
     const ingestor = createIngestor({ source: mem.source, chain, store, dispatcher: createDispatcher({ runners: [a.runner], router }), filter: undefined, metrics, log: silent })
+    // Exported at zero before any reorg, so the first one is an increase Prometheus can see.
+    expect((await metrics.reorgDepth.get()).values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_count')?.value).toBe(0)
+    expect((await metrics.reorgs.get()).values[0]?.value).toBe(0)
     mem.mine([[], [], [], [], []])
     ingestor.start()
     await until(() => store.cursors.get(11155111)?.number === 5n, 'cursor 5')
