@@ -243,8 +243,8 @@ describe('ingestion and dispatch', () => {
     const values = (await metrics.reorgDepth.get()).values
     expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_count')?.value).toBe(1)
     expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_sum')?.value).toBe(3)
-    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_bucket' && v.labels.le === 2)?.value).toBe(0)
-    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_bucket' && v.labels.le === 3)?.value).toBe(1)
+    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_bucket' && (v.labels as { le?: number }).le === 2)?.value).toBe(0)
+    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_bucket' && (v.labels as { le?: number }).le === 3)?.value).toBe(1)
   })
 
   test('behavior: a reorg that happens while the engine is down is found at restart, and the new branch is delivered from the fork point', async () => {
