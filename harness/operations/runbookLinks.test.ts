@@ -109,8 +109,8 @@ describe('runbook links', () => {
     ])
   })
 
-  test('behavior: the handbook\'s relative links (deployment guide, alerts runbook) resolve', () => {
-    const files = ['docs/operations/deployment.md', 'docs/operations/alerts-runbook.md']
+  test('behavior: the handbook\'s relative links (deployment guide, alerts runbook, capacity) resolve', () => {
+    const files = ['docs/operations/deployment.md', 'docs/operations/alerts-runbook.md', 'docs/operations/capacity.md']
     const broken = files.flatMap((file) => linksOf(readFileSync(join(root, file), 'utf8')).map((link) => brokenLink(file, link)).filter((b) => b !== undefined))
     expect(broken).toEqual([])
     expect(linksOf(readFileSync(join(root, files[1]!), 'utf8')).length).toBeGreaterThan(5)
