@@ -18,6 +18,8 @@ Usage:
                                                    un-park a poisoned module (admin endpoint; token from --config or SHEPHERD_ADMIN_TOKEN)
   shepherd watches [restore <id>|--all] --config <engine.toml> [--module M] [--json]
                                                    list watches modules removed (with why); restore them
+  shepherd store inspect|verify|backup <dir>|restore <backup> --config <engine.toml> [--json] [--offline] [--force]
+                                                   list the store's keys by prefix, check its integrity, hot backup, restore
   shepherd load --rpc-url URL [--senders W --twap N --ethflow M --blocks B]
                                                    drive TWAP and EthFlow load against any RPC
   shepherd record --rpc URL --from N --to M --config <engine.toml> --out fixtures/<name>.ndjson[.gz] [--orderbook configured|stub]
@@ -42,6 +44,7 @@ const commands: Record<string, () => Promise<Command>> = {
   load: async () => (await import('../harness/load/index.ts')).loadCommand,
   release: async () => (await import('../engine/supervisor/releaseCommand.ts')).releaseCommand,
   watches: async () => (await import('./watchesCommand.ts')).watchesCommand,
+  store: async () => (await import('./storeCommand.ts')).storeCommand,
   devnet: async () => (await import('../harness/devnet/devnetCommand.ts')).devnetCommand,
   record: async () => (await import('../harness/replay/replayCommands.ts')).recordCommand,
   replay: async () => (await import('../harness/replay/replayCommands.ts')).replayCommand,
