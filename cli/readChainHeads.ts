@@ -1,4 +1,5 @@
 import { createPublicClient, http, webSocket } from 'viem'
+import { errorMessage } from '../modules/sdk/errors/errorMessage.ts'
 import type { EngineConfig } from '../engine/config/schema.ts'
 import type { VerifyChain } from '../engine/store/verifyStore.ts'
 
@@ -31,7 +32,7 @@ export async function readChainHeads({ config, offline = false, timeoutMs = 5_00
         return { ...base, head: await client.getBlockNumber({ cacheTime: 0 }) }
       } catch (error) {
         // viem's message runs to many lines (request body, version): its short message says it.
-        return { ...base, head: new Error((error as { shortMessage?: string }).shortMessage ?? (error instanceof Error ? error.message : String(error)), { cause: error }) }
+        return { ...base, head: new Error(errorMessage(error), { cause: error }) }
       } finally {
         if (ws) {
           const value = client.transport as { getRpcClient?: () => Promise<{ close(): void }> }

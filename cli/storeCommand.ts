@@ -8,6 +8,7 @@ import { backupStore } from '../engine/store/backupStore.ts'
 import { inspectStore } from '../engine/store/inspectStore.ts'
 import { restoreStore } from '../engine/store/restoreStore.ts'
 import { verifyStore, type VerifyStoreReturnType } from '../engine/store/verifyStore.ts'
+import { errorMessage } from '../modules/sdk/errors/errorMessage.ts'
 import { readChainHeads } from './readChainHeads.ts'
 
 export type StoreCommandIo = { out?: (line: string) => void; err?: (line: string) => void }
@@ -52,7 +53,7 @@ export async function storeCommand(argv: readonly string[], io: StoreCommandIo =
       options: { config: { type: 'string' }, json: { type: 'boolean', default: false }, offline: { type: 'boolean', default: false }, force: { type: 'boolean', default: false } },
     })
   } catch (error) {
-    err(`shepherd store: ${(error as Error).message}`)
+    err(`shepherd store: ${errorMessage(error)}`)
     err(usage)
     return 2
   }

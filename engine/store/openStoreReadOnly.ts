@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { open, type Database, type RootDatabase } from 'lmdb'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { StoreCheckError } from '../errors/store.ts'
 import { checkLmdbFile, type LmdbFileFacts } from './checkLmdbFile.ts'
 
@@ -34,7 +35,7 @@ export function openStoreReadOnly(dir: string): ReadOnlyStore {
     // noSubdir: false: lmdb-js takes a path with a dot in its last part for a file, not a directory.
     root = open<string, string>({ path: dir, maxDbs: 256, encoding: 'string', readOnly: true, noSubdir: false })
   } catch (cause) {
-    throw new StoreCheckError('lmdb cannot open the store', { dir, problems: [`${dataFile}: ${(cause as Error).message}`], cause })
+    throw new StoreCheckError('lmdb cannot open the store', { dir, problems: [`${dataFile}: ${errorMessage(cause)}`], cause })
   }
   const opened = new Map<string, Database<string, string>>()
   let databases: string[]
@@ -44,7 +45,7 @@ export function openStoreReadOnly(dir: string): ReadOnlyStore {
     databases = [...names.filter((n) => n === 'engine'), ...names.filter((n) => n !== 'engine').sort()]
   } catch (cause) {
     void root.close()
-    throw new StoreCheckError('The list of databases in the store cannot be read', { dir, problems: [`${dataFile}: ${(cause as Error).message}`], cause })
+    throw new StoreCheckError('The list of databases in the store cannot be read', { dir, problems: [`${dataFile}: ${errorMessage(cause)}`], cause })
   }
   return {
     root,
