@@ -77,6 +77,10 @@ export function createIngestor({
 }: CreateIngestorParameters) {
   const chainId = source.chainId
   const label = { chain_id: String(chainId) }
+  // Exported at zero from the start: a series born at its first reorg has no earlier sample, so
+  // Prometheus' increase() would not see that first (possibly deep) reorg.
+  metrics?.reorgs.inc(label, 0)
+  metrics?.reorgDepth.zero(label)
   const healthSource = `chain:${chainId}`
   const confirmations = BigInt(chain.confirmations)
   const maxLag = BigInt(chain.max_lag_blocks ?? defaultMaxLagBlocks)
@@ -220,8 +224,10 @@ export function createIngestor({
     if (!recent.logsKnownAfter(ancestor))
       log.warn('reorg reaches blocks delivered before the engine restarted: their removed logs are not known to it; the new branch is delivered from the fork point', { chainId, fromBlock: ancestor + 1n })
     // Counted once the walk succeeded: a failed walk is retried and must not count twice.
+    const depth = Number((tip?.number ?? ancestor) - ancestor)
     metrics?.reorgs.inc(label)
-    log.warn('reorg detected', { chainId, fromBlock: ancestor + 1n, depth: Number((tip?.number ?? ancestor) - ancestor), removedLogs: removedLogs.length })
+    metrics?.reorgDepth.observe(label, depth)
+    log.warn('reorg detected', { chainId, fromBlock: ancestor + 1n, depth, removedLogs: removedLogs.length })
     recent.truncateAfter(ancestor)
     await dispatcher.dispatchReorg({ chainId, fromBlock: ancestor + 1n, removedLogs: [] }, removedLogs)
     const ancestorHash = recent.hashOf(ancestor)

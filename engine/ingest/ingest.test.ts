@@ -223,6 +223,30 @@ describe('ingestion and dispatch', () => {
     expect(after.filter((s) => s.kind === 'block').map((s) => s.block)).toEqual([3n, 4n, 5n, 6n])
   })
 
+  test('behavior: a reorg is counted and its depth (old tip back to the common ancestor) observed in shepherd_reorg_depth_blocks', async () => {
+    const a = recorder('a', { blocks: [{ chainId: 11155111 }] })
+    const mem = createMemoryChainSource()
+    const store = memoryCursorStore()
+    const router = createLogRouter([a.runner])
+    const metrics = createMetrics()
+    const ingestor = createIngestor({ source: mem.source, chain, store, dispatcher: createDispatcher({ runners: [a.runner], router }), filter: undefined, metrics, log: silent })
+    // Exported at zero before any reorg, so the first one is an increase Prometheus can see.
+    expect((await metrics.reorgDepth.get()).values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_count')?.value).toBe(0)
+    expect((await metrics.reorgs.get()).values[0]?.value).toBe(0)
+    mem.mine([[], [], [], [], []])
+    ingestor.start()
+    await until(() => store.cursors.get(11155111)?.number === 5n, 'cursor 5')
+    // Blocks 3..5 replaced: the old tip (5) is 3 blocks past the common ancestor (2).
+    mem.reorg(3, [[], [], [], []])
+    await until(() => store.cursors.get(11155111)?.number === 6n, 'cursor 6 on the new branch')
+    await ingestor.stop()
+    const values = (await metrics.reorgDepth.get()).values
+    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_count')?.value).toBe(1)
+    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_sum')?.value).toBe(3)
+    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_bucket' && (v.labels as { le?: number }).le === 2)?.value).toBe(0)
+    expect(values.find((v) => v.metricName === 'shepherd_reorg_depth_blocks_bucket' && (v.labels as { le?: number }).le === 3)?.value).toBe(1)
+  })
+
   test('behavior: a reorg that happens while the engine is down is found at restart, and the new branch is delivered from the fork point', async () => {
     const subscriptions: Subscriptions = { blocks: [{ chainId: 11155111 }], logs: [{ chainId: 11155111, address: emitter, event: ping }] }
     const first = recorder('a', subscriptions)

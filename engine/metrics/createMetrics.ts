@@ -87,6 +87,15 @@ export function createMetrics() {
     blocksProcessed: new Counter({ name: 'shepherd_blocks_processed_total', help: 'Blocks dispatched to every subscribed module', labelNames: ['chain_id'] as const, registers }),
     logsDelivered: new Counter({ name: 'shepherd_logs_delivered_total', help: 'Logs delivered to modules', labelNames: ['module', 'chain_id'] as const, registers }),
     reorgs: new Counter({ name: 'shepherd_reorgs_total', help: 'Reorgs detected per chain', labelNames: ['chain_id'] as const, registers }),
+    // The depth is what an operator alerts on: one-block reorgs are routine, one deeper than the
+    // chain's confirmations (or than the recent-block ring) is not.
+    reorgDepth: new Histogram({
+      name: 'shepherd_reorg_depth_blocks',
+      help: 'Depth of each reorg detected (blocks from the old tip back to the common ancestor), per chain',
+      labelNames: ['chain_id'] as const,
+      buckets: [1, 2, 3, 5, 8, 13, 21, 34, 64, 128, 256],
+      registers,
+    }),
     ingestErrors: new Counter({ name: 'shepherd_ingest_errors_total', help: 'Ingestion failures (retried), by kind', labelNames: ['chain_id', 'kind'] as const, registers }),
     chainLag: new Gauge({
       name: 'shepherd_chain_lag_blocks',
