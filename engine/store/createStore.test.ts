@@ -1,7 +1,11 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { createHealthBoard } from '../health/createHealthBoard.ts'
 import { createMetrics } from '../metrics/createMetrics.ts'
 import { useTempStore } from '../testing/useTempStore.ts'
+import { createStore } from './createStore.ts'
 import { StoreWriteError } from './StoreWriteError.ts'
 
 const stores = useTempStore('shepherd-store-')
@@ -42,6 +46,23 @@ describe('createStore', () => {
     expect(await store.forModule('m').get('k')).toEqual({ v: 99n })
     expect(store.getCursor(11155111)).toEqual({ number: 42n, hash: '0xabc' })
     expect(store.getCursor(1)).toBeUndefined()
+  })
+
+  test('behavior: a state_dir whose name has a dot (state.prod) is a directory holding the store, reopened across a restart', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'shepherd-store-dot-'))
+    try {
+      const stateDir = join(parent, 'state.prod')
+      const first = createStore({ stateDir })
+      await first.forModule('m').set('watch:1', { n: 1n })
+      await first.close()
+      expect(statSync(stateDir).isDirectory()).toBe(true)
+      expect(existsSync(join(stateDir, 'data.mdb'))).toBe(true)
+      const again = createStore({ stateDir })
+      expect(await again.forModule('m').get('watch:1')).toEqual({ n: 1n })
+      await again.close()
+    } finally {
+      rmSync(parent, { recursive: true, force: true })
+    }
   })
 
   test('behavior: setting undefined is refused with a clear error', async () => {

@@ -142,7 +142,9 @@ const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1
  */
 export function createStore({ stateDir, metrics, health, log, injectWriteFault }: CreateStoreParameters): EngineStore {
   mkdirSync(stateDir, { recursive: true })
-  const root: RootDatabase = open({ path: stateDir, maxDbs: 256, encoding: 'string' })
+  // noSubdir: false: lmdb-js takes a path whose last part has a dot (`state.prod`) for a file, and
+  // then fails on the directory made above ("Is a directory").
+  const root: RootDatabase = open({ path: stateDir, maxDbs: 256, encoding: 'string', noSubdir: false })
   const engineDb: Database<string, string> = root.openDB({ name: 'engine', encoding: 'string' })
   const modules = new Map<string, ModuleStore>()
   const pending = new Set<Promise<unknown>>()
