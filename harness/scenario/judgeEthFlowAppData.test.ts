@@ -29,10 +29,10 @@ describe('judgeEthFlowAppData', () => {
     expect(intact.checked).toBe(4)
     expect(intact.intact).toBe(0)
     expect(intact.violations).toEqual([
-      { uid: uid(1), expected: HASH, found: EMPTY_APP_DATA_HASH, why: 'the orderbook shows another appData than its OrderPlacement named' },
-      { uid: uid(2), expected: HASH, found: HASH, why: 'the orderbook holds no document for the appData its OrderPlacement named' },
-      { uid: uid(3), expected: HASH, found: keccak256(stringToBytes(OTHER)), why: 'the orderbook holds a document of another hash than its OrderPlacement named' },
-      { uid: uid(4), expected: HASH, found: HASH, why: 'the orderbook holds no document for the appData its OrderPlacement named' },
+      { uid: uid(1), expected: HASH, found: EMPTY_APP_DATA_HASH, why: 'the orderbook shows another appData than its creation named' },
+      { uid: uid(2), expected: HASH, found: HASH, why: 'the orderbook holds no document for the appData its creation named' },
+      { uid: uid(3), expected: HASH, found: keccak256(stringToBytes(OTHER)), why: 'the orderbook holds a document of another hash than its creation named' },
+      { uid: uid(4), expected: HASH, found: HASH, why: 'the orderbook holds no document for the appData its creation named' },
     ])
   })
 
@@ -64,7 +64,7 @@ describe('the "EthFlow appData intact" bar', () => {
     expect(verdict(violating).pass).toBe(false)
     const failed = bar(violating)
     expect(failed).toMatchObject({ status: 'fail', pass: false })
-    expect(failed!.measured).toMatch(/^1\/2 intact; 1 not: 0x0000000000000000\.\.\. the orderbook shows another appData than its OrderPlacement named/)
+    expect(failed!.measured).toMatch(/^1\/2 intact; 1 not: 0x0000000000000000\.\.\. the orderbook shows another appData than its creation named/)
   })
 
   test('behavior: passes when every answered order is intact, also against an external orderbook (read per UID)', () => {

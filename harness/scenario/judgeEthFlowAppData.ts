@@ -21,15 +21,24 @@ export type JudgeEthFlowAppDataParameters = { placements: readonly EthFlowPlacem
 
 const ORDER_READ = /\/api\/v1\/orders\/(0x[0-9a-fA-F]{112})$/
 
-/** Why one answer does not show the placement's appData, or undefined when it does. */
-function answerViolation(expected: string, answer: unknown): { found: string; why: string } | undefined {
+/**
+ * Why an orderbook's order (an answer to `GET /api/v1/orders/{uid}`) does not carry the appData its
+ * creation named (`expected`, a hash), or undefined when it does: the same hash and, unless it is the
+ * empty document, the document itself (`fullAppData` hashing to it).
+ *
+ * @example
+ * orderAppDataViolation(named, await (await fetch(`${orderbookUrl}/api/v1/orders/${uid}`)).json())
+ * // { found: '0xb48d…', why: 'the orderbook shows another appData than its creation named' }
+ */
+export function orderAppDataViolation(expected: string, answer: unknown): { found: string; why: string } | undefined {
+  expected = expected.toLowerCase()
   const order = typeof answer === 'object' && answer !== null ? (answer as { appData?: unknown; fullAppData?: unknown }) : {}
   const found = typeof order.appData === 'string' ? order.appData.toLowerCase() : String(order.appData)
-  if (found !== expected) return { found, why: 'the orderbook shows another appData than its OrderPlacement named' }
+  if (found !== expected) return { found, why: 'the orderbook shows another appData than its creation named' }
   if (expected === EMPTY_APP_DATA_HASH) return undefined
-  if (typeof order.fullAppData !== 'string') return { found, why: 'the orderbook holds no document for the appData its OrderPlacement named' }
+  if (typeof order.fullAppData !== 'string') return { found, why: 'the orderbook holds no document for the appData its creation named' }
   const held = keccak256Utf8(order.fullAppData)
-  return held === expected ? undefined : { found: held, why: 'the orderbook holds a document of another hash than its OrderPlacement named' }
+  return held === expected ? undefined : { found: held, why: 'the orderbook holds a document of another hash than its creation named' }
 }
 
 /**
@@ -42,7 +51,7 @@ function answerViolation(expected: string, answer: unknown): { found: string; wh
  *
  * @example
  * const intact = judgeEthFlowAppData({ placements: [{ uid, appData }], record: stub.record.entries })
- * intact.violations // [{ uid, expected: appData, found: EMPTY_APP_DATA_HASH, why: 'the orderbook shows another appData than its OrderPlacement named' }]
+ * intact.violations // [{ uid, expected: appData, found: EMPTY_APP_DATA_HASH, why: 'the orderbook shows another appData than its creation named' }]
  */
 export function judgeEthFlowAppData({ placements, record }: JudgeEthFlowAppDataParameters): EthFlowAppDataIntact {
   const named = new Map<string, string>()
@@ -61,7 +70,7 @@ export function judgeEthFlowAppData({ placements, record }: JudgeEthFlowAppDataP
     const expected = uid === undefined ? undefined : named.get(uid)
     if (uid === undefined || expected === undefined) continue
     answered.add(uid)
-    const violation = bad.has(uid) ? undefined : answerViolation(expected, entry.responseBody)
+    const violation = bad.has(uid) ? undefined : orderAppDataViolation(expected, entry.responseBody)
     if (violation) bad.set(uid, { uid, expected: expected as Hex, ...violation })
   }
   return { nonEmptyPlacements, checked: answered.size, intact: answered.size - bad.size, violations: [...bad.values()] }
