@@ -1,4 +1,5 @@
 import { completeReportResult } from '../report/completeReportResult.ts'
+import { engineErrorsOf } from './engineErrorsOf.ts'
 import { readRunEnvironment, type RunEnvironment } from '../report/readRunEnvironment.ts'
 import type { LatencySummary, ScenarioResult } from '../report/types.ts'
 import { compareWithReference } from './compareWithReference.ts'
@@ -55,12 +56,12 @@ export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult
 
 function evidenceOf(run: ScenarioRun): ScenarioResultEvidence['evidence'] {
   const { engine, truth, loadOnChain, load } = run
-  const notMeasured = [engine.traps, engine.restarts, engine.moduleErrors, engine.hostFailures, engine.poisoned].flatMap((e) => ('notMeasured' in e ? [e.notMeasured] : []))
+  const { evidence } = engineErrorsOf(engine)
   return {
     barStatus: run.verdict.bars.map((b) => ({ bar: b.name, status: b.status ?? (b.pass ? 'pass' : 'fail') })),
-    notMeasured: [...new Set(notMeasured)],
+    notMeasured: evidence.notMeasured,
     traps: 'value' in engine.traps ? engine.traps.value : [],
-    hostFailures: 'value' in engine.hostFailures ? engine.hostFailures.value : [],
+    hostFailures: evidence.hostFailures,
     orders: { accepted: truth.orders.accepted, byExplanation: truth.orders.byExplanation, unexplained: truth.orders.unexplained, drainParts: truth.twap.drainParts },
     blockClock: run.blockClock,
     submissionMinMs: run.submissionLatencyMs.min,
@@ -132,13 +133,7 @@ function buildResult(run: ScenarioRun, environment: RunEnvironment, label?: stri
       ethFlow: { placed: truth.ethFlow.placed, observed: truth.ethFlow.observed, missing: truth.ethFlow.missing.map((m) => m.uid) },
     },
     // Per module; a figure that was not measured has no rows here (its bar and `evidence.notMeasured` say so).
-    errors: {
-      moduleErrors: 'value' in engine.moduleErrors ? engine.moduleErrors.value : [],
-      // One row per module and kind (the row's `kind` is an extra field the renderer may show).
-      traps: 'value' in engine.traps ? engine.traps.value.map((t) => ({ module: t.module, count: t.count, kind: t.kind })) : [],
-      restarts: 'value' in engine.restarts ? engine.restarts.value : [],
-      poisoned: 'value' in engine.poisoned ? engine.poisoned.value : [],
-    },
+    errors: engineErrorsOf(engine).errors,
     rpc: Object.entries(engine.requestsByMethod)
       .filter(([, total]) => total > 0)
       .map(([method, total]) => ({ method, total, perBlock: total / Math.max(1, blocksInRun) }))
