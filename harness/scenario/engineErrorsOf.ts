@@ -1,7 +1,7 @@
-import type { ErrorsSection, ReportEvidence } from '../report/types.ts'
+import type { ErrorsSection } from '../report/types.ts'
 import type { EngineFigures } from './readEngineFigures.ts'
 
-export type EngineErrorsOfReturnType = { errors: ErrorsSection; evidence: Pick<ReportEvidence, 'notMeasured' | 'hostFailures'> }
+export type EngineErrorsOfReturnType = { errors: ErrorsSection; evidence: { notMeasured: string[]; hostFailures: Array<{ module: string; capability: string; count: number }> } }
 
 /**
  * The report's "Errors, traps and poison" inputs from the engine's figures: per module, the module
