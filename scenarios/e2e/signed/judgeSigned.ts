@@ -44,7 +44,8 @@ export type JudgeSignedReturnType = { pass: boolean; bars: SignedBar[] }
  * probe is a try-call expecting an answer, and decoding the empty answer of an address without code
  * fails outside the try's reach (checked with solc 0.8.37 on Anvil). twap-monitor reads that as an
  * unreadable poll, backs off and removes the watch after `maxUnknownPolls`. Our ComposableCoW double
- * answers an EOA with the plain signature instead, so on the devnet the parts do reach the stub.
+ * reverts the same way; `shepherd e2e --devnet` gives the key's address the ForwarderOwner runtime, so
+ * its parts are judged there.
  */
 export const eoaTwapReason =
   'the TWAP owner is an EOA (the key\'s address): its parts carry an EIP-1271 signature the orderbook checks by calling isValidSignature on the owner, which an address without code cannot answer, so a real orderbook refuses every part (InvalidEip1271Signature); only the creation is judged'
