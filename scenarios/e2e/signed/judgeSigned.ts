@@ -57,7 +57,7 @@ const named = (hash: Hex | undefined) => (hash === undefined ? 'nothing' : hash.
 function twapAppDataBar(action: Extract<ActionEvidence, { name: 'twap-create' }>): SignedBar {
   const base = { action: action.name, name: 'TWAP appData intact', bar: appDataBar }
   const first = action.parts[0]
-  if (first === undefined) return { ...base, measured: 'not measured: no part due', status: 'not measured' }
+  if (first === undefined) return action.ownerHasCode ? { ...base, measured: 'not measured: no part due', status: 'not measured' } : { ...base, measured: `no part due (not judged: ${eoaTwapReason})`, status: 'not applicable' }
   if (first.namedAppData.toLowerCase() === EMPTY_APP_DATA_HASH) return { ...base, measured: `the TWAP names ${named(first.namedAppData)}`, status: 'fail' }
   const found = action.parts.filter((p) => p.appData !== undefined)
   if (found.length === 0) return { ...base, measured: `no part found at the orderbook${action.ownerHasCode ? '' : ` (not judged: ${eoaTwapReason})`}`, status: action.ownerHasCode ? 'not measured' : 'not applicable' }

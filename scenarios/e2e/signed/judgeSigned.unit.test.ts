@@ -74,6 +74,11 @@ describe('judgeSigned: each bar fails alone on violating evidence', () => {
     expect(judge(contract).pass).toBe(false)
     expect(judge(contract).bars.find((b) => b.name === 'TWAP appData intact')!.status).toBe('not measured')
   })
+  test('a TWAP with no part due: its appData is not measured for a contract owner (a fail), not applicable for an EOA', () => {
+    const none = edit(passing(), 'twap-create', (a) => void (a.parts = []))
+    expect(judge(none).bars.find((b) => b.name === 'TWAP appData intact')!.status).toBe('not applicable')
+    expect(judge(edit(none, 'twap-create', (a) => void (a.ownerHasCode = true))).bars.find((b) => b.name === 'TWAP appData intact')!.status).toBe('not measured')
+  })
   test('an EthFlow order not found leaves its appData not measured, which fails the run', () => {
     const lost = edit(passing(), 'ethflow-place', (a) => { a.orderbook = 'not found'; delete a.appData })
     expect(judge(lost).bars.filter((b) => b.status !== 'pass' && b.status !== 'not applicable').map((b) => [b.name, b.status])).toEqual([['EthFlow order at the orderbook', 'fail'], ['EthFlow appData intact', 'not measured']])
