@@ -71,8 +71,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Runs the multi-chain isolation scenario end to end: two devnets (the steady and the faulted chain
  * id, the protocol at the same addresses on both), an orderbook stub for each, ONE engine following
- * both (the faulted chain through the fault proxy), TWAP load on both; after the baseline blocks the
- * faulted chain's RPC goes down for `outageBlocks` of its blocks, then comes back. (TWAP and EthFlow load, as the definition says.) Both cursors are
+ * both (the faulted chain through the fault proxy), the definition's TWAP and EthFlow load on both;
+ * after the baseline blocks the faulted chain's RPC goes down for `outageBlocks` of its blocks, then
+ * comes back. Both cursors are
  * sampled throughout; ground truth is collected per chain (its logs against its own stub); then
  * `judgeMultichain`. Tears everything down, always.
  *
