@@ -67,6 +67,18 @@ describe('the "EthFlow appData intact" bar', () => {
     expect(failed!.measured).toMatch(/^1\/2 intact; 1 not: 0x0000000000000000\.\.\. the orderbook shows another appData than its creation named/)
   })
 
+  test('behavior: the failing bar names the first three violations and counts the rest', () => {
+    const placements = [1, 2, 3, 4, 5].map((i) => ({ uid: uid(i), appData: HASH }))
+    const five = judgeEthFlowAppData({ placements, record: [1, 2, 3, 4, 5].map((i) => read(i, EMPTY_APP_DATA_HASH, '{}')) })
+    const measured = bar(five)!.measured
+    expect(measured).toMatch(/^0\/5 intact; 5 not: /)
+    expect(measured).toMatch(/; 2 more$/)
+    expect(measured.match(/the orderbook shows another appData/g)).toHaveLength(3)
+    const three = judgeEthFlowAppData({ placements: placements.slice(0, 3), record: [1, 2, 3].map((i) => read(i, EMPTY_APP_DATA_HASH, '{}')) })
+    expect(bar(three)!.measured).not.toMatch(/more/)
+    expect(bar(three)!.measured.match(/the orderbook shows another appData/g)).toHaveLength(3)
+  })
+
   test('behavior: passes when every answered order is intact, also against an external orderbook (read per UID)', () => {
     expect(bar({ nonEmptyPlacements: 3, checked: 3, intact: 3, violations: [] })).toMatchObject({ status: 'pass', measured: '3/3 intact' })
     expect(bar({ nonEmptyPlacements: 3, checked: 3, intact: 3, violations: [] }, { externalOrderbook: true })).toMatchObject({ status: 'pass' })
