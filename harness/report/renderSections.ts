@@ -87,7 +87,7 @@ export function latencySection({ latency, evidence }: ScenarioResult): string[] 
  * @example
  * lines.push(...loadSection(result, 20))
  */
-export function loadSection({ load }: ScenarioResult, limit: number): string[] {
+export function loadSection({ load }: Pick<ScenarioResult, 'load'>, limit: number): string[] {
   const row = (kind: string, c: LoadKindCounts) => [kind, c.sent, c.accepted, c.rejected, c.mined, c.reverted, c.unconfirmed].map(String)
   const total: LoadKindCounts = {
     sent: load.twap.sent + load.ethFlow.sent,

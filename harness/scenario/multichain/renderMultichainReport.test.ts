@@ -28,6 +28,12 @@ const chain = (chainId: number, role: ChainRun['role'], during: number): ChainRu
   orderbook: 'strict',
   blocks: { from: 1n, to: 29n, drainedTo: 39n },
   load: {} as LoadResult,
+  loadReport: {
+    twap: { sent: 28, accepted: 28, rejected: 0, mined: 28, reverted: 0, unconfirmed: 0 },
+    ethFlow: { sent: 28, accepted: 28, rejected: 0, mined: 27, reverted: 0, unconfirmed: 1 },
+    senders: [{ address: `0x${String(chainId).padStart(40, '0')}`, accepted: 56, mined: 55, reverted: 0, rejected: 0, unconfirmed: 1 }],
+    rejectionsByMessage: {},
+  },
   truth: { twap: { orders: 4, expected: 4, delivered: 4, missing: [], duplicates: 0 }, orders: { accepted: 4, unexplained: [] }, ethFlow: { placed: 3, observed: 3 } } as unknown as GroundTruth,
   latencyMs: { p50: 50, p99: 60, max: 60, count: 4 },
   cursorAtEnd: 39,
@@ -60,6 +66,11 @@ describe('renderMultichainReport', () => {
     expect(md).toContain('| EthFlow placed / observed at its stub | 3 / 3 | 3 / 3 |')
     // The standard errors section, as every scenario report has it.
     expect(md).toContain('## Errors, traps and poison')
+    // The standard load section, once per chain, with what its own chain's logs show mined.
+    expect(md).toContain('## Load sent against mined, chain 11155111 (steady)')
+    expect(md).toContain('## Load sent against mined, chain 100 (faulted)')
+    expect(md).toContain('| EthFlow createOrder | 28 | 28 | 0 | 27 | 0 | 1 |')
+    expect(md).toContain(`| 0x${'100'.padStart(40, '0')} | 56 | 55 | 0 | 1 |`)
     expect(md).toContain('No module errors, traps, restarts, host failures or poisoned modules.')
     expect(md).toContain('| orderbook | strict |')
     expect(md).toContain('- Cursor: N = 2 blocks: max(2, the largest lag sampled before the outage (0) + 1)')

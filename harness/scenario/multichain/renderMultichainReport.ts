@@ -1,5 +1,5 @@
 import { escapeXml, niceTicks, panelAxes, panelScale, polylines } from '../../report/svgPanel.ts'
-import { errorsSection } from '../../report/renderSections.ts'
+import { errorsSection, loadSection } from '../../report/renderSections.ts'
 import type { ChainRun, MultichainRun } from './runMultichain.ts'
 
 /** The report's header facts: what the run was made from. */
@@ -75,7 +75,12 @@ export function renderMultichainReport(run: MultichainRun, metadata: MultichainR
     '',
     `![cursor lag of both chains](${'{svg}'})`,
     '',
-    // The standard section, as every scenario report renders it: one engine, both chains' module instances.
+    // The standard sections, as every scenario report renders them: the load per chain (against its
+    // own chain's logs), and the errors of the one engine (both chains' module instances).
+    ...run.chains.flatMap((c) => {
+      const [heading, ...rest] = loadSection({ load: c.loadReport }, 20)
+      return [`${heading}, chain ${c.chainId} (${c.role})`, ...rest]
+    }),
     ...errorsSection(run.errors),
     '## Notes',
     '',

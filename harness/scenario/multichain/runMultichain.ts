@@ -19,6 +19,9 @@ import { judgeMultichain, type ChainEvidence, type EngineHealthEvidence, type Mu
 import { countOf, readEngineFigures } from '../readEngineFigures.ts'
 import { engineErrorsOf } from '../engineErrorsOf.ts'
 import type { ErrorsSectionInput } from '../../report/renderSections.ts'
+import type { LoadSection } from '../../report/types.ts'
+import { compareLoadWithChain } from '../compareLoadWithChain.ts'
+import { loadReportOf } from '../loadReportOf.ts'
 import { errorMessage } from '../../../modules/sdk/errors/errorMessage.ts'
 
 /** What a multi-chain scenario adds to a scenario definition: which chain faults, and for how long. */
@@ -42,6 +45,8 @@ export type ChainRun = {
   orderbook?: string
   blocks: { from: bigint; to: bigint; drainedTo: bigint }
   load: LoadResult
+  /** The standard report's "Load sent against mined" figures of this chain (mined from its own logs). */
+  loadReport: LoadSection
   truth: GroundTruth
   latencyMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
   /** The engine's cursor on this chain at the end, and its head then. */
@@ -238,6 +243,7 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
         orderbook: describeOrderbookSetup(stubs[i]!),
         blocks: { from: from[i]!, to: to[i]!, drainedTo: drainedTo[i]! },
         load: loadResult,
+        loadReport: loadReportOf(loadResult, compareLoadWithChain(loadResult, truths[i]!.chainCounts)),
         truth: truths[i]!,
         latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.length ? Math.max(...latencies) : undefined, count: latencies.length },
         cursorAtEnd: finalCursors.has(ids[i]!) ? Number(finalCursors.get(ids[i]!)) : undefined,
