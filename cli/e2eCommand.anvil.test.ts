@@ -14,6 +14,7 @@ import { e2eModules } from '../scenarios/e2e/triggers.ts'
 import { devnetPrivateKey } from '../scenarios/e2e/signed/devnetKey.ts'
 import type { SignedResult } from '../scenarios/e2e/signed/renderSignedReport.ts'
 import { startE2eWorld, type E2eWorld } from '../scenarios/e2e/signed/startE2eWorld.ts'
+import { signedAppData, type SignedAppData } from '../scenarios/e2e/signed/signedAppData.ts'
 import { main } from './main.ts'
 
 const dirs: string[] = []
@@ -100,7 +101,9 @@ describe('bad input: exit 2, naming the flag or variable, what was expected and 
 
 describe('the live path against local stand-ins (devnet, stub and engine started apart, passed by URL)', () => {
   let world: E2eWorld
+  let appData: SignedAppData
   beforeAll(async () => {
+    appData = await signedAppData()
     // The engine a user would run next to a live run: balance-tracker watches the tracked address with a threshold below the 0.01 ETH sent.
     const modules = e2eModules.map((m) => (m.name === 'balance-tracker' ? { ...m, config: { ...m.config, threshold: parseEther('0.005').toString() } } : m))
     world = await startE2eWorld({ modules })
@@ -159,9 +162,16 @@ describe('the live path against local stand-ins (devnet, stub and engine started
     expect(report.verdict.bars.map((b) => [b.name, b.status])).toEqual([
       ['TWAP created once', 'pass'],
       ['TWAP parts accepted', 'not applicable'],
+      ['TWAP appData intact', 'not applicable'],
       ['EthFlow order at the orderbook', 'pass'],
+      ['EthFlow appData intact', 'pass'],
       ['balance-tracker alerted', 'pass'],
     ])
+    // The EthFlow order names the realistic document, registered before the trigger, and the orderbook holds it.
+    const ethFlow = report.actions.find((a) => a.name === 'ethflow-place') as Extract<SignedResult['actions'][number], { name: 'ethflow-place' }>
+    expect(ethFlow.namedAppData).toBe(appData.ethFlow.hash)
+    expect(ethFlow.appData).toEqual({ intact: true, found: appData.ethFlow.hash })
+    expect(await (await fetch(`${world.orderbookUrl}/api/v1/app_data/${appData.twap.hash}`)).json()).toEqual({ fullAppData: appData.twap.fullAppData })
     expect(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith('.md'))!), 'utf8')).not.toContain(key.slice(2))
     expect(await world.devnet.client.getTransactionCount({ address })).toBe(3)
 
@@ -184,12 +194,22 @@ test('shepherd e2e --devnet: devnet, stub and engine of its own, an Anvil key, a
   expect(report.account).toBe(privateKeyToAccount(devnetPrivateKey()).address)
   expect(report.verdict.bars.map((b) => [b.name, b.status])).toEqual([
     ['TWAP created once', 'pass'],
-    ['TWAP parts accepted', 'not applicable'],
+    // The key's address carries the ForwarderOwner runtime on the devnet: a contract owner, whose parts a strict stub accepts.
+    ['TWAP parts accepted', 'pass'],
+    ['TWAP appData intact', 'pass'],
     ['twap-monitor posted each due part', 'pass'],
     ['EthFlow order at the orderbook', 'pass'],
+    ['EthFlow appData intact', 'pass'],
     ['balance-tracker alerted', 'pass'],
     ['price-alert alerted once', 'pass'],
     ['stop-loss order accepted', 'pass'],
     ['oracle fell', 'pass'],
   ])
+  // Every due part and the EthFlow order carry the realistic documents their creations named on chain.
+  const appData = await signedAppData()
+  const twap = report.actions.find((a) => a.name === 'twap-create') as Extract<SignedResult['actions'][number], { name: 'twap-create' }>
+  expect(twap.ownerHasCode).toBe(true)
+  expect(twap.parts.length).toBe(3)
+  expect(twap.parts.map((p) => [p.orderbook, p.namedAppData, p.appData])).toEqual(twap.parts.map(() => ['found', appData.twap.hash, { intact: true, found: appData.twap.hash }]))
+  expect((report.actions.find((a) => a.name === 'ethflow-place') as { namedAppData?: string }).namedAppData).toBe(appData.ethFlow.hash)
 })

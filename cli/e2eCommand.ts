@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createPublicClient, http, isAddress, type Address, type Hex } from 'viem'
+import { createPublicClient, http, isAddress, parseEther, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { ConfigError } from '../engine/errors/config.ts'
+import { sepoliaAddresses } from '../harness/devnet/addresses.ts'
 import { errorMessage } from '../modules/sdk/errors/errorMessage.ts'
 import { devnetPrivateKey } from '../scenarios/e2e/signed/devnetKey.ts'
 import { runSignedE2e, type RunSignedE2eReturnType } from '../scenarios/e2e/signed/runSignedE2e.ts'
@@ -120,7 +121,12 @@ export async function e2eCommand(argv: string[], env: NodeJS.ProcessEnv = proces
     log(`devnet mode; state ${stateDir}${temporaryState ? ' (temporary)' : ''}`)
     const devnetWorld = await startE2eWorld({ log })
     try {
-      outcome = await runSignedE2e({ world, rpcUrl: devnetWorld.rpcUrl, orderbookUrl: devnetWorld.orderbookUrl, metricsUrl: devnetWorld.metricsUrl, privateKey: key ?? devnetPrivateKey(), stubRecord: () => devnetWorld.orderbook.record.entries, ...common })
+      const privateKey = key ?? devnetPrivateKey()
+      // A real TWAP owner is a contract answering EIP-1271 (the orderbook refuses an EOA's parts): on the
+      // devnet the key's address gets the ForwarderOwner runtime, WETH to sell and an allowance to the
+      // vault relayer, so its parts reach a strict stub. It still signs its transactions with the key.
+      await devnetWorld.devnet.prepareOwners({ owners: [privateKeyToAccount(privateKey).address], sellToken: sepoliaAddresses.weth, balance: parseEther('1') })
+      outcome = await runSignedE2e({ world, rpcUrl: devnetWorld.rpcUrl, orderbookUrl: devnetWorld.orderbookUrl, metricsUrl: devnetWorld.metricsUrl, privateKey, stubRecord: () => devnetWorld.orderbook.record.entries, ...common })
     } finally {
       await devnetWorld.stop()
       if (temporaryState) rmSync(temporaryState, { recursive: true, force: true })

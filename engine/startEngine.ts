@@ -16,6 +16,7 @@ import { createIngestor, type Ingestor } from './ingest/createIngestor.ts'
 import { createMetrics } from './metrics/createMetrics.ts'
 import { serveMetrics } from './metrics/serveMetrics.ts'
 import { loadModuleSource, moduleSources, type LoadedModule } from './module/loadModules.ts'
+import { loadedForChain } from './module/loadedForChain.ts'
 import type { ChainHost, CowApiHost, Host } from '../modules/sdk/module/types.ts'
 import { createInProcessRunner } from './runner/createInProcessRunner.ts'
 import { createWorkerRunner } from './runner/createWorkerRunner.ts'
@@ -79,11 +80,15 @@ export async function startEngine({
           name,
           entry,
           index: config.modules.indexOf(entry),
-          subscriptions: loaded.subscriptions,
-          start: (host, _configChainId, chainId) =>
-            inWorker(entry)
-              ? createWorkerRunner({ module: { name, url: loaded.url, config: entry.config }, chainId, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
-              : createInProcessRunner({ name, chainId, module: loaded, host, metrics, log: host.log }),
+          // With `chains`, each instance learns its own subscriptions as it loads (they follow its chain id).
+          subscriptions: entry.chains ? undefined : loaded.subscriptions,
+          start: (host, configChainId, chainId) => {
+            // As for a module loaded from the config: an instance of an entry with `chains` gets its chain id.
+            const forChain = configChainId === undefined ? loaded : loadedForChain({ loaded, chainId: configChainId, config })
+            return inWorker(entry)
+              ? createWorkerRunner({ module: { name, url: loaded.url, config: forChain.entry.config }, chainId, host, memoryMb: entry.memory_mb, deadlineMs: entry.deadline_ms, startTimeoutMs: entry.start_timeout_ms, metrics, log: host.log })
+              : createInProcessRunner({ name, chainId, module: forChain, host, metrics, log: host.log })
+          },
         }
       })
     : moduleSources(config).map((source) => {

@@ -1,4 +1,5 @@
 import { OrderBookApi, OrderBookApiError, type SupportedChainId } from '@cowprotocol/cow-sdk'
+import { forwarderOwnerRuntime } from './devnet/ownerSetupCalls.ts'
 import { encodeFunctionData, decodeFunctionResult, keccak256, toHex, type Address } from 'viem'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { composableCoWArtifact } from './contracts/artifacts/ComposableCoW.ts'
@@ -12,8 +13,9 @@ let ob: StartedOrderbookStub
 
 beforeAll(async () => {
   net = await startDevnet({ log: (line) => console.info(`[harness test] ${line}`) })
-  // TWAP owners here are impersonated EOAs holding no sell token: the stub's signature and funds
-  // checks (strict by default) would refuse every part, and this test is not about them.
+  // TWAP owners here are impersonated accounts holding no sell token: the stub's signature and funds
+  // checks (strict by default) would refuse every part, and this test is not about them. They carry
+  // the ForwarderOwner runtime (below): ComposableCoW, as the real one, reverts a poll for an EOA owner.
   ob = await startOrderbookStub({ devnet: net, knobs: { checks: { eip1271: false, balance: false, allowance: false, transferSimulation: false } } })
 })
 afterAll(async () => {
@@ -33,6 +35,7 @@ function api() {
 describe('devnet + orderbook stub', () => {
   test('behavior: a TWAP from an impersonated owner polls into a tradeable order, posts 201, and a repost is DuplicatedOrder', async () => {
     await net.fund(owner, 10n ** 19n)
+    await net.client.request({ method: 'anvil_setCode', params: [owner, forwarderOwnerRuntime] } as never)
     const latest = await net.client.getBlock()
     const { params } = await net.createTwap({
       owner,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMemoryChainSource } from '../chain/createMemoryChainSource.ts'
 import { parseConfig } from '../config/loadConfig.ts'
 import { createLogger } from '../host/createLogger.ts'
+import { loadModules } from '../module/loadModules.ts'
 import { startEngine, type Engine } from '../startEngine.ts'
 import { createStore } from '../store/createStore.ts'
 
@@ -125,6 +126,35 @@ describe('[[modules]] chains on an engine with one chain', () => {
     const counted = await store.forModule('counting').list<number>('block:')
     await store.close()
     // The counting module's default chainId is 11155111: it counted chain 100's blocks only because its config got chainId 100.
+    expect(counted.length).toBe(2)
+  })
+})
+
+describe('[[modules]] chains with modules passed in already loaded (startEngine({ modules }))', () => {
+  test('behavior: each instance gets its chain id as a module loaded from the config does, and counts its own chain', { timeout: 30_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shepherd-per-chain-'))
+    const chain = (id: number) => `[chains.${id}]\nrpc_url = "ws://127.0.0.1:1"\npoll_interval_ms = 10\nstart_block = 1\n`
+    const config = parseConfig({
+      file: join(dir, 'engine.toml'),
+      text: `[engine]\nstate_dir = "state"\n${chain(sepolia)}${chain(gnosis)}[[modules]]\nname = "counting"\npath = "${resolve('engine/testing/countingModule.ts')}"\nisolation = "in-process"\nchains = [${gnosis}]\n`,
+    })
+    // Loaded once, without a chain id: its config defaults to chainId 11155111.
+    const modules = await loadModules(config)
+    expect(modules[0]!.config).toMatchObject({ chainId: sepolia })
+    const a = createMemoryChainSource({ chainId: sepolia })
+    const b = createMemoryChainSource({ chainId: gnosis })
+    const engine = await startEngine({ config, modules, sources: new Map([[sepolia, a.source], [gnosis, b.source]]), logger: createLogger({ level: 'error', write: () => {} }), shutdownGraceMs: 200 })
+    engines.push(engine)
+    // Before: the instance kept chainId 11155111, subscribed to nothing on chain 100 and was dropped as idle.
+    expect([...engine.supervisors.keys()]).toEqual(['counting@100'])
+    a.mine([[], [], []])
+    b.mine([[], []])
+    const cursor = (chainId: number) => engine.status().find((s) => s.chainId === chainId)?.cursor
+    await vi.waitFor(() => expect([cursor(sepolia), cursor(gnosis)]).toEqual([3n, 2n]), { timeout: 20_000 })
+    await engine.stop()
+    const store = createStore({ stateDir: join(dir, 'state') })
+    const counted = await store.forModule('counting@100').list<number>('block:')
+    await store.close()
     expect(counted.length).toBe(2)
   })
 })

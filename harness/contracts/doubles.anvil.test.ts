@@ -26,6 +26,7 @@ import { cowTokenArtifact } from './artifacts/CowToken.ts'
 import { currentBlockTimestampFactoryArtifact } from './artifacts/CurrentBlockTimestampFactory.ts'
 import { logEmitterArtifact } from './artifacts/LogEmitter.ts'
 import { twapArtifact } from './artifacts/TWAP.ts'
+import { forwarderOwnerArtifact } from './artifacts/ForwarderOwner.ts'
 import { type TestAnvil, startTestAnvil } from './startTestAnvil.ts'
 
 // The doubles placed at their real Sepolia addresses with anvil_setCode (as the devnet does), then
@@ -105,7 +106,7 @@ describe('ComposableCoW and TWAP doubles', () => {
   })
   const params = { handler: A.twap, salt: keccak256(toHex('salt-1')), staticInput } as const
 
-  test('behavior: createWithContext stores the block time, emits the params, and polling returns the model order with a plain signature', async () => {
+  test('behavior: createWithContext stores the block time, emits the params; polling reverts without data for an EOA owner and returns the model order with a plain signature for a contract owner', async () => {
     const receipt = await send({
       account: OWNER,
       chain: null,
@@ -127,12 +128,17 @@ describe('ComposableCoW and TWAP doubles', () => {
     const cabinet = await pub.readContract({ address: A.composableCoW, abi: composableCoWArtifact.abi, functionName: 'cabinet', args: [OWNER, orderHash] })
     expect(BigInt(cabinet)).toBe(block.timestamp)
 
-    const [order, signature] = await pub.readContract({
-      address: A.composableCoW,
-      abi: composableCoWArtifact.abi,
-      functionName: 'getTradeableOrderWithSignature',
-      args: [OWNER, params, '0x', []],
-    })
+    const poll = () => pub.readContract({ address: A.composableCoW, abi: composableCoWArtifact.abi, functionName: 'getTradeableOrderWithSignature', args: [OWNER, params, '0x', []] })
+    // An EOA owner (no code): as the deployed contract, a revert without data once a part is due.
+    const eoa = await poll().then(() => undefined, (error: unknown) => error)
+    expect(eoa).toBeInstanceOf(BaseError)
+    const revertData = ((eoa as BaseError).walk((e) => typeof (e as { data?: unknown }).data === 'string') as { data?: Hex } | null)?.data
+    expect(revertData ?? '0x').toBe('0x')
+    expect((eoa as BaseError).message).toMatch(/revert/)
+    // A contract owner (the ForwarderOwner runtime, as the harness's owners carry): the plain signature.
+    const testClient = createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) })
+    await testClient.setCode({ address: OWNER, bytecode: forwarderOwnerArtifact.deployedBytecode })
+    const [order, signature] = await poll().finally(() => testClient.setCode({ address: OWNER, bytecode: '0x' }))
     const expected = pollTwap({ data: decodeTwapStaticInput(staticInput), now: block.timestamp, ctxStart: block.timestamp })
     expect(expected.kind === 'order' && expected.order).toEqual(order)
 

@@ -128,6 +128,8 @@ describe('devnet helpers', () => {
   })
 
   test('behavior: createTwap emits ConditionalOrderCreated and a TWAP started in the past is tradeable', async () => {
+    // A contract owner: ComposableCoW, as the real one, reverts a poll for an owner without code.
+    await net.client.request({ method: 'anvil_setCode', params: [owner, forwarderOwnerRuntime] } as never)
     const t0 = (await latestTimestamp()) - 60n
     const { receipt, params, orderHash } = await net.createTwap({ owner, params: twap(t0), ...mined })
     const [event] = parseEventLogs({ abi: composableCowAbi, logs: receipt!.logs, eventName: 'ConditionalOrderCreated' })
@@ -146,6 +148,8 @@ describe('devnet helpers', () => {
   })
 
   test('behavior: createTwap with createWithContext starts a t0 = 0 TWAP at the creation block', async () => {
+    // A contract owner: ComposableCoW, as the real one, reverts a poll for an owner without code.
+    await net.client.request({ method: 'anvil_setCode', params: [owner, forwarderOwnerRuntime] } as never)
     const { receipt, params, orderHash } = await net.createTwap({ owner, params: twap(0n), mode: 'createWithContext', ...mined })
     const created = (await net.client.getBlock({ blockNumber: receipt!.blockNumber })).timestamp
     const cabinet = await net.client.readContract({ address: net.addresses.composableCow, abi: composableCowAbi, functionName: 'cabinet', args: [owner, orderHash] })

@@ -1,6 +1,6 @@
 // The report's body sections: each starts with where its numbers come from.
 import { fixed, percent, plural, source, table, uidList } from './markdown.ts'
-import { formatMs, type LatencySummary, type LoadKindCounts, type ScenarioResult } from './types.ts'
+import { formatMs, type LatencySummary, type LoadKindCounts, type ReportEvidence, type ScenarioResult } from './types.ts'
 
 /** The judge's order classes (harness/scenario/judgeDelivery.ts), in the plural. */
 const orderClassPlural: Record<string, string> = {
@@ -87,7 +87,7 @@ export function latencySection({ latency, evidence }: ScenarioResult): string[] 
  * @example
  * lines.push(...loadSection(result, 20))
  */
-export function loadSection({ load }: ScenarioResult, limit: number): string[] {
+export function loadSection({ load }: Pick<ScenarioResult, 'load'>, limit: number): string[] {
   const row = (kind: string, c: LoadKindCounts) => [kind, c.sent, c.accepted, c.rejected, c.mined, c.reverted, c.unconfirmed].map(String)
   const total: LoadKindCounts = {
     sent: load.twap.sent + load.ethFlow.sent,
@@ -117,6 +117,9 @@ export function loadSection({ load }: ScenarioResult, limit: number): string[] {
   return lines
 }
 
+/** What the errors section reads: a scenario result, or any run that has the engine's figures (multichain). */
+export type ErrorsSectionInput = { errors: ScenarioResult['errors']; evidence?: Pick<ReportEvidence, 'notMeasured' | 'hostFailures' | 'endedEngines'> | undefined }
+
 /**
  * Module errors, traps by kind, restarts, host failures and poisoned modules; a figure that was not
  * measured is named, never shown as none.
@@ -124,7 +127,7 @@ export function loadSection({ load }: ScenarioResult, limit: number): string[] {
  * @example
  * lines.push(...errorsSection(result))
  */
-export function errorsSection({ errors, evidence }: ScenarioResult): string[] {
+export function errorsSection({ errors, evidence }: ErrorsSectionInput): string[] {
   const lines = [
     '## Errors, traps and poison',
     '',

@@ -6,6 +6,7 @@ import { decodeTwapStaticInput, expectedTwapParts, KIND_SELL, BALANCE_ERC20, typ
 import { groundTruthOrderUid } from './orderUid.ts'
 import { judgeDelivery, type ChainBlock, type ExpectedPart, type ExplainedOrder } from './judgeDelivery.ts'
 import { judgeAppData, type AppDataCreation, type AppDataIntact } from './judgeAppData.ts'
+import { judgeEthFlowAppData, type EthFlowAppDataIntact, type EthFlowPlacementAppData } from './judgeEthFlowAppData.ts'
 
 export type { ChainBlock, ExpectedPart } from './judgeDelivery.ts'
 
@@ -131,11 +132,14 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
   const ethFlowUids: Array<{ uid: Hex; block: bigint }> = []
   const allEthFlowUids: Hex[] = []
   const ethFlowPlacedBy: Record<string, number> = {}
+  // Each placement's appData as the log names it: what "EthFlow appData intact" compares the orderbook's answers with.
+  const placementAppData: EthFlowPlacementAppData[] = []
   for (const log of placementLogs) {
     const { args } = decodeEventLog({ abi: [orderPlacement], topics: log.topics as [Hex], data: log.data })
     const { order, sender } = args as { order: GPv2OrderData; sender: Address }
     const uid = groundTruthOrderUid({ ...order, kind: KIND_SELL, sellTokenBalance: BALANCE_ERC20, buyTokenBalance: BALANCE_ERC20 }, getAddress(log.address), chainId)
     allEthFlowUids.push(uid)
+    placementAppData.push({ uid, appData: order.appData })
     if (BigInt(log.blockNumber!) > toBlock) continue
     ethFlowUids.push({ uid, block: BigInt(log.blockNumber!) })
     ethFlowPlacedBy[sender.toLowerCase()] = (ethFlowPlacedBy[sender.toLowerCase()] ?? 0) + 1
@@ -159,6 +163,8 @@ export async function collectGroundTruth({ client, addresses, fromBlock, toBlock
     ...judged,
     /** Whether each accepted order carries the appData its creation named (see judgeAppData.ts); optional for truths built elsewhere. */
     ...({ appData: judgeAppData({ creations, record: entries }) } as { appData?: AppDataIntact }),
+    /** Whether the orderbook shows each EthFlow order with the appData its placement named (see judgeEthFlowAppData.ts). */
+    ...({ ethFlowAppData: judgeEthFlowAppData({ placements: placementAppData, record: entries }) } as { ethFlowAppData?: EthFlowAppDataIntact }),
     /** Lookups at an external orderbook that failed: reported, never counted as missing. */
     lookupFailures: failures,
     /** Who created what in the judged window, from the chain's own logs (lowercase address -> count). */

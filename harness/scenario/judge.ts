@@ -1,6 +1,7 @@
 import { defaultBars, type BarKey, type ScenarioDefinition } from './defineScenario.ts'
 import { describeEvidence, type Evidence } from './runMetrics.ts'
 import type { AppDataIntact } from './judgeAppData.ts'
+import type { EthFlowAppDataIntact } from './judgeEthFlowAppData.ts'
 
 /**
  * How a bar came out. `not measured`: its evidence is missing (a metric the engine did not serve,
@@ -73,6 +74,12 @@ export type Measures = {
    * "appData intact" bar when any creation named a non-empty document; absent or all-empty: no bar.
    */
   appData?: AppDataIntact | undefined
+  /**
+   * Whether the orderbook shows each EthFlow order with the appData its OrderPlacement named
+   * (judgeEthFlowAppData.ts). Judged as the "EthFlow appData intact" bar when any placement named a
+   * non-empty document; absent or all-empty: no bar. An external orderbook is read per UID, so it is judged too.
+   */
+  ethFlowAppData?: EthFlowAppDataIntact | undefined
   /** Extra bars a scenario adds (e2e terminal markers, chaos evidence). */
   extra?: readonly BarResult[] | undefined
 }
@@ -172,6 +179,17 @@ export function judge(measures: Measures, rules: JudgeRules = {}): { pass: boole
       const shown = appData.violations.slice(0, 3).map((v) => `${v.uid.slice(0, 18)}... ${v.why} (found ${v.found.slice(0, 18)}..., named ${v.expected.slice(0, 18)}...)`)
       const more = appData.violations.length > 3 ? `; ${appData.violations.length - 3} more` : ''
       results.push(result(name, bar, `${appData.intact}/${appData.checked} intact${appData.violations.length ? `; ${appData.violations.length} not: ${shown.join('; ')}${more}` : ''}`, outcome(appData.violations.length === 0)))
+    }
+  }
+  const ethFlowAppData = measures.ethFlowAppData
+  if (ethFlowAppData !== undefined && ethFlowAppData.nonEmptyPlacements > 0) {
+    const name = 'EthFlow appData intact'
+    const bar = 'every EthFlow order the orderbook answered for shows the appData hash its OrderPlacement named, with its document'
+    if (ethFlowAppData.checked === 0) results.push(result(name, bar, `not measured: the orderbook answered for none of the ${ethFlowAppData.nonEmptyPlacements} placements naming a document`, 'not measured'))
+    else {
+      const shown = ethFlowAppData.violations.slice(0, 3).map((v) => `${v.uid.slice(0, 18)}... ${v.why} (found ${v.found.slice(0, 18)}..., named ${v.expected.slice(0, 18)}...)`)
+      const more = ethFlowAppData.violations.length > 3 ? `; ${ethFlowAppData.violations.length - 3} more` : ''
+      results.push(result(name, bar, `${ethFlowAppData.intact}/${ethFlowAppData.checked} intact${ethFlowAppData.violations.length ? `; ${ethFlowAppData.violations.length} not: ${shown.join('; ')}${more}` : ''}`, outcome(ethFlowAppData.violations.length === 0)))
     }
   }
   for (const extra of measures.extra ?? []) results.push({ ...extra, status: extra.status ?? outcome(extra.pass) })

@@ -16,7 +16,8 @@ export type JudgeTarget = { file: string; tests: readonly string[] }
 
 /** The judges and their tests (paths relative to the repo root). */
 export const judgeTargets: readonly JudgeTarget[] = [
-  { file: 'harness/scenario/judge.ts', tests: ['harness/scenario/judge.test.ts', 'scenarios/chaos/judgeChaos.unit.test.ts', 'harness/scenario/subject/judgeSubject.test.ts', 'harness/scenario/judgeAppData.test.ts'] },
+  { file: 'harness/scenario/judge.ts', tests: ['harness/scenario/judge.test.ts', 'scenarios/chaos/judgeChaos.unit.test.ts', 'harness/scenario/subject/judgeSubject.test.ts', 'harness/scenario/judgeAppData.test.ts', 'harness/scenario/judgeEthFlowAppData.test.ts'] },
+  { file: 'harness/scenario/judgeEthFlowAppData.ts', tests: ['harness/scenario/judgeEthFlowAppData.test.ts'] },
   { file: 'harness/scenario/judgeAppData.ts', tests: ['harness/scenario/judgeAppData.test.ts'] },
   { file: 'harness/scenario/judgeDelivery.ts', tests: ['harness/scenario/judgeDelivery.test.ts', 'harness/scenario/toReportResult.test.ts'] },
   { file: 'scenarios/chaos/judgeChaos.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },

@@ -286,6 +286,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         p99LatencyMs: submissionLatencyMs.p99,
         blockTimeMs,
         appData: truth.appData,
+        ethFlowAppData: truth.ethFlowAppData,
         extra: [...(extra?.bars ?? []), ...(atEnd?.bars ?? [])],
         bounds: atEnd?.bounds,
         externalOrderbook: orderbook === undefined,

@@ -1,4 +1,6 @@
 import { completeReportResult } from '../report/completeReportResult.ts'
+import { loadReportOf } from './loadReportOf.ts'
+import { engineErrorsOf } from './engineErrorsOf.ts'
 import { readRunEnvironment, type RunEnvironment } from '../report/readRunEnvironment.ts'
 import type { LatencySummary, ScenarioResult } from '../report/types.ts'
 import { compareWithReference } from './compareWithReference.ts'
@@ -55,12 +57,12 @@ export function toReportResult(run: ScenarioRun, label?: string): ScenarioResult
 
 function evidenceOf(run: ScenarioRun): ScenarioResultEvidence['evidence'] {
   const { engine, truth, loadOnChain, load } = run
-  const notMeasured = [engine.traps, engine.restarts, engine.moduleErrors, engine.hostFailures, engine.poisoned].flatMap((e) => ('notMeasured' in e ? [e.notMeasured] : []))
+  const { evidence } = engineErrorsOf(engine)
   return {
     barStatus: run.verdict.bars.map((b) => ({ bar: b.name, status: b.status ?? (b.pass ? 'pass' : 'fail') })),
-    notMeasured: [...new Set(notMeasured)],
+    notMeasured: evidence.notMeasured,
     traps: 'value' in engine.traps ? engine.traps.value : [],
-    hostFailures: 'value' in engine.hostFailures ? engine.hostFailures.value : [],
+    hostFailures: evidence.hostFailures,
     orders: { accepted: truth.orders.accepted, byExplanation: truth.orders.byExplanation, unexplained: truth.orders.unexplained, drainParts: truth.twap.drainParts },
     blockClock: run.blockClock,
     submissionMinMs: run.submissionLatencyMs.min,
@@ -72,15 +74,6 @@ function evidenceOf(run: ScenarioRun): ScenarioResultEvidence['evidence'] {
 function buildResult(run: ScenarioRun, environment: RunEnvironment, label?: string): ScenarioResult {
   const { definition: def, load, truth, engine, loadOnChain } = run
   const blocksInRun = Number(run.blocks.to - run.blocks.from + 1n)
-  // Mined comes from the chain; the generator's receipts miss transactions a reorg replayed.
-  const counts = (kind: 'twap' | 'ethFlow') => {
-    const c = load?.byKind[kind]
-    const mined = loadOnChain ? (kind === 'twap' ? loadOnChain.twapCreations : loadOnChain.ethFlowPlacements) : (c?.mined ?? 0)
-    const accepted = c?.accepted ?? 0
-    const reverted = c?.reverted ?? 0
-    return { sent: c?.sent ?? 0, accepted, rejected: c?.rejected ?? 0, mined, reverted, unconfirmed: Math.max(0, accepted - mined - reverted) }
-  }
-  const onChainBySender = new Map((loadOnChain?.perSender ?? []).map((s) => [s.address, s.twapCreations + s.ethFlowPlacements]))
   const loadByBlock = new Map((load?.minedPerBlock ?? []).map((m) => [m.block, m.mined]))
   const t0 = run.series[0]?.at ?? run.startedAt.getTime()
   return {
@@ -103,15 +96,8 @@ function buildResult(run: ScenarioRun, environment: RunEnvironment, label?: stri
       durationSeconds: Math.round(run.durationMs / 1000),
       orderbook: run.orderbookSetup,
     },
-    load: {
-      twap: counts('twap'),
-      ethFlow: counts('ethFlow'),
-      senders: (load?.senders ?? []).map((s) => {
-        const mined = onChainBySender.get(s.address) ?? s.mined
-        return { address: s.address, accepted: s.accepted, mined, reverted: s.reverted, rejected: s.rejected, unconfirmed: Math.max(0, s.accepted - mined - s.reverted) }
-      }),
-      rejectionsByMessage: load?.rejectionsByMessage ?? {},
-    },
+    // Mined comes from the chain; the generator's receipts miss transactions a reorg replayed.
+    load: loadReportOf(load, loadOnChain),
     latency: isExternalSubject(def.subject)
       ? // Block to submission is ground truth (any subject); dispatch is the engine's own metric, absent here.
         [{ module: describeSubject(def.subject), blockToSubmission: summary(run.submissionLatencyMs), noSubmissionsBecause: run.submissionLatencyMs.count === 0 ? 'no expected part was delivered' : undefined }]
@@ -132,13 +118,7 @@ function buildResult(run: ScenarioRun, environment: RunEnvironment, label?: stri
       ethFlow: { placed: truth.ethFlow.placed, observed: truth.ethFlow.observed, missing: truth.ethFlow.missing.map((m) => m.uid) },
     },
     // Per module; a figure that was not measured has no rows here (its bar and `evidence.notMeasured` say so).
-    errors: {
-      moduleErrors: 'value' in engine.moduleErrors ? engine.moduleErrors.value : [],
-      // One row per module and kind (the row's `kind` is an extra field the renderer may show).
-      traps: 'value' in engine.traps ? engine.traps.value.map((t) => ({ module: t.module, count: t.count, kind: t.kind })) : [],
-      restarts: 'value' in engine.restarts ? engine.restarts.value : [],
-      poisoned: 'value' in engine.poisoned ? engine.poisoned.value : [],
-    },
+    errors: engineErrorsOf(engine).errors,
     rpc: Object.entries(engine.requestsByMethod)
       .filter(([, total]) => total > 0)
       .map(([method, total]) => ({ method, total, perBlock: total / Math.max(1, blocksInRun) }))

@@ -31,7 +31,7 @@ const logs: string[] = []
 
 beforeAll(async () => {
   net = await startDevnet({ blockTime: 1, log: () => {} })
-  // TWAP owners here are impersonated EOAs holding no sell token, and parts a few seconds apart end
+  // TWAP owners here are impersonated accounts (given code below), and parts a few seconds apart end
   // sooner than the real orderbook's 60 s minimum validity: the stub's signature, funds and validTo
   // checks (strict by default) would refuse every part, and this test is not about them.
   ob = await startOrderbookStub({ devnet: net, knobs: { checks: { eip1271: false, validTo: false, balance: false, allowance: false, transferSimulation: false } } })
@@ -77,6 +77,8 @@ describe('twap-monitor in the engine, with orderbook_url pointing at the wrong s
     const fromBlock = (await net.client.getBlockNumber()) + 1n
     const owners = Array.from({ length: 4 }, (_, i) => `0x${'0'.repeat(36)}${(0xbad0 + i).toString(16)}` as Address)
     for (const owner of owners) await net.fund(owner, parseEther('10'))
+    // Contract owners (the ForwarderOwner runtime): ComposableCoW, as the real one, reverts a poll for an owner without code.
+    await net.prepareOwners({ owners, sellToken: net.addresses.weth, balance: parseEther('1') })
     const t0 = (await net.client.getBlock()).timestamp + 3n
     const t = 40n
     for (const owner of owners)

@@ -11,4 +11,7 @@ test('scenario: appdata (baseline load with realistic appData) meets every bar, 
   expect(run.truth.appData!.checked).toBeGreaterThanOrEqual(run.truth.twap.expected)
   expect(run.truth.appData!.intact).toBe(run.truth.appData!.checked)
   expect(run.truth.ethFlow.placed).toBeGreaterThan(0)
+  // EthFlow orders too: the orderbook shows each with the document its OrderPlacement named.
+  expect(run.verdict.bars.find((bar) => bar.name === 'EthFlow appData intact')).toMatchObject({ status: 'pass' })
+  expect(run.truth.ethFlowAppData!.checked).toBe(run.truth.ethFlow.observed)
 })

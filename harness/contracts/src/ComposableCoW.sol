@@ -136,6 +136,15 @@ contract ComposableCoW {
             owner, msg.sender, ctx, params.staticInput, offchainInput
         );
 
+        // As the deployed contract: its Safe probe is a try-call to owner.supportsInterface expecting an
+        // answer; an owner without code answers nothing, and decoding that empty answer fails outside the
+        // try's reach, so the whole call reverts without data. An EOA can never own a tradeable TWAP.
+        if (owner.code.length == 0) {
+            assembly {
+                revert(0, 0)
+            }
+        }
+
         PayloadStruct memory payload = PayloadStruct({proof: proof, params: params, offchainInput: offchainInput});
         if (_isSafeWithMuxer(owner)) {
             signature = abi.encodeWithSignature(
@@ -146,7 +155,7 @@ contract ComposableCoW {
                 abi.encode(payload)
             );
         } else {
-            // A plain owner (EIP-1271 forwarder or EOA): abi.encode(order, payload).
+            // A plain contract owner (an EIP-1271 forwarder): abi.encode(order, payload).
             signature = abi.encode(order, payload);
         }
     }

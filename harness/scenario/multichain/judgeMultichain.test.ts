@@ -19,7 +19,7 @@ const faultedDeliveries = (): ChainDelivery[] =>
     const acceptedAt = block >= 100 && block <= 159 ? end + 500 + i : seenAt + 60
     return { uid: `0xb${i}`, tradeableBlock: BigInt(block), seenAt, acceptedAt, latencyMs: acceptedAt - seenAt }
   })
-const chain = (chainId: number, deliveries: ChainDelivery[], patch: Partial<ChainEvidence> = {}): ChainEvidence => ({ chainId, expected: deliveries.length, delivered: deliveries.length, missing: [], duplicates: 0, deliveries, unexplained: 0, ...patch })
+const chain = (chainId: number, deliveries: ChainDelivery[], patch: Partial<ChainEvidence> = {}): ChainEvidence => ({ chainId, expected: deliveries.length, delivered: deliveries.length, missing: [], duplicates: 0, deliveries, unexplained: 0, ethFlow: { placed: 40, observed: 40 }, ...patch })
 const samples = (lagDuring = 1, lagBefore = 1) =>
   Array.from({ length: 200 }, (_, i) => {
     const at = 40_000 + i * 1000
@@ -32,6 +32,7 @@ const clean = (): MultichainEvidence => ({
   faulted: chain(100, faultedDeliveries()),
   outage: { fromBlock: 100n, toBlock: 159n, plannedBlocks: 60, startedAt: start, endedAt: end, refused: 12 },
   lagSamples: samples(),
+  engine: { moduleErrors: { value: 0 }, traps: { value: 0 }, poisoned: { value: 0 } },
 })
 const barOf = (e: MultichainEvidence, name: string) => {
   const found = judgeMultichain(e).bars.find((b) => b.name === name)
@@ -41,6 +42,27 @@ const barOf = (e: MultichainEvidence, name: string) => {
 const failing = (e: MultichainEvidence) => judgeMultichain(e).bars.filter((b) => !b.pass).map((b) => b.name)
 
 describe('judgeMultichain', () => {
+  test('behavior: an EthFlow order a chain placed but its stub never showed fails that chain\'s bar only; none placed is not measured', () => {
+    const lost = clean()
+    lost.faulted = { ...lost.faulted, ethFlow: { placed: 40, observed: 39 } }
+    expect(failing(lost)).toEqual(['Chain 100 EthFlow observed'])
+    expect(barOf(lost, 'Chain 100 EthFlow observed').measured).toBe('39/40')
+    const none = clean()
+    none.steady = { ...none.steady, ethFlow: { placed: 0, observed: 0 } }
+    expect(barOf(none, 'Chain 11155111 EthFlow observed')).toMatchObject({ pass: false, status: 'not measured' })
+  })
+
+  test('behavior: a module error, a trap or a poisoned instance fails its bar; a missing metric is not measured', () => {
+    for (const [key, name] of [['moduleErrors', 'Module errors'], ['traps', 'Traps'], ['poisoned', 'Poisoned modules']] as const) {
+      const bad = clean()
+      bad.engine = { ...bad.engine, [key]: { value: 1 } }
+      expect(failing(bad)).toEqual([name])
+      const unread = clean()
+      unread.engine = { ...unread.engine, [key]: { notMeasured: 'metric absent' } }
+      expect(barOf(unread, name)).toMatchObject({ pass: false, status: 'not measured', measured: 'not measured: metric absent' })
+    }
+  })
+
   test('behavior: a clean run passes every bar, with the bounds derived from its baseline', () => {
     const verdict = judgeMultichain(clean())
     expect(verdict.bars.filter((b) => !b.pass)).toEqual([])
@@ -54,6 +76,11 @@ describe('judgeMultichain', () => {
       'Chain 100 backfill',
       'Chain 100 duplicates',
       'Chain 100 outage parts backfilled',
+      'Chain 11155111 EthFlow observed',
+      'Chain 100 EthFlow observed',
+      'Module errors',
+      'Traps',
+      'Poisoned modules',
     ])
     expect(verdict.bounds.maxCursorLagBlocks.max).toBe(2)
     expect(verdict.bounds.steadyP99Ms.max).toBe(550)

@@ -1,5 +1,6 @@
 import type { BarResult } from '../judge.ts'
 import { quantile } from '../prometheus.ts'
+import type { Evidence } from '../runMetrics.ts'
 
 /** One delivered TWAP part of one chain: when the harness saw its tradeable block, when the chain's stub accepted it. */
 export type ChainDelivery = { uid: string; tradeableBlock: bigint; seenAt: number; acceptedAt: number; latencyMs: number }
@@ -18,7 +19,12 @@ export type ChainEvidence = {
   deliveries: readonly ChainDelivery[]
   /** Orders this chain's stub accepted that nothing on this chain explains (e.g. another chain's part posted to the wrong orderbook). */
   unexplained: number
+  /** EthFlow orders this chain's logs placed in the judged window, and of those, read back from its stub (GET answered 200: ethflow-watcher verified it). */
+  ethFlow: { placed: number; observed: number }
 }
+
+/** The engine's bad-news counters over the whole run, every module instance of both chains (its metrics); "not measured" when a metric is missing. */
+export type EngineHealthEvidence = { moduleErrors: Evidence<number>; traps: Evidence<number>; poisoned: Evidence<number> }
 
 /** The outage of the faulted chain's RPC: its blocks (of that chain) and wall-clock span, and what the proxy refused. */
 export type OutageEvidence = {
@@ -43,6 +49,7 @@ export type MultichainEvidence = {
   outage: OutageEvidence
   /** The steady chain's head (the harness's head watcher) and the engine's cursor there, sampled through the run. */
   lagSamples: ReadonlyArray<{ at: number; head: bigint; cursor: bigint | undefined }>
+  engine: EngineHealthEvidence
 }
 
 /** The bars, and the bounds derived from the run's own baseline (the report prints them with why). */
@@ -71,6 +78,8 @@ const maxOf = (values: readonly number[]) => (values.length ? Math.max(...values
  * - Orders reached their own chain: no stub accepted an order its chain does not explain.
  * - Faulted backfill: after recovery every part of the faulted chain reached its stub, none twice;
  *   the parts made tradeable by the outage's blocks were accepted only after the outage ended.
+ * - EthFlow, per chain: every placement its logs show was verified at its own stub.
+ * - As every scenario: no module errors, no traps, no poisoned module (the engine's metrics).
  *
  * @example
  * const verdict = judgeMultichain(evidence)
@@ -148,6 +157,18 @@ export function judgeMultichain(e: MultichainEvidence): MultichainVerdict {
       outageParts > 0 && lostInOutage === 0 && early === 0,
     ),
   )
+
+  for (const chain of [steady, faulted]) {
+    const name = `Chain ${chain.chainId} EthFlow observed`
+    const description = 'every EthFlow placement its logs show was verified at its own orderbook stub'
+    if (chain.ethFlow.placed === 0) bars.push(notMeasured(name, description, 'no EthFlow placement on this chain'))
+    else bars.push(bar(name, description, `${chain.ethFlow.observed}/${chain.ethFlow.placed}`, chain.ethFlow.observed === chain.ethFlow.placed))
+  }
+  const none = (name: string, description: string, evidence: Evidence<number>) =>
+    bars.push('notMeasured' in evidence ? notMeasured(name, description, evidence.notMeasured) : bar(name, description, `${evidence.value}`, evidence.value === 0))
+  none('Module errors', '0 over the run, every module instance on both chains', e.engine.moduleErrors)
+  none('Traps', '0 over the run, every module instance on both chains', e.engine.traps)
+  none('Poisoned modules', '0: no module instance parked', e.engine.poisoned)
 
   return {
     bars,

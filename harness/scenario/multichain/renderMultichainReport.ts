@@ -1,4 +1,5 @@
 import { escapeXml, niceTicks, panelAxes, panelScale, polylines } from '../../report/svgPanel.ts'
+import { errorsSection, loadSection } from '../../report/renderSections.ts'
 import type { ChainRun, MultichainRun } from './runMultichain.ts'
 
 /** The report's header facts: what the run was made from. */
@@ -55,6 +56,7 @@ export function renderMultichainReport(run: MultichainRun, metadata: MultichainR
     row('TWAPs created (chain logs)', (c) => `${c.truth.twap.orders}`),
     row('parts expected / delivered', (c) => `${c.truth.twap.expected} / ${c.truth.twap.delivered}`),
     row('missing / duplicates', (c) => `${c.truth.twap.missing.length} / ${c.truth.twap.duplicates}`),
+    row('EthFlow placed / observed at its stub', (c) => `${c.truth.ethFlow.placed} / ${c.truth.ethFlow.observed}`),
     row('orders its stub accepted', (c) => `${c.truth.orders.accepted} (${c.truth.orders.unexplained.length} unexplained)`),
     row('block-to-submission p50 / p99 / max', (c) => `${ms(c.latencyMs.p50)} / ${ms(c.latencyMs.p99)} / ${ms(c.latencyMs.max)} (${c.latencyMs.count} parts)`),
     row('cursor lag during the outage', lagDuring),
@@ -73,6 +75,13 @@ export function renderMultichainReport(run: MultichainRun, metadata: MultichainR
     '',
     `![cursor lag of both chains](${'{svg}'})`,
     '',
+    // The standard sections, as every scenario report renders them: the load per chain (against its
+    // own chain's logs), and the errors of the one engine (both chains' module instances).
+    ...run.chains.flatMap((c) => {
+      const [heading, ...rest] = loadSection({ load: c.loadReport }, 20)
+      return [`${heading}, chain ${c.chainId} (${c.role})`, ...rest]
+    }),
+    ...errorsSection(run.errors),
     '## Notes',
     '',
     ...run.notes.map((note) => `- ${note}`),

@@ -15,7 +15,14 @@ import { quantile } from '../prometheus.ts'
 import { startBlockClock, type BlockClock } from '../startBlockClock.ts'
 import { scrapeEngine, startScenarioEngine } from '../startScenarioEngine.ts'
 import { waitForHealthy } from '../waitForHealthy.ts'
-import { judgeMultichain, type ChainEvidence, type MultichainEvidence, type MultichainVerdict } from './judgeMultichain.ts'
+import { judgeMultichain, type ChainEvidence, type EngineHealthEvidence, type MultichainEvidence, type MultichainVerdict } from './judgeMultichain.ts'
+import { countOf, readEngineFigures } from '../readEngineFigures.ts'
+import { engineErrorsOf } from '../engineErrorsOf.ts'
+import type { ErrorsSectionInput } from '../../report/renderSections.ts'
+import type { LoadSection } from '../../report/types.ts'
+import { compareLoadWithChain } from '../compareLoadWithChain.ts'
+import { loadReportOf } from '../loadReportOf.ts'
+import { errorMessage } from '../../../modules/sdk/errors/errorMessage.ts'
 
 /** What a multi-chain scenario adds to a scenario definition: which chain faults, and for how long. */
 export type MultichainPlan = {
@@ -38,6 +45,8 @@ export type ChainRun = {
   orderbook?: string
   blocks: { from: bigint; to: bigint; drainedTo: bigint }
   load: LoadResult
+  /** The standard report's "Load sent against mined" figures of this chain (mined from its own logs). */
+  loadReport: LoadSection
   truth: GroundTruth
   latencyMs: { p50: number | undefined; p99: number | undefined; max: number | undefined; count: number }
   /** The engine's cursor on this chain at the end, and its head then. */
@@ -56,6 +65,8 @@ export type MultichainRun = {
   chains: [ChainRun, ChainRun]
   evidence: MultichainEvidence
   verdict: MultichainVerdict
+  /** The engine's module errors, traps, restarts, host failures and poison over the run (both chains' instances), for the standard errors section. */
+  errors: ErrorsSectionInput
   proxyCounters: Readonly<Record<string, number>>
   notes: string[]
 }
@@ -65,8 +76,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Runs the multi-chain isolation scenario end to end: two devnets (the steady and the faulted chain
  * id, the protocol at the same addresses on both), an orderbook stub for each, ONE engine following
- * both (the faulted chain through the fault proxy), TWAP load on both; after the baseline blocks the
- * faulted chain's RPC goes down for `outageBlocks` of its blocks, then comes back. Both cursors are
+ * both (the faulted chain through the fault proxy), the definition's TWAP and EthFlow load on both;
+ * after the baseline blocks the faulted chain's RPC goes down for `outageBlocks` of its blocks, then
+ * comes back. Both cursors are
  * sampled throughout; ground truth is collected per chain (its logs against its own stub); then
  * `judgeMultichain`. Tears everything down, always.
  *
@@ -159,7 +171,7 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
     })
 
     const from = clocks.map((c) => c.head()! + 1n)
-    log(`load: ${load.senders} x ${load.twapPerBlock} TWAP per block for ${loadBlocks} blocks on each chain; chain ${full.faultedChainId} RPC down for ${outageBlocks} of its blocks after ${outageAfter}`)
+    log(`load: ${load.senders} x (${load.twapPerBlock} TWAP + ${load.ethFlowPerBlock} EthFlow) per block for ${loadBlocks} blocks on each chain; chain ${full.faultedChainId} RPC down for ${outageBlocks} of its blocks after ${outageAfter}`)
     const outage = { fromBlock: 0n, toBlock: -1n, plannedBlocks: outageBlocks, startedAt: 0, endedAt: 0, refused: 0 }
     const fault = async () => {
       await faultedClock.waitFor(from[1]! + BigInt(outageAfter), 120_000)
@@ -192,6 +204,14 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
     await sampler
     const proxyCounters = { ...proxy.record.counters }
     const finalCursors = await cursors().catch(() => new Map<number, bigint>())
+    // The engine's bad-news counters over the whole run (one in-process engine: its final scrape holds them all).
+    const endScrape = await scrapeEngine(engine.metricsUrl).then((scrape) => ({ scrape }), (error: unknown) => ({ error: errorMessage(error) }))
+    const figures = 'scrape' in endScrape ? readEngineFigures({ ended: [], current: endScrape.scrape }, { ended: [], current: endScrape.scrape }) : undefined
+    const unread = { notMeasured: `the engine's /metrics could not be read at the end: ${'error' in endScrape ? endScrape.error : ''}` }
+    const health: EngineHealthEvidence = figures
+      ? { moduleErrors: countOf(figures.moduleErrors), traps: countOf(figures.traps), poisoned: 'notMeasured' in figures.poisoned ? figures.poisoned : { value: figures.poisoned.value.length } }
+      : { moduleErrors: unread, traps: unread, poisoned: unread }
+    const engineErrors = figures ? engineErrorsOf(figures) : { errors: { moduleErrors: [], traps: [], restarts: [], poisoned: [] }, evidence: { notMeasured: [unread.notMeasured], hostFailures: [] } }
     const records = stubs.map((stub) => stub.record.entries.slice())
     const drainedTo = await Promise.all(devnets.map((devnet) => devnet.client.getBlockNumber()))
 
@@ -210,9 +230,10 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
         duplicates: twap.duplicates,
         deliveries: twap.deliveries.map((d) => ({ uid: d.uid, tradeableBlock: d.tradeableBlock, seenAt: d.seenAt, acceptedAt: d.acceptedAt, latencyMs: d.latencyMs })),
         unexplained: truths[i]!.orders.unexplained.length,
+        ethFlow: { placed: truths[i]!.ethFlow.placed, observed: truths[i]!.ethFlow.observed },
       }
     }
-    const evidence: MultichainEvidence = { blockTimeMs, steady: evidenceOf(0), faulted: evidenceOf(1), outage, lagSamples: lag.get(full.steadyChainId)! }
+    const evidence: MultichainEvidence = { blockTimeMs, steady: evidenceOf(0), faulted: evidenceOf(1), outage, lagSamples: lag.get(full.steadyChainId)!, engine: health }
     const verdict = judgeMultichain(evidence)
     const chainRun = (i: number, role: ChainRun['role'], loadResult: LoadResult): ChainRun => {
       const latencies = truths[i]!.twap.latenciesMs
@@ -222,6 +243,7 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
         orderbook: describeOrderbookSetup(stubs[i]!),
         blocks: { from: from[i]!, to: to[i]!, drainedTo: drainedTo[i]! },
         load: loadResult,
+        loadReport: loadReportOf(loadResult, compareLoadWithChain(loadResult, truths[i]!.chainCounts)),
         truth: truths[i]!,
         latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.length ? Math.max(...latencies) : undefined, count: latencies.length },
         cursorAtEnd: finalCursors.has(ids[i]!) ? Number(finalCursors.get(ids[i]!)) : undefined,
@@ -237,6 +259,7 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
       chains: [chainRun(0, 'steady', steadyLoad as LoadResult), chainRun(1, 'faulted', faultedLoad as LoadResult)],
       evidence,
       verdict,
+      errors: { errors: engineErrors.errors, evidence: { ...engineErrors.evidence, endedEngines: [] } },
       proxyCounters,
       notes: [
         `one engine, one instance of each module per chain (${definition.engine.modules.map((m) => m.name).join(', ')} on ${ids.join(' and ')}), chain ${full.faultedChainId} reached through the fault proxy, chain ${full.steadyChainId} directly`,

@@ -39,12 +39,13 @@ export function writeMultichainReport(run: MultichainRun, options: { dir?: strin
     blocks: c.blocks,
     load: c.load.totals,
     twap: { orders: c.truth.twap.orders, expected: c.truth.twap.expected, delivered: c.truth.twap.delivered, missing: c.truth.twap.missing, duplicates: c.truth.twap.duplicates },
+    ethFlow: { placed: c.truth.ethFlow.placed, observed: c.truth.ethFlow.observed, missing: c.truth.ethFlow.missing },
     orders: c.truth.orders,
     latencyMs: c.latencyMs,
     cursorAtEnd: c.cursorAtEnd,
     lag: c.lag,
   }))
-  const json = { verdict, keyNumbers: keyNumbers(run), metadata, scale: run.scale, durationMs: run.durationMs, plan: run.plan, chains, evidence: run.evidence, bars: run.verdict.bars, bounds: run.verdict.bounds, figures: run.verdict.figures, proxyCounters: run.proxyCounters, notes: run.notes }
+  const json = { verdict, keyNumbers: keyNumbers(run), metadata, scale: run.scale, durationMs: run.durationMs, plan: run.plan, chains, evidence: run.evidence, bars: run.verdict.bars, bounds: run.verdict.bounds, figures: run.verdict.figures, errors: run.errors, proxyCounters: run.proxyCounters, notes: run.notes }
   writeFileSync(paths.json, `${JSON.stringify(json, bigintToString, 2)}\n`)
   return paths
 }

@@ -6,10 +6,18 @@ import { orderDomain } from '../../../harness/orderbook/computeStubOrderUid.ts'
 import type { RecordEntry } from '../../../harness/orderbook/createRequestRecord.ts'
 import { isOrderPost } from '../../../harness/orderbook/isOrderPost.ts'
 import { groundTruthOrderUid } from '../../../harness/scenario/orderUid.ts'
+import { orderAppDataViolation } from '../../../harness/scenario/judgeEthFlowAppData.ts'
 import { decodeTwapStaticInput, expectedTwapParts } from '../../../harness/twap/model.ts'
-import type { ActionEvidence, PartEvidence } from './judgeSigned.ts'
+import type { ActionEvidence, AppDataEvidence, PartEvidence } from './judgeSigned.ts'
 import type { SentAction } from './sendActions.ts'
-import { lookupOrder } from './takeSnapshot.ts'
+import { readOrder, type OrderLookup } from './takeSnapshot.ts'
+
+/** The appData an order found at the orderbook carries, against the hash its creation on chain named; undefined when not found. */
+function appDataOf(named: Hex, read: OrderLookup): AppDataEvidence | undefined {
+  if (read.lookup !== 'found') return undefined
+  const violation = orderAppDataViolation(named, read.order)
+  return violation ? { intact: false, ...violation } : { intact: true, found: named.toLowerCase() }
+}
 
 export type CollectEvidenceParameters = {
   client: PublicClient
@@ -25,6 +33,8 @@ export type CollectEvidenceParameters = {
  * Each action's terminal evidence, from its receipt's logs (never from what this run meant to send:
  * a resumed action's parameters are only on chain), the orderbook's answers and, on the devnet, the
  * stub's record. TWAP parts are the reference model's, due between the creation block and the head.
+ * Each order found at the orderbook is checked against the appData its creation on chain named (the
+ * TWAP's static input, the OrderPlacement's order): the same hash, and the document behind it.
  *
  * @example
  * const evidence = await collectEvidence({ client, chainId, account, orderbookUrl, sent })
@@ -49,7 +59,9 @@ export async function collectEvidence({ client, chainId, account, orderbookUrl, 
           for (const part of expectedTwapParts(data, creationBlock.timestamp, head.timestamp)) {
             const uid = groundTruthOrderUid(part.order, account, chainId)
             const posts = stubRecord?.().filter((e) => isOrderPost(e) && e.uid?.toLowerCase() === uid.toLowerCase())
-            parts.push({ part: Number(part.part), uid, start: part.start.toString(), orderbook: await lookupOrder(orderbookUrl, uid), ...(posts ? { posts: { count: posts.length, statuses: posts.map((e) => e.status) } } : {}) })
+            const read = await readOrder(orderbookUrl, uid)
+            const appData = appDataOf(part.order.appData, read)
+            parts.push({ part: Number(part.part), uid, start: part.start.toString(), orderbook: read.lookup, namedAppData: part.order.appData, ...(appData ? { appData } : {}), ...(posts ? { posts: { count: posts.length, statuses: posts.map((e) => e.status) } } : {}) })
           }
         }
         out.push({ ...mined, name: 'twap-create', owner: getAddress(account), ownerHasCode, created: created.length, parts })
@@ -57,8 +69,10 @@ export async function collectEvidence({ client, chainId, account, orderbookUrl, 
       }
       case 'ethflow-place': {
         const placements = receipt.logs.filter((l) => l.topics[0] === ORDER_PLACEMENT_TOPIC && getAddress(l.address) === getAddress(sepoliaAddresses.ethFlow))
-        const uid = placements[0] ? decodeEthFlowPlacement(placements[0] as unknown as PlacementRpcLog, orderDomain(chainId)).uid : undefined
-        out.push({ ...mined, name: 'ethflow-place', placements: placements.length, uid, orderbook: uid ? await lookupOrder(orderbookUrl, uid) : 'no placement in the receipt' })
+        const placement = placements[0] ? decodeEthFlowPlacement(placements[0] as unknown as PlacementRpcLog, orderDomain(chainId)) : undefined
+        const read = placement ? await readOrder(orderbookUrl, placement.uid) : undefined
+        const appData = placement && read ? appDataOf(placement.appData, read) : undefined
+        out.push({ ...mined, name: 'ethflow-place', placements: placements.length, uid: placement?.uid, orderbook: read?.lookup ?? 'no placement in the receipt', namedAppData: placement?.appData, ...(appData ? { appData } : {}) })
         break
       }
       case 'eth-transfer': {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { Address, Hex } from 'viem'
+import { EMPTY_APP_DATA_HASH } from '../../../modules/sdk/appData.ts'
 import { judgeSigned, type ActionEvidence } from './judgeSigned.ts'
 import type { SignedSnapshot } from './takeSnapshot.ts'
 import { renderSignedReport, type SignedResult } from './renderSignedReport.ts'
@@ -8,6 +9,8 @@ const key: Address = '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955'
 const stopLossOwner: Address = '0x00000000000000000000000000000000000e2e03'
 const hash: Hex = `0x${'11'.repeat(32)}`
 const uid = (n: number): Hex => `0x${n.toString(16).padStart(112, '0')}`
+const twapAppData: Hex = `0x${'a1'.repeat(32)}`
+const ethFlowAppData: Hex = `0x${'e7'.repeat(32)}`
 
 const snapshot = (alerts: Record<string, number>, stopLossOrders: string[]): SignedSnapshot => ({
   at: '2026-12-07T00:00:00.000Z',
@@ -18,8 +21,8 @@ const snapshot = (alerts: Record<string, number>, stopLossOrders: string[]): Sig
 
 const passing = () => ({
   actions: [
-    { name: 'twap-create', hash, block: '6', owner: key, ownerHasCode: false, created: 1, parts: [0, 1, 2].map((p) => ({ part: p, uid: uid(p + 1), start: '1', orderbook: 'found', posts: { count: 1, statuses: [201] } })) },
-    { name: 'ethflow-place', hash, block: '7', placements: 1, uid: uid(9), orderbook: 'found' },
+    { name: 'twap-create', hash, block: '6', owner: key, ownerHasCode: false, created: 1, parts: [0, 1, 2].map((p) => ({ part: p, uid: uid(p + 1), start: '1', orderbook: 'found', namedAppData: twapAppData, appData: { intact: true, found: twapAppData }, posts: { count: 1, statuses: [201] } })) },
+    { name: 'ethflow-place', hash, block: '7', placements: 1, uid: uid(9), orderbook: 'found', namedAppData: ethFlowAppData, appData: { intact: true, found: ethFlowAppData } },
     { name: 'eth-transfer', hash, block: '8', to: '0x00000000000000000000000000000000000e2e04', valueWei: '2' },
     { name: 'oracle-fall', hash, block: '9', answerUpdates: 1 },
   ] as ActionEvidence[],
@@ -45,6 +48,10 @@ describe('judgeSigned: each bar fails alone on violating evidence', () => {
     ['twap-monitor posted each due part', (i: ReturnType<typeof passing>) => edit(i, 'twap-create', (a) => void (a.parts[1]!.posts = { count: 0, statuses: [] }))],
     ['TWAP parts accepted', (i: ReturnType<typeof passing>) => edit(i, 'twap-create', (a) => { a.ownerHasCode = true; a.parts[2]!.orderbook = 'not found' })],
     ['EthFlow order at the orderbook', (i: ReturnType<typeof passing>) => edit(i, 'ethflow-place', (a) => void (a.orderbook = 'not found'))],
+    ['TWAP appData intact', (i: ReturnType<typeof passing>) => edit(i, 'twap-create', (a) => void (a.parts[1]!.appData = { intact: false, found: EMPTY_APP_DATA_HASH, why: 'the orderbook shows another appData than its creation named' }))],
+    ['TWAP appData intact', (i: ReturnType<typeof passing>) => edit(i, 'twap-create', (a) => a.parts.forEach((p) => { p.namedAppData = EMPTY_APP_DATA_HASH; p.appData = { intact: true, found: EMPTY_APP_DATA_HASH } }))],
+    ['EthFlow appData intact', (i: ReturnType<typeof passing>) => edit(i, 'ethflow-place', (a) => void (a.appData = { intact: false, found: ethFlowAppData, why: 'the orderbook holds no document for the appData its creation named' }))],
+    ['EthFlow appData intact', (i: ReturnType<typeof passing>) => edit(i, 'ethflow-place', (a) => { a.namedAppData = EMPTY_APP_DATA_HASH; a.appData = { intact: true, found: EMPTY_APP_DATA_HASH } })],
     ['balance-tracker alerted', (i: ReturnType<typeof passing>) => ({ ...i, after: snapshot({ 'price-alert': 3 }, ['0xold', '0xnew']) })],
     ['price-alert alerted once', (i: ReturnType<typeof passing>) => ({ ...i, after: snapshot({ 'price-alert': 4, 'balance-tracker': 1 }, ['0xold', '0xnew']) })],
     ['stop-loss order accepted', (i: ReturnType<typeof passing>) => ({ ...i, after: snapshot({ 'price-alert': 3, 'balance-tracker': 1 }, ['0xold', '0xnew', '0xdup']) })],
@@ -60,9 +67,21 @@ describe('judgeSigned: each bar fails alone on violating evidence', () => {
     expect(judge(input).bars.filter((b) => b.status === 'not measured').map((b) => b.name)).toEqual(['balance-tracker alerted', 'price-alert alerted once'])
   })
   test('an EOA-owned TWAP with no part found still cannot fail the parts bar; a contract owner can', () => {
-    const eoa = edit(passing(), 'twap-create', (a) => a.parts.forEach((p) => (p.orderbook = 'not found')))
+    const eoa = edit(passing(), 'twap-create', (a) => a.parts.forEach((p) => { p.orderbook = 'not found'; delete p.appData }))
     expect(judge(eoa).pass).toBe(true)
-    expect(judge(edit(eoa, 'twap-create', (a) => void (a.ownerHasCode = true))).pass).toBe(false)
+    expect(judge(eoa).bars.find((b) => b.name === 'TWAP appData intact')!.status).toBe('not applicable')
+    const contract = edit(eoa, 'twap-create', (a) => void (a.ownerHasCode = true))
+    expect(judge(contract).pass).toBe(false)
+    expect(judge(contract).bars.find((b) => b.name === 'TWAP appData intact')!.status).toBe('not measured')
+  })
+  test('a TWAP with no part due: its appData is not measured for a contract owner (a fail), not applicable for an EOA', () => {
+    const none = edit(passing(), 'twap-create', (a) => void (a.parts = []))
+    expect(judge(none).bars.find((b) => b.name === 'TWAP appData intact')!.status).toBe('not applicable')
+    expect(judge(edit(none, 'twap-create', (a) => void (a.ownerHasCode = true))).bars.find((b) => b.name === 'TWAP appData intact')!.status).toBe('not measured')
+  })
+  test('an EthFlow order not found leaves its appData not measured, which fails the run', () => {
+    const lost = edit(passing(), 'ethflow-place', (a) => { a.orderbook = 'not found'; delete a.appData })
+    expect(judge(lost).bars.filter((b) => b.status !== 'pass' && b.status !== 'not applicable').map((b) => [b.name, b.status])).toEqual([['EthFlow order at the orderbook', 'fail'], ['EthFlow appData intact', 'not measured']])
   })
 })
 

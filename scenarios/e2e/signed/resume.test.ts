@@ -10,6 +10,7 @@ import { createSignedClients } from './createSignedClients.ts'
 import { devnetPrivateKey } from './devnetKey.ts'
 import { readJournal, writeJournal } from './journal.ts'
 import { plannedActions, signedPlan } from './signedPlan.ts'
+import { signedAppData, type SignedAppData } from './signedAppData.ts'
 import { sendActions, type PersistPhase } from './sendActions.ts'
 import { UnknownJournalHashError } from './E2eSignedError.ts'
 import type { ActionName } from './signedPlan.ts'
@@ -17,7 +18,9 @@ import type { ActionName } from './signedPlan.ts'
 // Each signed run here uses its own Anvil account, so the nonce and the logs count only that run.
 let net: Devnet
 let dir: string
+let appData: SignedAppData
 beforeAll(async () => {
+  appData = await signedAppData()
   net = await startDevnet({ blockTime: 0.5, log: () => {} })
   dir = mkdtempSync(join(tmpdir(), 'shepherd-signed-resume-'))
 })
@@ -34,7 +37,7 @@ async function run(stateDir: string, keyIndex: number, crashAt?: { action: Actio
   const { file, journal } = readJournal({ stateDir, chainId: net.chainId, account: account.address })
   return sendActions({
     client, wallet, account, chain, rpcUrl: net.rpcUrl, file, journal,
-    actions: plannedActions(signedPlan({ world: 'devnet', tracked: trackedOf(keyIndex) })),
+    actions: plannedActions(signedPlan({ world: 'devnet', tracked: trackedOf(keyIndex), appData })),
     receiptTimeoutMs: 20_000,
     afterPersist: ({ action, phase }) => {
       if (crashAt && crashAt.action === action && crashAt.phase === phase) throw new Crash(`crash after ${phase} ${action}`)
@@ -78,7 +81,7 @@ test('a run killed right after a hash is persisted (before and after the node ha
   for (const name of ['twap-create', 'ethflow-place', 'eth-transfer'] as const) expect(sent.find((a) => a.name === name)!.hash).toBe(journal.actions[name]!.hash)
 
   const chain = await onChain(7)
-  expect(chain).toEqual({ nonce: 4, txs: 4, twapCreated: 1, ethFlowPlaced: 1, oracleUpdates: 1, trackedBalance: signedPlan({ world: 'devnet' }).transferValue })
+  expect(chain).toEqual({ nonce: 4, txs: 4, twapCreated: 1, ethFlowPlaced: 1, oracleUpdates: 1, trackedBalance: signedPlan({ world: 'devnet', appData }).transferValue })
 
   // A rerun of a finished journal sends nothing more.
   const again = await run(state, 7)

@@ -10,6 +10,8 @@ import { judgeSigned } from './judgeSigned.ts'
 import { writeSignedReport, type SignedResult } from './renderSignedReport.ts'
 import { sendActions, type SendActionsParameters } from './sendActions.ts'
 import { plannedActions, signedPlan, type SignedWorld } from './signedPlan.ts'
+import { registerLoadAppData } from '../../../harness/load/loadAppData.ts'
+import { signedAppData } from './signedAppData.ts'
 import { lookupOrder, takeSnapshot, type SignedSnapshot } from './takeSnapshot.ts'
 
 export type RunSignedE2eParameters = {
@@ -38,7 +40,8 @@ export type RunSignedE2eReturnType = { result: SignedResult; paths: { markdown: 
 const startSnapshotFile = 'start-snapshot.json'
 
 /**
- * The signed e2e against any chain, orderbook and engine given by URL: snapshot the three, send the
+ * The signed e2e against any chain, orderbook and engine given by URL: register the orders' realistic
+ * appData documents at the orderbook (`signedAppData`), snapshot the three, send the
  * plan's actions from the key (resumable through the state folder's journal), wait (bounded) for each
  * action's terminal evidence, snapshot again, judge, report. The start snapshot is kept in the state
  * folder, so a resumed run still compares with the moment before the first trigger.
@@ -54,13 +57,18 @@ export async function runSignedE2e(parameters: RunSignedE2eParameters): Promise<
   // The chain id comes from the node itself: the journal, the signatures and the UIDs all follow it.
   const chainId = await createPublicClient({ transport: http(rpcUrl, { timeout: 30_000 }) }).getChainId()
   const { client, wallet, account, chain } = createSignedClients({ rpcUrl, chainId, privateKey })
-  const plan = signedPlan({ world, tracked: parameters.tracked })
+  // Realistic appData (the load's documents), registered as a client does before its orders exist;
+  // again on a resume (the orderbook answers 200 for a document it holds).
+  const appData = await signedAppData()
+  const plan = signedPlan({ world, tracked: parameters.tracked, appData })
   const owners: Address[] = world === 'devnet' ? [account.address, e2eAccounts.stopLossOwner] : [account.address]
   const { file, journal } = readJournal({ stateDir, chainId, account: account.address })
   const snap = () => takeSnapshot({ client, account: account.address, orderbookUrl, metricsUrl, owners })
 
   const before = readStartSnapshot(stateDir) ?? (await snap())
   if (!existsSync(join(stateDir, startSnapshotFile))) writeJsonAtomic(join(stateDir, startSnapshotFile), before)
+  await registerLoadAppData({ orderbookUrl, documents: [appData.twap, appData.ethFlow] })
+  log(`appData registered at ${orderbookUrl}: TWAP ${appData.twap.name} ${appData.twap.hash}, EthFlow ${appData.ethFlow.name} ${appData.ethFlow.hash}`)
   log(`sender ${account.address} on chain ${chainId}; journal ${file}${Object.keys(journal.actions).length ? ` (resuming: ${Object.keys(journal.actions).join(', ')})` : ''}`)
 
   const sent = await sendActions({ client, wallet, account, chain, rpcUrl, file, journal, actions: plannedActions(plan), receiptTimeoutMs: parameters.receiptTimeoutMs, afterPersist, log })

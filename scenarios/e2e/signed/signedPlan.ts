@@ -1,9 +1,10 @@
-import { encodeFunctionData, keccak256, parseEther, toHex, bytesToHex, type Address, type Hex } from 'viem'
+import { encodeFunctionData, parseEther, bytesToHex, type Address, type Hex } from 'viem'
 import { randomBytes, randomInt } from 'node:crypto'
 import { chainlinkAggregatorAbi, composableCowAbi, ethFlowAbi } from '../../../harness/devnet/abis.ts'
 import { sepoliaAddresses } from '../../../harness/devnet/addresses.ts'
 import { encodeTwapStaticInput } from '../../../harness/twap/model.ts'
 import { e2eAccounts, e2ePrices } from '../triggers.ts'
+import type { SignedAppData, SignedAppDataHashes } from './signedAppData.ts'
 
 /** The actions of a signed run, in the order they are sent. */
 export type ActionName = 'twap-create' | 'ethflow-place' | 'eth-transfer' | 'oracle-fall'
@@ -21,6 +22,8 @@ export type SignedPlan = {
   tracked: Address
   /** Devnet only: the oracle double's new answer (8 decimals). Undefined: no oracle action. */
   oracleFallTo: bigint | undefined
+  /** The appData hash each order names (realistic documents, registered at the orderbook before the first trigger). */
+  appData: SignedAppDataHashes
 }
 
 /** One transaction to sign: where, what, how much ETH. */
@@ -31,7 +34,12 @@ export type ActionContext = { account: Address; now: bigint }
 
 export type PlannedAction = { name: ActionName; describe: string; build(context: ActionContext): ActionRequest }
 
-export type SignedPlanParameters = { world: SignedWorld; tracked?: Address | undefined }
+export type SignedPlanParameters = {
+  world: SignedWorld
+  tracked?: Address | undefined
+  /** The documents the TWAP and the EthFlow order name (`signedAppData()`): only their hashes go on chain. */
+  appData: SignedAppData
+}
 
 /**
  * The plan of a signed run. On the devnet: the e2e scenario's sizes (3 TWAP parts 4 s apart, 0.25 ETH
@@ -39,16 +47,15 @@ export type SignedPlanParameters = { world: SignedWorld; tracked?: Address | und
  * TWAP creation moves no funds) and no oracle action, since no one can move a real oracle.
  *
  * @example
- * const plan = signedPlan({ world: 'live', tracked: '0x00000000000000000000000000000000000e2e04' })
+ * const plan = signedPlan({ world: 'live', tracked: '0x00000000000000000000000000000000000e2e04', appData: await signedAppData() })
  * plan.oracleFallTo // undefined
  */
-export function signedPlan({ world, tracked = e2eAccounts.tracked }: SignedPlanParameters): SignedPlan {
+export function signedPlan({ world, tracked = e2eAccounts.tracked, appData }: SignedPlanParameters): SignedPlan {
+  const hashes = { twap: appData.twap.hash, ethFlow: appData.ethFlow.hash }
   return world === 'devnet'
-    ? { world, twap: { partSellAmount: parseEther('0.1'), n: 3n, t: 4n }, ethFlowSellAmount: parseEther('0.25'), transferValue: parseEther('2'), tracked, oracleFallTo: e2ePrices.fallTo }
-    : { world, twap: { partSellAmount: parseEther('0.001'), n: 3n, t: 60n }, ethFlowSellAmount: parseEther('0.01'), transferValue: parseEther('0.01'), tracked, oracleFallTo: undefined }
+    ? { world, twap: { partSellAmount: parseEther('0.1'), n: 3n, t: 4n }, ethFlowSellAmount: parseEther('0.25'), transferValue: parseEther('2'), tracked, oracleFallTo: e2ePrices.fallTo, appData: hashes }
+    : { world, twap: { partSellAmount: parseEther('0.001'), n: 3n, t: 60n }, ethFlowSellAmount: parseEther('0.01'), transferValue: parseEther('0.01'), tracked, oracleFallTo: undefined, appData: hashes }
 }
-
-const emptyAppData = keccak256(toHex('{}'))
 
 /**
  * The plan's actions, each building its transaction from the key's account and the chain's time.
@@ -57,14 +64,14 @@ const emptyAppData = keccak256(toHex('{}'))
  * second identical order: OrderIsAlreadyOwned).
  *
  * @example
- * const actions = plannedActions(signedPlan({ world: 'devnet' }))
+ * const actions = plannedActions(signedPlan({ world: 'devnet', appData: await signedAppData() }))
  * actions.map((a) => a.name) // ['twap-create', 'ethflow-place', 'eth-transfer', 'oracle-fall']
  */
 export function plannedActions(plan: SignedPlan): PlannedAction[] {
   const actions: PlannedAction[] = [
     {
       name: 'twap-create',
-      describe: `ComposableCoW.create: a TWAP of ${plan.twap.n} parts, ${plan.twap.t} s apart, owned by the key's address`,
+      describe: `ComposableCoW.create: a TWAP of ${plan.twap.n} parts, ${plan.twap.t} s apart, owned by the key's address, appData ${plan.appData.twap}`,
       build: ({ account, now }) => {
         const staticInput = encodeTwapStaticInput({
           sellToken: sepoliaAddresses.weth,
@@ -76,7 +83,7 @@ export function plannedActions(plan: SignedPlan): PlannedAction[] {
           n: plan.twap.n,
           t: plan.twap.t,
           span: 0n,
-          appData: emptyAppData,
+          appData: plan.appData.twap,
         })
         const params = { handler: sepoliaAddresses.twap, salt: bytesToHex(randomBytes(32)), staticInput }
         return { to: sepoliaAddresses.composableCow, data: encodeFunctionData({ abi: composableCowAbi, functionName: 'create', args: [params, true] }) }
@@ -84,11 +91,11 @@ export function plannedActions(plan: SignedPlan): PlannedAction[] {
     },
     {
       name: 'ethflow-place',
-      describe: `CoWSwapEthFlow.createOrder: sell ${plan.ethFlowSellAmount} wei of ETH for COW (value sent)`,
+      describe: `CoWSwapEthFlow.createOrder: sell ${plan.ethFlowSellAmount} wei of ETH for COW (value sent), appData ${plan.appData.ethFlow}`,
       build: ({ account, now }) => {
         // A few random wei make the order unique even when two runs build it in the same second.
         const sellAmount = plan.ethFlowSellAmount + BigInt(randomInt(1, 1_000_000))
-        const order = { buyToken: sepoliaAddresses.cowToken, receiver: account, sellAmount, buyAmount: 1n, appData: emptyAppData, feeAmount: 0n, validTo: Number(now) + 1800, partiallyFillable: false, quoteId: 1n }
+        const order = { buyToken: sepoliaAddresses.cowToken, receiver: account, sellAmount, buyAmount: 1n, appData: plan.appData.ethFlow, feeAmount: 0n, validTo: Number(now) + 1800, partiallyFillable: false, quoteId: 1n }
         return { to: sepoliaAddresses.ethFlow, value: order.sellAmount + order.feeAmount, data: encodeFunctionData({ abi: ethFlowAbi, functionName: 'createOrder', args: [order] }) }
       },
     },

@@ -5,6 +5,7 @@ import { findFreePort } from '../../../harness/devnet/findFreePort.ts'
 import { startDevnet, type Devnet } from '../../../harness/devnet/startDevnet.ts'
 import { startOrderbookStub, type StartedOrderbookStub } from '../../../harness/orderbook/startOrderbookStub.ts'
 import type { ScenarioModule } from '../../../harness/scenario/defineScenario.ts'
+import { scenarioStubOptions } from '../../../harness/scenario/scenarioStubOptions.ts'
 import { startScenarioEngine, type ScenarioEngine } from '../../../harness/scenario/startScenarioEngine.ts'
 import { waitForHealthy } from '../../../harness/scenario/waitForHealthy.ts'
 import scenario from '../scenario.ts'
@@ -29,7 +30,8 @@ export type E2eWorld = {
 
 /**
  * Starts what the e2e scenario runs against, from the same pieces as the scenario runner: a devnet
- * with the scenario's block time, the orderbook stub following its EthFlow orders, and an engine in
+ * with the scenario's block time, the orderbook stub as the scenario sets it (strict checks, its
+ * validity window) following its EthFlow orders, and an engine in
  * its own process with the scenario's modules, healthy before this resolves. A failure part-way
  * stops whatever had started.
  *
@@ -46,7 +48,8 @@ export async function startE2eWorld({ modules = scenario.engine.modules, log = (
   try {
     const devnet = await startDevnet({ blockTime: scenario.devnet.blockTime, gasLimit: 300_000_000n, log })
     teardown.push(devnet.stop)
-    const orderbook = await startOrderbookStub({ devnet, ethFlow: { indexingDelayMs: 0 } })
+    // The e2e scenario's stub: strict, with its compressed-time validity window (TWAP parts seconds apart).
+    const orderbook = await startOrderbookStub({ devnet, ...scenarioStubOptions(scenario) })
     teardown.push(orderbook.stop)
     const engine = await startScenarioEngine({ mode: 'process', dir, rpcUrl: devnet.wsUrl, orderbookUrl: orderbook.baseUrl, metricsPort: await findFreePort(), modules })
     teardown.push(engine.stop)

@@ -48,19 +48,32 @@ async function accountOrders(orderbookUrl: string, owner: Address): Promise<stri
   return body.map((o) => String((o as { uid?: unknown }).uid ?? '').toLowerCase())
 }
 
+/** What `GET /api/v1/orders/{uid}` said: 'found' on 200 (with the order), 'not found' on 404, otherwise the status or error. */
+export type OrderLookup = { lookup: 'found' | 'not found' | `error: ${string}`; order?: unknown }
+
 /**
  * `GET /api/v1/orders/{uid}`: 'found' on 200, 'not found' on 404, otherwise the status or error.
  *
  * @example
  * await lookupOrder(orderbookUrl, uid) // 'found'
  */
-export async function lookupOrder(orderbookUrl: string, uid: string): Promise<'found' | 'not found' | `error: ${string}`> {
+export async function lookupOrder(orderbookUrl: string, uid: string): Promise<OrderLookup['lookup']> {
+  return (await readOrder(orderbookUrl, uid)).lookup
+}
+
+/**
+ * `GET /api/v1/orders/{uid}` with the order the orderbook holds (its appData and document included).
+ *
+ * @example
+ * const { lookup, order } = await readOrder(orderbookUrl, uid) // { lookup: 'found', order: { uid, appData, fullAppData, ... } }
+ */
+export async function readOrder(orderbookUrl: string, uid: string): Promise<OrderLookup> {
   try {
     const response = await fetch(`${orderbookUrl}/api/v1/orders/${uid}`, { signal: AbortSignal.timeout(10_000) })
-    if (response.status === 200) return 'found'
-    if (response.status === 404) return 'not found'
-    return `error: HTTP ${response.status}`
+    if (response.status === 200) return { lookup: 'found', order: (await response.json()) as unknown }
+    if (response.status === 404) return { lookup: 'not found' }
+    return { lookup: `error: HTTP ${response.status}` }
   } catch (error) {
-    return `error: ${errorMessage(error)}`
+    return { lookup: `error: ${errorMessage(error)}` }
   }
 }
