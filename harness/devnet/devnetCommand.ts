@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../../engine/errors/config.ts'
 import { startDevnet } from './startDevnet.ts'
+import { startReaper } from '../sandbox/startReaper.ts'
 
 /**
  * `shepherd devnet [--port N] [--block-time S]`: starts the embedded devnet (Anvil with CoW Protocol
@@ -19,6 +20,9 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   if (!(blockTime > 0))
     throw new ConfigError('Invalid --block-time', { file: '(command line)', key: '--block-time', expected: 'seconds > 0, e.g. 1 or 0.5', found: String(values['block-time']) })
   const net = await startDevnet({ port, blockTime })
+  // A SIGKILLed `shepherd devnet` runs no exit hook: the reaper (its own detached process) ends Anvil then.
+  const reaper = startReaper()
+  reaper.track({ pid: net.pid })
   console.log(JSON.stringify({ rpcUrl: net.rpcUrl, wsUrl: net.wsUrl, chainId: net.chainId, addresses: net.addresses }, null, 2))
   console.log(`devnet ready: ${net.rpcUrl} (Ctrl-C to stop)`)
   await new Promise<void>((resolve) => {
@@ -26,5 +30,6 @@ export async function devnetCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => resolve())
   })
   await net.stop()
+  reaper.release()
   return 0
 }
