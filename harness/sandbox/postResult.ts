@@ -38,8 +38,9 @@ export async function postResult({ url, result, retries = 3, backoffMs = 500, ti
       if (response.status < 500 && response.status !== 429) break
     } catch (caught) {
       status = undefined
-      const code = (caught as { cause?: { code?: string } }).cause?.code
-      error = `${errorMessage(caught)}${code ? ` (${code})` : ''}`
+      // fetch says only "fetch failed"; the why (ECONNREFUSED, a bad port, a DNS failure) is its cause.
+      const cause = (caught as { cause?: { code?: string; message?: string } }).cause
+      error = `${errorMessage(caught)}${cause ? ` (${cause.code ?? cause.message})` : ''}`
     }
   }
   return { url, delivered: false, attempts, ...(status === undefined ? {} : { status }), error: error ?? 'not sent' }
