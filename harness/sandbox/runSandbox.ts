@@ -95,8 +95,21 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
         }
       }),
     )
-    log(`running: ${spec.test_command} (timeout ${spec.timeout} s)`)
-    const test = await runTestCommand({ command: spec.test_command, cwd: root, env: testEnv, timeoutMs: spec.timeout * 1000, logFile: join(dir, 'logs', 'test_command.log'), onLine: echoTestOutput ? (line) => log(`| ${line}`) : undefined })
+    let testGroup: number | undefined
+    const test = await runTestCommand({
+      command: spec.test_command,
+      cwd: root,
+      env: testEnv,
+      timeoutMs: spec.timeout * 1000,
+      logFile: join(dir, 'logs', 'test_command.log'),
+      onLine: echoTestOutput ? (line) => log(`| ${line}`) : undefined,
+      onStart: (pgid) => {
+        testGroup = pgid
+        reaper.track({ group: pgid })
+        log(`running (pid ${pgid}, timeout ${spec.timeout} s): ${spec.test_command}`)
+      },
+    })
+    if (testGroup !== undefined && test.left.length === 0) reaper.untrack({ group: testGroup })
     result.test = { command: spec.test_command, timeoutMs: spec.timeout * 1000, ...test }
     if (test.timedOut) result.verdict = { pass: false, reason: `test_command passed its timeout of ${spec.timeout} s; its process tree was ended${test.left.length ? ` (but ${test.left.length} process(es) survived)` : ''}` }
     else if (test.exitCode !== 0) result.verdict = { pass: false, reason: `test_command exited ${test.exitCode ?? `by signal ${test.signal}`}` }

@@ -11,6 +11,8 @@ export type RunTestCommandParameters = {
   tailLines?: number
   /** Each output line as it comes (progress). */
   onLine?: (line: string) => void
+  /** Called with the process group id as soon as it runs (the reaper tracks it). */
+  onStart?: (pgid: number) => void
 }
 
 export type RunTestCommandReturnType = {
@@ -31,9 +33,10 @@ export type RunTestCommandReturnType = {
  * const test = await runTestCommand({ command: 'npx vitest run e2e', cwd: repo, env, timeoutMs: 300_000, logFile })
  * test.exitCode // 0
  */
-export async function runTestCommand({ command, cwd, env, timeoutMs, logFile, tailLines = 50, onLine }: RunTestCommandParameters): Promise<RunTestCommandReturnType> {
+export async function runTestCommand({ command, cwd, env, timeoutMs, logFile, tailLines = 50, onLine, onStart }: RunTestCommandParameters): Promise<RunTestCommandReturnType> {
   const started = Date.now()
   const child = startSandboxProcess({ name: 'test_command', command, cwd, env, logFile, onLine })
+  onStart?.(child.pid)
   let timedOut = false
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)))
