@@ -128,4 +128,24 @@ describe('shepherd e2e <repo> (the sandbox contract)', () => {
       rmSync(out, { recursive: true, force: true })
     }
   })
+
+  test('behavior: this repository opts in itself: shepherd e2e . (devnet, stub, engine with the e2e modules, the signed run) PASSes', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const out = mkdtempSync(join(tmpdir(), 'shepherd-sandbox-own-'))
+    try {
+      const run = startShepherd(['e2e', new URL('..', import.meta.url).pathname, '--json', join(out, 'r.json')])
+      await killed(run.child)
+      const result = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'))
+      expect(result.verdict, run.lines.slice(-30).join('\n')).toEqual({ pass: true, reason: 'test_command exited 0' })
+      expect(run.child.exitCode).toBe(0)
+      expect(result.stack.map((s: { kind: string }) => s.kind)).toEqual(['devnet', 'orderbook', 'engine'])
+      expect(result.healthChecks.every((c: { ready: boolean }) => c.ready)).toBe(true)
+      expect(result.test.outputTail.join('\n')).toMatch(/\[e2e\] verdict: PASS; .*balance-tracker alerted pass/)
+      expect(result.teardown).toMatchObject({ ok: true, dirRemoved: true })
+    } finally {
+      rmSync(out, { recursive: true, force: true })
+    }
+  })
 })
