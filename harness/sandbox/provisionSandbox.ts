@@ -138,7 +138,10 @@ export async function provisionSandbox({ spec, file, repo, dir, project, env, re
     services.push(service)
     log(`process ${p.name} started (pid ${started.pid}, PORT ${port})`)
     if (p.ready) {
-      const ready = await waitForReady({ name: `process ${p.name}`, spec: expandDeep(p.ready, { env: processEnv, services: values }) as typeof p.ready, lines: started.lines, cwd: repo, env: processEnv, log })
+      const ready = await waitForReady({ name: `process ${p.name}`, spec: expandDeep(p.ready, { env: processEnv, services: values }) as typeof p.ready, lines: started.lines, cwd: repo, env: processEnv, log, abortIf: () => {
+          const exit = started.exit()
+          return exit ? `it exited first (code ${exit.code}, signal ${exit.signal}); its log: ${started.logFile}` : undefined
+        } })
       service.readyInMs = ready.readyInMs
       log(`process ${p.name} ready in ${ready.readyInMs} ms`)
     }

@@ -95,6 +95,16 @@ describe('runSandbox on the fixture repositories', () => {
     await expectNothingRunning(seen)
   })
 
+  test('behavior: process-exits: a process that dies before it is ready fails the run at once, with its exit code and output', async () => {
+    const started = Date.now()
+    const { result } = await run('process-exits')
+    expect(Date.now() - started).toBeLessThan(10_000)
+    expect(result.verdict.pass).toBe(false)
+    expect(result.verdict.reason).toMatch(/^process api was not ready within 60 s \(127\.0\.0\.1:\d+ accepts connections; it exited first \(code 7, signal null\)/)
+    expect(result.error).toContain('Error: cannot start')
+    expect(result.test).toBeNull()
+  })
+
   test('behavior: test-timeout: past its timeout the test command and its whole process tree are ended', async () => {
     const pidsFile = join(mkdtempSync(join(tmpdir(), 'shepherd-sandbox-pids-')), 'pids')
     kept.push(join(pidsFile, '..'))

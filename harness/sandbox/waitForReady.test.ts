@@ -74,3 +74,13 @@ describe('waitForReady', () => {
     expect(progress[0]).toMatch(/^waiting for api: GET .* answers 2xx \(\d+ s of 0.3 s; last: HTTP 503/)
   })
 })
+
+describe('waitForReady abortIf', () => {
+  test('behavior: a process that exits before it is ready fails at once, saying so, with its last lines', async () => {
+    const started = Date.now()
+    const error = await failure(waitForReady({ ...base, name: 'process bot', spec: { port: await findFreePort(), timeout: 30 }, lines: () => ['Error: cannot find module'], abortIf: () => 'it exited first (code 1)' }))
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(error.message).toMatch(/^process bot was not ready within 30 s \(.* accepts connections; it exited first \(code 1\)\)/)
+    expect(error.message).toContain('Error: cannot find module')
+  })
+})

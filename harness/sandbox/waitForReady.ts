@@ -22,11 +22,18 @@ export type WaitForReadyParameters = {
   intervalMs?: number
   /** Ends the wait early (the run is being torn down). */
   signal?: AbortSignal
+  /** Checked between polls: a reason to stop waiting at once (the process it waits for exited). */
+  abortIf?: () => string | undefined
 }
 
 export type WaitForReadyReturnType = { name: string; readyInMs: number }
 
-/** A one-line description of a strategy, for progress lines and errors. */
+/**
+ * A one-line description of a strategy, for progress lines and errors.
+ *
+ * @example
+ * describeReady({ url: 'http://127.0.0.1:4000/health' }) // 'GET http://127.0.0.1:4000/health answers 2xx'
+ */
 export function describeReady(spec: ReadySpec): string {
   if ('url' in spec) return `GET ${spec.url} answers ${spec.status ?? '2xx'}`
   if ('log' in spec) return `output matches /${spec.log}/${(spec.times ?? 1) > 1 ? ` ${spec.times} times` : ''}`
@@ -125,6 +132,8 @@ export async function waitForReady(parameters: WaitForReadyParameters): Promise<
     const result = await probe()
     last = result.last
     if (result.ok) return { name, readyInMs: Date.now() - started }
+    const aborted = parameters.abortIf?.()
+    if (aborted) throw new SandboxNotReadyError(name, `${describeReady(spec)}; ${aborted}`, timeoutMs, [...last, ...(parameters.lines?.().slice(-10) ?? [])])
     const now = Date.now()
     if (now >= deadline) throw new SandboxNotReadyError(name, describeReady(spec), timeoutMs, last)
     if (now - lastProgress >= progressEveryMs) {
