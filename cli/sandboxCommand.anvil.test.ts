@@ -109,6 +109,53 @@ describe('shepherd e2e <repo> (the sandbox contract)', () => {
     }
   })
 
+  test('behavior: a SIGKILLed shepherd scenario (runScenario) leaves no Anvil, no subject process and no run folder (the same reaper)', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const temp = mkdtempSync(join(tmpdir(), 'shepherd-scenario-reaper-'))
+    const marker = `reaper-marker-${process.pid}-${Date.now()}`
+    const scenario = {
+      name: 'reaper-check',
+      description: 'Given a devnet and a long load, when the runner is SIGKILLed, then nothing of the run is left.',
+      devnet: { blockTime: 1 },
+      subject: { command: process.execPath, args: ['-e', "console.log('bot: watching'); setInterval(() => {}, 1000)", marker], ready: { logLine: 'bot: watching' } },
+      load: { senders: 1, twapPerBlock: 1, ethFlowPerBlock: 0, blocks: 200 },
+    }
+    const file = join(temp, 'reaper-check.mjs')
+    writeFileSync(file, `export default ${JSON.stringify(scenario)}\n`)
+    const runDirs = () => readdirSync(temp).filter((e) => e.startsWith('shepherd-reaper-check-') || e.startsWith('shepherd-reaper-'))
+    const subjects = () =>
+      readdirSync('/proc')
+        .filter((e) => /^\d+$/.test(e))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) && isProcessAlive(Number(pid))
+          } catch {
+            return false
+          }
+        })
+    const child = spawn(process.execPath, [bin, 'scenario', file, '--scale', 'ci', '--out', join(temp, 'out')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: temp } })
+    const lines: string[] = []
+    child.stdout!.on('data', (c: Buffer) => lines.push(...c.toString().split('\n')))
+    child.stderr!.on('data', (c: Buffer) => lines.push(...c.toString().split('\n')))
+    try {
+      expect(await eventually(() => lines.some((l) => /load: /.test(l)), 90_000), lines.join('\n')).toBe(true)
+      const port = Number(lines.map((l) => l.match(/devnet ready in \d+ ms \(http:\/\/127\.0\.0\.1:(\d+)/)?.[1]).find(Boolean))
+      expect(anvilsOnPort(port).length).toBe(1)
+      expect(subjects().length).toBe(1)
+      expect(runDirs().length).toBeGreaterThan(0)
+      child.kill('SIGKILL')
+      await killed(child)
+      expect(await eventually(() => anvilsOnPort(port).length === 0), `no anvil on port ${port}`).toBe(true)
+      expect(await eventually(() => subjects().length === 0), 'the subject process ended').toBe(true)
+      expect(await eventually(() => runDirs().length === 0), `no run folder or reaper manifest left in ${temp}: ${runDirs().join(', ')}`).toBe(true)
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      rmSync(temp, { recursive: true, force: true })
+    }
+  })
+
   test('behavior: shepherd e2e <repo> --json --junit writes both and exits 1 on FAIL, 2 on a bad e2e.yml', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
