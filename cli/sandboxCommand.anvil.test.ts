@@ -109,6 +109,24 @@ describe('shepherd e2e <repo> (the sandbox contract)', () => {
     }
   })
 
+  test('behavior: shepherd devnet started through a wrapper (as npx does) stops when the wrapper alone gets SIGTERM', async () => {
+    // The wrapper starts the CLI and does not forward signals: SIGTERM ends the wrapper only.
+    const wrapper = spawn(process.execPath, ['-e', `const c = require('node:child_process').spawn(process.execPath, [${JSON.stringify(bin)}, 'devnet'], { stdio: 'inherit' }); c.on('exit', (code) => process.exit(code ?? 1))`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const lines: string[] = []
+    wrapper.stdout!.on('data', (c: Buffer) => lines.push(...c.toString().split('\n')))
+    try {
+      expect(await eventually(() => lines.some((l) => /devnet ready: /.test(l)), 60_000), lines.join('\n')).toBe(true)
+      const port = Number(lines.map((l) => l.match(/devnet ready: http:\/\/127\.0\.0\.1:(\d+)/)?.[1]).find(Boolean))
+      expect(anvilsOnPort(port).length).toBe(1)
+      wrapper.kill('SIGTERM')
+      await killed(wrapper)
+      expect(await eventually(() => anvilsOnPort(port).length === 0), `no anvil on port ${port}`).toBe(true)
+      expect(await eventually(() => isPortFree(port)), `port ${port} free`).toBe(true)
+    } finally {
+      if (wrapper.exitCode === null) wrapper.kill('SIGKILL')
+    }
+  })
+
   test('behavior: a SIGKILLed shepherd scenario (runScenario) leaves no Anvil, no subject process and no run folder (the same reaper)', async () => {
     const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')

@@ -25,10 +25,22 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   reaper.track({ pid: net.pid })
   console.log(JSON.stringify({ rpcUrl: net.rpcUrl, wsUrl: net.wsUrl, chainId: net.chainId, addresses: net.addresses }, null, 2))
   console.log(`devnet ready: ${net.rpcUrl} (Ctrl-C to stop)`)
+  // Started through a wrapper (`npx shepherd devnet`), a SIGTERM to the wrapper's PID ends the
+  // wrapper only: this process is re-parented. A changed parent PID means whoever started us is
+  // gone, so stop as on SIGTERM.
+  const parent = process.ppid
+  let orphaned: NodeJS.Timeout | undefined
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())
     process.once('SIGTERM', () => resolve())
+    orphaned = setInterval(() => {
+      if (process.ppid !== parent) {
+        console.log(`devnet: parent process ${parent} is gone; stopping`)
+        resolve()
+      }
+    }, 500)
   })
+  clearInterval(orphaned)
   await net.stop()
   reaper.release()
   return 0
