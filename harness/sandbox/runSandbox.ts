@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 import { expandDeep } from './expandVariables.ts'
 import { loadSandboxFile } from './loadSandboxFile.ts'
@@ -30,6 +31,9 @@ export type RunSandboxParameters = {
   /** Called once the stack is up, before the health checks (tests use it to look at the live sandbox). */
   onProvisioned?: (info: { dir: string; project: string; reaperPid: number; stack: ProvisionSandboxReturnType }) => void
 }
+
+/** A Shepherd error's whole message (its details carry the last output seen); anything else on one line. */
+const fullMessage = (error: unknown) => (error instanceof ShepherdError ? error.message : errorMessage(error))
 
 function gitCommit(repo: string): string | null {
   const out = spawnSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 10_000 })
@@ -90,7 +94,7 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
           result.healthChecks[index] = { name, strategy: describeReady(expanded), ready: true, readyInMs }
           log(`health check ${name} ready in ${readyInMs} ms`)
         } catch (error) {
-          result.healthChecks[index] = { name, strategy: describeReady(expanded), ready: false, error: error instanceof Error ? error.message : String(error) }
+          result.healthChecks[index] = { name, strategy: describeReady(expanded), ready: false, error: fullMessage(error) }
           throw error
         }
       }),
@@ -115,7 +119,7 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
     else if (test.exitCode !== 0) result.verdict = { pass: false, reason: `test_command exited ${test.exitCode ?? `by signal ${test.signal}`}` }
     else result.verdict = { pass: true, reason: 'test_command exited 0' }
   } catch (error) {
-    result.error = error instanceof Error ? error.message : String(error)
+    result.error = fullMessage(error)
     result.verdict = { pass: false, reason: errorMessage(error) }
   } finally {
     // Processes always end: nothing of the stack runs after the command returns.

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process'
 import { quote } from 'shell-quote'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
 
-/** `compose_file` was declared but docker (or its compose plugin) cannot run here. */
+/**
+ * `compose_file` was declared but docker (or its compose plugin) cannot run here.
+ *
+ * @example
+ * try { await startCompose(parameters) } catch (error) { if (error instanceof DockerUnavailableError) console.error(error.message) }
+ */
 export class DockerUnavailableError extends ShepherdError {
   override name = 'DockerUnavailableError'
 }
