@@ -95,6 +95,34 @@ describe('shepherd e2e <repo> (the sandbox contract)', () => {
     }
   })
 
+  test('behavior: SIGTERM to shepherd e2e ends the run in order: tree ended, teardown, the result written (FAIL, interrupted)', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const out = mkdtempSync(join(tmpdir(), 'shepherd-sandbox-term-'))
+    const run = startShepherd(['e2e', fixture('long-run'), '--json', join(out, 'r.json')])
+    try {
+      const [, dir] = await run.waitFor(/sandbox \S+ in (\S+) \(/)
+      const [, testGroup] = await run.waitFor(/running \(pid (\d+), timeout/)
+      await run.waitFor(/\| test running/)
+      const signalled = Date.now()
+      run.child.kill('SIGTERM')
+      await killed(run.child)
+      expect(Date.now() - signalled).toBeLessThan(15_000)
+      expect(run.child.exitCode).toBe(1)
+      const result = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'))
+      expect(result.verdict).toEqual({ pass: false, reason: "interrupted (SIGTERM) while test_command ran; its process tree was ended" })
+      expect(result.test).toMatchObject({ timedOut: false, left: [] })
+      expect(result.teardown).toMatchObject({ ok: true, dirRemoved: true })
+      expect(result.teardown.steps.map((s: { step: string }) => s.step)).toEqual(['process api', 'devnet', 'remove sandbox folder'])
+      expect(existsSync(dir!)).toBe(false)
+      expect(processGroupMembers(Number(testGroup))).toEqual([])
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL')
+      rmSync(out, { recursive: true, force: true })
+    }
+  })
+
   test('behavior: a SIGKILLed shepherd devnet leaves no Anvil behind (the reaper ends it)', async () => {
     const run = startShepherd(['devnet', '--block-time', '1'])
     try {

@@ -49,7 +49,22 @@ export async function sandboxCommand(argv: string[], log: (line: string) => void
   if (positionals.length > 1) throw new ConfigError('One repository path at most', { file: '(command line)', key: 'repo-path', expected: 'one path', found: positionals.join(' '), hint: `Usage: ${sandboxUsage}` })
   if (values.host !== undefined)
     throw new ConfigError('--host is not available yet', { file: '(command line)', key: '--host', expected: 'no --host: the SSH provider is not implemented in this version; run shepherd e2e on the host itself', found: values.host, hint: 'See docs/operations/sandbox-runbook.md (what is and is not supported).' })
-  const result = await runSandbox({ repo: resolve(positionals[0] ?? '.'), keep: values.keep, log })
+  // SIGINT/SIGTERM end the run early but orderly: the test command's tree ends, teardown runs and the
+  // result is written. (A SIGKILL runs nothing: the reaper cleans up then.)
+  const controller = new AbortController()
+  const onSignal = (name: NodeJS.Signals) => {
+    log(`${name}: stopping the sandbox (teardown, then the result)`)
+    controller.abort(name)
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  let result: Awaited<ReturnType<typeof runSandbox>>
+  try {
+    result = await runSandbox({ repo: resolve(positionals[0] ?? '.'), keep: values.keep, log, signal: controller.signal })
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
   const write = (file: string, text: string) => {
     mkdirSync(dirname(resolve(file)), { recursive: true })
     writeFileSync(resolve(file), text)

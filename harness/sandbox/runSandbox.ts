@@ -28,6 +28,8 @@ export type RunSandboxParameters = {
   echoTestOutput?: boolean
   /** POST retries and backoff for `report.url` (tests shorten them). */
   reportRetry?: { retries?: number; backoffMs?: number }
+  /** Stops the run early (SIGINT/SIGTERM in the CLI): the test command's tree is ended, teardown and the result follow as always. */
+  signal?: AbortSignal
   /** Called once the stack is up, before the health checks (tests use it to look at the live sandbox). */
   onProvisioned?: (info: { dir: string; project: string; reaperPid: number; stack: ProvisionSandboxReturnType }) => void
 }
@@ -53,7 +55,7 @@ function gitCommit(repo: string): string | null {
  * const result = await runSandbox({ repo: 'fixtures/sandbox/passing' })
  * result.verdict // { pass: true, reason: 'test_command exited 0' }
  */
-export async function runSandbox({ repo, keep = false, env = process.env, log = (line) => console.info(`[sandbox] ${line}`), echoTestOutput = true, reportRetry, onProvisioned }: RunSandboxParameters): Promise<SandboxResult> {
+export async function runSandbox({ repo, keep = false, env = process.env, log = (line) => console.info(`[sandbox] ${line}`), echoTestOutput = true, reportRetry, onProvisioned, signal }: RunSandboxParameters): Promise<SandboxResult> {
   const { spec, file, repo: root } = loadSandboxFile({ repo, env })
   const startedAt = new Date()
   const project = `shepherd-${spec.name.toLowerCase()}-${randomUUID().slice(0, 8)}`
@@ -82,6 +84,7 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
   try {
     const stack = await provisionSandbox({ spec, file, repo: root, dir, project, env, reaper, teardown, log })
     result.stack = stack.services
+    signal?.throwIfAborted()
     onProvisioned?.({ dir, project, reaperPid: reaper.pid, stack })
     const testEnv = { ...env, ...stack.env }
     const allLines = () => stack.processes.flatMap((p) => p.lines())
@@ -90,7 +93,7 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
         const expanded = expandDeep(ready, { env: testEnv, services: stack.values }) as ReadySpec
         const from = 'log' in expanded && expanded.from !== undefined ? stack.processes.find((p) => p.name === expanded.from) : undefined
         try {
-          const { readyInMs } = await waitForReady({ name: `health check ${name}`, spec: expanded, lines: from ? from.lines : allLines, cwd: root, env: testEnv, log })
+          const { readyInMs } = await waitForReady({ name: `health check ${name}`, spec: expanded, lines: from ? from.lines : allLines, cwd: root, env: testEnv, log, signal })
           result.healthChecks[index] = { name, strategy: describeReady(expanded), ready: true, readyInMs }
           log(`health check ${name} ready in ${readyInMs} ms`)
         } catch (error) {
@@ -106,6 +109,7 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
       env: testEnv,
       timeoutMs: spec.timeout * 1000,
       logFile: join(dir, 'logs', 'test_command.log'),
+      signal,
       onLine: echoTestOutput ? (line) => log(`| ${line}`) : undefined,
       onStart: (pgid) => {
         testGroup = pgid
@@ -114,13 +118,15 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
       },
     })
     if (testGroup !== undefined && test.left.length === 0) reaper.untrack({ group: testGroup })
-    result.test = { command: spec.test_command, timeoutMs: spec.timeout * 1000, ...test }
-    if (test.timedOut) result.verdict = { pass: false, reason: `test_command passed its timeout of ${spec.timeout} s; its process tree was ended${test.left.length ? ` (but ${test.left.length} process(es) survived)` : ''}` }
+    const { interrupted, ...measured } = test
+    result.test = { command: spec.test_command, timeoutMs: spec.timeout * 1000, ...measured }
+    if (interrupted) result.verdict = { pass: false, reason: `interrupted (${String(signal?.reason ?? 'aborted')}) while test_command ran; its process tree was ended` }
+    else if (test.timedOut) result.verdict = { pass: false, reason: `test_command passed its timeout of ${spec.timeout} s; its process tree was ended${test.left.length ? ` (but ${test.left.length} process(es) survived)` : ''}` }
     else if (test.exitCode !== 0) result.verdict = { pass: false, reason: `test_command exited ${test.exitCode ?? `by signal ${test.signal}`}` }
     else result.verdict = { pass: true, reason: 'test_command exited 0' }
   } catch (error) {
     result.error = fullMessage(error)
-    result.verdict = { pass: false, reason: errorMessage(error) }
+    result.verdict = { pass: false, reason: signal?.aborted ? `interrupted (${String(signal.reason)}): ${errorMessage(error)}` : errorMessage(error) }
   } finally {
     // Processes always end: nothing of the stack runs after the command returns.
     for (const { step, run } of teardown.reverse()) {

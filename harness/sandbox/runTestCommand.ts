@@ -13,12 +13,16 @@ export type RunTestCommandParameters = {
   onLine?: (line: string) => void
   /** Called with the process group id as soon as it runs (the reaper tracks it). */
   onStart?: (pgid: number) => void
+  /** Ends the command's whole tree early (the runner got SIGINT or SIGTERM). */
+  signal?: AbortSignal
 }
 
 export type RunTestCommandReturnType = {
   exitCode: number | null
   signal: string | null
   timedOut: boolean
+  /** Ended early through `signal`. */
+  interrupted: boolean
   durationMs: number
   outputTail: string[]
   /** Live processes of its group left after it ended (empty: the whole tree is gone). */
@@ -33,18 +37,19 @@ export type RunTestCommandReturnType = {
  * const test = await runTestCommand({ command: 'npx vitest run e2e', cwd: repo, env, timeoutMs: 300_000, logFile })
  * test.exitCode // 0
  */
-export async function runTestCommand({ command, cwd, env, timeoutMs, logFile, tailLines = 50, onLine, onStart }: RunTestCommandParameters): Promise<RunTestCommandReturnType> {
+export async function runTestCommand({ command, cwd, env, timeoutMs, logFile, tailLines = 50, onLine, onStart, signal }: RunTestCommandParameters): Promise<RunTestCommandReturnType> {
   const started = Date.now()
   const child = startSandboxProcess({ name: 'test_command', command, cwd, env, logFile, onLine })
   onStart?.(child.pid)
   let timedOut = false
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)))
-  const outcome = await Promise.race([child.exited, expired])
+  const interrupt = new Promise<'interrupted'>((resolve) => (signal?.aborted ? resolve('interrupted') : signal?.addEventListener('abort', () => resolve('interrupted'), { once: true })))
+  const outcome = await Promise.race([child.exited, expired, interrupt])
   clearTimeout(timer)
   let left: number[]
-  if (outcome === 'timeout') {
-    timedOut = true
+  if (outcome === 'timeout' || outcome === 'interrupted') {
+    timedOut = outcome === 'timeout'
     left = (await child.stop()).left
     await child.exited
   } else {
@@ -52,5 +57,5 @@ export async function runTestCommand({ command, cwd, env, timeoutMs, logFile, ta
     left = (await child.stop()).left
   }
   const exit = child.exit()
-  return { exitCode: exit?.code ?? null, signal: exit?.signal ?? null, timedOut, durationMs: Date.now() - started, outputTail: child.lines().slice(-tailLines), left }
+  return { exitCode: exit?.code ?? null, signal: exit?.signal ?? null, timedOut, interrupted: outcome === 'interrupted', durationMs: Date.now() - started, outputTail: child.lines().slice(-tailLines), left }
 }
