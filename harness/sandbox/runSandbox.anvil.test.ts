@@ -83,15 +83,24 @@ describe('runSandbox on the fixture repositories', () => {
   })
 
   test('behavior: never-ready: the health check times out, named, with its last answer; the test command never runs', async () => {
+    const probeFile = join(mkdtempSync(join(tmpdir(), 'shepherd-sandbox-probe-')), 'probes')
+    kept.push(join(probeFile, '..'))
     const started = Date.now()
-    const { result, seen } = await run('never-ready')
+    const { result, seen } = await run('never-ready', { env: { ...process.env, PROBE_FILE: probeFile } })
     expect(Date.now() - started).toBeLessThan(15_000)
+    // The slower check was stopped with the run: no probe of it runs afterwards.
+    const probes = () => readFileSync(probeFile, 'utf8').split('\n').filter(Boolean).length
+    const atEnd = probes()
+    await new Promise((r) => setTimeout(r, 1_000))
+    expect(probes()).toBe(atEnd)
+    expect(result.healthChecks[1]).toEqual({ name: 'api-slow', strategy: expect.stringContaining('exits 0'), ready: false })
     expect(result.verdict.pass).toBe(false)
     expect(result.verdict.reason).toMatch(/^health check api-healthy was not ready within 2 s \(GET http:\/\/127\.0\.0\.1:\d+\/health answers 2xx\)/)
     expect(result.healthChecks[0]).toMatchObject({ name: 'api-healthy', ready: false })
     expect(result.healthChecks[0]!.error).toContain('HTTP 503 starting')
     expect(result.test).toBeNull()
     expect(toJUnitXml(result)).toMatch(/<skipped message="health check api-healthy was not ready/)
+    expect(toJUnitXml(result)).toMatch(/name="api-slow" time="0.000"><skipped message="not finished/)
     await expectNothingRunning(seen)
   })
 

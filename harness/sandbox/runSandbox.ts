@@ -88,16 +88,20 @@ export async function runSandbox({ repo, keep = false, env = process.env, log = 
     onProvisioned?.({ dir, project, reaperPid: reaper.pid, stack })
     const testEnv = { ...env, ...stack.env }
     const allLines = () => stack.processes.flatMap((p) => p.lines())
+    // The first check that fails stops the others (they would poll on past the teardown).
+    const checksDone = new AbortController()
+    const checksSignal = signal ? AbortSignal.any([signal, checksDone.signal]) : checksDone.signal
     await Promise.all(
       spec.health_checks.map(async ({ name, ...ready }, index) => {
         const expanded = expandDeep(ready, { env: testEnv, services: stack.values }) as ReadySpec
         const from = 'log' in expanded && expanded.from !== undefined ? stack.processes.find((p) => p.name === expanded.from) : undefined
         try {
-          const { readyInMs } = await waitForReady({ name: `health check ${name}`, spec: expanded, lines: from ? from.lines : allLines, cwd: root, env: testEnv, log, signal })
+          const { readyInMs } = await waitForReady({ name: `health check ${name}`, spec: expanded, lines: from ? from.lines : allLines, cwd: root, env: testEnv, log, signal: checksSignal })
           result.healthChecks[index] = { name, strategy: describeReady(expanded), ready: true, readyInMs }
           log(`health check ${name} ready in ${readyInMs} ms`)
         } catch (error) {
-          result.healthChecks[index] = { name, strategy: describeReady(expanded), ready: false, error: fullMessage(error) }
+          if (!checksDone.signal.aborted) result.healthChecks[index] = { name, strategy: describeReady(expanded), ready: false, error: fullMessage(error) }
+          checksDone.abort()
           throw error
         }
       }),
