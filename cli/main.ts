@@ -30,6 +30,9 @@ Usage:
                                                    run a scenario (built-in or your file), judge our engine or your bot; exit 0 PASS, 1 FAIL
   shepherd e2e [--devnet] | --rpc-url URL --orderbook-url URL --metrics-url URL --state DIR [--out DIR]
                                                    signed, resumable end-to-end run (key from SHEPHERD_E2E_PRIVATE_KEY); exit 0 PASS, 1 FAIL
+  shepherd e2e <repo-path> [--keep] [--json FILE] [--junit FILE]
+                                                   the sandbox contract: provision <repo-path>/e2e/e2e.yml's stack, wait for its
+                                                   health checks, run its test_command, tear down; exit 0 PASS, 1 FAIL
   shepherd --help | --version
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.
@@ -49,9 +52,10 @@ const commands: Record<string, () => Promise<Command>> = {
   record: async () => (await import('../harness/replay/replayCommands.ts')).recordCommand,
   replay: async () => (await import('../harness/replay/replayCommands.ts')).replayCommand,
   scenario: async () => (await import('./scenarioCommand.ts')).scenarioCommand,
+  // A repository path (or a contract flag) runs the sandbox contract; anything else the signed run.
   e2e: async () => {
-    const { e2eCommand } = await import('./e2eCommand.ts')
-    return (argv: string[]) => e2eCommand(argv)
+    const [{ e2eCommand }, { isSandboxInvocation, sandboxCommand }] = await Promise.all([import('./e2eCommand.ts'), import('./sandboxCommand.ts')])
+    return (argv: string[]) => (isSandboxInvocation(argv) ? sandboxCommand(argv) : e2eCommand(argv))
   },
 }
 

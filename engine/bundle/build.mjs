@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const dist = join(root, 'dist')
 
 /** Files loaded by URL at run time (`new Worker(new URL(...))`), relative to the package root. */
-export const runtimeAssets = ['engine/runner/workerBootstrap.mjs', 'harness/scenario/headWatcher.worker.mjs']
+export const runtimeAssets = ['engine/runner/workerBootstrap.mjs', 'harness/scenario/headWatcher.worker.mjs', 'harness/sandbox/reaper.mjs']
 
 const stampFile = join(dist, '.build-stamp')
 const sourceDirs = ['cli', 'engine', 'harness', 'modules']

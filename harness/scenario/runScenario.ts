@@ -23,6 +23,7 @@ import { startBlockClock, type BlockClock } from './startBlockClock.ts'
 import { startMetricsSampler, type BlockSample } from './startMetricsSampler.ts'
 import { scrapeEngine, startScenarioEngine, type ScenarioEngine } from './startScenarioEngine.ts'
 import { waitForHealthy } from './waitForHealthy.ts'
+import { startReaper } from '../sandbox/startReaper.ts'
 import { startSubjectAsEngine, type SubjectEngine } from './subject/startSubjectAsEngine.ts'
 import { describeSubject, isExternalSubject } from './subject/subjectTypes.ts'
 import type { Devnet } from '../devnet/startDevnet.ts'
@@ -147,10 +148,16 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
   // Made once the input is known good: a refused run leaves nothing behind.
   const dir = mkdtempSync(join(tmpdir(), `shepherd-${definition.name}-`))
   teardown.push(async () => rmSync(dir, { recursive: true, force: true }))
+  // If this process dies without its teardown (SIGKILL, a killed test worker), the reaper ends the
+  // devnet and the engine or subject process and removes the run folder. Released last.
+  const reaper = startReaper()
+  reaper.track({ dir })
+  teardown.unshift(async () => reaper.release())
   try {
     // provision
     const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
     teardown.push(devnet.stop)
+    reaper.track({ pid: devnet.pid })
     // The stub reads the devnet itself (its direct URL), so faults injected between the engine and
     // the node do not fail the stub's chain checks; scenarios run strict unless they turn a check off.
     const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, ...scenarioStubOptions(definition) })
@@ -177,6 +184,17 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       modules: definition.engine.modules,
     })
     teardown.push(engine.stop)
+    if (engine.pid !== undefined) reaper.track({ pid: engine.pid })
+    if (engine.killAndRestart) {
+      // A chaos restart gives the engine (or subject) a new PID: the reaper follows it.
+      const killAndRestart = engine.killAndRestart.bind(engine)
+      engine.killAndRestart = async (restart) => {
+        const evidence = await killAndRestart(restart)
+        reaper.untrack({ pid: evidence.old.pid })
+        if (evidence.new.pid !== undefined) reaper.track({ pid: evidence.new.pid })
+        return evidence
+      }
+    }
     // SHEPHERD_ENGINE_LOG=<file> keeps the engine's recent log lines after the run, for post-mortems.
     if (process.env.SHEPHERD_ENGINE_LOG) teardown.push(async () => writeFileSync(process.env.SHEPHERD_ENGINE_LOG!, `${engine.logs().join('\n')}\n`))
     log(`${external ? subjectName : `engine up (${definition.engine.mode ?? 'in-process'}), metrics ${engine.metricsUrl}`}, orderbook ${orderbookUrl}${orderbook ? '' : ' (external)'}`)

@@ -104,10 +104,16 @@ export type StartScenarioEngineParameters = {
   chains?: ReadonlyArray<{ chainId: number; rpcUrl: string; orderbookUrl: string }>
   /** Every engine log line, in order, as it is written (`logs()` keeps only the last 2,000). */
   onLine?: (line: string) => void
+  /**
+   * An engine.toml written by someone else (the sandbox contract's `stack.engine.config`, expanded):
+   * used as it is, and `modules`, `chains` and `logLevel` are not written. Its metrics must bind
+   * `127.0.0.1:<metricsPort>`.
+   */
+  configFile?: string
 }
 
 /** Writes the engine.toml a scenario runs with. TOML values are written with JSON quoting. */
-export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, modules, logLevel = 'info', chains = [{ chainId: 11155111, rpcUrl, orderbookUrl }] }: Omit<StartScenarioEngineParameters, 'mode' | 'onLine'>): string {
+export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, modules, logLevel = 'info', chains = [{ chainId: 11155111, rpcUrl, orderbookUrl }] }: Omit<StartScenarioEngineParameters, 'mode' | 'onLine' | 'configFile'>): string {
   const file = join(dir, 'engine.toml')
   const value = (v: unknown): string => (Array.isArray(v) ? `[${v.map(value).join(', ')}]` : typeof v === 'bigint' ? `"${v}"` : JSON.stringify(v))
   const lines = [
@@ -147,7 +153,7 @@ export function writeScenarioConfig({ dir, rpcUrl, orderbookUrl, metricsPort, mo
  * const metrics = await engine.metrics() // every engine process of the run, killed ones included
  */
 export async function startScenarioEngine(parameters: StartScenarioEngineParameters): Promise<ScenarioEngine> {
-  const file = writeScenarioConfig(parameters)
+  const file = parameters.configFile ?? writeScenarioConfig(parameters)
   const metricsUrl = `http://127.0.0.1:${parameters.metricsPort}`
   const recent: string[] = []
   const keep = (line: string) => {
