@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { open } from 'lmdb'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createStore } from '../engine/store/createStore.ts'
+import { LOCK_FILE, lockStateDir } from '../engine/store/lockStateDir.ts'
 import { main } from './main.ts'
 import { storeCommand } from './storeCommand.ts'
 
@@ -201,6 +202,32 @@ describe('shepherd store backup and restore', () => {
     expect(forced.code).toBe(0)
     const aside = /moved to (\S+)\)/.exec(forced.out)?.[1]
     expect(aside && existsSync(join(aside, 'data.mdb'))).toBe(true)
+  })
+
+  test('behavior: while an engine holds the state dir lock, inspect, verify and backup work and restore (even --force) exits 2 naming the holder; once released restore works', async () => {
+    const target = await setup()
+    const lock = lockStateDir({ stateDir: target.stateDir, configFile: target.config })
+    try {
+      expect((await run(['inspect', '--config', target.config])).code).toBe(0)
+      expect((await run(['verify', '--config', target.config])).code).toBe(0)
+      const backup = join(target.dir, 'b')
+      expect((await run(['backup', backup, '--config', target.config])).code).toBe(0)
+      expect(readdirSync(backup), 'the lock file is not part of a backup').not.toContain(LOCK_FILE)
+      const before = readdirSync(target.stateDir).sort()
+      const refused = await runMain(['store', 'restore', backup, '--config', target.config, '--force'])
+      expect(refused.code).toBe(2)
+      expect(refused.err).toContain('Nothing was restored: another engine is using its state directory')
+      expect(refused.err).toContain(`file: ${target.config}`)
+      expect(refused.err).toContain('key: engine.state_dir')
+      expect(refused.err).toContain(`found: locked by pid ${process.pid}`)
+      expect(readdirSync(target.stateDir).sort()).toEqual(before)
+      expect(readdirSync(target.dir).filter((n) => n.startsWith('state-')), 'nothing moved aside or staged').toEqual([])
+      lock.release()
+      const restored = await run(['restore', backup, '--config', target.config, '--force'])
+      expect(restored.code).toBe(0)
+    } finally {
+      lock.release()
+    }
   })
 
   test('behavior: a corrupt backup (cut short, not lmdb, missing) is refused with what is wrong, and the state dir is left as it was', async () => {

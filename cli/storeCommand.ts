@@ -120,7 +120,7 @@ export async function storeCommand(argv: readonly string[], io: StoreCommandIo =
       }
       return 0
     }
-    const result = await restoreStore({ from: target!, stateDir, force, chains: await readChainHeads({ config, offline }) })
+    const result = await restoreStore({ from: target!, stateDir, force, configFile: config.file, chains: await readChainHeads({ config, offline }) })
     if (asJson) out(json(result))
     else {
       out(`restored ${resolve(target!)} into ${result.stateDir}${result.replacedTo ? ` (the previous state directory was moved to ${result.replacedTo})` : ''}`)

@@ -26,8 +26,8 @@ export type { AdminConfig, ChainConfig, EngineConfig, EngineConfigInput, ModuleE
 // Errors an operator meets (every one is a ShepherdError: short message, details, action).
 export { ShepherdError } from '../modules/sdk/errors/base.ts'
 export type { ErrorAction, ShepherdErrorParameters } from '../modules/sdk/errors/base.ts'
-export { ConfigError } from './errors/config.ts'
-export type { ConfigErrorParameters } from './errors/config.ts'
+export { ConfigError, StateDirLockedError } from './errors/config.ts'
+export type { ConfigErrorParameters, StateDirLockedErrorParameters } from './errors/config.ts'
 export { ChainGapError, ChainIdMismatchError } from './errors/ingest.ts'
 export { ModuleEventError } from './errors/dispatch.ts'
 export { ChainMethodNotAllowedError } from './errors/host.ts'

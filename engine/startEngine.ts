@@ -23,6 +23,7 @@ import { createWorkerRunner } from './runner/createWorkerRunner.ts'
 import { createAdminRoutes } from './supervisor/adminRoutes.ts'
 import { createSupervisedRunner, type SupervisedRunner, type TrappableRunner } from './supervisor/createSupervisedRunner.ts'
 import { createStore } from './store/createStore.ts'
+import { lockStateDir } from './store/lockStateDir.ts'
 
 export type StartEngineParameters = {
   config: EngineConfig
@@ -44,7 +45,8 @@ export type StartEngineParameters = {
 }
 
 /**
- * Starts the engine: opens the store, starts every module under its supervisor (a worker module
+ * Starts the engine: takes the state directory's lock (a StateDirLockedError, exit code 2, when
+ * another engine holds it; a stale one is taken over), opens the store, starts every module under its supervisor (a worker module
  * is imported and validated inside its worker only; one that cannot load is parked with the
  * reason, the others run), serves metrics, and follows every configured chain. Resolves once
  * ingestion has started.
@@ -53,7 +55,26 @@ export type StartEngineParameters = {
  * const engine = await startEngine({ config: loadConfig('engine.toml') })
  * process.on('SIGINT', () => engine.stop())
  */
-export async function startEngine({
+export async function startEngine(parameters: StartEngineParameters) {
+  const { config } = parameters
+  const logger = parameters.logger ?? createLogger({ level: config.engine.log_level })
+  const stateDir = resolve(dirname(config.file), config.engine.state_dir)
+  const lock = lockStateDir({ stateDir, configFile: config.file, log: logger.child({ component: 'store' }) })
+  let engine: Awaited<ReturnType<typeof startOnLockedDir>>
+  try {
+    engine = await startOnLockedDir({ ...parameters, logger })
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+  const stopEngine = engine.stop
+  // Released only once the store is closed: a new engine may open it from then on.
+  let stopping: Promise<void> | undefined
+  engine.stop = () => (stopping ??= stopEngine().finally(() => lock.release()))
+  return engine
+}
+
+async function startOnLockedDir({
   config,
   logger: givenLogger,
   modules: givenModules,

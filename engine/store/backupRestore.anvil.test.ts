@@ -58,6 +58,8 @@ test('behavior: a hot backup taken mid-load, restored into a new state dir, resu
   const owners = Array.from({ length: 6 }, (_, i) => `0x${'0'.repeat(36)}${(0xb0c0 + i).toString(16)}` as Address)
   const n = 6n
   const t = 3n
+  // Contract owners (ForwarderOwner code), as ComposableCoW answers parts only for an owner with code.
+  await net.prepareOwners({ owners, sellToken: net.addresses.weth, balance: parseEther('1') })
   let lastEnd = 0n
   const create = async (owner: Address) => {
     await net!.fund(owner, parseEther('10'))

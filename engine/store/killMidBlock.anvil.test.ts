@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
 import { findFreePort } from '../../harness/devnet/findFreePort.ts'
 import { startScenarioEngine } from '../../harness/scenario/startScenarioEngine.ts'
@@ -8,7 +10,8 @@ import { createStore } from './createStore.ts'
 // 20 SIGKILLs of a real `shepherd run` process at random moments while blocks arrive (and while it
 // catches up after each restart, when a module runs ahead of the cursor), then: every block and
 // every log reached each counting module's store exactly once, and the cursor and the module stores
-// agree. SHEPHERD_KILLS overrides the number of kills.
+// agree. Every restart takes over the stale state directory lock of the killed process, and a
+// second engine on the same config is refused. SHEPHERD_KILLS overrides the number of kills.
 const kills = Number(process.env.SHEPHERD_KILLS ?? 20)
 const modules = ['counting-worker', 'counting-in-process'] as const
 const env = usePingDevnet('shepherd-kills-')
@@ -77,6 +80,20 @@ test(`behavior: ${kills} SIGKILLs at random moments mid-block: every block and l
   }
   producing = false
   await production
+
+  // Each restart found the lock the SIGKILLed process left and took it over (the PID is gone); a
+  // second `shepherd run` on the same config while this one runs is refused with exit code 2.
+  const takeovers = engine.logs().filter((line) => line.includes('took over a stale state directory lock'))
+  expect(takeovers.length, `stale-lock takeovers; engine log:\n${engine.logs().slice(-30).join('\n')}`).toBe(kills)
+  const second = spawn(process.execPath, [fileURLToPath(new URL('../../bin/shepherd.js', import.meta.url)), 'run', '--config', join(env.dir, 'engine.toml')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let secondErr = ''
+  second.stderr.on('data', (chunk: Buffer) => (secondErr += chunk.toString()))
+  second.stdout.resume()
+  const bound = setTimeout(() => second.kill('SIGKILL'), 30_000)
+  const secondCode = await new Promise<number | null>((resolve) => second.once('exit', resolve))
+  clearTimeout(bound)
+  expect(secondErr).toMatch(/another engine is using its state directory[\s\S]*key: engine\.state_dir[\s\S]*found: locked by pid \d+/)
+  expect(secondCode).toBe(2)
 
   const end = await net.client.getBlockNumber()
   const deadline = Date.now() + 60_000

@@ -1,6 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
+import { StateDirLockedError } from '../errors/config.ts'
 import { StoreCheckError } from '../errors/store.ts'
+import { readStateDirLock } from './lockStateDir.ts'
 import { verifyStore, type VerifyChain, type VerifyStoreReturnType } from './verifyStore.ts'
 
 export type RestoreStoreParameters = {
@@ -12,6 +14,8 @@ export type RestoreStoreParameters = {
   force?: boolean
   /** The configured chains, for the integrity check of the restored store (cursors against heads). */
   chains: readonly VerifyChain[]
+  /** The config file naming `stateDir`, for the error when an engine holds its lock. */
+  configFile?: string
 }
 
 export type RestoreStoreReturnType = { stateDir: string; verify: VerifyStoreReturnType; replacedTo?: string }
@@ -20,14 +24,19 @@ export type RestoreStoreReturnType = { stateDir: string; verify: VerifyStoreRetu
  * Restores a backup into a state directory: refuses a non-empty one unless `force`, copies the
  * backup beside it, runs the integrity check on the copy (`verifyStore`, with the config's chains),
  * and only then renames it into place. A backup that fails the check leaves the state directory as
- * it was and throws a StoreCheckError naming each problem. Stop the engine before restoring.
+ * it was and throws a StoreCheckError naming each problem. Refuses (StateDirLockedError) while an
+ * engine holds the directory's lock: stop the engine before restoring.
  *
  * @example
  * await restoreStore({ from: '/backups/shepherd-2026-12-07', stateDir: '/var/lib/shepherd/state', chains: [] })
  */
-export async function restoreStore({ from, stateDir, force = false, chains }: RestoreStoreParameters): Promise<RestoreStoreReturnType> {
+export async function restoreStore({ from, stateDir, force = false, chains, configFile }: RestoreStoreParameters): Promise<RestoreStoreReturnType> {
   const source = resolve(from)
   const target = resolve(stateDir)
+  // Checked before anything else, also with --force: moving a running engine's directory aside
+  // would leave it writing to the old store while the restored one looks current.
+  const lock = readStateDirLock(target)
+  if (lock?.live) throw new StateDirLockedError({ file: configFile ?? target, lockFile: lock.file, pid: lock.holder.pid, hostname: lock.holder.hostname, since: lock.holder.since, action: 'Nothing was restored' })
   const present = existsSync(target) ? readdirSync(target) : []
   if (present.length > 0 && !force)
     throw new StoreCheckError('The state directory is not empty', { dir: target, problems: [`${target} holds ${present.join(', ')}`], hint: 'Restore into a new or empty state_dir, or pass --force to move the current one aside (it is kept, renamed).' })

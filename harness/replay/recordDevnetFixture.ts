@@ -2,7 +2,8 @@
  * Regenerates the committed cassette: starts a manual-mining devnet with CoW Protocol at its real
  * Sepolia addresses, drives e2e-style triggers (TWAPs across several parts, EthFlow placements,
  * oracle moves through the price-alert threshold and the stop-loss trigger, balance changes) with
- * empty blocks mined cheaply in between, then records the range with all five modules against the
+ * empty blocks mined cheaply in between (the TWAPs' owner is given the ForwarderOwner code first:
+ * their parts are answered only for an owner with code), then records the range with all five modules against the
  * in-process orderbook stub (whose first posts are refused as DuplicatedOrder).
  *
  * Run: `npx tsx harness/replay/recordDevnetFixture.ts [fixtures/devnet-sepolia.ndjson.gz]`
@@ -22,6 +23,10 @@ import { recordRange } from './record.ts'
 const out = process.argv[2] ?? 'fixtures/devnet-sepolia.ndjson.gz'
 const owner: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const tracked: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
+// The TWAPs' owner: a contract owner, as on the real chain (ComposableCoW, and our double, answer
+// getTradeableOrderWithSignature only for an owner with code: EIP-1271 through the forwarder). Not
+// `owner`: that one stays a plain EOA, the PreSign owner of the stop-loss order and the EthFlow sender.
+const twapOwner: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65'
 const ROUNDS = 12
 const EMPTY_PER_ROUND = 90
 const SECONDS_PER_BLOCK = 12
@@ -38,6 +43,7 @@ try {
   ]
   const from = (await net.client.getBlockNumber()) + 1n
   await net.fund(owner, parseEther('1000'))
+  await net.prepareOwners({ owners: [twapOwner], sellToken: a.weth, balance: parseEther('10') })
   // Baseline-style load first: 1 sender x (2 TWAP + 2 EthFlow) per block for 5 blocks, TWAP parts
   // every 60 s, while blocks are mined one at a time.
   let loading = true
@@ -58,9 +64,9 @@ try {
     if (round % 3 === 0)
       for (let i = 0; i < 2; i++)
         await net.createTwap({
-          owner,
+          owner: twapOwner,
           mode: 'createWithContext',
-          params: { sellToken: a.weth, buyToken: a.cowToken, receiver: owner, partSellAmount: parseEther('0.1') + BigInt(round * 2 + i), minPartLimit: 1n, t0: 0n, n: 4n, t: 1800n, span: 0n, appData: EMPTY_APP_DATA_HASH },
+          params: { sellToken: a.weth, buyToken: a.cowToken, receiver: twapOwner, partSellAmount: parseEther('0.1') + BigInt(round * 2 + i), minPartLimit: 1n, t0: 0n, n: 4n, t: 1800n, span: 0n, appData: EMPTY_APP_DATA_HASH },
           ...mined,
         })
     if (round % 2 === 1) {
