@@ -1,12 +1,20 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { registerProcessMetrics } from './processMetrics.ts'
 
 /**
  * The engine's prom-client registry with the `shepherd_*` names from ARCHITECTURE.md, plus the
- * ingestion gauges scenarios read. One registry per engine, so two engines in one process (tests,
- * scenarios) never mix their numbers.
+ * ingestion gauges scenarios read, and prom-client's default process collectors under their standard
+ * names (`process_*`, `nodejs_*`). One registry per engine, so two engines in one process (tests,
+ * scenarios) never mix their numbers (the process series alone are shared: they describe the process).
+ *
+ * @example
+ * const metrics = createMetrics()
+ * metrics.headBlock.set({ chain_id: '11155111' }, 7_000_000)
+ * console.log(await metrics.registry.metrics())
  */
 export function createMetrics() {
   const registry = new Registry()
+  registerProcessMetrics(registry)
   const registers = [registry]
   // Per-chain lag readers: the lag gauge is computed at scrape time, so following a block costs nothing here.
   const chainLagReaders = new Map<string, () => number | undefined>()

@@ -7,6 +7,8 @@ import { counterOf } from '../metrics/counterOf.ts'
 import type { LogHost, StoreHost } from '../../modules/sdk/module/types.ts'
 import { decodeValue, encodeValue } from './json.ts'
 import { StoreWriteError } from './StoreWriteError.ts'
+import { registerStoreMetrics } from './registerStoreMetrics.ts'
+import { lmdbEntryCount } from './lmdbEntryCount.ts'
 
 /**
  * Where ingestion stands on one chain: the last block every module finished, and the hashes of the
@@ -73,7 +75,10 @@ export type EngineStore = {
 
 export type CreateStoreParameters = {
   stateDir: string
-  /** Registers `shepherd_store_write_errors_total{database}` in this registry. */
+  /**
+   * Registers `shepherd_store_write_errors_total{database}`, `shepherd_store_size_bytes` and
+   * `shepherd_store_entries{module}` in this registry.
+   */
   metrics?: { registry: Registry }
   /** Where a refused write shows as degraded (`engine:store`, check `writes:<database>`) until one succeeds. */
   health?: Pick<HealthBoard, 'degraded' | 'ok'>
@@ -145,6 +150,17 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
   const refused = metrics ? storeWriteErrorsCounter(metrics.registry) : undefined
   const failing = new Set<string>()
   let closed = false
+  // Module name -> its lmdb database, for the entry counts read at scrape time.
+  const moduleDbs = new Map<string, Database<string, string>>()
+  if (metrics)
+    registerStoreMetrics({
+      registry: metrics.registry,
+      stateDir,
+      *entries() {
+        if (closed) return
+        for (const [name, db] of moduleDbs) yield [name, lmdbEntryCount(db)]
+      },
+    })
 
   function track<T>(promise: Promise<T>): Promise<T> {
     pending.add(promise)
@@ -197,6 +213,7 @@ export function createStore({ stateDir, metrics, health, log, injectWriteFault }
     if (known) return known
     const database = `module:${name}`
     const db = root.openDB<string, string>({ name: database, encoding: 'string' })
+    moduleDbs.set(name, db)
     // Held: this event's writes, not yet given to lmdb. Committing: given to lmdb, not yet visible
     // to its reads. Reads look in that order, so a module always reads its own writes.
     let held = new Map<string, Text>()
