@@ -34,4 +34,5 @@ test('behavior: counts a module\'s keys by prefix while the engine\'s store is o
   expect(countStoreKeys({ stateDir: dir, module: 'twap-monitor', prefixes: ['watch:'] })!.get('watch:')).toBe(4)
   await store.close()
   expect(countStoreKeys({ stateDir: join(dir, 'missing'), module: 'twap-monitor', prefixes: ['watch:'] })).toBeUndefined()
+  expect(Object.fromEntries(countStoreKeys({ stateDir: dir, module: 'never-wrote', prefixes: ['watch:'] })!)).toEqual({ 'watch:': 0 })
 })

@@ -288,7 +288,7 @@ export async function runSoak({ profile, extraModules = [], load = true, log = (
         // The process is gone: not measured.
       }
       const figures = await scrapeSoakFigures(running.metricsUrl).catch(() => undefined)
-      const counts = countStoreKeys({ stateDir, module: 'twap-monitor', prefixes: ['watch:', 'due:', 'submitted:', 'dropped:', 'missed:'] })
+      const counts = !load ? undefined : countStoreKeys({ stateDir, module: 'twap-monitor', prefixes: ['watch:', 'due:', 'submitted:', 'dropped:', 'missed:'] })
       const now = headTime
       let watchBound = 0
       for (const [index, c] of created) {

@@ -19,6 +19,7 @@ test(`scenario: soak of ${profile.blocks} blocks (${(profile.blocks / 7200).toFi
   const paths = writeSoakReport({
     evidence,
     verdict,
+    git,
     run: [
       `commit ${git.commit}${git.dirty ? ' (dirty tree)' : ''}`,
       `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`,
