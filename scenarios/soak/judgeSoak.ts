@@ -28,7 +28,15 @@ export const maxFdGrowth = 4
  */
 export const maxLoopP99Seconds = 0.25
 /** A life needs this many samples in the window to be fitted; fewer cannot tell a slope from noise. */
-export const minSamplesPerLife = 6
+export const minSamplesPerLife = 20
+/**
+ * Memory is fitted through its floor: the lowest value of each run of this many consecutive samples.
+ * The heap in use is a sawtooth (it climbs between collections and drops at each: 24-45 MB in one CI
+ * run), and a line through every sample reads where in the tooth each sample fell: over half a
+ * simulated day that alone moved the slope by ~25 MB/day. What a leak raises is the floor (what
+ * survives collections), so the floor is what is fitted; RSS likewise, for the allocator's slack.
+ */
+export const floorGroup = 4
 
 /** The soak's verdict: every bar, the fitted trends, and the first figure that drifts (if any). */
 export type SoakVerdict = { bars: BarResult[]; pass: boolean; trends: SoakTrend[]; firstDrift: string | undefined }
@@ -66,9 +74,20 @@ export function judgedLives(samples: readonly SoakSample[]): SoakSample[][] {
   return lives
 }
 
+/** The lowest point of each run of `floorGroup` consecutive points (a shorter last run included). */
+function floors(points: ReadonlyArray<readonly [number, number]>): Array<readonly [number, number]> {
+  const out: Array<readonly [number, number]> = []
+  for (let i = 0; i < points.length; i += floorGroup) {
+    const group = points.slice(i, i + floorGroup)
+    out.push(group.reduce((low, p) => (p[1] < low[1] ? p : low)))
+  }
+  return out
+}
+
 /**
  * Fits one figure per life of the judged window (lives with at least `minSamplesPerLife` finite
- * values), slope per simulated day.
+ * values), slope per simulated day: memory through its floor (see `floorGroup`), descriptors
+ * through every sample (a count has no sawtooth).
  *
  * @example
  * const rss = fitFigure(evidence.samples, 'rssBytes', 'bytes')
@@ -76,8 +95,9 @@ export function judgedLives(samples: readonly SoakSample[]): SoakSample[][] {
 export function fitFigure(samples: readonly SoakSample[], figure: DriftFigure, unit: string): SoakTrend {
   const lives: SoakTrend['lives'] = []
   for (const life of judgedLives(samples)) {
-    const points = life.filter((s) => Number.isFinite(s[figure])).map((s) => [s.chainDays, s[figure]] as const)
-    if (points.length < minSamplesPerLife) continue
+    const finite = life.filter((s) => Number.isFinite(s[figure])).map((s) => [s.chainDays, s[figure]] as const)
+    if (finite.length < minSamplesPerLife) continue
+    const points = figure === 'fds' ? finite : floors(finite)
     const trend = fitTrend(points)
     if (trend) lives.push({ pid: life[0]!.pid, trend, fromDay: trend.from.x, toDay: trend.to.x })
   }

@@ -40,12 +40,23 @@ describe('judgeSoak', () => {
     expect(judgeSoak(late).firstDrift).toMatch(/heap used grows/)
   })
 
-  test('behavior: a restart drop is not read as a falling trend: each life is fitted alone', () => {
-    // Life 1002 is split by a late SIGTERM; the second part leaks from a lower start.
-    const e = exampleSoakEvidence((s) => (s.block > 5400 ? { ...s, pid: 1003, rssBytes: 120 * 2 ** 20 + day(s.block - 5400) * 2 * maxRssSlopeBytesPerDay } : s))
+  test('behavior: a restart drop does not hide a leak: each life is fitted alone', () => {
+    // A late SIGTERM: the old life sat at 300 MB, the new one starts cold at 120 MB and leaks at 2x
+    // the bound. One line across both would fall (and pass); the new life alone rises.
+    const e = exampleSoakEvidence((s) =>
+      s.block > 4500 ? { ...s, pid: 1003, rssBytes: 120 * 2 ** 20 + day(s.block - 4500) * 2 * maxRssSlopeBytesPerDay } : s.block >= 3600 ? { ...s, rssBytes: 300 * 2 ** 20 } : s,
+    )
     const verdict = judgeSoak(e)
     expect(failed(verdict)).toEqual(['rss-slope'])
-    expect(verdict.trends[0]!.lives).toHaveLength(2)
+    // The old life has 10 samples in the window: too few to fit, so only the new one is judged.
+    expect(verdict.trends[0]!.lives.map((l) => l.pid)).toEqual([1003])
+  })
+
+  test('behavior: a heap sawtooth (collections) around a flat floor passes; the same sawtooth on a rising floor fails', () => {
+    const tooth = (s: { block: number }) => ((s.block / 100) % 5) * 5 * 2 ** 20
+    expect(failed(judgeSoak(exampleSoakEvidence((s) => ({ ...s, heapBytes: 24 * 2 ** 20 + tooth(s) }))))).toEqual([])
+    const rising = judgeSoak(exampleSoakEvidence((s) => ({ ...s, heapBytes: 24 * 2 ** 20 + tooth(s) + day(s.block) * 1.5 * maxHeapSlopeBytesPerDay })))
+    expect(failed(rising)).toEqual(['heap-slope'])
   })
 
   test('behavior: descriptors climbing by more than the bound in a life fail fds-flat', () => {

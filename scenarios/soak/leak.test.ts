@@ -8,7 +8,7 @@ import { writeSoakReport } from './writeSoakReport.ts'
 // 64 kB per block (~450 MB per simulated day), on 1,200 empty blocks (a sixth of a day, ~30 s).
 // The soak run without it is the control (soak.test.ts: the same bars pass).
 test('scenario: the drift judge FAILS a run whose module leaks memory per block, naming the figure that drifts', async () => {
-  const profile = { ...soakProfile({ env: { SHEPHERD_SOAK_BLOCKS: '1200' } }), sampleEvery: 40, sigtermAt: [], sigkillAt: [] }
+  const profile = { ...soakProfile({ env: { SHEPHERD_SOAK_BLOCKS: '1200' } }), sampleEvery: 20, sigtermAt: [], sigkillAt: [] }
   const evidence = await runSoak({
     profile,
     load: false,
@@ -17,7 +17,7 @@ test('scenario: the drift judge FAILS a run whose module leaks memory per block,
   const verdict = judgeSoak({ ...evidence, scale: 'leak' })
   const paths = writeSoakReport({ evidence: { ...evidence, scale: 'leak' }, verdict })
   console.info(`leak report: ${paths.markdown}; first drift: ${verdict.firstDrift}`)
-  expect(evidence.samples).toHaveLength(30)
+  expect(evidence.samples).toHaveLength(60)
   expect(verdict.pass).toBe(false)
   const drifting = verdict.bars.filter((b) => b.name === 'rss-slope' || b.name === 'heap-slope')
   // Measured and failed, not "not measured": the samples are there and the slope is over the bound.

@@ -58,7 +58,8 @@ export function soakProfile({ env = process.env }: SoakProfileParameters = {}): 
     scale,
     blocks,
     chunk,
-    sampleEvery: scale === 'full' ? 400 : 100,
+    // 36 samples per simulated day at CI scale (72 in the run, 36 judged) and at full (a day per life).
+    sampleEvery: scale === 'full' ? 200 : 100,
     // 180 TWAPs per simulated day, parts of 10 min to a day; a sixth cancelled (6 and the 5 part lengths are coprime: every length gets cancelled).
     twapEvery: 40,
     cancelEvery: 6,
