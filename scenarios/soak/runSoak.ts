@@ -43,6 +43,11 @@ const accounts = {
   payer: getAddress('0x00000000000000000000000000000000005a0a05'),
 } as const
 const price = { high: 3000_00000000n, low: 1900_00000000n }
+/**
+ * Gas for an oracle update, fixed: the double's setAnswer writes three slots, and an estimate made
+ * while they are still zero can fall short once the block really runs it (one setup reverted so).
+ */
+const oracleGas = 300_000n
 /** Blocks the engine may go without its cursor moving before the run gives up. */
 const stallMs = 90_000
 /**
@@ -136,7 +141,7 @@ export async function runSoak({ profile, extraModules = [], load = true, log = (
     await registerLoadAppData({ orderbookUrl: stub.baseUrl, documents: [appData] })
     const twaps = load ? planSoakTwaps(profile) : []
     const owners = deriveSenders('soak', twaps.length)
-    await setUpAccounts(devnet, owners)
+    if (load) await setUpAccounts(devnet, owners)
 
     engine = await startScenarioEngine({
       mode: 'process',
@@ -267,8 +272,8 @@ export async function runSoak({ profile, extraModules = [], load = true, log = (
       const phase = b % profile.oracleEvery
       if (b > 0 && phase === 0) {
         oracleDrops++
-        calls.push(devnet.setOraclePrice(price.low, { wait: false }))
-      } else if (b > 0 && phase === profile.oracleEvery / 2) calls.push(devnet.setOraclePrice(price.high, { wait: false }))
+        calls.push(devnet.setOraclePrice(price.low, { wait: false, gas: oracleGas }))
+      } else if (b > 0 && phase === profile.oracleEvery / 2) calls.push(devnet.setOraclePrice(price.high, { wait: false, gas: oracleGas }))
       if (b > 0 && b % profile.transferEvery === 0) {
         transfers++
         calls.push(devnet.client.sendTransaction({ account: accounts.payer, chain: null, to: accounts.tracked, value: parseEther('2') }))
@@ -383,6 +388,6 @@ export async function runSoak({ profile, extraModules = [], load = true, log = (
       await devnet.impersonate(account)
     }
     await devnet.prepareOwners({ owners: [accounts.stopLossOwner], sellToken: devnet.addresses.weth, balance: parseEther('1'), withCode: false })
-    await devnet.setOraclePrice(price.high, { mine: true })
+    await devnet.setOraclePrice(price.high, { mine: true, gas: oracleGas })
   }
 }
