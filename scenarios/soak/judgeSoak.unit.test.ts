@@ -70,7 +70,20 @@ describe('judgeSoak', () => {
     expect(failed(judgeSoak(exampleSoakEvidence((s) => (s.block === 6000 ? { ...s, loopP99Seconds: maxLoopP99Seconds * 1.1 } : s))))).toEqual(['loop-p99'])
     expect(failed(judgeSoak(exampleSoakEvidence((s) => (s.block === 6000 ? { ...s, loopP99Seconds: maxLoopP99Seconds } : s))))).toEqual([])
     const missing = judgeSoak(exampleSoakEvidence((s) => ({ ...s, loopP99Seconds: Number.NaN })))
-    expect(missing.bars.find((b) => b.name === 'loop-p99')).toMatchObject({ pass: false, status: 'not measured' })
+    expect(missing.bars.find((b) => b.name === 'loop-p99')).toMatchObject({ pass: false, status: 'not measured', measured: 'not measured: nodejs_eventloop_lag_p99_seconds missing from the scrape' })
+  })
+
+  test('behavior: memory is fitted through its floor: peaks rising between collections over a flat floor pass', () => {
+    // Every fourth sample is right after a collection (24 MB); the others climb higher each day.
+    const peaks = exampleSoakEvidence((s) => ({ ...s, heapBytes: 24 * 2 ** 20 + ((s.block / 100) % 4 === 0 ? 0 : day(s.block) * 4 * maxHeapSlopeBytesPerDay) }))
+    expect(failed(judgeSoak(peaks))).toEqual([])
+    expect(judgeSoak(peaks).bars.find((b) => b.name === 'heap-slope')!.measured).toMatch(/^worst 0\.0 MB\/day over 1 life$/)
+  })
+
+  test('behavior: a run without samples is not measured on every sampled bar', () => {
+    const verdict = judgeSoak({ ...exampleSoakEvidence(), samples: [] })
+    for (const name of ['rss-slope', 'heap-slope', 'fds-flat', 'loop-p99', 'store-bounded']) expect(verdict.bars.find((b) => b.name === name), name).toMatchObject({ pass: false, status: 'not measured' })
+    for (const name of ['loop-p99', 'store-bounded']) expect(verdict.bars.find((b) => b.name === name)!.measured).toBe('not measured: no sample')
   })
 
   test('behavior: missing memory figures are not measured, never flat', () => {
@@ -89,7 +102,7 @@ describe('judgeSoak', () => {
     expect(failed(judgeSoak(exampleSoakEvidence((s) => (s.block === 200 ? { ...s, due: s.watchBound + 1 } : s))))).toEqual(['store-bounded'])
     expect(failed(judgeSoak(exampleSoakEvidence((s) => (s.block === 7000 ? { ...s, markers: s.markerBound + 1 } : s))))).toEqual(['store-bounded'])
     expect(failed(judgeSoak(exampleSoakEvidence((s) => (s.block === 7000 ? { ...s, markers: s.markerBound, watches: s.watchBound, due: s.watchBound } : s))))).toEqual([])
-    expect(judgeSoak(exampleSoakEvidence((s) => ({ ...s, markers: Number.NaN }))).bars.find((b) => b.name === 'store-bounded')).toMatchObject({ status: 'not measured' })
+    expect(judgeSoak(exampleSoakEvidence((s) => ({ ...s, markers: Number.NaN }))).bars.find((b) => b.name === 'store-bounded')).toMatchObject({ status: 'not measured', measured: 'not measured: a store count or bound is missing' })
   })
 
   test('behavior: a missing part, a duplicate, an unexplained order or an unobserved EthFlow order fails', () => {
