@@ -61,7 +61,7 @@ export function renderSoakReport(e: SoakEvidence, verdict: SoakVerdict, options:
     '## Trends (second half, per engine life)',
     '',
     ...table(
-      ['figure', 'life (pid)', 'days', 'samples', 'fitted start', 'slope per simulated day', 'bound'],
+      ['figure', 'life (pid)', 'days', 'points fitted (memory: floors of 4 samples)', 'fitted start', 'slope per simulated day', 'bound'],
       verdict.trends.flatMap((t) =>
         t.lives.length === 0
           ? [[t.figure, '-', '-', '0', '-', 'not measured', bounds[t.figure] ?? '-']]
