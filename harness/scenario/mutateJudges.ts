@@ -26,6 +26,7 @@ export const judgeTargets: readonly JudgeTarget[] = [
   { file: 'harness/replay/judgeBacktest.ts', tests: ['harness/replay/judgeBacktest.test.ts'] },
   { file: 'scenarios/crash-loop/judgeCrashLoop.ts', tests: ['scenarios/crash-loop/judgeCrashLoop.unit.test.ts'] },
   { file: 'scenarios/scale/judgeScale.ts', tests: ['scenarios/scale/judgeScale.unit.test.ts'] },
+  { file: 'scenarios/soak/judgeSoak.ts', tests: ['scenarios/soak/judgeSoak.unit.test.ts'] },
   { file: 'harness/scenario/multichain/judgeMultichain.ts', tests: ['harness/scenario/multichain/judgeMultichain.test.ts'] },
   // What the judges read the engine's metrics through: a wrong sum or filter here feeds every bar.
   { file: 'harness/scenario/runMetrics.ts', tests: ['harness/scenario/readEngineFigures.test.ts'] },

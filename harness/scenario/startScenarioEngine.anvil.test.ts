@@ -68,4 +68,16 @@ describe('startScenarioEngine (process mode)', () => {
     const pids = new Set(readJournal(journal).map((l) => l.pid))
     expect(pids).toEqual(new Set([oldPid, kill.new.pid]))
   })
+
+  test('behavior: a SIGTERM restart is a graceful stop (not forced to SIGKILL) and a new healthy process', async () => {
+    // Runs on the engine the SIGKILL test left running.
+    const oldPid = engine!.pid
+    const stop = await engine!.killAndRestart!({ signal: 'SIGTERM', downMs: 100 })
+    expect(stop.signal).toBe('SIGTERM')
+    expect(stop.old).toMatchObject({ pid: oldPid, pidGone: true })
+    expect(stop.old.exit.signal).not.toBe('SIGKILL')
+    expect(stop.new.pid).not.toBe(oldPid)
+    expect(stop.new.healthy.status).toBe(200)
+    expect(engine!.ended()).toHaveLength(2)
+  })
 })

@@ -12,12 +12,12 @@ import { waitForHealthy, type HealthAnswer } from './waitForHealthy.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /**
- * What the harness saw of one SIGKILL and restart: the old process died by the signal sent (its
+ * What the harness saw of one kill (SIGKILL, or a SIGTERM shutdown) and restart: the old process ended after the signal sent (its
  * exit as Node reported it, and its PID gone afterwards), its last figures (and cursor) read just
  * before the kill, and the new process answering `/healthz` 200 after the old one was gone.
  */
 export type KillEvidence = {
-  signal: 'SIGKILL'
+  signal: 'SIGKILL' | 'SIGTERM'
   old: {
     pid: number | undefined
     killedAt: number
@@ -45,11 +45,12 @@ export type ScenarioEngine = {
   /** Stops gracefully (SIGTERM in process mode), SIGKILL after a bound. Safe to call twice. */
   stop(): Promise<void>
   /**
-   * Process mode only: reads the engine's final figures, SIGKILLs it, and starts it again on the
-   * same config and state (it resumes from its cursor). Resolves when the new process answers
-   * `/healthz` 200, with the evidence of the kill. `onKilled` runs right after the signal is sent.
+   * Process mode only: reads the engine's final figures, SIGKILLs it (or, with `signal: 'SIGTERM'`,
+   * asks it to shut down gracefully, SIGKILL after 15 s), and starts it again on the same config and
+   * state (it resumes from its cursor). Resolves when the new process answers `/healthz` 200, with
+   * the evidence of the kill. `onKilled` runs right after the signal is sent.
    */
-  killAndRestart?(options?: { downMs?: number; onKilled?: () => void }): Promise<KillEvidence>
+  killAndRestart?(options?: { downMs?: number; onKilled?: () => void; signal?: 'SIGKILL' | 'SIGTERM' }): Promise<KillEvidence>
   /** Engine processes that ended during the run, each with its final figures (scraped just before the kill). */
   ended(): readonly EndedEngine[]
   /** The run's metrics now: the live process's scrape plus the final figures of every process that ended. */
@@ -218,7 +219,7 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
     logs: () => recent,
     ended: () => ended,
     metrics: async () => ({ ended: [...ended], current: await scrapeEngine(metricsUrl, child.pid) }),
-    async killAndRestart({ downMs = 1000, onKilled } = {}) {
+    async killAndRestart({ downMs = 1000, onKilled, signal = 'SIGKILL' } = {}) {
       // What the dying engine counted so far: a SIGKILL gives it no chance to say more. One retry,
       // bounded, so a slow answer does not cost the figures of a whole engine life.
       const old = child
@@ -232,18 +233,21 @@ export async function startScenarioEngine(parameters: StartScenarioEngineParamet
         }
       }
       const killedAt = Date.now()
-      old.kill('SIGKILL')
+      old.kill(signal)
       onKilled?.()
+      // A graceful shutdown is bounded too: past 15 s it ends as a SIGKILL would.
+      const forced = signal === 'SIGTERM' ? setTimeout(() => old.kill('SIGKILL'), 15_000) : undefined
       const exit = await exited
+      clearTimeout(forced)
       const gone = pidGone(old.pid)
       ended.push({ pid: old.pid, startedAt, endedAt: exit.at, exit: { code: exit.code, signal: exit.signal }, final, finalError: final ? undefined : finalError })
-      keep(`[harness] engine SIGKILLed (pid ${old.pid}, exited in ${exit.at - killedAt} ms with signal ${exit.signal}); restarting in ${downMs} ms`)
+      keep(`[harness] engine ${signal === 'SIGKILL' ? 'SIGKILLed' : 'stopped by SIGTERM'} (pid ${old.pid}, exited in ${exit.at - killedAt} ms with signal ${exit.signal}); restarting in ${downMs} ms`)
       await new Promise((r) => setTimeout(r, downMs))
       const spawnedAt = Date.now()
       const healthy = await spawnHealthy()
       keep(`[harness] engine restarted (pid ${child.pid}), healthy in ${healthy.at - spawnedAt} ms`)
       return {
-        signal: 'SIGKILL',
+        signal,
         old: {
           pid: old.pid,
           killedAt,

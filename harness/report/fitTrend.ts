@@ -1,0 +1,47 @@
+/** A least-squares line through points: value = intercept + slope * x. */
+export type Trend = {
+  slope: number
+  intercept: number
+  /** Points the line was fitted to. */
+  points: number
+  /** Value of the line at the first and last x: what a chart draws. */
+  from: { x: number; y: number }
+  to: { x: number; y: number }
+}
+
+export type FitTrendParameters = ReadonlyArray<readonly [x: number, y: number]>
+
+/**
+ * Fits a straight line by ordinary least squares (no weights). Points whose x or y is not finite
+ * are left out. Undefined with fewer than two usable points or when every x is the same (no slope
+ * can be told): a caller must treat that as "not measured", never as flat.
+ *
+ * @example
+ * const trend = fitTrend([[0, 100], [1, 102], [2, 104]]) // slope 2, intercept 100
+ */
+export function fitTrend(points: FitTrendParameters): Trend | undefined {
+  const usable = points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
+  const n = usable.length
+  if (n < 2) return undefined
+  let sx = 0
+  let sy = 0
+  for (const [x, y] of usable) {
+    sx += x
+    sy += y
+  }
+  const mx = sx / n
+  const my = sy / n
+  let sxx = 0
+  let sxy = 0
+  for (const [x, y] of usable) {
+    sxx += (x - mx) * (x - mx)
+    sxy += (x - mx) * (y - my)
+  }
+  if (sxx === 0) return undefined
+  const slope = sxy / sxx
+  const intercept = my - slope * mx
+  const xs = usable.map(([x]) => x)
+  const first = Math.min(...xs)
+  const last = Math.max(...xs)
+  return { slope, intercept, points: n, from: { x: first, y: intercept + slope * first }, to: { x: last, y: intercept + slope * last } }
+}
