@@ -4,6 +4,7 @@ import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
 import { judge, type Measures } from './judge.ts'
 import { judgeAppData, type AppDataCreation } from './judgeAppData.ts'
+import { passingMeasures } from './passingMeasures.ts'
 
 const owner = getAddress('0x7bf140727d27ea64b607e042f1225680b40eca6a')
 const weth = getAddress('0xfFf9976782d46CC05630D1f6eBAb18b2324d6B14')
@@ -60,16 +61,7 @@ describe('judgeAppData', () => {
 })
 
 describe('the "appData intact" bar', () => {
-  const clean: Measures = {
-    twap: { expected: 10, delivered: 10, duplicates: 0 },
-    ethFlow: { placed: 5, observed: 5, postedByWatcher: 0 },
-    unexplainedOrders: 0,
-    moduleErrors: { value: 0 },
-    traps: { value: 0 },
-    poisoned: { value: 0 },
-    p99LatencyMs: 100,
-    blockTimeMs: 1000,
-  }
+  const clean: Measures = passingMeasures()
   const bar = (appData: Measures['appData'], extra: Partial<Measures> = {}) => judge({ ...clean, ...extra, appData }).bars.find((b) => b.name === 'appData intact')
 
   test('behavior: passes when every checked order is intact, fails on a violating run, naming it', () => {

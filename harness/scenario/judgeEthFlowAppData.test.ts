@@ -4,6 +4,7 @@ import { EMPTY_APP_DATA_HASH } from '../../modules/sdk/appData.ts'
 import type { RecordEntry } from '../orderbook/createRequestRecord.ts'
 import { judge, type Measures } from './judge.ts'
 import { judgeEthFlowAppData } from './judgeEthFlowAppData.ts'
+import { passingMeasures } from './passingMeasures.ts'
 
 const DOCUMENT = '{"appCode":"Shepherd load","metadata":{"referrer":{"code":"SHEPHERD"}},"version":"1.15.0"}'
 const HASH = keccak256(stringToBytes(DOCUMENT))
@@ -46,16 +47,7 @@ describe('judgeEthFlowAppData', () => {
 })
 
 describe('the "EthFlow appData intact" bar', () => {
-  const clean: Measures = {
-    twap: { expected: 10, delivered: 10, duplicates: 0 },
-    ethFlow: { placed: 5, observed: 5, postedByWatcher: 0 },
-    unexplainedOrders: 0,
-    moduleErrors: { value: 0 },
-    traps: { value: 0 },
-    poisoned: { value: 0 },
-    p99LatencyMs: 100,
-    blockTimeMs: 1000,
-  }
+  const clean: Measures = passingMeasures()
   const verdict = (ethFlowAppData: Measures['ethFlowAppData'], extra: Partial<Measures> = {}) => judge({ ...clean, ...extra, ethFlowAppData })
   const bar = (ethFlowAppData: Measures['ethFlowAppData'], extra: Partial<Measures> = {}) => verdict(ethFlowAppData, extra).bars.find((b) => b.name === 'EthFlow appData intact')
 

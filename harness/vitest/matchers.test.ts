@@ -4,19 +4,11 @@ import { describe, expect, expectTypeOf, test } from 'vitest'
 import { judge, type Measures } from '../scenario/judge.ts'
 import type { ScenarioRun } from '../scenario/runScenario.ts'
 import { shepherdMatchers, type JudgedRun } from './matchers.ts'
+import { passingMeasures } from '../scenario/passingMeasures.ts'
 
 expect.extend(shepherdMatchers)
 
-const good: Measures = {
-  twap: { expected: 10, delivered: 10, duplicates: 0 },
-  ethFlow: { placed: 5, observed: 5, postedByWatcher: 0 },
-  unexplainedOrders: 0,
-  moduleErrors: { value: 0 },
-  traps: { value: 0 },
-  poisoned: { value: 0 },
-  p99LatencyMs: 420,
-  blockTimeMs: 1000,
-}
+const good: Measures = passingMeasures({ p99LatencyMs: 420 })
 
 function fabricate(overrides: Partial<Measures> = {}, truth: Partial<JudgedRun['truth']['twap']> = {}): JudgedRun {
   const measures = { ...good, ...overrides }
