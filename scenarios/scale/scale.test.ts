@@ -1,10 +1,10 @@
-import { cpus } from 'node:os'
 import { expect, test } from 'vitest'
 import { readGitState } from '../../harness/report/readGitState.ts'
 import { judgeScale } from './judgeScale.ts'
 import { runScaleScenario } from './runScaleScenario.ts'
 import { scaleProfile } from './scaleProfile.ts'
 import { writeScaleReport } from './writeScaleReport.ts'
+import { runHeaderLines } from '../../harness/report/runHeaderLines.ts'
 
 // CI scale (the default): 1k -> 2k -> 10k watches and a 500-part burst over ws and http, ~1-2 min on
 // 2 cores. SHEPHERD_SCALE=full: 1k -> 10k -> 100k and a 10,000-part burst (long; see
@@ -19,11 +19,7 @@ test(`scenario: cost follows what is due, from ${profile.growth.join(' -> ')} wa
     evidence,
     verdict,
     git,
-    run: [
-      `commit ${git.commit}${git.dirty ? ' (dirty tree)' : ''}`,
-      `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`,
-      `command: SHEPHERD_SCALE=${profile.scale} npx vitest run scenarios/scale/scale.test.ts`,
-    ],
+    run: runHeaderLines(git, `SHEPHERD_SCALE=${profile.scale} npx vitest run scenarios/scale/scale.test.ts`),
   })
   console.info(`scale report: ${paths.markdown}`)
   expect(evidence.growth.map((p) => p.n)).toEqual(profile.growth)

@@ -1,10 +1,10 @@
-import { cpus } from 'node:os'
 import { expect, test } from 'vitest'
 import { readGitState } from '../../harness/report/readGitState.ts'
 import { judgeSoak } from './judgeSoak.ts'
 import { runSoak } from './runSoak.ts'
 import { soakProfile } from './soakProfile.ts'
 import { writeSoakReport } from './writeSoakReport.ts'
+import { runHeaderLines } from '../../harness/report/runHeaderLines.ts'
 
 // CI scale (the default): one simulated day, 7,200 blocks of 12 s, with a SIGTERM and a SIGKILL
 // restart: 234 s measured on 2 cores shared with other work (load average 5-15); a 600-block probe
@@ -21,11 +21,7 @@ test(`scenario: soak of ${profile.blocks} blocks (${(profile.blocks / 7200).toFi
     evidence,
     verdict,
     git,
-    run: [
-      `commit ${git.commit}${git.dirty ? ' (dirty tree)' : ''}`,
-      `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`,
-      `command: SHEPHERD_SCALE=${profile.scale}${process.env.SHEPHERD_SOAK_BLOCKS ? ` SHEPHERD_SOAK_BLOCKS=${profile.blocks}` : ''} npx vitest run scenarios/soak/soak.test.ts`,
-    ],
+    run: runHeaderLines(git, `SHEPHERD_SCALE=${profile.scale}${process.env.SHEPHERD_SOAK_BLOCKS ? ` SHEPHERD_SOAK_BLOCKS=${profile.blocks}` : ''} npx vitest run scenarios/soak/soak.test.ts`),
   })
   console.info(`soak report: ${paths.markdown} (${(evidence.wallMs / 1000).toFixed(0)} s for ${evidence.blocks} blocks)`)
   expect(evidence.samples.length).toBe(profile.blocks / profile.sampleEvery)
