@@ -132,7 +132,13 @@ async function checkTwap(
       blockNumber: head.number,
     })
   } catch (error) {
-    return { kind: 'twap', owner, ref: twap.txHash, problems: [`no tradeable part at head: ${errorMessage(error).split('\n')[0]}`] }
+    // ComposableCoW (the deployed contract and our double alike) reverts for an owner without code:
+    // say so, and judge the funds from the TWAP's own terms, as the orderbook would for its parts.
+    const code = await client.getCode({ address: owner, blockNumber: head.number })
+    if (code && code !== '0x') return { kind: 'twap', owner, ref: twap.txHash, problems: [`no tradeable part at head: ${errorMessage(error).split('\n')[0]}`] }
+    problems.push('InvalidEip1271Signature: the owner has no code (an EOA cannot answer isValidSignature; ComposableCoW reverts for it)')
+    problems.push(...(await fundsProblems(client, owner, twap.twap.sellToken, twap.twap.partSellAmount, all, addresses, head)))
+    return { kind: 'twap', owner, ref: twap.txHash, problems }
   }
   const digest = gpv2OrderDigest(order, separator)
   const code = await client.getCode({ address: owner, blockNumber: head.number })
@@ -151,18 +157,33 @@ async function checkTwap(
       problems.push(`InvalidEip1271Signature: isValidSignature reverted: ${errorMessage(error).split('\n')[0]}`)
     }
   }
-  const [balance, allowance] = await Promise.all([
-    client.readContract({ address: order.sellToken, abi: erc20Abi, functionName: 'balanceOf', args: [owner], blockNumber: head.number }),
-    client.readContract({ address: order.sellToken, abi: erc20Abi, functionName: 'allowance', args: [owner, addresses.vaultRelayer], blockNumber: head.number }),
-  ])
-  if (balance < order.sellAmount) problems.push(`InsufficientBalance: ${balance} < part sellAmount ${order.sellAmount}`)
-  // Stronger than the service (which checks one order): every part of every TWAP of this owner can be paid.
-  const ownerTotal = all.filter((t) => t.owner === owner && t.twap.sellToken === order.sellToken).reduce((sum, t) => sum + t.twap.n * t.twap.partSellAmount, 0n)
-  if (balance < ownerTotal) problems.push(`balance ${balance} < ${ownerTotal}, what all the owner's TWAP parts sell`)
-  if (allowance < order.sellAmount) problems.push(`InsufficientAllowance: ${allowance} < part sellAmount ${order.sellAmount}`)
+  problems.push(...(await fundsProblems(client, owner, order.sellToken, order.sellAmount, all, addresses, head)))
   const bad = validToProblem(order.validTo, head.timestamp, validity)
   if (bad) problems.push(bad)
   return { kind: 'twap', owner, ref: twap.txHash, problems }
+}
+
+/** The balance and allowance problems of a part selling `sellAmount` of `sellToken`, read at the head. */
+async function fundsProblems(
+  client: CheckStrictOrdersParameters['client'],
+  owner: Address,
+  sellToken: Address,
+  sellAmount: bigint,
+  all: readonly CreatedTwap[],
+  addresses: { vaultRelayer: Address },
+  head: { number: bigint },
+): Promise<string[]> {
+  const problems: string[] = []
+  const [balance, allowance] = await Promise.all([
+    client.readContract({ address: sellToken, abi: erc20Abi, functionName: 'balanceOf', args: [owner], blockNumber: head.number }),
+    client.readContract({ address: sellToken, abi: erc20Abi, functionName: 'allowance', args: [owner, addresses.vaultRelayer], blockNumber: head.number }),
+  ])
+  if (balance < sellAmount) problems.push(`InsufficientBalance: ${balance} < part sellAmount ${sellAmount}`)
+  // Stronger than the service (which checks one order): every part of every TWAP of this owner can be paid.
+  const ownerTotal = all.filter((t) => t.owner === owner && t.twap.sellToken === sellToken).reduce((sum, t) => sum + t.twap.n * t.twap.partSellAmount, 0n)
+  if (balance < ownerTotal) problems.push(`balance ${balance} < ${ownerTotal}, what all the owner's TWAP parts sell`)
+  if (allowance < sellAmount) problems.push(`InsufficientAllowance: ${allowance} < part sellAmount ${sellAmount}`)
+  return problems
 }
 
 function encodeIsValidSignature(digest: Hex, signature: Hex): Hex {
