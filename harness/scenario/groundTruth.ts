@@ -40,9 +40,14 @@ const conditionalOrderCreated = composableCoWArtifact.abi.find((i) => i.type ===
 const orderPlacement = coWSwapEthFlowArtifact.abi.find((i) => i.type === 'event' && i.name === 'OrderPlacement')!
 
 async function getBlocks(client: PublicClient, from: bigint, to: bigint): Promise<ChainBlock[]> {
-  const numbers: bigint[] = []
-  for (let n = from; n <= to; n++) numbers.push(n)
-  const blocks = await Promise.all(numbers.map((n) => client.request({ method: 'eth_getBlockByNumber', params: [numberToHex(n), false] })))
+  // In windows of 256 requests at a time: a long run (7,200 blocks and more) asked all at once timed out.
+  const blocks: Awaited<ReturnType<typeof getBlock>>[] = []
+  const getBlock = (n: bigint) => client.request({ method: 'eth_getBlockByNumber', params: [numberToHex(n), false] })
+  for (let start = from; start <= to; start += 256n) {
+    const window: bigint[] = []
+    for (let n = start; n <= to && n < start + 256n; n++) window.push(n)
+    blocks.push(...(await Promise.all(window.map(getBlock))))
+  }
   return blocks.map((b) => ({
     number: BigInt(b!.number!),
     hash: b!.hash!,
