@@ -154,4 +154,28 @@ describe('shepherd e2e <repo> --host HOST (SSH provider, real sshd on 127.0.0.1)
     expect(alone).toBeInstanceOf(ConfigError)
     expect((alone as Error).message).toContain('--remote-shepherd needs --host')
   })
+
+  test('behavior: interrupting the local run (Ctrl-C) ends the remote run in order: its result comes back FAIL (interrupted) and its folders are removed', async () => {
+    const controller = new AbortController()
+    const lines: string[] = []
+    const started = Date.now()
+    const { result } = await runRemoteSandbox({
+      repo: fixture('remote-long'),
+      host: 'sshd-test',
+      sshOptions: ['-F', `${home}/ssh_config`],
+      remoteCommand,
+      signal: controller.signal,
+      log: (line) => {
+        lines.push(line)
+        if (line.includes('| started')) controller.abort('SIGINT')
+      },
+    })
+    expect(result.verdict.pass, lines.join('\n')).toBe(false)
+    expect(result.verdict.reason).toMatch(/^interrupted \(SIGTERM\)/)
+    expect(result.test?.durationMs).toBeLessThan(30_000)
+    expect(Date.now() - started).toBeLessThan(40_000)
+    expect(result.remote?.removed).toBe(true)
+    expect(existsSync(result.remote!.dir)).toBe(false)
+    expect(existsSync(result.dir)).toBe(false)
+  })
 })

@@ -55,6 +55,13 @@ export async function runRemoteSandbox({ repo, host, keep = false, sshOptions = 
     return out
   }
 
+  // Fetching the result and cleaning up still happen after an abort (the remote run ended in order).
+  const onHostAfterRun = async (script: string) => {
+    const out = await runSshCommand({ tool: 'ssh', args: [...ssh, host, '--', script], timeoutMs: 60_000 })
+    if (out.exitCode === 255) throw classifySshFailure({ host, exitCode: 255, stderr: out.stderr })!
+    return out
+  }
+
   const made = await onHost(`command -v rsync >/dev/null 2>&1 || { echo 'rsync: not found on this host' >&2; exit 127; }; mktemp -d "\${TMPDIR:-/tmp}/shepherd-remote-XXXXXX"`, undefined, 60_000)
   if (made.exitCode === 127) throw new SshToolMissingError('rsync', host, `Install rsync on ${host} (Debian: apt-get install rsync): the repository is copied with it.`, tail(made.stderr, 3))
   const dir = made.stdout.trim()
@@ -75,11 +82,18 @@ export async function runRemoteSandbox({ repo, host, keep = false, sshOptions = 
     log(`${host}: copied ${localRepo} in ${Date.now() - started} ms; running ${remoteCommand} e2e there`)
 
     const files = { json: `${dir}/result.json`, junit: `${dir}/junit.xml` }
-    const run = await onHost(`cd ${quote(`${dir}/repo`)} && ${remoteCommand} e2e . --json ${quote(files.json)} --junit ${quote(files.junit)}${keep ? ' --keep' : ''}`, (line) => log(`${host}| ${line}`), 24 * 3600_000)
+    // No tty reaches the remote run, so no signal does: a watcher reads this ssh's stdin, and when it
+    // closes (Ctrl-C here, or the connection drops) it sends the remote Shepherd SIGTERM, which ends
+    // the run in order (teardown, result) as a local Ctrl-C does.
+    const e2e = `${remoteCommand} e2e . --json ${quote(files.json)} --junit ${quote(files.junit)}${keep ? ' --keep' : ''}`
+    const script = `cd ${quote(`${dir}/repo`)} || exit 1; exec 3<&0; ${e2e} </dev/null & p=$!; { cat <&3 >/dev/null 2>&1; kill -TERM $p 2>/dev/null; } >/dev/null 2>&1 & w=$!; exec 3<&-; wait $p; rc=$?; kill $w 2>/dev/null; exit $rc`
+    const runOut = await runSshCommand({ tool: 'ssh', args: [...ssh, host, '--', script], onLine: (line) => log(`${host}| ${line}`), timeoutMs: 24 * 3600_000, signal, onAbort: 'close-stdin' })
+    if (runOut.exitCode === 255) throw classifySshFailure({ host, exitCode: 255, stderr: runOut.stderr })!
+    const run = runOut
     const output = tail(`${run.stdout}\n${run.stderr}`)
     if (run.exitCode === 2) throw new ConfigError(`The sandbox on ${host} refused its input`, { file: `${host}:${dir}/repo/e2e/e2e.yml`, expected: 'a valid e2e/e2e.yml and command line (the remote Shepherd exits 2 otherwise)', found: output.join(' / ') || 'no output' })
     if (run.exitCode === 127) throw new SshToolMissingError(remoteCommand, host, `The host needs Node and Shepherd: install the repository's dependencies there, or name the command with --remote-shepherd / SHEPHERD_REMOTE_COMMAND (e.g. "node /opt/shepherd/bin/shepherd.js").`, output.slice(-3))
-    const fetched = await onHost(`cat ${quote(files.json)} && printf '\\000' && cat ${quote(files.junit)}`, undefined, 60_000)
+    const fetched = await onHostAfterRun(`cat ${quote(files.json)} && printf '\\000' && cat ${quote(files.junit)}`)
     const [json, xml] = fetched.stdout.split('\0')
     if (fetched.exitCode !== 0 || !json || xml === undefined) throw new RemoteSandboxError(host, remoteCommand, run.exitCode, output)
     try {
@@ -91,9 +105,9 @@ export async function runRemoteSandbox({ repo, host, keep = false, sshOptions = 
   } catch (error) {
     failure = error
   } finally {
-    // Interrupted (Ctrl-C): the remote run may still be going on in that folder (no signal reaches it
-    // without a tty), so it is not pulled from under it; the output names it.
-    const removeDir = !keep && !signal?.aborted && (result === undefined || result.teardown.policy === 'always' || (result.teardown.policy === 'on_success' && result.verdict.pass))
+    // Interrupted with no result back: the remote run may still be going on in that folder, so it is
+    // not pulled from under it; the output names it.
+    const removeDir = !keep && !(signal?.aborted && result === undefined) && (result === undefined || result.teardown.policy === 'always' || (result.teardown.policy === 'on_success' && result.verdict.pass))
     let removed = false
     let removeError: string | undefined
     if (removeDir) {

@@ -10,6 +10,11 @@ export type RunSshCommandParameters = {
   /** Bound on the whole call. Default 10 minutes. */
   timeoutMs?: number
   signal?: AbortSignal
+  /**
+   * What an abort does: `kill` ends the local program (SIGTERM); `close-stdin` closes its standard
+   * input instead, which the remote side watches to stop its own run in order (then a kill after 30 s).
+   */
+  onAbort?: 'kill' | 'close-stdin'
 }
 
 export type RunSshCommandReturnType = { exitCode: number | null; stdout: string; stderr: string; timedOut: boolean }
@@ -21,9 +26,9 @@ export type RunSshCommandReturnType = { exitCode: number | null; stdout: string;
  * @example
  * const { exitCode, stdout } = await runSshCommand({ tool: 'ssh', args: ['-o', 'BatchMode=yes', 'box', '--', 'uname'] })
  */
-export function runSshCommand({ tool, args, onLine, timeoutMs = 600_000, signal }: RunSshCommandParameters): Promise<RunSshCommandReturnType> {
+export function runSshCommand({ tool, args, onLine, timeoutMs = 600_000, signal, onAbort = 'kill' }: RunSshCommandParameters): Promise<RunSshCommandReturnType> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(tool, args, { stdio: [onAbort === 'close-stdin' ? 'pipe' : 'ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     const partial = { out: '', err: '' }
@@ -33,12 +38,19 @@ export function runSshCommand({ tool, args, onLine, timeoutMs = 600_000, signal 
       partial[which] = parts.pop() ?? ''
       for (const line of parts) onLine(line)
     }
-    child.stdout.setEncoding('utf8').on('data', (c: string) => ((stdout += c), feed('out', c)))
-    child.stderr.setEncoding('utf8').on('data', (c: string) => ((stderr += c), feed('err', c)))
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => ((stdout += c), feed('out', c)))
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => ((stderr += c), feed('err', c)))
     let timedOut = false
-    const stop = () => child.kill('SIGTERM')
-    const timer = setTimeout(() => ((timedOut = true), stop()), timeoutMs)
-    signal?.addEventListener('abort', stop, { once: true })
+    const kill = () => child.kill('SIGTERM')
+    let grace: NodeJS.Timeout | undefined
+    const stop = () => {
+      if (onAbort === 'kill') return kill()
+      child.stdin?.end()
+      grace = setTimeout(kill, 30_000)
+    }
+    const timer = setTimeout(() => ((timedOut = true), kill()), timeoutMs)
+    if (signal?.aborted) stop()
+    else signal?.addEventListener('abort', stop, { once: true })
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer)
       signal?.removeEventListener('abort', stop)
@@ -47,6 +59,7 @@ export function runSshCommand({ tool, args, onLine, timeoutMs = 600_000, signal 
     })
     child.on('close', (code) => {
       clearTimeout(timer)
+      clearTimeout(grace)
       signal?.removeEventListener('abort', stop)
       if (onLine) for (const rest of [partial.out, partial.err]) if (rest) onLine(rest)
       resolve({ exitCode: code, stdout, stderr, timedOut })
