@@ -33,6 +33,9 @@ Usage:
   shepherd e2e <repo-path> [--keep] [--json FILE] [--junit FILE]
                                                    the sandbox contract: provision <repo-path>/e2e/e2e.yml's stack, wait for its
                                                    health checks, run its test_command, tear down; exit 0 PASS, 1 FAIL
+  shepherd e2e <repo-path> --host HOST [--remote-shepherd CMD] [--keep] [--json FILE] [--junit FILE]
+                                                   the same on HOST over ssh + rsync (SHEPHERD_SSH_OPTIONS: extra ssh options;
+                                                   CMD default "npx --no-install shepherd", or SHEPHERD_REMOTE_COMMAND)
   shepherd --help | --version
 
 Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage.

@@ -27,5 +27,7 @@ export type SandboxResult = {
   teardown: { policy: 'always' | 'on_success' | 'never'; keep: boolean; steps: Array<{ step: string; ok: boolean; error?: string }>; dirRemoved: boolean; ok: boolean }
   report: { url: string; delivered: boolean; attempts: number; status?: number; error?: string } | null
   error?: string
+  /** Set by `--host`: where the run happened and whether its remote folder was removed. */
+  remote?: { host: string; dir: string; localRepo: string; removed: boolean }
   verdict: { pass: boolean; reason: string }
 }
