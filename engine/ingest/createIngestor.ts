@@ -5,16 +5,23 @@ import type { ChainLogFilter } from '../dispatch/createLogRouter.ts'
 import type { Dispatcher } from '../dispatch/createDispatcher.ts'
 import { type ShepherdError } from '../../modules/sdk/errors/base.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
-import { ChainGapError, ChainIdMismatchError } from '../errors/ingest.ts'
+import { ChainIdMismatchError } from '../errors/ingest.ts'
 import type { HealthBoard } from '../health/createHealthBoard.ts'
 import type { EngineMetrics } from '../metrics/createMetrics.ts'
 import type { BlockRef, LogHost } from '../../modules/sdk/module/types.ts'
 import type { EngineStore } from '../store/createStore.ts'
+import { createChainProblemReporter } from './createChainProblemReporter.ts'
 import { createCursorWriter } from './createCursorWriter.ts'
+import { createDispatchWindow } from './createDispatchWindow.ts'
+import { createHeadTracker } from './createHeadTracker.ts'
 import { ChainMovedError, createRangeFetcher } from './createRangeFetcher.ts'
+import { createReorgRecorder } from './createReorgRecorder.ts'
 import { decideIngestAction } from './decideIngestAction.ts'
+import { findCommonAncestor } from './findCommonAncestor.ts'
+import { nextBlockWindow } from './nextBlockWindow.ts'
 import { createRecentChain } from './recentChain.ts'
-import { chainLag, headStaleAfterMs, watchChainHealth } from './watchChainHealth.ts'
+import { resolveResumePoint } from './resolveResumePoint.ts'
+import { headStaleAfterMs, watchChainHealth } from './watchChainHealth.ts'
 
 export type CreateIngestorParameters = {
   source: ChainSource
@@ -77,18 +84,13 @@ export function createIngestor({
 }: CreateIngestorParameters) {
   const chainId = source.chainId
   const label = { chain_id: String(chainId) }
-  // Exported at zero from the start: a series born at its first reorg has no earlier sample, so
-  // Prometheus' increase() would not see that first (possibly deep) reorg.
-  metrics?.reorgs.inc(label, 0)
-  metrics?.reorgDepth.zero(label)
-  const healthSource = `chain:${chainId}`
+  const reorgs = createReorgRecorder({ chainId, metrics, log })
+  const problems = createChainProblemReporter({ chainId, metrics, health, log, maxLookbackBlocks: chain.max_lookback_blocks })
   const confirmations = BigInt(chain.confirmations)
   const maxLag = BigInt(chain.max_lag_blocks ?? defaultMaxLagBlocks)
   const onGap = chain.on_gap ?? 'halt'
   const recent = createRecentChain(256)
   const fetchRange = createRangeFetcher({ source, filter, metrics, log })
-  type InFlight = { block: BlockRef; done: Promise<void>; settled: boolean; failure?: { error: unknown } }
-  const inFlight: InFlight[] = []
   // The newest finished position (handed to the cursor writer) and the newest acknowledged one
   // (flushed). What a previous run left on disk is both: lmdb reopens at a flushed state.
   let committed = store.getCursor(chainId)
@@ -99,8 +101,6 @@ export function createIngestor({
   let stopped = false
   let wake: (() => void) | undefined
   let loop: Promise<void> | undefined
-  let lastHead: bigint | undefined
-  let lastHeadAt: number | undefined
   let lastError: string | undefined
   let haltedBy: ShepherdError | undefined
   // The block every module has finished, or where ingestion resumed before the first commit: lag is measured from it.
@@ -109,22 +109,18 @@ export function createIngestor({
   let checkChainId = true
   let chainIdChecks = 0
   const createdAt = now()
+  const head = createHeadTracker({ source, confirmations, maxLagBlocks: maxLag, position: () => position, metrics, log, now })
 
-  // When the lag first went over max_lag_blocks, as seen at a head fetch (once per poll interval, not per block).
-  let lagSince: number | undefined
   const state = () => ({
     createdAt,
-    lastHeadAt,
-    safeHead: lastHead === undefined ? undefined : lastHead - confirmations,
+    lastHeadAt: head.fetchedAt,
+    safeHead: head.safeHead,
     position,
-    lagSince,
+    lagSince: head.lagSince,
     lastError,
     halted: haltedBy !== undefined,
   })
-  const currentLag = () => chainLag(state())
 
-  metrics?.chainStopped.set(label, 0)
-  metrics?.blocksSkipped.inc(label, 0)
   const cursorWriter = createCursorWriter({
     chainId,
     store,
@@ -132,6 +128,16 @@ export function createIngestor({
     onDurable: (cursor) => {
       durable = cursor
       metrics?.cursorBlock.set(label, Number(cursor.number))
+    },
+  })
+  // The cursor moves past every finished block at the front, in order, as soon as one finishes:
+  // the writer stores the newest position when the disk is ready, while dispatch goes on.
+  const inFlight = createDispatchWindow({
+    onAdvance: (last, count) => {
+      metrics?.blocksProcessed.inc(label, count)
+      committed = { number: last.number, hash: last.hash, recent: recent.idsThrough(last.number, SAVED_HASHES) }
+      position = last.number
+      cursorWriter.advance(committed)
     },
   })
   const unwatchHealth = watchChainHealth({ chainId, health, metrics, staleAfterMs, maxLagBlocks: maxLag, read: state, now })
@@ -147,17 +153,6 @@ export function createIngestor({
       wake = done
     })
 
-  async function fetchHead() {
-    const head = await source.getBlockNumber()
-    lastHeadAt = now()
-    metrics?.headBlock.set(label, Number(head))
-    if (lastHead !== undefined && head < lastHead) log.debug('head went backwards (lagging node); waiting, not a reorg', { chainId, head, previous: lastHead })
-    lastHead = head
-    if (currentLag() <= maxLag) lagSince = undefined
-    else lagSince ??= lastHeadAt
-    return head - confirmations
-  }
-
   async function verifyChainId() {
     if (!checkChainId || !source.getChainId) return
     const answered = await source.getChainId()
@@ -166,68 +161,22 @@ export function createIngestor({
     checkChainId = false
   }
 
-  /**
-   * Moves the cursor past every finished block at the front, in order, as soon as one finishes:
-   * the writer stores the newest position when the disk is ready, while dispatch goes on.
-   */
-  function advanceSettled() {
-    let last: BlockRef | undefined
-    let count = 0
-    while (inFlight[0]?.settled) {
-      last = inFlight.shift()!.block
-      count++
-    }
-    if (!last) return
-    metrics?.blocksProcessed.inc(label, count)
-    committed = { number: last.number, hash: last.hash, recent: recent.idsThrough(last.number, SAVED_HASHES) }
-    position = last.number
-    cursorWriter.advance(committed)
-  }
-
   /** A block the dispatcher left uncommitted stays so (it is delivered again after a restart): the pass ends with its error. */
   function throwIfFailed() {
-    const failure = inFlight[0]?.failure
-    if (failure && !stopped) throw failure.error
-  }
-
-  async function drainInFlight() {
-    // An event a stopped module never finished rejects: it stays uncommitted and is delivered again.
-    await Promise.allSettled(inFlight.map((f) => f.done))
-    advanceSettled()
+    if (!stopped) inFlight.throwIfFailed()
   }
 
   /** Waits for the oldest block in flight; while modules are slow, the head is still fetched once per poll interval. */
   async function waitForOldest() {
-    let timer: NodeJS.Timeout | undefined
-    const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), chain.poll_interval_ms)))
-    const first = await Promise.race([inFlight[0]!.done.then(() => 'done' as const, () => 'done' as const), tick])
-    clearTimeout(timer)
-    if (first === 'tick' && !stopped) await fetchHead()
+    if ((await inFlight.waitForOldest(chain.poll_interval_ms)) === 'tick' && !stopped) await head.fetch()
   }
 
   async function handleReorg(first: BlockRef) {
-    await drainInFlight()
-    // Walk back by parent hash to the newest block both branches share.
-    let ancestor: bigint | undefined
-    for (const known of recent.newestFirst()) {
-      const current = await source.getBlock(known.number)
-      if (current.hash === known.hash) {
-        ancestor = known.number
-        break
-      }
-    }
-    if (ancestor === undefined) {
-      ancestor = (recent.oldest()?.number ?? first.number) - 1n
-      log.error('reorg deeper than the recent-block ring; resuming from before it', { chainId, ancestor })
-    }
+    await inFlight.drain()
+    const { ancestor, beyondKnown } = await findCommonAncestor({ known: recent.newestFirst(), getBlock: (n) => source.getBlock(n), first })
+    if (beyondKnown) log.error('reorg deeper than the recent-block ring; resuming from before it', { chainId, ancestor })
     const removedLogs = recent.logsAfter(ancestor)
-    if (!recent.logsKnownAfter(ancestor))
-      log.warn('reorg reaches blocks delivered before the engine restarted: their removed logs are not known to it; the new branch is delivered from the fork point', { chainId, fromBlock: ancestor + 1n })
-    // Counted once the walk succeeded: a failed walk is retried and must not count twice.
-    const depth = Number((tip?.number ?? ancestor) - ancestor)
-    metrics?.reorgs.inc(label)
-    metrics?.reorgDepth.observe(label, depth)
-    log.warn('reorg detected', { chainId, fromBlock: ancestor + 1n, depth, removedLogs: removedLogs.length })
+    reorgs.record({ ancestor, tip: tip?.number, removedLogs: removedLogs.length, logsKnown: recent.logsKnownAfter(ancestor) })
     recent.truncateAfter(ancestor)
     await dispatcher.dispatchReorg({ chainId, fromBlock: ancestor + 1n, removedLogs: [] }, removedLogs)
     const ancestorHash = recent.hashOf(ancestor)
@@ -239,39 +188,13 @@ export function createIngestor({
     await cursorWriter.flushed()
   }
 
-  /** Where the first pass starts: the cursor, a configured start, or past a gap (on_gap = "skip"). */
-  function resumePoint(safe: bigint) {
-    if (!committed) {
-      const start = chain.start_block === 'latest' ? safe : BigInt(chain.start_block)
-      return { number: start - 1n, hash: undefined }
-    }
-    const resume = { number: committed.number, hash: committed.hash === '0x' ? undefined : (committed.hash as Hex) }
-    const lookback = BigInt(chain.max_lookback_blocks)
-    if (safe - resume.number <= lookback) return resume
-    const gap = new ChainGapError({ chainId, cursor: resume.number, resumeAt: safe - lookback + 1n, maxLookbackBlocks: chain.max_lookback_blocks })
-    if (onGap === 'halt') throw gap
-    const skipped = gap.to - gap.from + 1n
-    metrics?.blocksSkipped.inc(label, Number(skipped))
-    health?.degraded(healthSource, 'gap', `skipped blocks ${gap.from}..${gap.to} (${skipped}): the cursor was older than max_lookback_blocks (${lookback}) and on_gap = "skip"`, {
-      from: gap.from,
-      to: gap.to,
-      skipped,
-    })
-    log.error('skipped blocks older than max_lookback_blocks (on_gap = "skip"): no module sees them', {
-      chainId,
-      from: gap.from,
-      to: gap.to,
-      skipped,
-      hint: 'Raise max_lookback_blocks (or set on_gap = "halt") so an outage this long delivers every block instead.',
-    })
-    return { number: gap.to, hash: undefined }
-  }
-
   async function pass() {
     await verifyChainId()
-    let safe = await fetchHead()
+    let safe = await head.fetch()
     if (!tip) {
-      tip = resumePoint(safe)
+      const { skipped, ...resume } = resolveResumePoint({ chainId, cursor: committed, chain, safe })
+      if (skipped) problems.gapSkipped(skipped)
+      tip = resume
       if (position === undefined || position < tip.number) position = tip.number
       if (!committed) {
         // A fresh engine pins where it starts before it delivers anything: "latest" resolved again
@@ -280,15 +203,14 @@ export function createIngestor({
         cursorWriter.advance(committed)
         await cursorWriter.flushed()
       }
-      log.info('ingestion starting', { chainId, from: tip.number + 1n, head: lastHead, source: source.kind, onGap })
+      log.info('ingestion starting', { chainId, from: tip.number + 1n, head: head.head, source: source.kind, onGap })
     }
     while (!stopped && tip.number < safe) {
       // A long catch-up keeps following the head (and keeps /healthz's head check true).
-      if (now() - lastHeadAt! >= chain.poll_interval_ms) safe = await fetchHead()
-      const from = tip.number + 1n
-      const to = from + BigInt(chain.max_block_range) - 1n < safe ? from + BigInt(chain.max_block_range) - 1n : safe
-      if (to < from) break
-      const { blocks, byBlock } = await fetchRange(from, to)
+      if (now() - head.fetchedAt! >= chain.poll_interval_ms) safe = await head.fetch()
+      const range = nextBlockWindow(tip.number, safe, chain.max_block_range)
+      if (!range) break
+      const { blocks, byBlock } = await fetchRange(range.from, range.to)
       const first = blocks[0]
       if (first && tip.hash !== undefined && first.parentHash !== tip.hash) {
         await handleReorg(first)
@@ -297,21 +219,11 @@ export function createIngestor({
       for (const block of blocks) {
         if (stopped) return
         const logs = byBlock.get(block.number) ?? []
-        const entry: InFlight = { block, done: dispatcher.dispatchBlock(block, logs), settled: false }
-        entry.done.then(
-          () => {
-            entry.settled = true
-            advanceSettled()
-          },
-          (error: unknown) => {
-            entry.failure = { error }
-          },
-        )
-        inFlight.push(entry)
+        inFlight.push(block, dispatcher.dispatchBlock(block, logs))
         recent.push(block, logs)
         tip = { number: block.number, hash: block.hash }
         throwIfFailed()
-        while (inFlight.length >= maxInFlight && !stopped) {
+        while (inFlight.size >= maxInFlight && !stopped) {
           await waitForOldest()
           throwIfFailed()
         }
@@ -322,14 +234,7 @@ export function createIngestor({
 
   function halt(error: ShepherdError) {
     haltedBy = error
-    metrics?.chainStopped.set(label, 1)
-    health?.degraded(healthSource, 'stopped', error.shortMessage, { details: error.details.join('; '), hint: error.hint ?? '' })
-    log.error('chain stopped: no retry fixes this; ingestion of this chain waits for a restart', {
-      chainId,
-      error: error.shortMessage,
-      details: error.details,
-      hint: error.hint,
-    })
+    problems.stopped(error)
   }
 
   async function run() {
@@ -369,7 +274,8 @@ export function createIngestor({
       }
     } finally {
       unwatch()
-      await drainInFlight()
+      // An event a stopped module never finished rejects: it stays uncommitted and is delivered again.
+      await inFlight.drain()
       await cursorWriter.close()
     }
   }
@@ -390,13 +296,13 @@ export function createIngestor({
     status() {
       return {
         chainId,
-        state: haltedBy ? ('stopped' as const) : lastHeadAt === undefined ? ('starting' as const) : ('running' as const),
-        head: lastHead,
+        state: haltedBy ? ('stopped' as const) : head.fetchedAt === undefined ? ('starting' as const) : ('running' as const),
+        head: head.head,
         // The acknowledged cursor: flushed, the point a restart resumes from.
         cursor: durable?.number,
-        lag: currentLag(),
-        headAgeMs: lastHeadAt === undefined ? undefined : now() - lastHeadAt,
-        inFlight: inFlight.length,
+        lag: head.lag(),
+        headAgeMs: head.fetchedAt === undefined ? undefined : now() - head.fetchedAt,
+        inFlight: inFlight.size,
         ...(haltedBy ? { stoppedReason: haltedBy.shortMessage, hint: haltedBy.hint } : {}),
       }
     },
