@@ -1,16 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { judge, type Measures } from './judge.ts'
+import { passingMeasures } from './passingMeasures.ts'
 
-const clean: Measures = {
+// 100 parts and 50 orders, so one missed part or order reads as 99% and 98% in the rows below.
+const clean: Measures = passingMeasures({
   twap: { expected: 100, delivered: 100, duplicates: 0 },
   ethFlow: { placed: 50, observed: 50, postedByWatcher: 0 },
-  unexplainedOrders: 0,
-  moduleErrors: { value: 0 },
-  traps: { value: 0 },
-  poisoned: { value: 0 },
   p99LatencyMs: 120,
-  blockTimeMs: 1000,
-}
+})
 const byKind = [{ module: 'twap-monitor', kind: 'part_missed', max: 3, why: '3 parts lay inside an outage' }]
 const failing = (m: Measures, rules?: Parameters<typeof judge>[1]) => judge(m, rules).bars.filter((b) => !b.pass)
 const absent = (metric: string) => ({ notMeasured: `${metric} absent from /metrics of the engine` })
