@@ -22,14 +22,14 @@ const hook = (i: number, callDataBytes: number) => ({
  * The documents of the mix, as a client would write them: an app code and environment; a partner fee
  * and a referrer; hooks; and a large one near the orderbook's size limit (8,192 bytes by default).
  */
-function mixParams(): Array<{ name: string; params: AppDataParams }> {
+function mixParams(environment: string): Array<{ name: string; params: AppDataParams }> {
   return [
-    { name: 'app-code', params: { appCode: 'Shepherd load', environment: 'devnet' } },
+    { name: 'app-code', params: { appCode: 'Shepherd load', environment } },
     {
       name: 'partner-fee-referrer',
       params: {
         appCode: 'Shepherd load',
-        environment: 'devnet',
+        environment,
         metadata: {
           partnerFee: { volumeBps: 25, recipient: feeRecipient },
           referrer: { code: 'SHEPHERD' },
@@ -46,7 +46,7 @@ function mixParams(): Array<{ name: string; params: AppDataParams }> {
       name: 'large',
       params: {
         appCode: 'Shepherd load',
-        environment: 'devnet',
+        environment,
         metadata: {
           partnerFee: { volumeBps: 10, recipient: feeRecipient },
           referrer: { code: 'SHEPHERD' },
@@ -55,6 +55,14 @@ function mixParams(): Array<{ name: string; params: AppDataParams }> {
       } as AppDataParams,
     },
   ]
+}
+
+export type BuildLoadAppDataParameters = {
+  /**
+   * The `environment` the documents name (schema: free text, where the order was made). Default
+   * `devnet`; a run against a real orderbook says where it runs instead (the signed e2e's live mode).
+   */
+  environment?: string
 }
 
 /**
@@ -66,11 +74,11 @@ function mixParams(): Array<{ name: string; params: AppDataParams }> {
  * const documents = await buildLoadAppData()
  * documents.map((d) => `${d.name} ${d.bytes} B ${d.hash}`)
  */
-export async function buildLoadAppData(): Promise<LoadAppDataDocument[]> {
+export async function buildLoadAppData({ environment = 'devnet' }: BuildLoadAppDataParameters = {}): Promise<LoadAppDataDocument[]> {
   ensureCowSdkAdapter()
   const api = new MetadataApi()
   const out: LoadAppDataDocument[] = []
-  for (const { name, params } of mixParams()) {
+  for (const { name, params } of mixParams(environment)) {
     const doc = await api.generateAppDataDoc(params)
     const validation = await api.validateAppDataDoc(doc)
     if (!validation.success) throw new ShepherdError(`The load's appData document "${name}" fails the published schema`, { details: [`errors: ${validation.errors}`] })

@@ -59,7 +59,7 @@ export async function runSignedE2e(parameters: RunSignedE2eParameters): Promise<
   const { client, wallet, account, chain } = createSignedClients({ rpcUrl, chainId, privateKey })
   // Realistic appData (the load's documents), registered as a client does before its orders exist;
   // again on a resume (the orderbook answers 200 for a document it holds).
-  const appData = await signedAppData()
+  const appData = await signedAppData({ world })
   const plan = signedPlan({ world, tracked: parameters.tracked, appData })
   const owners: Address[] = world === 'devnet' ? [account.address, e2eAccounts.stopLossOwner] : [account.address]
   const { file, journal } = readJournal({ stateDir, chainId, account: account.address })

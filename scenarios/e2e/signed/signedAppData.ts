@@ -1,6 +1,7 @@
 import type { Hex } from 'viem'
 import { buildLoadAppData, type LoadAppDataDocument } from '../../../harness/load/loadAppData.ts'
 import { ShepherdError } from '../../../modules/sdk/errors/base.ts'
+import type { SignedWorld } from './signedPlan.ts'
 
 /** The appData documents the signed run's orders carry: the TWAP's and the EthFlow order's. */
 export type SignedAppData = { twap: LoadAppDataDocument; ethFlow: LoadAppDataDocument }
@@ -15,14 +16,17 @@ const pick = (documents: readonly LoadAppDataDocument[], name: string): LoadAppD
  * The realistic appData of a signed run, taken from the load's mix (harness/load/loadAppData.ts, built
  * and validated against the published schema by cow-sdk), never a copy of it: the TWAP names the
  * partner fee and referrer document (orderClass "twap"), the EthFlow order the hooks document. The run
- * registers both at the orderbook before its first trigger, as a client would.
+ * registers both at the orderbook before its first trigger, as a client would. The documents'
+ * `environment` says where the orders were made: `devnet` on the devnet, `production` on a live
+ * network (the real orderbook keeps the document, so it must not claim a devnet). The same world gives
+ * the same hashes on every run, which a resumed run relies on.
  *
  * @example
- * const appData = await signedAppData()
+ * const appData = await signedAppData({ world: 'live' })
  * appData.twap.hash // keccak256 of appData.twap.fullAppData
  */
-export async function signedAppData(): Promise<SignedAppData> {
-  const documents = await buildLoadAppData()
+export async function signedAppData({ world = 'devnet' }: { world?: SignedWorld } = {}): Promise<SignedAppData> {
+  const documents = await buildLoadAppData({ environment: world === 'live' ? 'production' : 'devnet' })
   return { twap: pick(documents, 'partner-fee-referrer'), ethFlow: pick(documents, 'hooks') }
 }
 
