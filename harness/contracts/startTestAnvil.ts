@@ -3,6 +3,7 @@ import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { Instance } from 'prool'
 import { ShepherdError } from '../../modules/sdk/errors/base.ts'
+import { createAnvilCacheDir } from '../devnet/anvilCacheDir.ts'
 
 /** A running Anvil for one test file. Call `stop()` in afterAll. */
 export type TestAnvil = { rpcUrl: string; port: number; stop: () => Promise<void> }
@@ -36,19 +37,22 @@ export function freePort(): Promise<number> {
  */
 export async function startTestAnvil(): Promise<TestAnvil> {
   const port = await freePort()
+  const cache = createAnvilCacheDir()
   const instance = Instance.anvil(
-    // No --silent: prool waits for the "Listening on" line on stdout.
-    { binary: anvilBinaryPath(), chainId: 11155111, host: '127.0.0.1', port },
+    // No --silent: prool waits for the "Listening on" line on stdout. cachePath (not in prool's types,
+    // passed as --cache-path): states Anvil spills to disk stay in a directory removed at stop.
+    { binary: anvilBinaryPath(), chainId: 11155111, host: '127.0.0.1', port, ...({ cachePath: cache.path } as object) },
     { timeout: 10_000 },
   )
   try {
     await instance.start()
   } catch (cause) {
+    cache.remove()
     throw new ShepherdError('Anvil did not start for the contract tests', {
       details: [`binary: ${anvilBinaryPath()}`, `port: ${port}`],
       hint: 'Check that @foundry-rs/anvil-linux-amd64 is installed (npm install, without --omit=optional).',
       cause,
     })
   }
-  return { rpcUrl: `http://127.0.0.1:${port}`, port, stop: () => instance.stop() }
+  return { rpcUrl: `http://127.0.0.1:${port}`, port, stop: () => instance.stop().finally(cache.remove) }
 }

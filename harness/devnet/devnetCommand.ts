@@ -23,6 +23,7 @@ export async function devnetCommand(argv: string[]): Promise<number> {
   // A SIGKILLed `shepherd devnet` runs no exit hook: the reaper (its own detached process) ends Anvil then.
   const reaper = startReaper()
   reaper.track({ pid: net.pid })
+  reaper.track({ dir: net.cachePath })
   console.log(JSON.stringify({ rpcUrl: net.rpcUrl, wsUrl: net.wsUrl, chainId: net.chainId, addresses: net.addresses }, null, 2))
   console.log(`devnet ready: ${net.rpcUrl} (Ctrl-C to stop)`)
   // Started through a wrapper (`npx shepherd devnet`), a SIGTERM to the wrapper's PID ends the

@@ -9,6 +9,7 @@ import { findFreePort, isPortFree } from './findFreePort.ts'
 import { bindHelpers, type DevnetHelpers } from './helpers/bindHelpers.ts'
 import type { MiningMode } from './helpers/miningMode.ts'
 import { resolveAnvilBinary } from './resolveAnvilBinary.ts'
+import { createAnvilCacheDir } from './anvilCacheDir.ts'
 import { isProcessAlive, trackChildProcess } from './trackChildProcess.ts'
 import { waitForRpc } from './waitForRpc.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
@@ -49,6 +50,11 @@ export type Devnet = DevnetHelpers & {
   port: number
   /** PID of the Anvil child, for checks that it is gone after `stop()`. */
   pid: number
+  /**
+   * The directory Anvil writes older blocks' states to (`--cache-path`), under the OS temp dir and
+   * removed by `stop()`. A supervisor that may outlive a SIGKILLed owner (the reaper) removes it too.
+   */
+  cachePath: string
   miningMode: MiningMode
   /** Where the protocol is (the same table when forking Sepolia). */
   addresses: SepoliaAddresses
@@ -102,8 +108,11 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
   const rpcUrl = `http://${host}:${port}`
   const miningMode: MiningMode = blockTime === undefined ? 'manual' : 'interval'
 
+  const cache = createAnvilCacheDir()
   const instance = Instance.anvil(
     {
+      // Not in prool's types; prool turns every key into its --kebab-case flag.
+      ...({ cachePath: cache.path } as object),
       binary,
       host,
       port,
@@ -124,9 +133,10 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
   const pid = child.pid
   if (pid === undefined) {
     const cause = await starting.then(() => undefined, (error: unknown) => error)
+    cache.remove()
     throw new DevnetError('Anvil did not spawn', { cause, output: instance.messages.get(), details: [`binary: ${binary}`] })
   }
-  const untrack = trackChildProcess(pid)
+  const untrack = trackChildProcess(pid, cache.remove)
 
   // `--silent` also silences the "Listening on" line prool waits for. So we probe the RPC ourselves
   // and hand prool that very line once Anvil answers: prool keeps owning status, timeout and stop.
@@ -140,6 +150,7 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
 
   const kill = () => {
     if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL')
+    cache.remove()
     untrack()
   }
 
@@ -203,6 +214,7 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
     chainId,
     port,
     pid,
+    cachePath: cache.path,
     miningMode,
     addresses: sepoliaAddresses,
     client,

@@ -2,15 +2,20 @@ import { readFileSync } from 'node:fs'
 
 // Anvil children still alive, by PID. One 'exit' hook for all of them (not one per devnet, which
 // would trip Node's max-listeners warning in a long test file).
-const alive = new Set<number>()
+const alive = new Map<number, (() => void) | undefined>()
 let hooked = false
 
 function killAll(): void {
-  for (const pid of alive) {
+  for (const [pid, cleanup] of alive) {
     try {
       process.kill(pid, 'SIGKILL')
     } catch {
       // Already gone: nothing to do.
+    }
+    try {
+      cleanup?.()
+    } catch {
+      // Exiting: a directory left behind is all that is lost, and the temp dir's owner sees it.
     }
   }
   alive.clear()
@@ -18,19 +23,21 @@ function killAll(): void {
 
 /**
  * Remembers a child PID so it is SIGKILLed when this Node process exits, even if a test failed or
- * timed out before its `stop()`. Returns the function that forgets it (call it after a clean stop).
+ * timed out before its `stop()`, and then runs its `cleanup` (synchronous: an exit hook cannot
+ * wait), e.g. removing the child's cache directory. Returns the function that forgets it (call it
+ * after a clean stop, which cleans up itself).
  *
  * @example
- * const untrack = trackChildProcess(child.pid)
+ * const untrack = trackChildProcess(child.pid, () => cache.remove())
  * // ... later, once stopped:
  * untrack()
  */
-export function trackChildProcess(pid: number): () => void {
+export function trackChildProcess(pid: number, cleanup?: () => void): () => void {
   if (!hooked) {
     hooked = true
     process.on('exit', killAll)
   }
-  alive.add(pid)
+  alive.set(pid, cleanup)
   return () => alive.delete(pid)
 }
 

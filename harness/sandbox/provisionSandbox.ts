@@ -62,6 +62,7 @@ export async function provisionSandbox({ spec, file, repo, dir, project, env, re
     const forkUrl = stack.devnet.fork?.url
     devnet = await startDevnet({ blockTime: stack.devnet.block_time, fork: forkUrl ? { url: forkUrl, blockNumber: stack.devnet.fork?.block_number === undefined ? undefined : BigInt(stack.devnet.fork.block_number) } : undefined, log })
     reaper.track({ pid: devnet.pid })
+    reaper.track({ dir: devnet.cachePath })
     const net = devnet
     teardown.push({ step: 'devnet', run: async () => (await net.stop(), reaper.untrack({ pid: net.pid })) })
     values.devnet = { port: devnet.port, url: devnet.rpcUrl, rpc_url: devnet.rpcUrl, ws_url: devnet.wsUrl }

@@ -158,6 +158,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
     teardown.push(devnet.stop)
     reaper.track({ pid: devnet.pid })
+    reaper.track({ dir: devnet.cachePath })
     // The stub reads the devnet itself (its direct URL), so faults injected between the engine and
     // the node do not fail the stub's chain checks; scenarios run strict unless they turn a check off.
     const orderbook = externalOrderbook ? undefined : await startOrderbookStub({ devnet, ...scenarioStubOptions(definition) })
