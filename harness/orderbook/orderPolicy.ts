@@ -26,7 +26,12 @@ export type ResolvedOrderPolicy = {
   maxGasPerOrder: number
 }
 
-/** The real service's defaults. */
+/**
+ * The real service's defaults (`max_limit_orders_per_user` 10, `max_gas_per_order` 8,000,000).
+ *
+ * @example
+ * stub.setKnobs({ policy: { maxGasPerOrder: DEFAULT_ORDER_POLICY.maxGasPerOrder / 2 } })
+ */
 export const DEFAULT_ORDER_POLICY = { maxLimitOrdersPerUser: 10, maxGasPerOrder: 8_000_000 } as const
 
 /**

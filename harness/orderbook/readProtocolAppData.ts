@@ -1,4 +1,5 @@
 import { getAddress, isAddress, type Address } from 'viem'
+import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 /** The protocol fields the service reads from an appData document. */
 export type ProtocolAppData = {
@@ -27,7 +28,7 @@ export function readProtocolAppData(document: string): ReadProtocolAppDataReturn
   try {
     root = JSON.parse(document)
   } catch (error) {
-    return { ok: false, description: `invalid app data json: ${(error as Error).message}` }
+    return { ok: false, description: `invalid app data json: ${errorMessage(error)}` }
   }
   if (!isObject(root)) return { ok: false, description: 'invalid app data json: expected a JSON object' }
   const metadata = root.metadata
