@@ -46,14 +46,14 @@ describe('judgeFunds (the service: 1, 10, 100 atoms; presign exempt)', () => {
 describe('a stub without a chain', () => {
   test('behavior: accepts what only the chain could refuse, and says which checks did not run (stub.chainChecks() and the record entry), never that they passed', async () => {
     const stub = createOrderbookStub()
-    expect(stub.chainChecks()).toEqual({ chain: null, running: [], unchecked: ['eip1271', 'presign', 'validTo', 'balance', 'allowance', 'transferSimulation'] })
+    expect(stub.chainChecks()).toEqual({ chain: null, running: [], unchecked: ['eip1271', 'presign', 'validTo', 'balance', 'allowance', 'transferSimulation', 'limitOrderCount'] })
     const { baseUrl, close } = startInProcessStub(stub)
     try {
       const response = await fetch(`${baseUrl}/api/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(exampleOrderCreation({ validTo: 1 })) })
       expect(response.status).toBe(201)
-      expect(stub.record.accepted()[0]?.unchecked).toEqual(['eip1271', 'validTo', 'balance', 'allowance', 'transferSimulation'])
+      expect(stub.record.accepted()[0]?.unchecked).toEqual(['eip1271', 'validTo', 'balance', 'allowance', 'transferSimulation', 'limitOrderCount'])
       stub.setKnobs({ checks: { validTo: false, balance: false, allowance: false, transferSimulation: false, eip1271: false } })
-      expect(stub.chainChecks().unchecked).toEqual(['presign'])
+      expect(stub.chainChecks().unchecked).toEqual(['presign', 'limitOrderCount'])
     } finally {
       close()
     }

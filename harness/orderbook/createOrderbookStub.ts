@@ -45,6 +45,8 @@ export type CreateOrderbookStubParameters = {
  * const stub = createOrderbookStub({ seed: 7, knobs: { failRate: { rate: 0.2, status: 500 } } })
  * const server = await serveOrderbookStub(stub, { port: 0 })
  * stub.setKnobs({ latencyMs: { min: 10, max: 50 } })
+ * // The policy behind Forbidden, UnsupportedToken, TooManyLimitOrders and TooMuchGas (defaults: the service's).
+ * stub.setKnobs({ policy: { bannedUsers: ['0x1111111111111111111111111111111111111111'], maxLimitOrdersPerUser: 3 } })
  * stub.record.accepted()
  */
 export function createOrderbookStub(parameters: CreateOrderbookStubParameters = {}): OrderbookStub {

@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem'
 import { assertOrderChecks, type OrderChecks } from './orderChecks.ts'
+import { assertOrderPolicy, type OrderPolicy } from './orderPolicy.ts'
 
 /** Fixed latency, or uniform in [min, max] (drawn from the stub's seeded generator). */
 export type LatencyKnob = number | { min: number; max: number }
@@ -61,6 +62,8 @@ export type OrderbookKnobs = {
   acceptThenLose?: AcceptThenLose | null
   /** The chain-free order checks (all on when absent or null; see `OrderChecks`). */
   checks?: OrderChecks | null
+  /** The lists and limits behind the banned-user, token, limit-order and gas checks (the service's defaults when absent or null; see `OrderPolicy`). */
+  policy?: OrderPolicy | null
 }
 
 /**
@@ -95,6 +98,7 @@ export function checkKnobs(knobs: OrderbookKnobs): void {
   rate('failRate', knobs.failRate?.rate)
   rate('acceptThenLose', knobs.acceptThenLose?.rate ?? undefined)
   assertOrderChecks(knobs.checks)
+  assertOrderPolicy(knobs.policy)
 }
 
 /** A fault a knob decided, with the label the record carries. */

@@ -41,7 +41,7 @@ describe('chain-free order checks', () => {
   })
 
   test('behavior: an unknown check name or a non-boolean is refused at once, naming it', () => {
-    expect(() => createOrderbookStub({ knobs: { checks: { nonzeroFee: false } as never } })).toThrow(/unknown check "nonzeroFee" \(known: signature, eip1271, presign, validTo, balance, allowance, transferSimulation, sellTokenSource, buyTokenDestination, nonZeroFee\)/)
+    expect(() => createOrderbookStub({ knobs: { checks: { nonzeroFee: false } as never } })).toThrow(/unknown check "nonzeroFee" \(known: signature, eip1271, presign, validTo, balance, allowance, transferSimulation, sellTokenSource, buyTokenDestination, nonZeroFee, bannedUser, unsupportedToken, appDataSigner, limitOrderCount, gasLimit\)/)
     const stub = createOrderbookStub()
     expect(() => stub.setKnobs({ checks: { nonZeroFee: 'no' } as never })).toThrow(/checks\.nonZeroFee: expected true or false/)
   })

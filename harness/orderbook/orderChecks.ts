@@ -5,7 +5,7 @@ import type { OrderFields } from './parseOrderCreation.ts'
  * refuses a violating order as the service does, `false` lets it through for a test that needs a
  * lax stub. Change them during a run with `stub.setKnobs({ checks: {...} })` (a patch replaces the
  * whole object: a check left out is on again). The chain checks (`eip1271`, `presign`, `validTo`,
- * `balance`, `allowance`, `transferSimulation`) read the node the stub was given (`chain`); a stub
+ * `balance`, `allowance`, `transferSimulation`, `limitOrderCount`) read the node the stub was given (`chain`); a stub
  * without one cannot run them and says so (`stub.chainChecks()`, the record's `unchecked`).
  */
 export type OrderChecks = {
@@ -29,6 +29,16 @@ export type OrderChecks = {
   buyTokenDestination?: boolean
   /** A non-zero `feeAmount` -> 400 `NonZeroFee` (fees are taken by solvers now; the signed fee must be 0). */
   nonZeroFee?: boolean
+  /** The owner or the receiver in `policy.bannedUsers` -> 403 `Forbidden` "Forbidden, your account is deny-listed". Chain-free. */
+  bannedUser?: boolean
+  /** The sell or buy token in `policy.unsupportedTokens` -> 400 `UnsupportedToken` "Token 0x.. is unsupported: deny listed". Chain-free. */
+  unsupportedToken?: boolean
+  /** The appData's `metadata.signer` differs from the owner -> 400 `AppdataFromMismatch`. Chain-free. */
+  appDataSigner?: boolean
+  /** A limit order outside the stub's market price (`quotePrice`) while the owner holds `policy.maxLimitOrdersPerUser` open limit orders (open at the head's timestamp) -> 400 `TooManyLimitOrders`. */
+  limitOrderCount?: boolean
+  /** The quote's gas (100,000) plus the appData hooks' `gasLimit`s above `policy.maxGasPerOrder` -> 400 `TooMuchGas`. Chain-free. */
+  gasLimit?: boolean
 }
 
 /** The names of the checks, for validating a knob patch. */
@@ -43,10 +53,15 @@ export const ORDER_CHECK_NAMES: readonly (keyof OrderChecks)[] = [
   'sellTokenSource',
   'buyTokenDestination',
   'nonZeroFee',
+  'bannedUser',
+  'unsupportedToken',
+  'appDataSigner',
+  'limitOrderCount',
+  'gasLimit',
 ]
 
 /** The checks that need a node; without one they cannot run (never counted as passed). */
-export const CHAIN_CHECK_NAMES: readonly (keyof OrderChecks)[] = ['eip1271', 'presign', 'validTo', 'balance', 'allowance', 'transferSimulation']
+export const CHAIN_CHECK_NAMES: readonly (keyof OrderChecks)[] = ['eip1271', 'presign', 'validTo', 'balance', 'allowance', 'transferSimulation', 'limitOrderCount']
 
 /**
  * True when a check is on for these knobs (absent and `true` both mean on).

@@ -51,4 +51,26 @@ describe('orderbookStubCommand', () => {
       expect(await exit).toBe(0)
     }
   })
+  test('behavior: --banned-users and --max-gas-per-order set the policy (a banned owner is 403, heavy hooks TooMuchGas); a bad address is a ConfigError', async () => {
+    const error: unknown = await orderbookStubCommand(['--banned-users', '0x12']).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).key).toBe('--banned-users')
+    const controller = new AbortController()
+    let printed!: (line: string) => void
+    const firstLine = new Promise<string>((resolve) => (printed = resolve))
+    const banned = '0x1111111111111111111111111111111111111111'
+    const exit = orderbookStubCommand(['--port', '0', '--banned-users', banned, '--max-gas-per-order', '150000'], { signal: controller.signal, print: (line) => printed(line) })
+    try {
+      const baseUrl = await firstLine
+      const send = (body: unknown) => fetch(`${baseUrl}/api/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      expect((await send(exampleOrderCreation({ owner: banned }))).status).toBe(403)
+      const hooks = JSON.stringify({ metadata: { hooks: { post: [{ target: banned, callData: '0x', gasLimit: '50001' }] } } })
+      const other = '0x2222222222222222222222222222222222222222'
+      expect(await (await send(exampleOrderCreation({ owner: other, appData: hooks }))).json()).toMatchObject({ errorType: 'TooMuchGas' })
+      expect((await send(exampleOrderCreation({ owner: other }))).status).toBe(201)
+    } finally {
+      controller.abort()
+    }
+    expect(await exit).toBe(0)
+  })
 })

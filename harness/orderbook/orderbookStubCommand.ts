@@ -23,7 +23,12 @@ export const orderbookStubUsage = `shepherd orderbook-stub [options]: serve the 
                            without it those checks cannot run (the record marks posts "unchecked")
   --checks-off LIST        turn off order checks, comma-separated (signature, eip1271, presign, validTo,
                            balance, allowance, transferSimulation, sellTokenSource, buyTokenDestination,
-                           nonZeroFee); strict by default
+                           nonZeroFee, bannedUser, unsupportedToken, appDataSigner, limitOrderCount,
+                           gasLimit); strict by default
+  --banned-users LIST      owners/receivers refused 403 Forbidden, comma-separated addresses (default none)
+  --unsupported-tokens LIST  tokens refused UnsupportedToken, comma-separated addresses (default none)
+  --max-limit-orders N     open limit orders per owner before TooManyLimitOrders (default 10)
+  --max-gas-per-order N    quote plus hooks gas before TooMuchGas (default 8000000)
   --vault-relayer A        GPv2VaultRelayer (default 0xC92E8bdf79f0507f65a392b0ab4667716BFE0110)
   --ethflow-address A      EthFlow contract (default 0xba3cb449bd2b4adddbc894d8697f5170800eadec)
   --indexing-delay-ms N    delay before an indexed EthFlow order is visible (default 0)
@@ -72,6 +77,10 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
       'record-file': { type: 'string' },
       'checks-off': { type: 'string' },
       'vault-relayer': { type: 'string' },
+      'banned-users': { type: 'string' },
+      'unsupported-tokens': { type: 'string' },
+      'max-limit-orders': { type: 'string' },
+      'max-gas-per-order': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -87,6 +96,15 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
   for (const name of checksOff) {
     if (!(ORDER_CHECK_NAMES as readonly string[]).includes(name)) throw usage('--checks-off', `check names from ${ORDER_CHECK_NAMES.join(', ')}`, name)
   }
+  const list = (value: string | undefined, flag: string) =>
+    value === undefined ? undefined : value.split(',').map((a) => a.trim()).filter((a) => a !== '').map((a) => address(a, flag)!)
+  const count = (value: string | undefined, flag: string) => number(value, flag, 'a non-negative integer', (n) => Number.isSafeInteger(n) && n >= 0)
+  const policy = {
+    ...(values['banned-users'] !== undefined ? { bannedUsers: list(values['banned-users'], '--banned-users') } : {}),
+    ...(values['unsupported-tokens'] !== undefined ? { unsupportedTokens: list(values['unsupported-tokens'], '--unsupported-tokens') } : {}),
+    ...(values['max-limit-orders'] !== undefined ? { maxLimitOrdersPerUser: count(values['max-limit-orders'], '--max-limit-orders') } : {}),
+    ...(values['max-gas-per-order'] !== undefined ? { maxGasPerOrder: count(values['max-gas-per-order'], '--max-gas-per-order') } : {}),
+  }
   const rpcUrl = values['rpc-url']
   const stub = createOrderbookStub({
     chainId: number(values['chain-id'], '--chain-id', 'a positive integer', (n) => Number.isInteger(n) && n > 0),
@@ -95,6 +113,7 @@ export async function orderbookStubCommand(argv: string[], options: OrderbookStu
     seed: number(values.seed, '--seed', 'an integer', Number.isInteger),
     knobs: {
       ...(checksOff.length > 0 ? { checks: Object.fromEntries(checksOff.map((name) => [name, false])) } : {}),
+      ...(Object.keys(policy).length > 0 ? { policy } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
       ...(failRate !== undefined
         ? { failRate: { rate: failRate, status: number(values['fail-status'], '--fail-status', 'an HTTP status', (n) => Number.isInteger(n) && n >= 0 && n < 600) ?? 500 } }

@@ -4,6 +4,7 @@ import { readAddress, readString } from './parseOrderCreation.ts'
 import { jsonAnswer } from './stubExchange.ts'
 import type { Route } from './answerRoute.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
+import { STUB_QUOTE_GAS } from './policyChecks.ts'
 
 const QUOTE_LIFETIME_MS = 60_000
 const DEFAULT_VALID_FOR_S = 1800
@@ -92,7 +93,7 @@ const postQuote: Route = {
         appData: appData.appData,
         ...(appData.appDataHash !== undefined ? { appDataHash: appData.appDataHash } : {}),
         feeAmount: '0',
-        gasAmount: '100000',
+        gasAmount: STUB_QUOTE_GAS.toString(),
         gasPrice: '1000000000',
         sellTokenPrice: '1',
         kind,

@@ -7,6 +7,9 @@ import type { OrderChainFacts } from './createChainReader.ts'
 import { isCheckOn, type OrderCheckRejection, type OrderChecks } from './orderChecks.ts'
 import type { OrderbookStub } from './orderbookStubTypes.ts'
 import { parseOrderCreation, type ParsedOrderCreation } from './parseOrderCreation.ts'
+import { resolveOrderPolicy } from './orderPolicy.ts'
+import { readProtocolAppData, type ProtocolAppData } from './readProtocolAppData.ts'
+import { STUB_QUOTE_GAS, countOpenLimitOrders, isOutsideMarketPrice, judgeAppdataSigner, judgeBannedUser, judgeGas, judgeLimitOrderCount, judgeUnsupportedToken, quoteFor } from './policyChecks.ts'
 
 /** A refusal; `invalidJson` marks a body that did not deserialize (answered with the extractor's body). */
 export type PostRejection = OrderCheckRejection & { invalidJson?: boolean }
@@ -67,10 +70,11 @@ export type ValidatedPost = { ok: true; fullAppData: string | null; unchecked: A
 
 /**
  * Validates a prepared post in the service's order (`validate_and_construct_order`, then the
- * insert): app data; owner (MissingFrom, InvalidSignature, WrongOwner); EIP-1271 at the head;
- * ZeroAmount; buy destination, sell source; `validTo` against the head's timestamp;
- * SameBuyAndSellToken; balance, allowance and transfer simulation at the head; NonZeroFee;
- * DuplicatedOrder. The chain is read at most once per post (one `eth_call`), and only once the
+ * insert): app data (with its `metadata` fields); owner (MissingFrom, InvalidSignature, WrongOwner,
+ * AppdataFromMismatch); EIP-1271 at the head; ZeroAmount; Forbidden (banned owner or receiver);
+ * buy destination, sell source; `validTo` against the head's timestamp; SameBuyAndSellToken;
+ * UnsupportedToken; balance, allowance and transfer simulation at the head; NonZeroFee;
+ * TooManyLimitOrders (open at the head's timestamp); TooMuchGas; DuplicatedOrder. The chain is read at most once per post (one `eth_call`), and only once the
  * chain-free refusals before EIP-1271 have passed. A node that fails answers 500, never a pass.
  *
  * @example
@@ -94,9 +98,24 @@ export async function validateOrderPost(stub: OrderbookStub, post: Extract<Prepa
       return no(refusal('InvalidAppData', `no app data document is known for hash ${appDataHash}`))
     }
   }
+  // The service validates the protocol fields of whatever document it has (sent, or registered under the hash).
+  let protocol: ProtocolAppData = { signer: null, hooksGas: 0n }
+  if (fullAppData !== null) {
+    const read = readProtocolAppData(fullAppData)
+    if (!read.ok) return no(refusal('InvalidAppData', read.description))
+    protocol = read.value
+  }
   if (post.ownerRefusal) return no(post.ownerRefusal)
   const owner = post.owner!
   const uid = post.uid!
+  if (isCheckOn(checks, 'appDataSigner')) {
+    const refused = judgeAppdataSigner(owner, protocol.signer)
+    if (refused) return no(refused)
+  }
+  const policy = resolveOrderPolicy(stub.knobs.policy)
+  // The stub's own quote stands in for the service's: the market price for TooManyLimitOrders, the gas for TooMuchGas.
+  const quote = quoteFor(parsed, stub.quotePrice)
+  const limitOutsideMarket = parsed.feeAmount === 0n && quote !== null && isOutsideMarketPrice(parsed, quote)
 
   // What the chain checks need, read once.
   const scheme = parsed.signingScheme
@@ -105,10 +124,12 @@ export async function validateOrderPost(stub: OrderbookStub, post: Extract<Prepa
     presign: scheme === 'presign' && isCheckOn(checks, 'presign') && !stub.hasPresignatureOverride(uid),
     validTo: isCheckOn(checks, 'validTo'),
     funds: scheme !== 'presign' && (isCheckOn(checks, 'balance') || isCheckOn(checks, 'allowance') || isCheckOn(checks, 'transferSimulation')),
+    // Which orders are still open is judged at chain time, as validTo is.
+    limitOrderCount: limitOutsideMarket && isCheckOn(checks, 'limitOrderCount'),
   }
   const unchecked: Array<keyof OrderChecks> = []
   let facts: OrderChainFacts | null = null
-  if (stub.chain && (wants.eip1271 || wants.presign || wants.validTo || wants.funds)) {
+  if (stub.chain && (wants.eip1271 || wants.presign || wants.validTo || wants.funds || wants.limitOrderCount)) {
     try {
       facts = await stub.chain.readOrder({
         owner,
@@ -129,6 +150,7 @@ export async function validateOrderPost(stub: OrderbookStub, post: Extract<Prepa
     if (wants.funds) {
       for (const name of ['balance', 'allowance', 'transferSimulation'] as const) if (isCheckOn(checks, name)) unchecked.push(name)
     }
+    if (wants.limitOrderCount) unchecked.push('limitOrderCount')
   }
 
   if (wants.eip1271 && facts) {
@@ -136,6 +158,10 @@ export async function validateOrderPost(stub: OrderbookStub, post: Extract<Prepa
     if (refused) return no(refused)
   }
   if (parsed.sellAmount === 0n || parsed.buyAmount === 0n) return no(refusal('ZeroAmount', 'Buy or sell amount is zero.'))
+  if (isCheckOn(checks, 'bannedUser')) {
+    const refused = judgeBannedUser(owner, parsed.receiver, policy)
+    if (refused) return no(refused)
+  }
   if (isCheckOn(checks, 'buyTokenDestination') && parsed.buyTokenBalance !== 'erc20') {
     return no(refusal('UnsupportedBuyTokenDestination', `Type ${rustVariant(parsed.buyTokenBalance)}`))
   }
@@ -147,11 +173,24 @@ export async function validateOrderPost(stub: OrderbookStub, post: Extract<Prepa
     if (refused) return no(refused)
   }
   if (parsed.sellToken === parsed.buyToken) return no(refusal('SameBuyAndSellToken', 'Buy token is the same as the sell token.'))
+  if (isCheckOn(checks, 'unsupportedToken')) {
+    const refused = judgeUnsupportedToken(parsed, policy)
+    if (refused) return no(refused)
+  }
   if (wants.funds && facts) {
     const refused = judgeFunds(facts, scheme, checks)
     if (refused) return no(refused)
   }
   if (isCheckOn(checks, 'nonZeroFee') && parsed.feeAmount !== 0n) return no(refusal('NonZeroFee', 'Fee must be zero'))
+  if (wants.limitOrderCount && facts) {
+    const refused = judgeLimitOrderCount(true, countOpenLimitOrders(stub.orders(), owner, facts.timestamp, stub.isCancelled), policy)
+    if (refused) return no(refused)
+  }
+  // The service checks gas only when it has a quote (none when the price rounds a side to 0: NoLiquidity).
+  if (isCheckOn(checks, 'gasLimit') && quote !== null) {
+    const refused = judgeGas(STUB_QUOTE_GAS, protocol.hooksGas, policy)
+    if (refused) return no(refused)
+  }
   if (stub.getOrder(uid)) return no(refusal('DuplicatedOrder', 'order already exists'))
   if (wants.presign && facts?.presigned !== undefined) stub.internals.notePresignature(uid, facts.presigned)
   return { ok: true, fullAppData, unchecked }

@@ -73,6 +73,18 @@ describe('orderbook stub contract: every answer matches the published API', () =
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ from: undefined }) })).toMatchObject({ errorType: 'MissingFrom' })
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ appData: keccak256(stringToBytes('{"x":1}')) }) })).toMatchObject({ errorType: 'InvalidAppData' })
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ appData: '{"a":1}', appDataHash: EMPTY_APP_DATA_HASH }) })).toMatchObject({ errorType: 'AppDataHashMismatch' })
+    // The policy checks (banned users, deny-listed tokens, appData signer, hooks gas); TooManyLimitOrders needs chain time and is proven in policyChecks.test.ts.
+    const denied = '0x3333333333333333333333333333333333333333'
+    stub.setKnobs({ policy: { bannedUsers: [stranger.address], unsupportedTokens: [denied] } })
+    try {
+      expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 403, { body: order({ owner: stranger.address, sellAmount: '21' }) })).toMatchObject({ errorType: 'Forbidden' })
+      expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ buyToken: denied, sellAmount: '22' }) })).toMatchObject({ errorType: 'UnsupportedToken' })
+    } finally {
+      stub.setKnobs({ policy: null })
+    }
+    expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ appData: JSON.stringify({ metadata: { signer: stranger.address } }), sellAmount: '23' }) })).toMatchObject({ errorType: 'AppdataFromMismatch' })
+    const heavyHooks = { metadata: { hooks: { pre: [{ target: denied, callData: '0x', gasLimit: '8000000' }] } } }
+    expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { body: order({ appData: JSON.stringify(heavyHooks), sellAmount: '24' }) })).toMatchObject({ errorType: 'TooMuchGas' })
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 422, { body: order({ sellAmount: 5 }) })).toMatchObject({ errorType: 'InvalidJson' })
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 422, { body: order({ kind: undefined }) })).toMatchObject({ errorType: 'InvalidJson' })
     expect(await expectAnswer(POST_ORDER, '/api/v1/orders', 400, { raw: '{"sellToken":' })).toMatchObject({ errorType: 'InvalidJson' })
