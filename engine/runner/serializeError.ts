@@ -1,6 +1,6 @@
 import type { Hex } from 'viem'
 import { ShepherdError, type ErrorAction } from '../../modules/sdk/errors/base.ts'
-import { ChainCallError, ChainRequestError } from '../../modules/sdk/errors/chain.ts'
+import { ChainCallError, ChainRequestError, ChainUnreachableError } from '../../modules/sdk/errors/chain.ts'
 import { ConfigError } from '../errors/config.ts'
 import { CowApiError } from '../../modules/sdk/errors/cowApi.ts'
 
@@ -66,7 +66,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
 
 /**
  * Rebuilds an error from `serializeError` output as the same class where the engine knows it
- * (CowApiError, ChainCallError, ChainRequestError, ConfigError), so `classifyApiError`, `instanceof`,
+ * (CowApiError, ChainCallError, ChainRequestError, ChainUnreachableError, ConfigError), so `classifyApiError`, `instanceof`,
  * revert decoding and the supervisor's permanent-error check work the same on both sides of a
  * worker. Anything else becomes a ShepherdError with the original message, and the action it had
  * (`retry` when it had none: a plain Error).
@@ -89,6 +89,7 @@ export function deserializeError(serialized: SerializedError): Error {
     })
   else if (serialized.name === 'ChainCallError')
     error = new ChainCallError({ chainId: serialized.chainId ?? 0, to: '', data: serialized.data as Hex | undefined, cause })
+  else if (serialized.name === 'ChainUnreachableError') error = new ChainUnreachableError(short, { chainId: 0, method: '', cause })
   else if (serialized.name === 'ChainRequestError') error = new ChainRequestError(short, { chainId: 0, method: '', cause })
   else if (serialized.name === 'ConfigError' && typeof serialized.file === 'string') error = new ConfigError(short, { file: serialized.file, key: serialized.key, hint: serialized.hint, cause })
   // An error that said nothing of what to do (a plain Error from a module) is retried, like a throw in this thread.

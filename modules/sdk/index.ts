@@ -46,7 +46,7 @@ export { ShepherdError, decideAction, findStopCause } from './errors/base.ts'
 export type { ErrorAction, ShepherdErrorParameters } from './errors/base.ts'
 export { errorMessage } from './errors/errorMessage.ts'
 export { CowApiError, isCowApiFailure } from './errors/cowApi.ts'
-export { ChainCallError, ChainRequestError } from './errors/chain.ts'
+export { ChainCallError, ChainRequestError, ChainUnreachableError, isChainUnreachable } from './errors/chain.ts'
 export { AbiDecodeError, InvalidOrderError, LogDecodeError } from './errors/decode.ts'
 export type { DecodeResult, LogDecodeErrorReason } from './errors/decode.ts'
 

@@ -12,6 +12,7 @@ import {
   type PollOutcome,
   type SubmissionGate,
   errorMessage,
+  isChainUnreachable,
 } from '../sdk/index.ts'
 import type { TwapMonitorConfig } from './config.ts'
 import { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, takeDue, type Due } from '../sdk/index.ts'
@@ -242,9 +243,9 @@ async function pollAndQueue(host: Host, config: TwapMonitorConfig, block: BlockR
   const { watches, stale } = await dueWatches(host, block, room, queue)
   if (watches.length === 0) return { result: { polled: 0, stale, ...report }, posted: nothingPosted }
   const calls: MulticallCall[] = watches.map((watch) => ({ target: config.composableCow, callData: pollCallData(watch), allowFailure: true }))
-  const fail = (cause: string, pollMs: number): PassOutcome => {
+  const fail = (cause: string, pollMs: number, unreachable = false): PassOutcome => {
     budget.cap = nextPollBudget({ current: cap, polled: watches.length, elapsedMs: pollMs, failed: true, targetMs, floor, ceiling })
-    pollFailed(host, { block: block.number, watches: watches.length, cause, degradeAfter: config.degradedAfterFailedPolls })
+    pollFailed(host, { block: block.number, watches: watches.length, cause, degradeAfter: config.degradedAfterFailedPolls, unreachable })
     return { result: { polled: 0, stale, ...report, nextCap: budget.cap, pollMs }, posted: nothingPosted }
   }
   const started = performance.now()
@@ -252,7 +253,8 @@ async function pollAndQueue(host: Host, config: TwapMonitorConfig, block: BlockR
   try {
     results = await host.chain.multicall(config.chainId, calls, { blockNumber: block.number })
   } catch (error) {
-    return fail(errorMessage(error), performance.now() - started)
+    // The RPC not answering is the infrastructure's fault (the engine counts it as a host failure), not this module's error.
+    return fail(errorMessage(error), performance.now() - started, isChainUnreachable(error))
   }
   const pollMs = performance.now() - started
   if (!Array.isArray(results) || results.length !== calls.length) {

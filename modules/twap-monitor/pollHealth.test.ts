@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { ChainRequestError } from '../sdk/index.ts'
+import { ChainRequestError, ChainUnreachableError } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
 import { blockAt, createdLog, modelAnswer, twapParams } from './testing/fixtures.ts'
 import { POLL, config, mockHostsForEachTest } from './testing/hosts.ts'
@@ -39,4 +39,19 @@ test('behavior: a multicall answering the wrong shape counts as a failed poll', 
   mock.faults.inject({ on: 'chain.multicall', fault: { kind: 'garbage', value: [] }, times: 3 })
   for (let n = 10n; n <= 12n; n++) await twapMonitor.onBlock!({ host: mock.host, config, block: blockAt(n) })
   expect(mock.health.checks.get('polls')?.reason).toContain('the multicall answered 0 results for 1 calls')
+})
+
+test('behavior: a poll that fails because the RPC did not answer (ChainUnreachableError) is no module error: Warned, streaked and degraded as any failed poll', async () => {
+  const mock = host()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(10n), logs: [createdLog(twapParams(), 10n)] })
+  mock.faults.throwNext('chain.multicall', 3, new ChainUnreachableError('Multicall3 aggregate3 failed', { chainId: 11155111, method: 'eth_call', cause: new Error('WebSocket to ws://127.0.0.1:1 is down') }))
+  for (let n = 10n; n <= 12n; n++) await twapMonitor.onBlock!({ host: mock.host, config, block: blockAt(n) })
+  expect(mock.errors).toEqual([])
+  expect(mock.logs.filter((l) => l.level === 'warn' && l.message.startsWith('polling the due watches failed'))).toHaveLength(3)
+  expect(mock.health.checks.get('polls')?.reason).toContain('Multicall3 aggregate3 failed')
+  // The RPC answers again: the part due all along is posted.
+  await twapMonitor.onBlock!({ host: mock.host, config, block: blockAt(13n) })
+  expect(mock.health.checks.size).toBe(0)
+  expect(mock.cowApi.submissions).toHaveLength(1)
 })

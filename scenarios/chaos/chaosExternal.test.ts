@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
 import { runScenario, type ScenarioRun } from '../../harness/scenario/runScenario.ts'
 import type { ExternalSubject } from '../../harness/scenario/subject/subjectTypes.ts'
+import { whyFailed } from '../../harness/scenario/whyFailed.ts'
 import { chaosDuring } from './runChaos.ts'
 import chaos from './scenario.ts'
 
@@ -19,10 +20,8 @@ const withBot = (name: string, args: string[] = []) => {
   return defineScenario({ ...chaos, name, subject })
 }
 const failing = (run: ScenarioRun) => run.verdict.bars.filter((b) => !b.pass).map((b) => b.name)
-// On a failure, the assertion's message carries every failed bar with what it measured and the run's
-// notes (the kill's timing among them): a flaky first attempt then names its cause in CI's output.
-const whyFailed = (run: ScenarioRun) =>
-  [...run.verdict.bars.filter((b) => !b.pass).map((b) => `FAIL ${b.name}: ${b.measured}`), ...run.notes].join('\n')
+// On a failure, the assertion's message (whyFailed) carries every failed bar with what it measured
+// and the run's notes (the kill's timing among them): a flaky first attempt then names its cause.
 const statusOf = (run: ScenarioRun, name: string) => run.verdict.bars.find((b) => b.name === name)?.status
 const logs: string[] = []
 const log = (line: string) => logs.push(line)

@@ -27,8 +27,23 @@ export const maxFdGrowth = 4
  * scrapes noticeably (2% of a slot), and is what a synchronous bulk decode or store scan looks like.
  */
 export const maxLoopP99Seconds = 0.25
-/** A life needs this many samples in the window to be fitted; fewer cannot tell a slope from noise. */
-export const minSamplesPerLife = 20
+/**
+ * A life needs this many fitted points (memory: floors, see `floorGroup`; descriptors: samples) in
+ * the window to be fitted. With fewer, the residual scatter that the slope's standard error is
+ * made from rests on a handful of degrees of freedom and says little; 8 floors is 29-32 samples, what
+ * a CI run's one judged life has (36 samples, 9 floors) with a few scrapes to spare. A window in
+ * which no life reaches it is "not measured", which fails.
+ */
+export const minFitPoints = 8
+/**
+ * How many standard errors a slope must clear its bound by to fail: a leak must be shown beyond the
+ * noise. At CI scale the heap floor's fitted slope has a standard error of ~6-22 MB/day (half-day
+ * windows of the published week's samples at CI density), as large as the 16 MB/day bound, so a
+ * bar on the bare slope failed a flat run now and then; slope - 2 SE over the bound is a leak with
+ * ~97.5% confidence. The price: at CI scale a small leak (under the bound plus two SE) passes; the
+ * full week's longer lives shrink the SE, and the leak fixture (~450 MB/day) fails by far.
+ */
+export const slopeStandardErrors = 2
 /**
  * Memory is fitted through its floor: the lowest value of each run of this many consecutive samples.
  * The heap in use is a sawtooth (it climbs between collections and drops at each: 24-45 MB in one CI
@@ -42,7 +57,15 @@ export const floorGroup = 4
 export type SoakVerdict = { bars: BarResult[]; pass: boolean; trends: SoakTrend[]; firstDrift: string | undefined }
 
 /** One figure's fit per engine life in the judged window. */
-export type SoakTrend = { figure: DriftFigure; unit: string; lives: Array<{ pid: number; trend: Trend; fromDay: number; toDay: number }>; worstSlopePerDay: number | undefined }
+export type SoakTrend = {
+  figure: DriftFigure
+  unit: string
+  /** Lives fitted; `samples` is how many samples the fitted points came from. */
+  lives: Array<{ pid: number; trend: Trend; fromDay: number; toDay: number; samples: number }>
+  /** Lives in the window with too few points to fit (fewer than `minFitPoints`): named, never judged flat. */
+  unfitted: Array<{ pid: number; points: number }>
+  worstSlopePerDay: number | undefined
+}
 
 /** The figures judged by their trend. */
 export type DriftFigure = 'rssBytes' | 'heapBytes' | 'fds'
@@ -85,28 +108,45 @@ function floors(points: ReadonlyArray<readonly [number, number]>): Array<readonl
 }
 
 /**
- * Fits one figure per life of the judged window (lives with at least `minSamplesPerLife` finite
- * values), slope per simulated day: memory through its floor (see `floorGroup`), descriptors
- * through every sample (a count has no sawtooth).
+ * Fits one figure per life of the judged window (lives with at least `minFitPoints` points to fit),
+ * slope per simulated day with its standard error: memory through its floor (see `floorGroup`),
+ * descriptors through every sample (a count has no sawtooth). Shorter lives are listed in
+ * `unfitted`.
  *
  * @example
  * const rss = fitFigure(evidence.samples, 'rssBytes', 'bytes')
  */
 export function fitFigure(samples: readonly SoakSample[], figure: DriftFigure, unit: string): SoakTrend {
   const lives: SoakTrend['lives'] = []
+  const unfitted: SoakTrend['unfitted'] = []
   for (const life of judgedLives(samples)) {
     const finite = life.filter((s) => Number.isFinite(s[figure])).map((s) => [s.chainDays, s[figure]] as const)
-    if (finite.length < minSamplesPerLife) continue
     const points = figure === 'fds' ? finite : floors(finite)
-    const trend = fitTrend(points)
-    if (trend) lives.push({ pid: life[0]!.pid, trend, fromDay: trend.from.x, toDay: trend.to.x })
+    const trend = points.length >= minFitPoints ? fitTrend(points) : undefined
+    if (trend) lives.push({ pid: life[0]!.pid, trend, fromDay: trend.from.x, toDay: trend.to.x, samples: finite.length })
+    else unfitted.push({ pid: life[0]!.pid, points: points.length })
   }
-  return { figure, unit, lives, worstSlopePerDay: lives.length > 0 ? Math.max(...lives.map((l) => l.trend.slope)) : undefined }
+  return { figure, unit, lives, unfitted, worstSlopePerDay: lives.length > 0 ? Math.max(...lives.map((l) => l.trend.slope)) : undefined }
+}
+
+/** The slope less `slopeStandardErrors` standard errors: what a slope bar judges. */
+const lowSlope = (trend: Trend) => trend.slope - slopeStandardErrors * trend.slopeStandardError
+
+/** The life whose slope clears the least noise (highest `lowSlope`): the one a bar names. */
+function worstLife(trend: SoakTrend): SoakTrend['lives'][number] {
+  return trend.lives.reduce((worst, l) => (lowSlope(l.trend) > lowSlope(worst.trend) ? l : worst))
+}
+
+/** "1 life (pid 7: 3 points) too short to fit", or '' when every life was fitted. */
+function unfittedText(trend: SoakTrend): string {
+  if (trend.unfitted.length === 0) return ''
+  return `; ${trend.unfitted.length} li${trend.unfitted.length === 1 ? 'fe' : 'ves'} too short to fit (${trend.unfitted.map((u) => `pid ${u.pid}: ${u.points} points`).join(', ')})`
 }
 
 /**
  * Judges a soak run from its evidence alone (pure). Drift: RSS and heap slope per simulated day in
- * each engine life of the second half below their bounds, open descriptors flat, the event loop's
+ * each engine life of the second half not above their bounds by more than two standard errors (a
+ * leak must show beyond the noise), open descriptors flat likewise, the event loop's
  * p99 below its bound. Store: at every sample, twap-monitor's watches and due entries within the
  * TWAPs that may still be live, and its markers within the parts whose retention has not passed
  * (finished work pruned). Ground truth: every due TWAP part accepted once, no duplicate, nothing
@@ -124,23 +164,35 @@ export function judgeSoak(e: SoakEvidence): SoakVerdict {
   const [rss, heap, fds] = trends as [SoakTrend, SoakTrend, SoakTrend]
   const drift: string[] = []
 
+  const fitted = `${slopeStandardErrors} standard errors`
   const slopeBar = (name: string, trend: SoakTrend, bound: number, what: string) => {
-    const description = `${what} slope in every engine life of the second half <= ${mb(bound)} per simulated day`
-    if (trend.worstSlopePerDay === undefined) return notMeasured(name, description, `no life with ${minSamplesPerLife} finite samples in the second half`)
-    const pass = trend.worstSlopePerDay <= bound
-    if (!pass) drift.push(`${what} grows ${mb(trend.worstSlopePerDay)} per simulated day`)
-    return bar(name, description, `worst ${mb(trend.worstSlopePerDay)}/day over ${trend.lives.length} li${trend.lives.length === 1 ? 'fe' : 'ves'}`, pass)
+    const description = `${what} slope less ${fitted} in every engine life of the second half <= ${mb(bound)} per simulated day (a leak must show beyond the noise; a life needs ${minFitPoints} fitted points)`
+    if (trend.lives.length === 0) return notMeasured(name, description, `no life with ${minFitPoints} points to fit in the second half${unfittedText(trend)}`)
+    const worst = worstLife(trend)
+    const pass = trend.lives.every((l) => lowSlope(l.trend) <= bound)
+    if (!pass) drift.push(`${what} grows ${mb(worst.trend.slope)} per simulated day`)
+    const measured = `slope ${mb(worst.trend.slope)}/day, SE ${mb(worst.trend.slopeStandardError)}/day, slope - ${slopeStandardErrors} SE ${mb(lowSlope(worst.trend))}/day; ${worst.trend.points} points from ${worst.samples} samples (pid ${worst.pid}); ${trend.lives.length} li${trend.lives.length === 1 ? 'fe' : 'ves'} fitted${unfittedText(trend)}`
+    return bar(name, description, measured, pass)
   }
   bars.push(slopeBar('rss-slope', rss, maxRssSlopeBytesPerDay, 'engine RSS'))
   bars.push(slopeBar('heap-slope', heap, maxHeapSlopeBytesPerDay, 'engine heap used'))
 
-  const fdDescription = `open descriptors flat: fitted growth over each life's window <= ${maxFdGrowth}`
-  if (fds.lives.length === 0) bars.push(notMeasured('fds-flat', fdDescription, `no life with ${minSamplesPerLife} fd counts in the second half`))
+  const fdDescription = `open descriptors flat: fitted growth over each life's window, less ${fitted}, <= ${maxFdGrowth} (a life needs ${minFitPoints} samples)`
+  if (fds.lives.length === 0) bars.push(notMeasured('fds-flat', fdDescription, `no life with ${minFitPoints} fd counts in the second half${unfittedText(fds)}`))
   else {
-    const growth = Math.max(...fds.lives.map((l) => l.trend.slope * (l.toDay - l.fromDay)))
+    const growthOf = (l: SoakTrend['lives'][number]) => lowSlope(l.trend) * (l.toDay - l.fromDay)
+    const worst = fds.lives.reduce((w, l) => (growthOf(l) > growthOf(w) ? l : w))
+    const growth = growthOf(worst)
     const pass = growth <= maxFdGrowth
     if (!pass) drift.push(`open descriptors grow by ${growth.toFixed(1)} in one life`)
-    bars.push(bar('fds-flat', fdDescription, `worst fitted growth ${growth.toFixed(1)} (${fds.worstSlopePerDay!.toFixed(1)}/day)`, pass))
+    bars.push(
+      bar(
+        'fds-flat',
+        fdDescription,
+        `worst fitted growth less ${fitted} ${growth.toFixed(1)} (slope ${worst.trend.slope.toFixed(1)}/day, SE ${worst.trend.slopeStandardError.toFixed(1)}/day; ${worst.trend.points} samples, pid ${worst.pid}); ${fds.lives.length} li${fds.lives.length === 1 ? 'fe' : 'ves'} fitted${unfittedText(fds)}`,
+        pass,
+      ),
+    )
   }
 
   const window = judgedLives(e.samples).flat()

@@ -1,10 +1,19 @@
 import { describe, expect, test } from 'vitest'
 import { BLOCKS_PER_DAY } from './soakEvidence.ts'
 import { exampleSoakEvidence } from './exampleSoakEvidence.ts'
-import { judgedLives, judgeSoak, maxFdGrowth, maxHeapSlopeBytesPerDay, maxLoopP99Seconds, maxRssSlopeBytesPerDay, minSamplesPerLife } from './judgeSoak.ts'
+import { judgedLives, judgeSoak, maxFdGrowth, maxHeapSlopeBytesPerDay, maxLoopP99Seconds, maxRssSlopeBytesPerDay, minFitPoints, fitFigure, floorGroup } from './judgeSoak.ts'
 
 const failed = (verdict: ReturnType<typeof judgeSoak>) => verdict.bars.filter((b) => !b.pass).map((b) => b.name)
 const day = (block: number) => block / BLOCKS_PER_DAY
+/** Deterministic noise in [-1, 1) from a seed (an LCG): the same "random" run every time. */
+const noise = (seed: number) => {
+  let x = seed
+  return () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31
+    return (x / 2 ** 31) * 2 - 1
+  }
+}
+const MB = 2 ** 20
 
 describe('judgeSoak', () => {
   test('behavior: a flat, complete run passes every bar and names no drift', () => {
@@ -44,18 +53,21 @@ describe('judgeSoak', () => {
     // A late SIGTERM: the old life sat at 300 MB, the new one starts cold at 120 MB and leaks at 2x
     // the bound. One line across both would fall (and pass); the new life alone rises.
     const e = exampleSoakEvidence((s) =>
-      s.block > 4500 ? { ...s, pid: 1003, rssBytes: 120 * 2 ** 20 + day(s.block - 4500) * 2 * maxRssSlopeBytesPerDay } : s.block >= 3600 ? { ...s, rssBytes: 300 * 2 ** 20 } : s,
+      s.block > 4100 ? { ...s, pid: 1003, rssBytes: 120 * 2 ** 20 + day(s.block - 4100) * 2 * maxRssSlopeBytesPerDay } : s.block >= 3600 ? { ...s, rssBytes: 300 * 2 ** 20 } : s,
     )
     const verdict = judgeSoak(e)
     expect(failed(verdict)).toEqual(['rss-slope'])
-    // The old life has 10 samples in the window: too few to fit, so only the new one is judged.
+    // The old life has 6 samples in the window (2 floors): too few to fit, so only the new one is judged, and the old one is named.
     expect(verdict.trends[0]!.lives.map((l) => l.pid)).toEqual([1003])
+    expect(verdict.bars[0]!.measured).toContain('1 life too short to fit (pid 1002: 2 points)')
   })
 
   test('behavior: a heap sawtooth (collections) around a flat floor passes; the same sawtooth on a rising floor fails', () => {
     const tooth = (s: { block: number }) => ((s.block / 100) % 5) * 5 * 2 ** 20
     expect(failed(judgeSoak(exampleSoakEvidence((s) => ({ ...s, heapBytes: 24 * 2 ** 20 + tooth(s) }))))).toEqual([])
-    const rising = judgeSoak(exampleSoakEvidence((s) => ({ ...s, heapBytes: 24 * 2 ** 20 + tooth(s) + day(s.block) * 1.5 * maxHeapSlopeBytesPerDay })))
+    // The tooth's period (5 samples) against the floor's groups (4) leaves floors 0-5 MB apart: a
+    // standard error of ~7 MB/day, so the rise must clear the bound by two of them (2x the bound does).
+    const rising = judgeSoak(exampleSoakEvidence((s) => ({ ...s, heapBytes: 24 * 2 ** 20 + tooth(s) + day(s.block) * 2 * maxHeapSlopeBytesPerDay })))
     expect(failed(rising)).toEqual(['heap-slope'])
   })
 
@@ -77,7 +89,7 @@ describe('judgeSoak', () => {
     // Every fourth sample is right after a collection (24 MB); the others climb higher each day.
     const peaks = exampleSoakEvidence((s) => ({ ...s, heapBytes: 24 * 2 ** 20 + ((s.block / 100) % 4 === 0 ? 0 : day(s.block) * 4 * maxHeapSlopeBytesPerDay) }))
     expect(failed(judgeSoak(peaks))).toEqual([])
-    expect(judgeSoak(peaks).bars.find((b) => b.name === 'heap-slope')!.measured).toMatch(/^worst 0\.0 MB\/day over 1 life$/)
+    expect(judgeSoak(peaks).bars.find((b) => b.name === 'heap-slope')!.measured).toMatch(/^slope 0\.0 MB\/day, SE 0\.0 MB\/day, slope - 2 SE 0\.0 MB\/day; 10 points from 37 samples \(pid 1002\); 1 life fitted$/)
   })
 
   test('behavior: a run without samples is not measured on every sampled bar', () => {
@@ -91,10 +103,46 @@ describe('judgeSoak', () => {
     for (const name of ['rss-slope', 'heap-slope', 'fds-flat']) expect(verdict.bars.find((b) => b.name === name)).toMatchObject({ pass: false, status: 'not measured' })
   })
 
-  test(`behavior: a life with fewer than ${minSamplesPerLife} samples in the window is not fitted`, () => {
+  test(`behavior: a window whose only life has fewer than ${minFitPoints} points to fit FAILS as not measured, naming the short life`, () => {
     const e = exampleSoakEvidence()
-    const short = { ...e, samples: e.samples.filter((s) => s.block < 3600 || s.block >= 7200 - (minSamplesPerLife - 2) * 100) }
-    expect(judgeSoak(short).bars.find((b) => b.name === 'rss-slope')).toMatchObject({ status: 'not measured' })
+    // The judged life keeps its last 28 samples: 7 floors of 4, one short of the minimum.
+    const short = { ...e, samples: e.samples.filter((s) => s.block < 3600 || s.block > 7200 - 28 * 100) }
+    expect(fitFigure(short.samples, 'heapBytes', 'bytes').unfitted).toEqual([{ pid: 1002, points: Math.ceil(28 / floorGroup) }])
+    const verdict = judgeSoak(short)
+    for (const name of ['rss-slope', 'heap-slope']) {
+      expect(verdict.bars.find((b) => b.name === name), name).toMatchObject({
+        pass: false,
+        status: 'not measured',
+        measured: `not measured: no life with ${minFitPoints} points to fit in the second half; 1 life too short to fit (pid 1002: 7 points)`,
+      })
+    }
+    // One more floor (29 samples) is enough to fit.
+    const enough = { ...e, samples: e.samples.filter((s) => s.block < 3600 || s.block > 7200 - 29 * 100) }
+    expect(failed(judgeSoak(enough))).toEqual([])
+  })
+
+  test('behavior: a flat heap floor with +-10 MB of noise per sample passes at every one of 40 seeds, though its bare slope passes the bound at some', () => {
+    // The CI soak's judged window: half a simulated day, 36 samples, 9 floors. Between collections
+    // the floor swings by about 10 MB; the fitted slope then wanders by ~+-20 MB/day around 0.
+    let bareOver = 0
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = noise(seed)
+      const verdict = judgeSoak(exampleSoakEvidence((s) => ({ ...s, heapBytes: 40 * MB + r() * 10 * MB })))
+      expect([seed, failed(verdict)]).toEqual([seed, []])
+      if (verdict.trends[1]!.worstSlopePerDay! > maxHeapSlopeBytesPerDay) bareOver += 1
+      expect(verdict.bars[1]!.measured).toMatch(/^slope -?\d+\.\d MB\/day, SE \d+\.\d MB\/day, slope - 2 SE -?\d+\.\d MB\/day; 10 points from 37 samples \(pid 1002\); 1 life fitted$/)
+    }
+    // The old bar (bare slope <= bound) would have failed these flat runs: the flake this fixes.
+    expect(bareOver).toBeGreaterThan(0)
+  })
+
+  test('behavior: a steady heap leak of 4x the bound under the same noise fails heap-slope at every one of 40 seeds', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = noise(seed)
+      const verdict = judgeSoak(exampleSoakEvidence((s) => ({ ...s, heapBytes: 40 * MB + r() * 10 * MB + day(s.block) * 4 * maxHeapSlopeBytesPerDay })))
+      expect([seed, failed(verdict)]).toEqual([seed, ['heap-slope']])
+      expect(verdict.bars[1]!.status).toBe('fail')
+    }
   })
 
   test('behavior: watches, due entries or markers over their bound fail store-bounded; a missing count is not measured', () => {

@@ -45,7 +45,8 @@ export function renderSoakReport(e: SoakEvidence, verdict: SoakVerdict, options:
     '(`shepherd run`, five modules, behind a fault proxy) followed them, under steady load, WebSocket drops and restarts.',
     'Trends are least-squares lines over the second half of the run, one per engine life (a restart starts a cold',
     'process); memory and descriptors from /proc and the engine\'s /metrics, store keys read from lmdb by the harness,',
-    'deliveries from the chain and the orderbook stub\'s record.',
+    'deliveries from the chain and the orderbook stub\'s record. A slope bar fails when the slope less two standard',
+    'errors passes its bound: a leak must show beyond the noise of the fitted points.',
     '',
   )
   if (options.run?.length) lines.push('## Run', '', ...options.run.map((l) => `- ${l}`), '')
@@ -61,10 +62,10 @@ export function renderSoakReport(e: SoakEvidence, verdict: SoakVerdict, options:
     '## Trends (second half, per engine life)',
     '',
     ...table(
-      ['figure', 'life (pid)', 'days', 'points fitted (memory: floors of 4 samples)', 'fitted start', 'slope per simulated day', 'bound'],
+      ['figure', 'life (pid)', 'days', 'points fitted (memory: floors of 4 samples)', 'fitted start', 'slope per simulated day', 'its standard error', 'bound'],
       verdict.trends.flatMap((t) =>
         t.lives.length === 0
-          ? [[t.figure, '-', '-', '0', '-', 'not measured', bounds[t.figure] ?? '-']]
+          ? [[t.figure, '-', '-', '0', '-', 'not measured', '-', bounds[t.figure] ?? '-']]
           : t.lives.map((l) => [
               t.figure,
               String(l.pid),
@@ -72,6 +73,7 @@ export function renderSoakReport(e: SoakEvidence, verdict: SoakVerdict, options:
               String(l.trend.points),
               t.unit === 'bytes' ? `${mib(l.trend.from.y)} MB` : num(l.trend.from.y),
               t.unit === 'bytes' ? `${mib(l.trend.slope)} MB` : num(l.trend.slope, 2),
+              t.unit === 'bytes' ? `${mib(l.trend.slopeStandardError)} MB` : num(l.trend.slopeStandardError, 2),
               bounds[t.figure] ?? '-',
             ]),
       ),

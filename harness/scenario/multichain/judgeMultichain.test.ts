@@ -32,7 +32,7 @@ const clean = (): MultichainEvidence => ({
   faulted: chain(100, faultedDeliveries()),
   outage: { fromBlock: 100n, toBlock: 159n, plannedBlocks: 60, startedAt: start, endedAt: end, refused: 12 },
   lagSamples: samples(),
-  engine: { moduleErrors: { value: 0 }, traps: { value: 0 }, poisoned: { value: 0 } },
+  engine: { moduleErrors: { value: [] }, traps: { value: 0 }, poisoned: { value: 0 } },
 })
 const barOf = (e: MultichainEvidence, name: string) => {
   const found = judgeMultichain(e).bars.find((b) => b.name === name)
@@ -55,12 +55,24 @@ describe('judgeMultichain', () => {
   test('behavior: a module error, a trap or a poisoned instance fails its bar; a missing metric is not measured', () => {
     for (const [key, name] of [['moduleErrors', 'Module errors'], ['traps', 'Traps'], ['poisoned', 'Poisoned modules']] as const) {
       const bad = clean()
-      bad.engine = { ...bad.engine, [key]: { value: 1 } }
+      bad.engine = { ...bad.engine, [key]: key === 'moduleErrors' ? { value: [{ module: 'ethflow-watcher', kind: 'orderbook_refused', chainId: '100', count: 1 }] } : { value: 1 } }
       expect(failing(bad)).toEqual([name])
       const unread = clean()
       unread.engine = { ...unread.engine, [key]: { notMeasured: 'metric absent' } }
       expect(barOf(unread, name)).toMatchObject({ pass: false, status: 'not measured', measured: 'not measured: metric absent' })
     }
+  })
+
+  test('behavior: a module error on the healthy chain FAILS Module errors, naming module, kind and chain; so does one on the outage chain', () => {
+    const healthy = clean()
+    healthy.engine = { ...healthy.engine, moduleErrors: { value: [{ module: 'twap-monitor', kind: 'poll_failed', chainId: '11155111', count: 2 }] } }
+    expect(failing(healthy)).toEqual(['Module errors'])
+    expect(barOf(healthy, 'Module errors')).toMatchObject({ status: 'fail', measured: 'chain 11155111: 2, chain 100: 0: twap-monitor poll_failed on chain 11155111 x2' })
+    // An RPC outage is the engine's host failure, not a module error: the outage chain's bound is 0 too.
+    const outage = clean()
+    outage.engine = { ...outage.engine, moduleErrors: { value: [{ module: 'twap-monitor', kind: 'poll_failed', chainId: '100', count: 1 }] } }
+    expect(barOf(outage, 'Module errors')).toMatchObject({ status: 'fail', measured: 'chain 11155111: 0, chain 100: 1: twap-monitor poll_failed on chain 100 x1' })
+    expect(barOf(clean(), 'Module errors')).toMatchObject({ status: 'pass', measured: 'chain 11155111: 0, chain 100: 0' })
   })
 
   test('behavior: a clean run passes every bar, with the bounds derived from its baseline', () => {

@@ -24,7 +24,15 @@ export type ChainEvidence = {
 }
 
 /** The engine's bad-news counters over the whole run, every module instance of both chains (its metrics); "not measured" when a metric is missing. */
-export type EngineHealthEvidence = { moduleErrors: Evidence<number>; traps: Evidence<number>; poisoned: Evidence<number> }
+export type EngineHealthEvidence = {
+  /** Errors the modules counted (`shepherd_module_errors_total`), by module, kind and chain, rows of 0 left out. */
+  moduleErrors: Evidence<ModuleErrorRow[]>
+  traps: Evidence<number>
+  poisoned: Evidence<number>
+}
+
+/** One row of `shepherd_module_errors_total{module,error_kind,chain_id}` over the run. */
+export type ModuleErrorRow = { module: string; kind: string; chainId: string; count: number }
 
 /** The outage of the faulted chain's RPC: its blocks (of that chain) and wall-clock span, and what the proxy refused. */
 export type OutageEvidence = {
@@ -166,7 +174,17 @@ export function judgeMultichain(e: MultichainEvidence): MultichainVerdict {
   }
   const none = (name: string, description: string, evidence: Evidence<number>) =>
     bars.push('notMeasured' in evidence ? notMeasured(name, description, evidence.notMeasured) : bar(name, description, `${evidence.value}`, evidence.value === 0))
-  none('Module errors', '0 over the run, every module instance on both chains', e.engine.moduleErrors)
+  // Per chain, naming module and kind: an RPC that does not answer is the engine's host failure (ChainUnreachableError),
+  // never a module's error, so the outage chain's bound is 0 too; a failure then says where it came from.
+  const errors = e.engine.moduleErrors
+  const errorsDescription = `0 over the run on each chain (${steady.chainId}, ${faulted.chainId}), every module instance; an RPC that does not answer is a host failure, not a module error`
+  if ('notMeasured' in errors) bars.push(notMeasured('Module errors', errorsDescription, errors.notMeasured))
+  else {
+    const rows = errors.value.filter((r) => r.count !== 0)
+    const perChain = [steady, faulted].map((chain) => `chain ${chain.chainId}: ${rows.filter((r) => r.chainId === String(chain.chainId)).reduce((sum, r) => sum + r.count, 0)}`)
+    const named = rows.map((r) => `${r.module} ${r.kind} on chain ${r.chainId || '(none)'} x${r.count}`)
+    bars.push(bar('Module errors', errorsDescription, `${perChain.join(', ')}${named.length ? `: ${named.join('; ')}` : ''}`, rows.length === 0))
+  }
   none('Traps', '0 over the run, every module instance on both chains', e.engine.traps)
   none('Poisoned modules', '0: no module instance parked', e.engine.poisoned)
 

@@ -20,7 +20,7 @@ const evidence: MultichainEvidence = {
   faulted: { chainId: 100, expected: 4, delivered: 4, missing: [], duplicates: 0, deliveries: deliveries(60, true), unexplained: 0, ethFlow: { placed: 3, observed: 3 } },
   outage: { fromBlock: 10n, toBlock: 19n, plannedBlocks: 10, startedAt: 10_000, endedAt: 20_000, refused: 3 },
   lagSamples: lag(1),
-  engine: { moduleErrors: { value: 0 }, traps: { value: 0 }, poisoned: { value: 0 } },
+  engine: { moduleErrors: { value: [] }, traps: { value: 0 }, poisoned: { value: 0 } },
 }
 const chain = (chainId: number, role: ChainRun['role'], during: number): ChainRun => ({
   chainId,

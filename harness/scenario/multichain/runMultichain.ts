@@ -18,6 +18,7 @@ import { waitForHealthy } from '../waitForHealthy.ts'
 import { judgeMultichain, type ChainEvidence, type EngineHealthEvidence, type MultichainEvidence, type MultichainVerdict } from './judgeMultichain.ts'
 import { countOf, readEngineFigures } from '../readEngineFigures.ts'
 import { engineErrorsOf } from '../engineErrorsOf.ts'
+import { readModuleErrorRows } from './readModuleErrorRows.ts'
 import type { ErrorsSectionInput } from '../../report/renderSections.ts'
 import type { LoadSection } from '../../report/types.ts'
 import { compareLoadWithChain } from '../compareLoadWithChain.ts'
@@ -209,7 +210,7 @@ export async function runMultichain(definition: ScenarioDefinition, plan: Multic
     const figures = 'scrape' in endScrape ? readEngineFigures({ ended: [], current: endScrape.scrape }, { ended: [], current: endScrape.scrape }) : undefined
     const unread = { notMeasured: `the engine's /metrics could not be read at the end: ${'error' in endScrape ? endScrape.error : ''}` }
     const health: EngineHealthEvidence = figures
-      ? { moduleErrors: countOf(figures.moduleErrors), traps: countOf(figures.traps), poisoned: 'notMeasured' in figures.poisoned ? figures.poisoned : { value: figures.poisoned.value.length } }
+      ? { moduleErrors: 'scrape' in endScrape ? readModuleErrorRows({ ended: [], current: endScrape.scrape }) : unread, traps: countOf(figures.traps), poisoned: 'notMeasured' in figures.poisoned ? figures.poisoned : { value: figures.poisoned.value.length } }
       : { moduleErrors: unread, traps: unread, poisoned: unread }
     const engineErrors = figures ? engineErrorsOf(figures) : { errors: { moduleErrors: [], traps: [], restarts: [], poisoned: [] }, evidence: { notMeasured: [unread.notMeasured], hostFailures: [] } }
     const records = stubs.map((stub) => stub.record.entries.slice())

@@ -104,3 +104,32 @@ export class ChainMethodNotFoundError extends ChainRequestError {
     })
   }
 }
+
+/**
+ * The RPC endpoint did not answer the request at all: the connection was refused or broke, the
+ * socket closed, or the request timed out. An infrastructure fault, not the module's: retried, and
+ * counted by the engine as a host failure (`shepherd_module_host_failures_total`), so a module that
+ * gets one must not count it again as its own error (`shepherd_module_errors_total`); see
+ * `isChainUnreachable`.
+ *
+ * @example
+ * if (isChainUnreachable(error)) host.log.warn('RPC down; the watches stay due', { cause: error.message })
+ */
+export class ChainUnreachableError extends ChainRequestError {
+  override name = 'ChainUnreachableError'
+  constructor(shortMessage: string, parameters: Omit<ChainRequestErrorParameters, 'action'>) {
+    super(shortMessage, { ...parameters, action: 'retry' })
+  }
+}
+
+/**
+ * Whether an error (or one in its cause chain) is a `ChainUnreachableError`. By name, so an error
+ * rebuilt on the other side of a worker boundary answers the same.
+ *
+ * @example
+ * try { await host.chain.multicall(chainId, calls) } catch (error) { if (isChainUnreachable(error)) return }
+ */
+export function isChainUnreachable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) if (e.name === 'ChainUnreachableError') return true
+  return false
+}

@@ -26,6 +26,13 @@ export type ReportFailureParameters = {
    */
   reason: string
   fields?: LogFields
+  /**
+   * The failure is the endpoint not answering (e.g. `isChainUnreachable(error)`: the RPC is down),
+   * which the engine already counts as a host failure: it is logged (Warn) and counts towards the
+   * streak and the health check, but not as the module's own error (`shepherd_module_errors_total`),
+   * so that counter stays the module's word on what went wrong in its own work.
+   */
+  unreachable?: boolean
 }
 
 /**
@@ -36,11 +43,12 @@ export type ReportFailureParameters = {
  * @example
  * reportFailure(host, { check: 'polls', degradeAfter: 3, errorKind: 'poll_failed', message: 'poll failed', reason: `polls fail: ${cause}` })
  */
-export function reportFailure(host: Pick<Host, 'health' | 'metrics' | 'log'>, { check, degradeAfter, errorKind, message, reason, fields }: ReportFailureParameters): void {
+export function reportFailure(host: Pick<Host, 'health' | 'metrics' | 'log'>, { check, degradeAfter, errorKind, message, reason, fields, unreachable }: ReportFailureParameters): void {
   const streak = streakOf(host, check)
   streak.count++
   const all = { ...fields, consecutive: streak.count }
-  host.metrics.error(errorKind, message, all)
+  if (unreachable) host.log.warn(message, { ...all, unreachable: errorKind })
+  else host.metrics.error(errorKind, message, all)
   if (streak.count < degradeAfter) return
   if (!streak.degraded) host.log.error(reason, all)
   streak.degraded = true
