@@ -1,7 +1,7 @@
 import type { Hex } from 'viem'
 import { buildLoadAppData, type LoadAppDataDocument } from '../../../harness/load/loadAppData.ts'
 import { ShepherdError } from '../../../modules/sdk/errors/base.ts'
-import type { SignedWorld } from './signedPlan.ts'
+import type { SignedWorld } from './signedWorld.ts'
 
 /** The appData documents the signed run's orders carry: the TWAP's and the EthFlow order's. */
 export type SignedAppData = { twap: LoadAppDataDocument; ethFlow: LoadAppDataDocument }

@@ -1,3 +1,4 @@
+import type { SignedWorld } from './signedWorld.ts'
 import { encodeFunctionData, parseEther, bytesToHex, type Address, type Hex } from 'viem'
 import { randomBytes, randomInt } from 'node:crypto'
 import { chainlinkAggregatorAbi, composableCowAbi, ethFlowAbi } from '../../../harness/devnet/abis.ts'
@@ -9,8 +10,7 @@ import type { SignedAppData, SignedAppDataHashes } from './signedAppData.ts'
 /** The actions of a signed run, in the order they are sent. */
 export type ActionName = 'twap-create' | 'ethflow-place' | 'eth-transfer' | 'oracle-fall'
 
-/** Which world the run is in: the embedded devnet (all four actions) or URLs (a live testnet or stand-ins). */
-export type SignedWorld = 'devnet' | 'live'
+export type { SignedWorld } from './signedWorld.ts'
 
 /** What each action sends: sizes differ between the devnet (free ETH) and a live testnet (real, if cheap, ETH). */
 export type SignedPlan = {
