@@ -4,7 +4,7 @@ import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { readJournal } from '../../harness/faults/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
-import { scaled } from '../../harness/scenario/defineScenario.ts'
+import { blockSecondsOf, scaled } from '../../harness/scenario/defineScenario.ts'
 import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import { describeSubject, isExternalSubject } from '../../harness/scenario/subject/subjectTypes.ts'
 import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
@@ -155,6 +155,7 @@ export async function runChaos(
   await waitForBlock(start + BigInt(loadBlocks), 'end of load')
 
   const live = {
+    blockSeconds: blockSecondsOf(context.definition),
     subject,
     startBlock: start,
     reorg: { depth: reorg.depth, fromBlock: removedReceipt.blockNumber, removedGone },
@@ -196,7 +197,7 @@ function engineRequests(counters: Readonly<Record<string, number>> | undefined):
  * judgeChaos(chaosEvidence(live, final, journal))
  */
 export function chaosEvidence(
-  live: Pick<ChaosEvidence, 'subject' | 'startBlock' | 'reorg' | 'kill' | 'headAtKill'> & { failuresLostInKill: number; dropsAroundKill: number; requestsLostInKill: number },
+  live: Pick<ChaosEvidence, 'subject' | 'blockSeconds' | 'startBlock' | 'reorg' | 'kill' | 'headAtKill'> & { failuresLostInKill: number; dropsAroundKill: number; requestsLostInKill: number },
   final: FinalEvidence,
   journal: ChaosEvidence['journal'],
 ): ChaosEvidence {
@@ -207,6 +208,7 @@ export function chaosEvidence(
   return {
     subject: live.subject,
     blockTimeMs: final.blockTimeMs,
+    blockSeconds: live.blockSeconds,
     startBlock: live.startBlock,
     reorg: live.reorg,
     removedOwnerPosts: postsFor(chaosAccounts.removedOwner).length,
