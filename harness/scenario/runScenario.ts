@@ -18,6 +18,7 @@ import { quantile, sumOf } from './prometheus.ts'
 import { countOf, readEngineFigures, type EngineFigures } from './readEngineFigures.ts'
 import type { RunMetrics } from './runMetrics.ts'
 import { runAnomalies } from './runAnomalies.ts'
+import { scenarioDevnetParameters } from './scenarioDevnetParameters.ts'
 import { judgeValidityRefusals } from './judgeValidityRefusals.ts'
 import { compareLoadWithChain, type LoadOnChain } from './compareLoadWithChain.ts'
 import { startBlockClock, type BlockClock } from './startBlockClock.ts'
@@ -158,7 +159,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     // provision
     // Chain time runs at blockSeconds per block (12 s by default) whatever the wall block time: the
     // load's orders are minutes long in chain time and the stub judges them with the real validity.
-    const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, blockSeconds: blockSecondsOf(definition), fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
+    const devnet = await startDevnet(scenarioDevnetParameters(definition, log))
     teardown.push(devnet.stop)
     reaper.track({ pid: devnet.pid })
     // The stub reads the devnet itself (its direct URL), so faults injected between the engine and
