@@ -84,8 +84,12 @@ export async function runChaos(
   // Owners as a strict orderbook wants them: EIP-1271 code, WETH for both parts, an allowance to the vault relayer.
   await devnet.prepareOwners({ owners: Object.values(chaosAccounts), sellToken: devnet.addresses.weth, balance: parseEther('0.2') })
   const latest = await client.getBlock()
-  const t0 = latest.timestamp + 8n // after the reorg, so nothing is legitimately posted before it
-  const partSeconds = 20n // long enough to outlive the engine's restart
+  // In blocks of chain time (blockSeconds each, 12 s by default), not wall seconds: part 0 starts 8
+  // blocks on, after the reorg, so nothing is legitimately posted before it; parts last 20 blocks,
+  // long enough to outlive the engine's restart and to leave the 60 s the real orderbook asks.
+  const blockSeconds = BigInt(blockSecondsOf(context.definition))
+  const t0 = latest.timestamp + 8n * blockSeconds
+  const partSeconds = 20n * blockSeconds
   const twap = (owner: Address) =>
     devnet.createTwap({
       owner,
