@@ -49,8 +49,6 @@ describe('shepherd scenario', () => {
       description: 'Given a 1 s devnet and a short load, when my bot posts one part twice, then the duplicates bar fails.',
       devnet: { blockTime: 1 },
       subject: { command: process.execPath, args: [bot, '--duplicate-one'], ready: { logLine: 'bot: watching' } },
-      // compressedTimeValidity, as data: the load's parts are 5 s apart.
-      orderbook: { validity: { minSeconds: 0 } },
       load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 2, blocks: 6 },
     }
     // An optional named export `during` is the runner's hook: its notes reach the report.

@@ -27,6 +27,7 @@ import '../engine/polyfills.ts'
 export { startDevnet } from './devnet/startDevnet.ts'
 export type { Devnet, StartDevnetParameters } from './devnet/startDevnet.ts'
 export { createDevnetClient, devnetChain } from './devnet/createDevnetClient.ts'
+export { assertBlockSeconds, setBlockSeconds } from './devnet/helpers/setBlockSeconds.ts'
 export type { CreateDevnetClientParameters, DevnetClient } from './devnet/createDevnetClient.ts'
 export { DevnetError } from './devnet/DevnetError.ts'
 export type { DevnetErrorParameters } from './devnet/DevnetError.ts'
@@ -57,7 +58,9 @@ export type { FaultProxy, StartFaultProxyParameters } from './faults/startFaultP
 export type { FaultKnobs, MethodRates } from './faults/faultKnobs.ts'
 
 // Scenarios.
-export { currentScale, defaultBars, defineScenario, scaled } from './scenario/defineScenario.ts'
+export { blockSecondsOf, currentScale, defaultBars, defaultBlockSeconds, defaultPartBlocks, defineScenario, scaled, scenarioTwapShape } from './scenario/defineScenario.ts'
+export { judgeValidityRefusals } from './scenario/judgeValidityRefusals.ts'
+export type { JudgeValidityRefusalsParameters, JudgeValidityRefusalsReturnType } from './scenario/judgeValidityRefusals.ts'
 export { compressedTimeValidity } from './scenario/compressedTimeValidity.ts'
 export type {
   BarKey,

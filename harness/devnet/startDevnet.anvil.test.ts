@@ -143,3 +143,22 @@ describe('startDevnet({ chainId })', () => {
     await expect(startDevnet({ chainId: 0, log: () => {} })).rejects.toThrow(/Invalid chainId/)
   })
 })
+
+describe('startDevnet({ blockSeconds })', () => {
+  test('behavior: blocks mined every 0.5 s carry 12 s of chain time each', async () => {
+    const net = await startDevnet({ blockTime: 0.5, blockSeconds: 12, log: () => {} })
+    try {
+      const first = await net.client.getBlockNumber()
+      const deadline = Date.now() + 10_000
+      while ((await net.client.getBlockNumber()) < first + 3n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      const [a, b, c] = await Promise.all([first + 1n, first + 2n, first + 3n].map((blockNumber) => net.client.getBlock({ blockNumber })))
+      expect([b!.timestamp - a!.timestamp, c!.timestamp - b!.timestamp]).toEqual([12n, 12n])
+    } finally {
+      await net.stop()
+    }
+  })
+
+  test('bad input: blockSeconds that is not a whole number of seconds >= 1 is refused before Anvil starts', async () => {
+    await expect(startDevnet({ blockSeconds: 0.5, log: () => {} })).rejects.toThrow(/Invalid blockSeconds/)
+  })
+})

@@ -12,6 +12,7 @@ import { resolveAnvilBinary } from './resolveAnvilBinary.ts'
 import { createAnvilCacheDir } from './anvilCacheDir.ts'
 import { isProcessAlive, trackChildProcess } from './trackChildProcess.ts'
 import { waitForRpc } from './waitForRpc.ts'
+import { assertBlockSeconds, setBlockSeconds } from './helpers/setBlockSeconds.ts'
 import { errorMessage } from '../../modules/sdk/errors/errorMessage.ts'
 
 export type StartDevnetParameters = {
@@ -23,6 +24,12 @@ export type StartDevnetParameters = {
   chainId?: number | undefined
   /** Interval mining, in seconds (0.5 works). Undefined: manual mining (`--no-mining`), blocks only on `mine()`. */
   blockTime?: number | undefined
+  /**
+   * Chain seconds each block carries after its parent, whatever the wall time between blocks
+   * (`setBlockSeconds`, set once the protocol is deployed). E.g. 12, as on mainnet and Sepolia, with
+   * `blockTime: 1`: chain time runs 12x faster than the wall. Default: Anvil's own (wall time).
+   */
+  blockSeconds?: number | undefined
   /** Fork a chain instead of deploying the protocol: the real contracts are used. */
   fork?: { url: string; blockNumber?: bigint } | undefined
   /** Block gas limit. Anvil's default is 30M; ~300M lets one block hold ~3,000 load txs. */
@@ -92,12 +99,13 @@ export type Devnet = DevnetHelpers & {
  */
 export async function startDevnet(parameters: StartDevnetParameters = {}): Promise<Devnet> {
   const startedAt = performance.now()
-  const { blockTime, fork, gasLimit, baseFee = 0n, timeoutMs = 10_000, deploy = true, silent = true, chainId = devnetChainId } = parameters
+  const { blockTime, blockSeconds, fork, gasLimit, baseFee = 0n, timeoutMs = 10_000, deploy = true, silent = true, chainId = devnetChainId } = parameters
   const log = parameters.log ?? ((message: string) => console.info(message))
   if (!Number.isSafeInteger(chainId) || chainId <= 0)
     throw new DevnetError('Invalid chainId', { details: [`found: ${chainId}`, 'expected: a positive integer, e.g. 11155111 or 100'] })
   if (blockTime !== undefined && !(blockTime > 0))
     throw new DevnetError('Invalid blockTime', { details: [`found: ${blockTime}`, 'expected: seconds > 0, or undefined for manual mining'] })
+  if (blockSeconds !== undefined) assertBlockSeconds(blockSeconds)
 
   const binary = resolveAnvilBinary()
   // An explicit port already in use would let our readiness probe reach the other node: refuse it.
@@ -204,8 +212,17 @@ export async function startDevnet(parameters: StartDevnetParameters = {}): Promi
     }
   }
 
+  if (blockSeconds !== undefined) {
+    try {
+      await setBlockSeconds(client, blockSeconds)
+    } catch (cause) {
+      await stop()
+      throw new DevnetError('Setting the chain seconds per block failed', { cause, pid, details: [`rpc: ${rpcUrl}`, `blockSeconds: ${blockSeconds}`] })
+    }
+  }
+
   const startedInMs = Math.round(performance.now() - startedAt)
-  log(`devnet ready in ${startedInMs} ms (${rpcUrl}, chain ${chainId}, ${miningMode === 'manual' ? 'manual mining' : `${blockTime}s blocks`}${fork ? `, fork of ${fork.url}` : ''})`)
+  log(`devnet ready in ${startedInMs} ms (${rpcUrl}, chain ${chainId}, ${miningMode === 'manual' ? 'manual mining' : `${blockTime}s blocks`}${blockSeconds !== undefined ? ` of ${blockSeconds} s chain time each` : ''}${fork ? `, fork of ${fork.url}` : ''})`)
 
   return {
     ...bindHelpers(client, miningMode),

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { defineScenario, type ScenarioDefinition } from './defineScenario.ts'
+import { blockSecondsOf, defineScenario, scenarioTwapShape, type ScenarioDefinition } from './defineScenario.ts'
+import { scenarioDevnetParameters } from './scenarioDevnetParameters.ts'
 
 const base: ScenarioDefinition = { name: 's', description: 'd', devnet: { blockTime: 1 }, engine: { modules: [] } }
 
@@ -20,5 +21,23 @@ describe('defineScenario', () => {
     const base = { name: 'strict', description: 'd', devnet: { blockTime: 1 }, engine: { modules: [] } }
     expect(defineScenario({ ...base, orderbook: { checks: { eip1271: false, balance: false } } }).orderbook?.checks).toEqual({ eip1271: false, balance: false })
     expect(() => defineScenario({ ...base, orderbook: { checks: { eip1217: false } as never } })).toThrow(/Scenario "strict": orderbook.checks: .*unknown check "eip1217"/)
+  })
+
+  test('behavior: a scenario\'s devnet gets its chain seconds per block: 12 unless it says, and the load\'s parts are 10 blocks of chain time', () => {
+    const log = () => {}
+    expect(scenarioDevnetParameters(base, log)).toMatchObject({ blockTime: 1, blockSeconds: 12, gasLimit: 300_000_000n })
+    const gnosis = defineScenario({ ...base, devnet: { blockTime: 0.5, blockSeconds: 5 } })
+    expect(scenarioDevnetParameters(gnosis, log)).toMatchObject({ blockTime: 0.5, blockSeconds: 5 })
+    expect(blockSecondsOf(gnosis)).toBe(5)
+    expect(scenarioTwapShape(base).t).toBe(120)
+    expect(scenarioTwapShape(gnosis).t).toBe(50)
+    // A scenario's own t wins, and the rest of its shape is kept.
+    expect(scenarioTwapShape({ ...base, load: { senders: 1, twapPerBlock: 1, ethFlowPerBlock: 0, blocks: 2, twap: { n: 3, t: 180 } } })).toEqual({ n: 3, t: 180 })
+  })
+
+  test('bad input: blockSeconds and load.twap.t must be whole seconds >= 1, named with the scenario', () => {
+    expect(() => defineScenario({ ...base, devnet: { blockTime: 1, blockSeconds: 0.5 } })).toThrow('Scenario "s": devnet.blockSeconds must be chain seconds per block, an integer >= 1 (default 12), found 0.5')
+    expect(() => defineScenario({ ...base, devnet: { blockTime: 1, blockSeconds: 0 } })).toThrow(/devnet\.blockSeconds must be .* found 0/)
+    expect(() => defineScenario({ ...base, load: { senders: 1, twapPerBlock: 1, ethFlowPerBlock: 0, blocks: 2, twap: { t: 0 } } })).toThrow(/load\.twap\.t must be seconds of chain time between parts, an integer >= 1, found 0/)
   })
 })

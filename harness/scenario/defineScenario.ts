@@ -77,8 +77,15 @@ export type ScenarioDefinition = {
   /** One paragraph for the report: given / when / then. */
   description: string
   devnet: {
-    /** Seconds per block (interval mining). */
+    /** Wall seconds per block (interval mining): how fast the run goes. */
     blockTime: number
+    /**
+     * Chain seconds each block carries (`anvil_setBlockTimestampInterval`), whatever `blockTime`:
+     * default 12, as on mainnet and Sepolia. Blocks mined every 1 s then span 12 s of chain time, so
+     * TWAP parts minutes long (what the real orderbook needs: at least 60 s of validity left at
+     * the post) fit a run of seconds, and the stub runs with the real validity window.
+     */
+    blockSeconds?: number
     /** Run against a fork (e.g. a Sepolia RPC) instead of deploying the protocol. */
     fork?: { url: string; blockNumber?: bigint }
     gasLimit?: bigint
@@ -178,6 +185,10 @@ export function defineScenario(input: ScenarioInput): ScenarioDefinition {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(definition.name)) throw new TypeError(`Scenario name "${definition.name}" must be lowercase letters, digits and dashes`)
   if (!(definition.devnet.blockTime > 0)) throw new TypeError(`Scenario "${definition.name}": devnet.blockTime must be > 0 seconds`)
   const bad = (key: string, expected: string, found: unknown) => new TypeError(`Scenario "${definition.name}": ${key} must be ${expected}, found ${JSON.stringify(found)}`)
+  const seconds = definition.devnet.blockSeconds
+  if (seconds !== undefined && !(Number.isSafeInteger(seconds) && seconds >= 1)) throw bad('devnet.blockSeconds', 'chain seconds per block, an integer >= 1 (default 12)', seconds)
+  const t = definition.load?.twap?.t
+  if (t !== undefined && !(Number.isSafeInteger(t) && t >= 1)) throw bad('load.twap.t', 'seconds of chain time between parts, an integer >= 1', t)
   try {
     assertOrderChecks(definition.orderbook?.checks)
   } catch (error) {
@@ -191,6 +202,34 @@ export function defineScenario(input: ScenarioInput): ScenarioDefinition {
   if (definition.load?.appData !== undefined && definition.load.appData !== 'mix') throw bad('load.appData', '"mix" (or absent: the empty document)', definition.load.appData)
   for (const row of definition.comparison?.rows ?? []) if (!comparisonMetrics.includes(row.metric)) throw bad('comparison.rows[].metric', `one of ${comparisonMetrics.join(', ')}`, row.metric)
   return definition
+}
+
+/** Chain seconds per block when a scenario does not say: 12, as on mainnet and Sepolia. */
+export const defaultBlockSeconds = 12
+
+/** Blocks per TWAP part when a scenario does not set `load.twap.t`: 10 blocks, 120 s at 12 s per block. */
+export const defaultPartBlocks = 10
+
+/**
+ * The chain seconds per block a scenario's devnet runs with (`devnet.blockSeconds`, default 12).
+ *
+ * @example
+ * blockSecondsOf(defineScenario({ ...baseline, devnet: { blockTime: 1 } })) // 12
+ */
+export function blockSecondsOf(definition: Pick<ScenarioDefinition, 'devnet'>): number {
+  return definition.devnet.blockSeconds ?? defaultBlockSeconds
+}
+
+/**
+ * The TWAP shape a scenario's load creates: its `load.twap`, with parts `defaultPartBlocks` blocks of
+ * chain time apart unless it sets `t` (120 s at 12 s per block: a part posted within a block or
+ * five of becoming due still has the 60 s the real orderbook asks for).
+ *
+ * @example
+ * scenarioTwapShape(baseline) // { t: 120 }
+ */
+export function scenarioTwapShape(definition: Pick<ScenarioDefinition, 'devnet' | 'load'>): Partial<LoadTwapShape> {
+  return { ...definition.load?.twap, t: definition.load?.twap?.t ?? defaultPartBlocks * blockSecondsOf(definition) }
 }
 
 /** The SHEPHERD_SCALE in force: 'ci' shortens every scenario to about 20 blocks. */

@@ -11,13 +11,15 @@ import { startOrderbookStub } from '../orderbook/startOrderbookStub.ts'
 import { startFaultProxy, type FaultProxy } from '../faults/startFaultProxy.ts'
 import { collectGroundTruth, type GroundTruth } from './groundTruth.ts'
 import { readOrderbookRecord } from './readOrderbookRecord.ts'
-import { currentScale, scaled, type ScenarioDefinition } from './defineScenario.ts'
+import { blockSecondsOf, currentScale, scaled, scenarioTwapShape, type ScenarioDefinition } from './defineScenario.ts'
 import { judge, type BarResult, type Measures } from './judge.ts'
 import type { ExplainedOrder } from './judgeDelivery.ts'
 import { quantile, sumOf } from './prometheus.ts'
 import { countOf, readEngineFigures, type EngineFigures } from './readEngineFigures.ts'
 import type { RunMetrics } from './runMetrics.ts'
 import { runAnomalies } from './runAnomalies.ts'
+import { scenarioDevnetParameters } from './scenarioDevnetParameters.ts'
+import { judgeValidityRefusals } from './judgeValidityRefusals.ts'
 import { compareLoadWithChain, type LoadOnChain } from './compareLoadWithChain.ts'
 import { startBlockClock, type BlockClock } from './startBlockClock.ts'
 import { startMetricsSampler, type BlockSample } from './startMetricsSampler.ts'
@@ -155,7 +157,9 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
   teardown.unshift(async () => reaper.release())
   try {
     // provision
-    const devnet = await startDevnet({ blockTime: definition.devnet.blockTime, fork: definition.devnet.fork, gasLimit: definition.devnet.gasLimit ?? 300_000_000n, log })
+    // Chain time runs at blockSeconds per block (12 s by default) whatever the wall block time: the
+    // load's orders are minutes long in chain time and the stub judges them with the real validity.
+    const devnet = await startDevnet(scenarioDevnetParameters(definition, log))
     teardown.push(devnet.stop)
     reaper.track({ pid: devnet.pid })
     reaper.track({ dir: devnet.cachePath })
@@ -239,7 +243,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
             ethFlowPerBlock: definition.load.ethFlowPerBlock,
             blocks: loadBlocks,
             seed: `${definition.name}-${startedAt.getTime()}`,
-            twap: definition.load.twap,
+            twap: scenarioTwapShape(definition),
             ...(definition.load.appData === 'mix' ? { appData: { orderbookUrl } } : {}),
             signal: options.signal,
           })
@@ -283,6 +287,8 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
     })
     const figures = readEngineFigures(before, after)
     const atEnd = await extra?.judgeAtEnd?.({ truth, figures, metrics: after, record, proxyCounters, proxyPending, blockTimeMs })
+    // Strictness, from the stub's record: no order refused for its validTo by a stub with the real window.
+    const validity = orderbook ? judgeValidityRefusals({ record, validity: orderbook.validity }) : undefined
     const lat = truth.twap.latenciesMs
     const submissionLatencyMs = {
       p50: quantile(lat, 0.5),
@@ -306,7 +312,7 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
         blockTimeMs,
         appData: truth.appData,
         ethFlowAppData: truth.ethFlowAppData,
-        extra: [...(extra?.bars ?? []), ...(atEnd?.bars ?? [])],
+        extra: [...(validity ? [validity.bar] : []), ...(extra?.bars ?? []), ...(atEnd?.bars ?? [])],
         bounds: atEnd?.bounds,
         externalOrderbook: orderbook === undefined,
         externalSubject: external ? subjectName : undefined,
@@ -338,8 +344,10 @@ export async function runScenario(definition: ScenarioDefinition, options: RunSc
       notes: [
         ...(extra?.notes ?? []),
         ...(atEnd?.notes ?? []),
+        `chain time: ${blockSecondsOf(definition)} s per block, blocks mined every ${definition.devnet.blockTime} s`,
         `block-to-submission starts when ${clock.source}, and ends when the orderbook received the accepted post; dispatch latency is windowed to the load (histogram bucket deltas between the scrapes before and after it)`,
         accountingNote(truth),
+        ...(validity ? [`order posts refused by the stub, by errorType: ${Object.entries(validity.refusalsByErrorType).map(([type, n]) => `${n} ${type}`).join(', ') || 'none'}`] : []),
         ...(external ? [`subject: ${subjectName}; it serves no Shepherd metrics, so module errors, traps, poisoned modules and dispatch latency are not measured for this subject; every other bar is judged from ground truth (the chain and what the orderbook received)`] : []),
         ...(orderbook ? [] : [`orderbook: external (${orderbookUrl}); delivery and latency come from GET /api/v1/orders/{uid} and each order's creationDate; duplicate posts, unexplained orders and the watcher's EthFlow lookups cannot be seen from outside, so those bars are not applicable`]),
         ...(proxy ? [`fault proxy injected: ${Object.entries(proxy.record.counters).filter(([k]) => !k.includes(':') || k.startsWith('fail:')).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),

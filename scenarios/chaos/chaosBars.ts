@@ -52,7 +52,13 @@ export function latencyBound(e: ChaosEvidence, kill: KillEvidence, journal: read
     const own = posts.get(d.uid.toLowerCase()) ?? []
     const accepted = own.findIndex((p) => p.status === 201 && p.injected !== 'acceptThenLose')
     const failures = (accepted < 0 ? own : own.slice(0, accepted)).filter(isInjectedFailure)
-    const ms = failures.reduce((sum, f) => sum + e.retrySeconds({ status: f.status, retryAfter: f.retryAfter }, d) * 1000, 0)
+    // The back-off is chain time (until = the block's timestamp + whole seconds, at least 1): it ends
+    // at the first block that far on, ceil(seconds / blockSeconds) blocks of wall block time later.
+    const waitMs = (seconds: number) => Math.ceil(Math.max(1, Math.ceil(seconds)) / e.blockSeconds) * e.blockTimeMs
+    const ms = failures.reduce((sum, f) => {
+      const seconds = e.retrySeconds({ status: f.status, retryAfter: f.retryAfter }, d)
+      return sum + (seconds > 0 ? waitMs(seconds) : 0)
+    }, 0)
     if (ms > retryMs) [retryMs, worst] = [ms, { uid: d.uid, failures }]
   }
   const which = worst ? ` (${worst.uid.slice(0, 18)}...: ${worst.failures.map((f) => f.status).join(', ')})` : ''

@@ -24,7 +24,10 @@ export type ChaosEvidence = {
    * met, the latency bound) are judged as for the engine.
    */
   subject?: string | undefined
+  /** Wall time between blocks (ms). */
   blockTimeMs: number
+  /** Chain seconds each block carries (the devnet's `blockSeconds`): a back-off of k chain seconds waits ceil(k / blockSeconds) blocks. */
+  blockSeconds: number
   /** The block the chaos timeline started at: every block from here to the last one the witness handled must be in its journal. */
   startBlock: bigint
   reorg: { depth: number; fromBlock: bigint; removedGone: boolean }

@@ -41,6 +41,7 @@ const part = { start: 100n, validTo: 114n }
 
 const clean: ChaosEvidence = {
   blockTimeMs: 1000,
+  blockSeconds: 1,
   startBlock: 12n,
   reorg: { depth: 3, fromBlock: 14n, removedGone: true },
   removedOwnerPosts: 0,

@@ -4,7 +4,7 @@ import { keccak256, parseEther, toHex, type Address } from 'viem'
 import { readJournal } from '../../harness/faults/blockJournal.ts'
 import { reorgDropping } from '../../harness/faults/reorgDropping.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
-import { scaled } from '../../harness/scenario/defineScenario.ts'
+import { blockSecondsOf, scaled } from '../../harness/scenario/defineScenario.ts'
 import type { ExtraBars, FinalEvidence, ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import { describeSubject, isExternalSubject } from '../../harness/scenario/subject/subjectTypes.ts'
 import type { KillEvidence } from '../../harness/scenario/startScenarioEngine.ts'
@@ -84,8 +84,12 @@ export async function runChaos(
   // Owners as a strict orderbook wants them: EIP-1271 code, WETH for both parts, an allowance to the vault relayer.
   await devnet.prepareOwners({ owners: Object.values(chaosAccounts), sellToken: devnet.addresses.weth, balance: parseEther('0.2') })
   const latest = await client.getBlock()
-  const t0 = latest.timestamp + 8n // after the reorg, so nothing is legitimately posted before it
-  const partSeconds = 20n // long enough to outlive the engine's restart
+  // In blocks of chain time (blockSeconds each, 12 s by default), not wall seconds: part 0 starts 8
+  // blocks on, after the reorg, so nothing is legitimately posted before it; parts last 20 blocks,
+  // long enough to outlive the engine's restart and to leave the 60 s the real orderbook asks.
+  const blockSeconds = BigInt(blockSecondsOf(context.definition))
+  const t0 = latest.timestamp + 8n * blockSeconds
+  const partSeconds = 20n * blockSeconds
   const twap = (owner: Address) =>
     devnet.createTwap({
       owner,
@@ -155,6 +159,7 @@ export async function runChaos(
   await waitForBlock(start + BigInt(loadBlocks), 'end of load')
 
   const live = {
+    blockSeconds: blockSecondsOf(context.definition),
     subject,
     startBlock: start,
     reorg: { depth: reorg.depth, fromBlock: removedReceipt.blockNumber, removedGone },
@@ -196,7 +201,7 @@ function engineRequests(counters: Readonly<Record<string, number>> | undefined):
  * judgeChaos(chaosEvidence(live, final, journal))
  */
 export function chaosEvidence(
-  live: Pick<ChaosEvidence, 'subject' | 'startBlock' | 'reorg' | 'kill' | 'headAtKill'> & { failuresLostInKill: number; dropsAroundKill: number; requestsLostInKill: number },
+  live: Pick<ChaosEvidence, 'subject' | 'blockSeconds' | 'startBlock' | 'reorg' | 'kill' | 'headAtKill'> & { failuresLostInKill: number; dropsAroundKill: number; requestsLostInKill: number },
   final: FinalEvidence,
   journal: ChaosEvidence['journal'],
 ): ChaosEvidence {
@@ -207,6 +212,7 @@ export function chaosEvidence(
   return {
     subject: live.subject,
     blockTimeMs: final.blockTimeMs,
+    blockSeconds: live.blockSeconds,
     startBlock: live.startBlock,
     reorg: live.reorg,
     removedOwnerPosts: postsFor(chaosAccounts.removedOwner).length,

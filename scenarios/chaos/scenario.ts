@@ -1,4 +1,3 @@
-import { compressedTimeValidity } from '../../harness/scenario/compressedTimeValidity.ts'
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
 import { chaosJournal } from './chaosEvidence.ts'
 import { chaosDuring } from './runChaos.ts'
@@ -12,8 +11,6 @@ export default defineScenario({
     'Given a 1 s devnet and the baseline load (1 sender, 5 TWAPs + 5 EthFlow orders per block), when the engine runs twap-monitor, ethflow-watcher and a module that traps now and then, behind a proxy that drops its WebSocket every ~10 s and fails 10% of its RPC requests, with 20% of order posts answered 5xx and some 429, one depth-3 reorg that removes a ConditionalOrderCreated, and one SIGKILL and restart of the engine process, then every TWAP part on the final chain reaches the orderbook, no accepted order is posted twice, nothing is posted for the removed order, only the trapping module restarts, and every fault shows in the metrics.',
   devnet: { blockTime: 1 },
   orderbook: {
-    // TWAP parts seconds apart: an expired part is refused, one with under 60 s left is not.
-    validity: compressedTimeValidity,
     knobs: {
       failRate: { rate: 0.2, status: 500, errorType: 'InternalServerError', description: 'injected by the chaos scenario', match: orderPosts },
       rules: [{ name: 'rate-limit', match: orderPosts, respond: { status: 429, errorType: 'TooManyRequests', description: 'injected by the chaos scenario', retryAfter: 1 }, times: 6 }],
@@ -31,9 +28,12 @@ export default defineScenario({
       { name: 'traps-every-k', path: 'engine/testing/fixtures/trapsEveryK.ts', config: { n: 45, journal: `{runDir}/${chaosJournal}` } },
     ],
   },
-  // TWAP parts of 15 s (baseline: 5 s): a part whose whole window falls inside the engine's restart
-  // cannot be posted by anyone (it has expired); 15 s outlives the restart, so loss would be ours.
-  load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 120, ci: 20 }, twap: { t: 15 } },
+  // Strict stub (the real validity: >= 60 s left); blocks every 1 s carry 12 s of chain time (the
+  // default devnet.blockSeconds). TWAP parts of 180 s = 15 blocks (baseline: 10 blocks), as long in
+  // blocks as the former 15 s parts: a part whose whole window falls inside the engine's restart cannot
+  // be posted by anyone (it has expired); 15 blocks outlive the restart, so loss would be ours. Parts
+  // due per block at steady state stay 5 x 4, as before (t sets how long a TWAP lives, not the rate).
+  load: { senders: 1, twapPerBlock: 5, ethFlowPerBlock: 5, blocks: { full: 120, ci: 20 }, twap: { t: 180 } },
   drainBlocks: 15,
   // No fixed Traps, Module errors or p99 bounds: judgeChaos derives each from what the run injected
   // (the fixture's journal, the failures that reached modules and the stub's injected answers, the

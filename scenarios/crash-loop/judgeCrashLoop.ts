@@ -12,7 +12,10 @@ export type PartWindow = { uid: string; start: bigint; validTo: bigint }
 
 /** Everything the crash-loop bars judge. No devnet needed to build one. */
 export type CrashLoopEvidence = {
+  /** Wall time between blocks (ms): the latency bound's extra block. */
   blockTimeMs: number
+  /** Chain seconds each block carries (the devnet's `blockSeconds`): what "two blocks before the kill" means in chain time. */
+  blockSeconds: number
   /** How long the load ran (s) and the range the kill intervals were drawn from (s): how many kills to expect. */
   loadSeconds: number
   intervalSeconds: readonly [number, number]
@@ -57,7 +60,8 @@ function insideOutage(part: PartWindow, outages: readonly Outage[], blockSeconds
  */
 export function judgeCrashLoop(e: CrashLoopEvidence): CrashLoopVerdict {
   const bars: BarResult[] = []
-  const blockSeconds = BigInt(Math.max(1, Math.round(e.blockTimeMs / 1000)))
+  // Chain time, not wall time: blocks mined every 1 s carry 12 s each by default.
+  const blockSeconds = BigInt(e.blockSeconds)
   const [minInterval, maxInterval] = e.intervalSeconds
   // Kills stop 15 s before the load ends (time to restart and catch up); each takes a drawn interval plus a restart of up to ~10 s.
   const minKills = Math.max(1, Math.floor((e.loadSeconds - 20) / (maxInterval + 10)))

@@ -17,6 +17,7 @@ const uid = (n: number) => `0x${n.toString(16).padStart(112, '0')}`
 const excusedPart = { uid: uid(9), start: 1009n, validTo: 1012n }
 const clean: CrashLoopEvidence = {
   blockTimeMs: 1000,
+  blockSeconds: 1,
   loadSeconds: 90,
   intervalSeconds: [4, 10],
   outages,
@@ -70,6 +71,14 @@ describe('judgeCrashLoop', () => {
     const edges = [excusedPart, { uid: uid(11), start: 1008n, validTo: 1013n }]
     expect(failing({ ...clean, parts: { ...clean.parts, delivered: 18, missing: edges } })).toEqual([])
     expect(judgeCrashLoop({ ...clean, parts: { ...clean.parts, delivered: 18, missing: edges } }).bounds.minTwapDelivered?.min).toBe(18)
+  })
+
+  test('behavior: "two blocks before the kill" is in chain time (blockSeconds), not wall time', () => {
+    // Kill at chain time 1010: with 12 s blocks a part starting at 987 (23 s before) is inside the outage; with 1 s blocks it is not.
+    const early = { uid: uid(12), start: 987n, validTo: 1012n }
+    const evidence = { ...clean, parts: { ...clean.parts, delivered: 18, missing: [excusedPart, early] } }
+    expect(failing({ ...evidence, blockSeconds: 12 })).toEqual([])
+    expect(failing({ ...evidence, blockSeconds: 1 }).map((b) => b.name)).toContain('Every part once, or not at all when its window lay inside an outage')
   })
 
   test('behavior: the standard bars fail just past the bounds the kill schedule derives: delivery, part_missed, any other error kind, p99', () => {

@@ -1,6 +1,7 @@
 import { createPrng } from '../../harness/orderbook/createPrng.ts'
 import { isOrderPost } from '../../harness/orderbook/isOrderPost.ts'
 import { sumOf } from '../../harness/scenario/prometheus.ts'
+import { blockSecondsOf } from '../../harness/scenario/defineScenario.ts'
 import type { ExtraBars, ScenarioContext } from '../../harness/scenario/runScenario.ts'
 import { scrape } from '../../harness/scenario/startMetricsSampler.ts'
 import { judgeCrashLoop, type CrashLoopEvidence } from './judgeCrashLoop.ts'
@@ -79,6 +80,7 @@ export async function runCrashLoop(context: ScenarioContext, parameters: RunCras
       }
       const evidence: CrashLoopEvidence = {
         blockTimeMs: final.blockTimeMs,
+        blockSeconds: blockSecondsOf(context.definition),
         loadSeconds: loadBlocks * blockTime,
         intervalSeconds,
         outages: kills.map((k) => ({ killedAt: k.killedAt, healthyAt: k.healthyAt, caughtUpAt: k.caughtUpAt, killHeadTime: timeOf(k.killHead), caughtUpHeadTime: timeOf(k.caughtUpHead) })),

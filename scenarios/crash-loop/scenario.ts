@@ -1,5 +1,4 @@
 import { defineScenario } from '../../harness/scenario/defineScenario.ts'
-import { compressedTimeValidity } from '../../harness/scenario/compressedTimeValidity.ts'
 
 /** Seconds between kills: 3-20 s at full length (the shape measured in the field), 4-10 s at CI scale. */
 export const killIntervalSeconds = { full: [3, 20], ci: [4, 10] } as const
@@ -9,12 +8,14 @@ export default defineScenario({
   description:
     'Given a 1 s devnet and 1 sender creating 3 TWAPs (4 parts of 4 s) per block, when the engine process running twap-monitor is SIGKILLed at random intervals (3-20 s; 4-10 s at CI scale) and restarted each time from its state, then no part is posted twice, no part is posted after its validTo (judged by the chain time when the post reached the orderbook), and every part is posted exactly once unless its whole window passed while the engine was down or catching up (then it is not posted at all).',
   devnet: { blockTime: 1 },
-  // TWAP parts seconds apart: an expired part is refused, one with under 60 s left is not.
-  orderbook: { validity: compressedTimeValidity },
   engine: { mode: 'process', modules: [{ name: 'twap-monitor' }] },
-  // Short parts, so some windows fall wholly inside an outage: a catching-up engine then meets parts
-  // that are still valid at the block it handles and already expired at the head.
-  load: { senders: 1, twapPerBlock: 3, ethFlowPerBlock: 0, blocks: { full: 600, ci: 90 }, twap: { n: 4, t: 4 } },
+  // Strict stub (the real validity: >= 60 s left); blocks every 1 s carry 12 s of chain time (the
+  // default devnet.blockSeconds). Parts of 240 s = 20 blocks: the real orderbook refuses a part with
+  // under 60 s left, so a part caught up after an outage of up to ~14 blocks can still be posted; the
+  // judge still excuses a part whose whole window lay inside an outage (kill to caught up) and still
+  // judges every post against the chain time at its arrival. Former parts were 4 s = 4 blocks; parts
+  // due per block at steady state stay 3 x 4 (t sets how long a TWAP lives, not the rate).
+  load: { senders: 1, twapPerBlock: 3, ethFlowPerBlock: 0, blocks: { full: 600, ci: 90 }, twap: { n: 4, t: 240 } },
   drainBlocks: 10,
   // No EthFlow load: the crash loop is about TWAP parts.
   expectsNone: ['ethFlow'],

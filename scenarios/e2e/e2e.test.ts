@@ -3,12 +3,16 @@ import type { BarResult } from '../../harness/scenario/judge.ts'
 import { counterTotals, total } from '../../harness/scenario/runMetrics.ts'
 import { runAndReport } from '../../harness/scenario/runAndReport.ts'
 import type { ScenarioContext } from '../../harness/scenario/runScenario.ts'
+import { blockSecondsOf, scenarioTwapShape } from '../../harness/scenario/defineScenario.ts'
 import scenario from './scenario.ts'
 import { fireE2eTriggers, stopLossPosts } from './triggers.ts'
 
 /** Fires the triggers, then waits (bounded) for each module's evidence: the stub's record and the engine's metrics. */
 async function triggersAndEvidence({ devnet, orderbook, scrape, log }: ScenarioContext) {
-  const fired = await fireE2eTriggers(devnet, { orderbookUrl: orderbook.baseUrl })
+  // TWAP parts 10 blocks of chain time apart (120 s at the default 12 s per block): each posted part
+  // has the 60 s the strict stub (the real validity window) asks.
+  const partSeconds = scenarioTwapShape(scenario).t!
+  const fired = await fireE2eTriggers(devnet, { orderbookUrl: orderbook.baseUrl, partSeconds })
   log(`triggers fired: TWAP at block ${fired.twapCreatedBlock}, EthFlow ${fired.ethFlowUid.slice(0, 18)}..., oracle at ${fired.oracleBlock}, transfer at ${fired.transferBlock}`)
   const evidence = async () => {
     const alerts = counterTotals(await scrape(), 'shepherd_module_alerts_total', ['module'])
@@ -24,10 +28,13 @@ async function triggersAndEvidence({ devnet, orderbook, scrape, log }: ScenarioC
       balanceAlerts: alertsOf('balance-tracker'),
     }
   }
-  // Up to 40 s, and at least until the TWAP's 3 parts (4 s apart) have all started.
+  // Until the TWAP's 3 parts (2 x partBlocks blocks after the first) have all started, plus 3 blocks,
+  // and at most 30 s more for the other modules' evidence.
+  const partBlocks = partSeconds / blockSecondsOf(scenario)
+  const allStartedMs = (2 * partBlocks + 3) * scenario.devnet.blockTime * 1000
   const started = Date.now()
   let seen = await evidence()
-  while (Date.now() - started < 40_000 && (Date.now() - started < 12_000 || !(seen.stopLoss && seen.ethFlow && seen.priceAlerts && seen.balanceAlerts))) {
+  while (Date.now() - started < allStartedMs + 30_000 && (Date.now() - started < allStartedMs || !(seen.stopLoss && seen.ethFlow && seen.priceAlerts && seen.balanceAlerts))) {
     await new Promise((r) => setTimeout(r, 500))
     seen = await evidence()
   }

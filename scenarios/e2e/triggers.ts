@@ -49,6 +49,12 @@ export type FiredTriggers = {
 export type FireE2eTriggersParameters = {
   /** Where the appData documents are registered (`PUT /api/v1/app_data/{hash}`), as a client does before its order exists. */
   orderbookUrl: string
+  /**
+   * Chain seconds between the TWAP's 3 parts. Default 4 (a devnet whose blocks carry wall time, with
+   * a stub whose minimum validity is lowered); the e2e scenario passes 120 (10 blocks of 12 s), so
+   * each part has the 60 s the real orderbook asks when it is posted.
+   */
+  partSeconds?: number
 }
 
 /**
@@ -61,7 +67,7 @@ export type FireE2eTriggersParameters = {
  * @example
  * const fired = await fireE2eTriggers(devnet, { orderbookUrl: orderbook.baseUrl })
  */
-export async function fireE2eTriggers(net: Devnet, { orderbookUrl }: FireE2eTriggersParameters): Promise<FiredTriggers> {
+export async function fireE2eTriggers(net: Devnet, { orderbookUrl, partSeconds = 4 }: FireE2eTriggersParameters): Promise<FiredTriggers> {
   const mix = await buildLoadAppData()
   const appData = { twap: mix.find((d) => d.name === 'partner-fee-referrer')!, ethFlow: mix.find((d) => d.name === 'hooks')! }
   await registerLoadAppData({ orderbookUrl, documents: [appData.twap, appData.ethFlow] })
@@ -82,7 +88,7 @@ export async function fireE2eTriggers(net: Devnet, { orderbookUrl }: FireE2eTrig
       minPartLimit: 1n,
       t0: latest.timestamp - 1n,
       n: 3n,
-      t: 4n,
+      t: BigInt(partSeconds),
       span: 0n,
       appData: appData.twap.hash,
     },

@@ -11,6 +11,7 @@ import { placeEthFlowOrder, type PlaceEthFlowOrderParameters, type PlaceEthFlowO
 import type { WriteOptions, WriteResult } from './sendAs.ts'
 import { setOraclePrice, type SetOraclePriceOptions } from './setOraclePrice.ts'
 import { setPreSignature } from './setPreSignature.ts'
+import { setBlockSeconds } from './setBlockSeconds.ts'
 import { setNextBlockTimestamp, warp } from './warp.ts'
 import { wrapWeth } from './wrapWeth.ts'
 
@@ -21,6 +22,8 @@ export type DevnetHelpers = {
   mine(blocks?: number, intervalSeconds?: number): Promise<void>
   warp(seconds: number): Promise<bigint>
   setNextBlockTimestamp(timestamp: bigint): Promise<void>
+  /** Chain seconds every later block carries (`anvil_setBlockTimestampInterval`), see `setBlockSeconds`. */
+  setBlockSeconds(seconds: number): Promise<void>
   setOraclePrice(answer: bigint, options?: SetOraclePriceOptions): Promise<WriteResult>
   createTwap(parameters: CreateTwapParameters): Promise<CreateTwapReturnType>
   placeEthFlowOrder(parameters: PlaceEthFlowOrderParameters): Promise<PlaceEthFlowOrderReturnType>
@@ -46,6 +49,7 @@ export function bindHelpers(client: DevnetClient, miningMode?: MiningMode): Devn
     mine: (blocks, intervalSeconds) => mine(client, blocks, intervalSeconds),
     warp: (seconds) => warp(client, seconds),
     setNextBlockTimestamp: (timestamp) => setNextBlockTimestamp(client, timestamp),
+    setBlockSeconds: (seconds) => setBlockSeconds(client, seconds),
     setOraclePrice: (answer, options) => setOraclePrice(client, answer, options),
     createTwap: (parameters) => createTwap(client, parameters),
     placeEthFlowOrder: (parameters) => placeEthFlowOrder(client, parameters),
