@@ -15,8 +15,8 @@ import {
   errorMessage,
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
-import { nextPartStart, partIndex } from './nextPartStart.ts'
-import { isRecovering } from './recovery.ts'
+import { nextPartStart, partIndex, partStart } from './nextPartStart.ts'
+import { mayHavePostedBefore } from './recovery.ts'
 import { resolveAppDataOnce } from './resolveAppDataOnce.ts'
 import { backoffKey, droppedKey, missedKey, submittedKey, type TwapWatch } from './watchStore.ts'
 
@@ -77,7 +77,7 @@ async function lookUp(host: Host, chainId: number, uid: Hex): Promise<'found' | 
  * order itself (a final errorType) drops it (`dropped:<uid>`); an answer that is not about the order
  * (a wrong URL, an auth proxy, a firewall) keeps it and tries again, and the gate stops posting when
  * such answers repeat.
- * While recovering from a restart (see recovery.ts), or when the last post of the UID ended in a
+ * When the part may have been posted before a restart (it became due before it: see recovery.ts), or when the last post of the UID ended in a
  * transport fault, it first asks the orderbook for the UID: that post may have been accepted
  * without us learning it (a kill before the marker was durable, a timeout after the server stored it).
  * Returns when the watch is due next; never throws for orderbook answers (store faults do throw).
@@ -112,10 +112,13 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   const finish = (key: string, value: unknown) => setFinishedMarker(host.store, { key, value, block: block.number, validTo: order.validTo })
   // The last post of this UID ended in a transport fault: the orderbook may have stored it anyway.
   const inDoubt = backoff?.ambiguousUid === uid
+  // The previous incarnation may have posted it (it became due before this one started): decided by
+  // the part's start, not by the block polling it now (see recovery.ts).
+  const recovering = mayHavePostedBefore(host, partStart(watch.params.staticInput, order.validTo))
   if (BigInt(order.validTo) < headTime) {
     // The orderbook refuses an expired order: posting it would only hide the loss. Say it instead,
     // unless an earlier post (before a restart, or one whose answer was lost) did get it there.
-    if ((inDoubt || isRecovering(host, block)) && (await lookUp(host, chainId, uid)) === 'found') {
+    if ((inDoubt || recovering) && (await lookUp(host, chainId, uid)) === 'found') {
       await finish(submittedKey(uid), { ...marker, already: true })
       return done
     }
@@ -154,7 +157,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     host.log.warn('TWAP part cannot be posted; dropped', { uid, reason })
     return done
   }
-  if (inDoubt || isRecovering(host, block)) {
+  if (inDoubt || recovering) {
     const known = await lookUp(host, chainId, uid)
     if (known === 'unknown') return inDoubt ? backOff(1, 'orderbook lookup failed', true) : { due: { kind: 'block', at: block.number + 1n } }
     if (known === 'found') {
