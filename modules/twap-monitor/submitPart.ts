@@ -16,6 +16,7 @@ import {
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex, partStart } from './nextPartStart.ts'
+import { postedPartsOf } from './postedParts.ts'
 import { mayHavePostedBefore } from './recovery.ts'
 import { resolveAppDataOnce } from './resolveAppDataOnce.ts'
 import { backoffKey, droppedKey, missedKey, submittedKey, type TwapWatch } from './watchStore.ts'
@@ -110,6 +111,16 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   // Every outcome marker is indexed by the part's validTo: pruning keeps it while the part can be
   // polled again, and for `retainFinishedBlocks` after (see finishedMarkers.ts in the SDK).
   const finish = (key: string, value: unknown) => setFinishedMarker(host.store, { key, value, block: block.number, validTo: order.validTo })
+  // Accepted earlier in this incarnation, but its marker is not in the store: the store batch it
+  // was written into was refused (see postedParts.ts). Write it again; never post the part twice.
+  const posted = postedPartsOf(host)
+  const accepted = (value: Record<string, unknown>) => posted.remember(uid, { marker: value, validTo: order.validTo })
+  const known = posted.get(uid)
+  if (known !== undefined) {
+    await finish(submittedKey(uid), known.marker)
+    host.log.info('TWAP part accepted earlier but its marker was not stored; marker written again, not posted', { uid, ...part })
+    return done
+  }
   // The last post of this UID ended in a transport fault: the orderbook may have stored it anyway.
   const inDoubt = backoff?.ambiguousUid === uid
   // The previous incarnation may have posted it (it became due before this one started): decided by
@@ -119,6 +130,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     // The orderbook refuses an expired order: posting it would only hide the loss. Say it instead,
     // unless an earlier post (before a restart, or one whose answer was lost) did get it there.
     if ((inDoubt || recovering) && (await lookUp(host, chainId, uid)) === 'found') {
+      accepted({ ...marker, already: true })
       await finish(submittedKey(uid), { ...marker, already: true })
       return done
     }
@@ -158,9 +170,10 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     return done
   }
   if (inDoubt || recovering) {
-    const known = await lookUp(host, chainId, uid)
-    if (known === 'unknown') return inDoubt ? backOff(1, 'orderbook lookup failed', true) : { due: { kind: 'block', at: block.number + 1n } }
-    if (known === 'found') {
+    const found = await lookUp(host, chainId, uid)
+    if (found === 'unknown') return inDoubt ? backOff(1, 'orderbook lookup failed', true) : { due: { kind: 'block', at: block.number + 1n } }
+    if (found === 'found') {
+      accepted({ ...marker, already: true })
       await finish(submittedKey(uid), { ...marker, already: true })
       host.log.info(`TWAP part already in the orderbook (${inDoubt ? 'its last post ended in a transport fault' : 'posted before the restart'})`, { uid, ...part })
       return done
@@ -175,6 +188,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     const refusedFor = gate.settle(ticket, error, decision)
     switch (decision.action) {
       case 'submitted-already':
+        accepted({ ...marker, already: true })
         await finish(submittedKey(uid), { ...marker, already: true })
         host.log.info('TWAP part already in the orderbook', { uid, ...part })
         return done
@@ -193,6 +207,8 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     }
   }
   gate.settle(ticket)
+  // Remembered before the marker is written: the post happened whatever becomes of the write.
+  accepted(marker)
   await finish(submittedKey(uid), marker)
   host.log.info('TWAP part submitted', { uid, ...part, block: block.number })
   return done
