@@ -16,6 +16,7 @@ import {
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
 import { nextPartStart, partIndex, partStart } from './nextPartStart.ts'
+import { latestBlockTime } from './pollBudget.ts'
 import { postedPartsOf } from './postedParts.ts'
 import { mayHavePostedBefore } from './recovery.ts'
 import { resolveAppDataOnce } from './resolveAppDataOnce.ts'
@@ -178,6 +179,14 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
       host.log.info(`TWAP part already in the orderbook (${inDoubt ? 'its last post ended in a transport fault' : 'posted before the restart'})`, { uid, ...part })
       return done
     }
+  }
+  // The queue and a lookup take time: a newer block handled meanwhile may have ended the part's
+  // window. The orderbook would refuse it; say it is missed instead of posting it late.
+  const latest = latestBlockTime(host)
+  if (latest !== undefined && BigInt(order.validTo) < latest) {
+    await finish(missedKey(uid), { ...marker, headTime: latest })
+    host.metrics.error('part_missed', 'TWAP part expired before it could be posted; recorded as missed', { uid, ...part, block: block.number, blockTime: now, headTime: latest })
+    return done
   }
   const ticket = gate.admit()
   if (!ticket.go) return backOff(ticket.retryInSeconds, 'order posts stopped: the orderbook does not answer about orders (see health check "submissions")', false, true)
