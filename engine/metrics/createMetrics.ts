@@ -74,7 +74,8 @@ export function createMetrics() {
     streamReconnects: new Counter({ name: 'shepherd_stream_reconnects_total', help: 'Head stream reconnects', labelNames: ['kind', 'chain_id'] as const, registers }),
     headBlock: new Gauge({ name: 'shepherd_head_block', help: 'Latest head seen per chain', labelNames: ['chain_id'] as const, registers }),
     // Read at scrape time: a reading costs nothing between scrapes. Module workers have heaps of
-    // their own (bounded by each module's memory_mb), so this is the main thread's alone.
+    // their own (bounded by each module's memory_mb; see shepherd_module_heap_bytes), so this is
+    // the main thread's alone.
     heapUsed: new Gauge({
       name: 'shepherd_heap_used_bytes',
       help: "V8 heap in use by the engine's main thread (module workers have their own)",
@@ -82,6 +83,13 @@ export function createMetrics() {
       collect() {
         this.set(process.memoryUsage().heapUsed)
       },
+    }),
+    // Reported by each module worker with every event it finishes (and once loaded): no timer.
+    moduleHeap: new Gauge({
+      name: 'shepherd_module_heap_bytes',
+      help: "V8 heap in use by a module's worker (bounded by its memory_mb), as of the last event it finished",
+      labelNames: ['module', 'chain_id'] as const,
+      registers,
     }),
     cursorBlock: new Gauge({ name: 'shepherd_cursor_block', help: 'Last block every module has processed, per chain', labelNames: ['chain_id'] as const, registers }),
     blocksProcessed: new Counter({ name: 'shepherd_blocks_processed_total', help: 'Blocks dispatched to every subscribed module', labelNames: ['chain_id'] as const, registers }),

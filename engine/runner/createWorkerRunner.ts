@@ -100,6 +100,12 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
     current.jobs.clear()
   }
 
+  /** `shepherd_module_heap_bytes`: the worker's heap as it last reported it (with ready and each done). */
+  const heapLabels = { module: name, ...(parameters.chainId === undefined ? {} : { chain_id: String(parameters.chainId) }) }
+  const reportHeap = (heapUsed: unknown) => {
+    if (metrics && typeof heapUsed === 'number' && Number.isFinite(heapUsed)) metrics.moduleHeap.set(heapLabels, heapUsed)
+  }
+
   function spawn(): Life {
     const buffer = new SharedArrayBuffer(clockBufferBytes)
     const clock = clockViews(buffer)
@@ -171,6 +177,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
           else host.health.degraded(message.check, message.reason, message.fields)
           return
         case 'done': {
+          reportHeap(message.heapUsed)
           const job = current.jobs.get(message.id)
           if (!job) return
           current.jobs.delete(message.id)
@@ -187,6 +194,7 @@ export function createWorkerRunner(parameters: CreateWorkerRunnerParameters): Wo
           return
         }
         case 'ready':
+          reportHeap(message.heapUsed)
           clearTimeout(startTimer)
           subscriptions = message.subscriptions ?? {}
           current.loaded = true

@@ -1,6 +1,7 @@
 // The entry of a module's worker thread (loaded through workerBootstrap.mjs, which registers tsx).
 // It imports the module again by URL and runs its handlers against a proxy Host whose calls are
 // messages to the main thread.
+import { getHeapStatistics } from 'node:v8'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ModuleEvent } from '../dispatch/types.ts'
 import type { Host, LogFields, ModuleDefinition } from '../../modules/sdk/module/types.ts'
@@ -115,11 +116,17 @@ const host: Host = {
   },
 }
 
+/**
+ * This worker's V8 heap in use, bytes (its own isolate: `memory_mb` bounds it). Read when the worker
+ * already talks to the main thread (ready, each event's done): no timer of its own, ~1 µs a read.
+ */
+const heapUsed = () => getHeapStatistics().used_heap_size
+
 /** Sends `ready` with the subscriptions the main thread routes by; they must cross as plain data. */
 function announce(subscriptions: unknown) {
   outbox.flush()
   try {
-    port!.postMessage({ type: 'ready', subscriptions } as WorkerToMain)
+    port!.postMessage({ type: 'ready', subscriptions, heapUsed: heapUsed() } as WorkerToMain)
   } catch (error) {
     throw new ConfigError(`Module "${data.origin.name}" subscriptions are not plain data`, {
       file: data.origin.file,
@@ -158,9 +165,9 @@ try {
         outbox.flush()
         const failure = writeFailure
         writeFailure = undefined
-        post(failure === undefined ? { type: 'done', id: message.id, ok: true } : { type: 'done', id: message.id, ok: false, error: serializeError(failure) })
+        post(failure === undefined ? { type: 'done', id: message.id, ok: true, heapUsed: heapUsed() } : { type: 'done', id: message.id, ok: false, error: serializeError(failure), heapUsed: heapUsed() })
       },
-      (error: unknown) => post({ type: 'done', id: message.id, ok: false, error: serializeError(error) }),
+      (error: unknown) => post({ type: 'done', id: message.id, ok: false, error: serializeError(error), heapUsed: heapUsed() }),
     )
   }
   port.on('message', receive)

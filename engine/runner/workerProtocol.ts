@@ -48,10 +48,11 @@ export type MainToWorker =
 
 export type WorkerToMain =
   /** The module loaded and its config is valid; its subscriptions are plain data (viem AbiEvent items are JSON). */
-  | { type: 'ready'; subscriptions: Subscriptions }
+  | { type: 'ready'; subscriptions: Subscriptions; heapUsed?: number }
   | { type: 'failed'; error: SerializedError }
-  | { type: 'done'; id: number; ok: true }
-  | { type: 'done'; id: number; ok: false; error: SerializedError }
+  /** `heapUsed`: the worker's V8 heap in use (bytes) as it finished the event, for `shepherd_module_heap_bytes`. */
+  | { type: 'done'; id: number; ok: true; heapUsed?: number }
+  | { type: 'done'; id: number; ok: false; error: SerializedError; heapUsed?: number }
   | { type: 'call'; id: number; path: HostCallPath; args: unknown[] }
   /**
    * A store write with no reply: the worker resolves it at once (the store's `set` resolves once

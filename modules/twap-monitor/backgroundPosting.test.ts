@@ -102,3 +102,17 @@ test('behavior: a block polls no more watches than the queue has room for; the r
   await submissionQueueOf(mock.host, 1).idle()
   expect(mock.cowApi.submissions.map((s) => s.uid).sort()).toEqual([...uids].sort())
 })
+
+test('behavior: a queued part whose window ended while it waited (a newer block handled) is recorded as missed, not posted late', async () => {
+  const mock = hosts()
+  mock.chain.onMulticall(POLL, modelAnswer)
+  await twapMonitor.onLogs!({ host: mock.host, config, block: blockAt(10n), logs: [createdLog(params[0]!, 10n)] })
+  // Something keeps the queue from starting posts (here: an outside hold) past the part's validTo.
+  const release = submissionQueueOf(mock.host, 1).hold()
+  await onBlock(mock, 10n) // part 0 of a 120 s TWAP: validTo = time of block 10 + 119 s
+  await onBlock(mock, 20n) // time of block 10 + 120 s: the part's window has ended
+  release()
+  await submissionQueueOf(mock.host, 1).idle()
+  expect(mock.cowApi.submissions).toHaveLength(0)
+  expect(await mock.store.get(`missed:${uids[0]}`)).toMatchObject({ block: 10n, headTime: timeOf(20n) })
+})

@@ -3,7 +3,7 @@ import { inShard, pruneFinished } from '../sdk/index.ts'
 import { twapMonitorConfig, type TwapMonitorConfig } from './config.ts'
 import { dueKey } from '../sdk/index.ts'
 import { pollDueWatches } from './pollDueWatches.ts'
-import { beginRecovery } from './recovery.ts'
+import { beginRecovery, observeRecoveryBlock } from './recovery.ts'
 import { submissionQueueOf } from './submissionQueue.ts'
 import { removeWatch, twapWatchId, watchKey, type TwapWatch } from './watchStore.ts'
 
@@ -84,6 +84,7 @@ export default defineModule<TwapMonitorConfig>({
 
   async onBlock({ host, config, block }) {
     if (block.chainId !== config.chainId) return
+    observeRecoveryBlock(host, block)
     // Pruning only touches markers whose part expired `retainFinishedBlocks` ago, never one this
     // block's polls can meet, so it runs beside them (its store reads share their batch).
     const [pass, { pruned }] = await Promise.all([

@@ -32,3 +32,18 @@ export function partIndex(staticInput: Hex, validTo: number | bigint): bigint | 
   const start = span === 0n ? BigInt(validTo) + 1n - t : BigInt(validTo) + 1n - span
   return start < t0 ? undefined : (start - t0) / t
 }
+
+/**
+ * When the TWAP part that ends at `validTo` started (chain time, s): validTo + 1 - t for span 0,
+ * else validTo + 1 - span. Works for t0 = 0 (cabinet start) because it only needs validTo.
+ * Undefined when the static input is not a TWAP's.
+ *
+ * @example
+ * partStart(staticInput, 1_700_003_599) // 1_700_000_000n for span 0 and t = 3600
+ */
+export function partStart(staticInput: Hex, validTo: number | bigint): bigint | undefined {
+  const twap = decodeTwapStaticInput(staticInput)
+  if (!twap.ok || twap.value.t === 0n || twap.value.span > twap.value.t) return undefined
+  const { t, span } = twap.value
+  return BigInt(validTo) + 1n - (span === 0n ? t : span)
+}

@@ -105,3 +105,15 @@ export function observeBlock(state: PollBudgetState, block: BlockRef): void {
   if (state.timestamps.length > SAMPLES) state.timestamps.shift()
   state.last = block
 }
+
+/**
+ * The time of the newest block this module instance has started handling (undefined before any):
+ * a background post checks it again just before posting, since newer blocks may have been handled
+ * while it waited in the queue or for a lookup.
+ *
+ * @example
+ * const now = latestBlockTime(host) // 1700000012n
+ */
+export function latestBlockTime(host: Host): bigint | undefined {
+  return states.get(host)?.last?.timestamp
+}

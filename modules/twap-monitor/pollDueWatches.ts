@@ -18,6 +18,7 @@ import type { TwapMonitorConfig } from './config.ts'
 import { DUE_BLOCK_PREFIX, DUE_EPOCH_PREFIX, takeDue, type Due } from '../sdk/index.ts'
 import { estimateBlockIntervalMs, nextPollBudget, observeBlock, pollBudgetState, type PollBudgetState } from './pollBudget.ts'
 import { pollFailed, pollSucceeded } from './pollHealth.ts'
+import { postedPartsOf } from './postedParts.ts'
 import { submissionQueueOf, type SubmissionQueue } from './submissionQueue.ts'
 import { submitPart } from './submitPart.ts'
 import { removeWatch, rescheduleWatch, watchKey, type TwapWatch } from './watchStore.ts'
@@ -204,6 +205,8 @@ async function waitAtMost(work: Promise<void>, ms: number): Promise<void> {
 export async function pollDueWatches({ host, config, block }: PollDueWatchesParameters): Promise<PollDueWatchesReturnType> {
   const queue = submissionQueueOf(host, config.submitConcurrency)
   queue.concurrency = config.submitConcurrency
+  // Parts whose window ended can no longer come back from a poll: this incarnation forgets them.
+  postedPartsOf(host).forgetEnded(block.timestamp)
   const ceiling = config.maxPollsPerBlock
   const floor = Math.min(config.minPollsPerBlock, ceiling)
   const budget = pollBudgetState(host, config.initialPollsPerBlock)

@@ -1,9 +1,11 @@
-import { expect, test } from 'vitest'
+import { keccak256, toHex } from 'viem'
+import { describe, expect, test } from 'vitest'
 import { pollTwap } from '../../harness/twap/model.ts'
 import { CowApiError, computeUid, createMockStoreBackend, type BlockRef, type MockHost, type MockStoreBackend } from '../sdk/index.ts'
 import twapMonitor from './index.ts'
 import { CHAIN_ID, GENESIS_TIME, OWNER, blockAt, createdLog, modelAnswer, orderResult, timeOf, twapData, twapParams } from './testing/fixtures.ts'
 import { POLL, config, mockHostsForEachTest } from './testing/hosts.ts'
+import { submissionQueueOf } from './submissionQueue.ts'
 import { twapWatchId } from './watchStore.ts'
 
 const hosts = mockHostsForEachTest()
@@ -41,13 +43,13 @@ test('behavior: after a kill, a part the previous life posted but never marked i
   expect(await second.store.get(`submitted:${uidAt(10n)}`)).toMatchObject({ already: true, block: 10n })
 })
 
-test('behavior: recovery ends past the head at start plus a margin; steady state posts without a lookup', async () => {
+test('behavior: parts that start after the head at start plus a margin post without a lookup (steady state)', async () => {
   const backend = createMockStoreBackend()
   const first = host(backend)
   await twapMonitor.onLogs!({ host: first.host, config, block: blockAt(5n), logs: [createdLog(twapParams(), 5n)] })
   const second = host(backend)
   second.chain.onMulticall(POLL, modelAnswer)
-  second.chain.onRequest('eth_blockNumber', '0x5') // head 5: recovery covers blocks up to 5 + 16 = 21
+  second.chain.onRequest('eth_blockNumber', '0x5') // head 5: recovery covers parts that started by block 5 + 16 = 21
   await twapMonitor.init!({ host: second.host, config })
   await blocks(second, 5n, 45n)
   expect(second.cowApi.submissions.map((s) => s.uid)).toEqual([10n, 20n, 30n, 40n].map((n) => uidAt(n)))
@@ -146,4 +148,47 @@ test('behavior: a 5xx (the server answered) leaves no doubt: the retry posts wit
   await blocks(mock, 10n, 12n)
   expect(mock.cowApi.submissions.map((s) => s.outcome)).toEqual(['error', 'ok'])
   expect(mock.cowApi.getOrders).toHaveLength(0)
+})
+
+describe('recovery follows when a part became due, not when the backlog reaches it', () => {
+  // One watch polled per block: 30 watches due at block 10 take 30 blocks to poll.
+  const narrow = { ...config, maxPollsPerBlock: 1, minPollsPerBlock: 1, initialPollsPerBlock: 1 }
+  // Hour-long parts (300 blocks of 12 s): still valid when the backlog reaches them.
+  const backlog = Array.from({ length: 30 }, (_, i) => twapData({ t: 3600n, partSellAmount: 10n ** 17n + BigInt(i) }))
+  const backlogParams = backlog.map((data, i) => twapParams(data, keccak256(toHex(`backlog${i}`))))
+  // Its first part starts at block 40: well after the head at start (11) plus the margin.
+  const later = twapData({ t: 3600n, t0: timeOf(40n), partSellAmount: 7n })
+  const laterParams = twapParams(later, keccak256(toHex('later')))
+  // Due entries are taken in key order (block, then id): the largest id is polled last.
+  const last = backlogParams.map((p, i) => ({ id: twapWatchId(OWNER, p), i })).sort((a, b) => (a.id < b.id ? -1 : 1)).at(-1)!.i
+  const uidOf = (data: ReturnType<typeof twapData>, number: bigint) => uidAt(number, data)
+
+  test('behavior: after a restart with a backlog larger than the poll budget, a part the dead life posted is looked up however late it is polled, and not posted again; a part due after the start posts without a lookup', async () => {
+    const backend = createMockStoreBackend()
+    const logs = [...backlogParams, laterParams].map((p, i) => createdLog(p, 10n, { logIndex: i }))
+    await twapMonitor.onLogs!({ host: host(backend).host, config: narrow, block: blockAt(10n), logs })
+    const second = host(backend)
+    second.chain.onMulticall(POLL, modelAnswer)
+    second.chain.onRequest('eth_blockNumber', '0xb') // head 11 when the new life starts
+    // The dead life posted the last watch's part (its marker never committed): the orderbook has it.
+    const posted = uidOf(backlog[last]!, 10n)
+    second.cowApi.orders.set(posted.toLowerCase(), { uid: posted })
+    await twapMonitor.init!({ host: second.host, config: narrow })
+    for (let n = 10n; n <= 45n; n++) await twapMonitor.onBlock!({ host: second.host, config: narrow, block: blockAt(n) })
+    await submissionQueueOf(second.host, 1).idle()
+
+    const marker = await second.store.get<{ already?: boolean; block: bigint }>(`submitted:${posted}`)
+    expect(marker).toMatchObject({ already: true })
+    expect(marker!.block).toBeGreaterThanOrEqual(11n + 20n) // polled 20+ blocks after the start
+    // No post of it at all (a repeat would be answered DuplicatedOrder and recorded without a uid).
+    expect(second.cowApi.submissions.filter((s) => s.outcome !== 'ok')).toEqual([])
+    expect(second.cowApi.submissions.filter((s) => BigInt(s.order.sellAmount) === backlog[last]!.partSellAmount)).toEqual([])
+    expect(second.cowApi.getOrders.map((g) => g.uid)).toContain(posted)
+    // Every other backlog part posted exactly once; the later part posted once, without a lookup.
+    const others = backlog.filter((_, i) => i !== last).map((data) => uidOf(data, 10n))
+    const laterUid = uidOf(later, 40n)
+    expect(second.cowApi.submissions.map((s) => s.uid).sort()).toEqual([...others, laterUid].sort())
+    expect(second.cowApi.getOrders.map((g) => g.uid)).not.toContain(laterUid)
+    expect(await second.store.get(`submitted:${laterUid}`)).toMatchObject({ block: expect.any(BigInt) })
+  })
 })

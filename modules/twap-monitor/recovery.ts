@@ -1,16 +1,20 @@
 import type { BlockRef, Host } from '../sdk/index.ts'
 
 /**
- * The blocks a previous incarnation of this module may have handled before it died. A part it
- * posted there may have been accepted while its `submitted:` marker was still queued (the store
- * commits moments after a write resolves), so this incarnation asks the orderbook before posting
- * such a part again. By number when the head was read at start, else by time (a conservative bound).
+ * What a previous incarnation of this module may have handled before it died. A part it posted
+ * there may have been accepted while its `submitted:` marker was still queued (the store commits
+ * moments after a write resolves), so this incarnation asks the orderbook before posting such a
+ * part again. By number when the head was read at start (`throughTime` is then the latest time of a
+ * block up to `throughBlock` this incarnation has met), else by time (a conservative bound).
  */
-export type RecoveryWindow = { throughBlock: bigint } | { throughTimestamp: bigint }
+export type RecoveryWindow = { throughBlock: bigint; throughTime?: bigint } | { throughTimestamp: bigint }
 
-/** Blocks after the head at start that still count as recovery: a failed poll or lookup slips a watch by a block or two. */
+/**
+ * Blocks after the head read at start that the previous incarnation may still have handled: a
+ * block in flight, or a node ahead of the one that answered the read.
+ */
 export const RECOVERY_MARGIN_BLOCKS = 16n
-/** Without the head, recovery covers blocks up to this long after the start (chain time, seconds). */
+/** Without the head, recovery covers parts that started up to this long after the start (chain time, seconds). */
 export const RECOVERY_FALLBACK_SECONDS = 300n
 
 // One window per incarnation: a Host lives as long as one start of the module (a worker, an
@@ -50,16 +54,36 @@ export async function beginRecovery(host: Host, chainId: number): Promise<Recove
 }
 
 /**
- * True while `block` may have been handled by the previous incarnation. Once a block past the
- * window is met, recovery ends for good (steady state pays nothing).
+ * Records a block this incarnation handles: the recovery bound in time is the latest time of the
+ * blocks up to `throughBlock` (and of the first block met, which the previous incarnation's cursor
+ * stood just before). Call it before the block's polls.
  *
  * @example
- * if (isRecovering(host, block)) await host.cowApi.getOrder(chainId, uid)
+ * observeRecoveryBlock(host, block) // first thing in onBlock
  */
-export function isRecovering(host: Host, block: BlockRef): boolean {
+export function observeRecoveryBlock(host: Host, block: BlockRef): void {
+  const window = windows.get(host)
+  if (window === undefined || !('throughBlock' in window)) return
+  if (window.throughTime !== undefined && block.number > window.throughBlock) return
+  if (window.throughTime === undefined || block.timestamp > window.throughTime) window.throughTime = block.timestamp
+}
+
+/**
+ * True when the previous incarnation may have posted a part that became due (started) at
+ * `partStart` (chain time, s): it polled only blocks up to the head at start (plus the margin), and
+ * a poll yields a part only at a block whose time is at or after the part's start. The test
+ * follows when the part became due, not the block at which this incarnation happens to poll it: a
+ * backlog may reach an old part long after the window, and it still needs the lookup, while a part
+ * that started later never does (steady state pays nothing). An unknown start counts as possibly posted.
+ *
+ * @example
+ * if (mayHavePostedBefore(host, partStart(staticInput, order.validTo))) await host.cowApi.getOrder(chainId, uid)
+ */
+export function mayHavePostedBefore(host: Host, partStart: bigint | undefined): boolean {
   const window = windows.get(host)
   if (window === undefined) return false
-  const inside = 'throughBlock' in window ? block.number <= window.throughBlock : block.timestamp <= window.throughTimestamp
-  if (!inside) windows.delete(host)
-  return inside
+  if (partStart === undefined) return true
+  if ('throughTimestamp' in window) return partStart <= window.throughTimestamp
+  // No block met yet: nothing bounds the previous life's blocks in time.
+  return window.throughTime === undefined || partStart <= window.throughTime
 }

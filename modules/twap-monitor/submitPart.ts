@@ -15,8 +15,10 @@ import {
   errorMessage,
 } from '../sdk/index.ts'
 import type { Due } from '../sdk/index.ts'
-import { nextPartStart, partIndex } from './nextPartStart.ts'
-import { isRecovering } from './recovery.ts'
+import { nextPartStart, partIndex, partStart } from './nextPartStart.ts'
+import { latestBlockTime } from './pollBudget.ts'
+import { postedPartsOf } from './postedParts.ts'
+import { mayHavePostedBefore } from './recovery.ts'
 import { resolveAppDataOnce } from './resolveAppDataOnce.ts'
 import { backoffKey, droppedKey, missedKey, submittedKey, type TwapWatch } from './watchStore.ts'
 
@@ -77,7 +79,7 @@ async function lookUp(host: Host, chainId: number, uid: Hex): Promise<'found' | 
  * order itself (a final errorType) drops it (`dropped:<uid>`); an answer that is not about the order
  * (a wrong URL, an auth proxy, a firewall) keeps it and tries again, and the gate stops posting when
  * such answers repeat.
- * While recovering from a restart (see recovery.ts), or when the last post of the UID ended in a
+ * When the part may have been posted before a restart (it became due before it: see recovery.ts), or when the last post of the UID ended in a
  * transport fault, it first asks the orderbook for the UID: that post may have been accepted
  * without us learning it (a kill before the marker was durable, a timeout after the server stored it).
  * Returns when the watch is due next; never throws for orderbook answers (store faults do throw).
@@ -110,12 +112,26 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
   // Every outcome marker is indexed by the part's validTo: pruning keeps it while the part can be
   // polled again, and for `retainFinishedBlocks` after (see finishedMarkers.ts in the SDK).
   const finish = (key: string, value: unknown) => setFinishedMarker(host.store, { key, value, block: block.number, validTo: order.validTo })
+  // Accepted earlier in this incarnation, but its marker is not in the store: the store batch it
+  // was written into was refused (see postedParts.ts). Write it again; never post the part twice.
+  const posted = postedPartsOf(host)
+  const accepted = (value: Record<string, unknown>) => posted.remember(uid, { marker: value, validTo: order.validTo })
+  const known = posted.get(uid)
+  if (known !== undefined) {
+    await finish(submittedKey(uid), known.marker)
+    host.log.info('TWAP part accepted earlier but its marker was not stored; marker written again, not posted', { uid, ...part })
+    return done
+  }
   // The last post of this UID ended in a transport fault: the orderbook may have stored it anyway.
   const inDoubt = backoff?.ambiguousUid === uid
+  // The previous incarnation may have posted it (it became due before this one started): decided by
+  // the part's start, not by the block polling it now (see recovery.ts).
+  const recovering = mayHavePostedBefore(host, partStart(watch.params.staticInput, order.validTo))
   if (BigInt(order.validTo) < headTime) {
     // The orderbook refuses an expired order: posting it would only hide the loss. Say it instead,
     // unless an earlier post (before a restart, or one whose answer was lost) did get it there.
-    if ((inDoubt || isRecovering(host, block)) && (await lookUp(host, chainId, uid)) === 'found') {
+    if ((inDoubt || recovering) && (await lookUp(host, chainId, uid)) === 'found') {
+      accepted({ ...marker, already: true })
       await finish(submittedKey(uid), { ...marker, already: true })
       return done
     }
@@ -154,14 +170,23 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     host.log.warn('TWAP part cannot be posted; dropped', { uid, reason })
     return done
   }
-  if (inDoubt || isRecovering(host, block)) {
-    const known = await lookUp(host, chainId, uid)
-    if (known === 'unknown') return inDoubt ? backOff(1, 'orderbook lookup failed', true) : { due: { kind: 'block', at: block.number + 1n } }
-    if (known === 'found') {
+  if (inDoubt || recovering) {
+    const found = await lookUp(host, chainId, uid)
+    if (found === 'unknown') return inDoubt ? backOff(1, 'orderbook lookup failed', true) : { due: { kind: 'block', at: block.number + 1n } }
+    if (found === 'found') {
+      accepted({ ...marker, already: true })
       await finish(submittedKey(uid), { ...marker, already: true })
       host.log.info(`TWAP part already in the orderbook (${inDoubt ? 'its last post ended in a transport fault' : 'posted before the restart'})`, { uid, ...part })
       return done
     }
+  }
+  // The queue and a lookup take time: a newer block handled meanwhile may have ended the part's
+  // window. The orderbook would refuse it; say it is missed instead of posting it late.
+  const latest = latestBlockTime(host)
+  if (latest !== undefined && BigInt(order.validTo) < latest) {
+    await finish(missedKey(uid), { ...marker, headTime: latest })
+    host.metrics.error('part_missed', 'TWAP part expired before it could be posted; recorded as missed', { uid, ...part, block: block.number, blockTime: now, headTime: latest })
+    return done
   }
   const ticket = gate.admit()
   if (!ticket.go) return backOff(ticket.retryInSeconds, 'order posts stopped: the orderbook does not answer about orders (see health check "submissions")', false, true)
@@ -172,6 +197,7 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     const refusedFor = gate.settle(ticket, error, decision)
     switch (decision.action) {
       case 'submitted-already':
+        accepted({ ...marker, already: true })
         await finish(submittedKey(uid), { ...marker, already: true })
         host.log.info('TWAP part already in the orderbook', { uid, ...part })
         return done
@@ -190,6 +216,8 @@ export async function submitPart(parameters: SubmitPartParameters): Promise<Subm
     }
   }
   gate.settle(ticket)
+  // Remembered before the marker is written: the post happened whatever becomes of the write.
+  accepted(marker)
   await finish(submittedKey(uid), marker)
   host.log.info('TWAP part submitted', { uid, ...part, block: block.number })
   return done
