@@ -6,6 +6,7 @@ import { composableCowAbi } from '../../harness/devnet/abis.ts'
 import { sepoliaAddresses } from '../../harness/devnet/addresses.ts'
 import { findFreePort } from '../../harness/devnet/findFreePort.ts'
 import { ownerSetupCalls } from '../../harness/devnet/ownerSetupCalls.ts'
+import { setBlockSeconds } from '../../harness/devnet/helpers/setBlockSeconds.ts'
 import { startDevnet, type Devnet } from '../../harness/devnet/startDevnet.ts'
 import { startFaultProxy, type FaultProxy } from '../../harness/faults/startFaultProxy.ts'
 import { deriveSenders } from '../../harness/load/buildLoadTx.ts'
@@ -156,7 +157,7 @@ export async function runSoak({ profile, extraModules = [], load = true, log = (
       onLine,
     })
     const running = engine
-    await rpcCall(rpcUrl, 'anvil_setBlockTimestampInterval', [SOAK_BLOCK_SECONDS])
+    await setBlockSeconds(devnet.client, SOAK_BLOCK_SECONDS)
     const first = BigInt((await rpcCall(rpcUrl, 'eth_blockNumber')) as Hex)
     let headTime = (await devnet.client.getBlock()).timestamp
     const blockSeenAt = new Map<bigint, number>()
