@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { afterEach, expect, test, vi } from 'vitest'
 import { createLogger } from '../host/createLogger.ts'
 import { memoryEngine } from '../testing/memoryEngine.ts'
+import { metricSample } from '../testing/metricSample.ts'
 import { HELD_BYTES } from '../testing/fixtures/holdsHeap.ts'
 
 const cleanups: Array<() => unknown> = []
@@ -11,11 +12,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** The value of one sample line (`name{labels} value`) of a Prometheus text exposition. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
-}
 
 test("behavior: /metrics carries each worker module's own heap (shepherd_module_heap_bytes{module}), refreshed by the events it finishes", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'shepherd-moduleheap-'))
@@ -32,8 +28,8 @@ test("behavior: /metrics carries each worker module's own heap (shepherd_module_
 
   const text = await scrape()
   expect(text).toContain('# TYPE shepherd_module_heap_bytes gauge')
-  const held = sample(text, 'shepherd_module_heap_bytes{module="holds-heap"}')
-  const counting = sample(text, 'shepherd_module_heap_bytes{module="counting"}')
+  const held = metricSample(text, 'shepherd_module_heap_bytes{module="holds-heap"}')
+  const counting = metricSample(text, 'shepherd_module_heap_bytes{module="counting"}')
   // Ground truth: what the module keeps alive on its own heap, and the limit its worker runs under.
   expect(held).toBeGreaterThanOrEqual(HELD_BYTES)
   expect(held).toBeLessThan(256 * 2 ** 20) // memory_mb default

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createLogger } from '../host/createLogger.ts'
 import type { Engine } from '../startEngine.ts'
 import { memoryEngine } from '../testing/memoryEngine.ts'
+import { metricSample } from '../testing/metricSample.ts'
 import { createMetrics } from './createMetrics.ts'
 
 const cleanups: Array<() => unknown> = []
@@ -12,11 +13,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** The value of one sample line (`name{labels} value`) of a Prometheus text exposition. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
-}
 
 async function liveEngine(): Promise<{ engine: Engine; dir: string; mine(n: number): Promise<void>; scrape(): Promise<string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'shepherd-procmetrics-'))
@@ -43,18 +39,18 @@ describe('process and store metrics', () => {
     // Standard names, no prefix: dashboards and alert rules written for any Node service work as is.
     for (const name of ['process_cpu_seconds_total', 'process_start_time_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_gc_duration_seconds', 'nodejs_heap_size_total_bytes'])
       expect(text).toContain(`# TYPE ${name} `)
-    const rss = sample(text, 'process_resident_memory_bytes')
+    const rss = metricSample(text, 'process_resident_memory_bytes')
     // Ground truth from the OS through Node: the same process, read a moment apart (within 50%).
     expect(rss).toBeGreaterThan(process.memoryUsage().rss * 0.5)
     expect(rss).toBeLessThan(process.memoryUsage().rss * 1.5)
-    const heap = sample(text, 'nodejs_heap_size_used_bytes')!
+    const heap = metricSample(text, 'nodejs_heap_size_used_bytes')!
     expect(heap).toBeGreaterThan(1_000_000)
-    const fds = sample(text, 'process_open_fds')!
-    const maxFds = sample(text, 'process_max_fds')!
+    const fds = metricSample(text, 'process_open_fds')!
+    const maxFds = metricSample(text, 'process_max_fds')!
     expect(fds).toBeGreaterThan(3) // stdio plus at least the lmdb files and the listening socket
     expect(fds).toBeLessThan(maxFds)
-    expect(sample(text, 'process_cpu_seconds_total')).toBeGreaterThan(0)
-    const lagP99 = sample(text, 'nodejs_eventloop_lag_p99_seconds')!
+    expect(metricSample(text, 'process_cpu_seconds_total')).toBeGreaterThan(0)
+    const lagP99 = metricSample(text, 'nodejs_eventloop_lag_p99_seconds')!
     expect(lagP99).toBeGreaterThan(0)
     expect(lagP99).toBeLessThan(5)
   })
@@ -66,24 +62,24 @@ describe('process and store metrics', () => {
     const before = await scrape()
     const keys = async () => (await engine.store.forModule('counting').list('')).length
     // The counting module stores one key per block plus its bookkeeping: lmdb's count must match a full listing.
-    expect(sample(before, 'shepherd_store_entries{module="counting"}')).toBe(await keys())
-    expect(sample(before, 'shepherd_store_size_bytes')).toBe(statSync(join(dir, 'state', 'data.mdb')).size)
-    expect(sample(before, 'shepherd_store_size_bytes')).toBeGreaterThan(0)
+    expect(metricSample(before, 'shepherd_store_entries{module="counting"}')).toBe(await keys())
+    expect(metricSample(before, 'shepherd_store_size_bytes')).toBe(statSync(join(dir, 'state', 'data.mdb')).size)
+    expect(metricSample(before, 'shepherd_store_size_bytes')).toBeGreaterThan(0)
 
     await mine(40)
     await engine.store.flush()
     const after = await scrape()
-    expect(sample(after, 'shepherd_store_entries{module="counting"}')).toBe(await keys())
-    expect(sample(after, 'shepherd_store_entries{module="counting"}')! - sample(before, 'shepherd_store_entries{module="counting"}')!).toBe(40)
-    expect(sample(after, 'shepherd_store_size_bytes')).toBe(statSync(join(dir, 'state', 'data.mdb')).size)
+    expect(metricSample(after, 'shepherd_store_entries{module="counting"}')).toBe(await keys())
+    expect(metricSample(after, 'shepherd_store_entries{module="counting"}')! - metricSample(before, 'shepherd_store_entries{module="counting"}')!).toBe(40)
+    expect(metricSample(after, 'shepherd_store_size_bytes')).toBe(statSync(join(dir, 'state', 'data.mdb')).size)
   })
 
   test('behavior: two engines in one process register the process collectors without a duplicate-name error and each exposes them', async () => {
     const a = await liveEngine()
     const b = await liveEngine()
     const [textA, textB] = await Promise.all([a.scrape(), b.scrape()])
-    expect(sample(textA, 'process_max_fds')).toBeGreaterThan(0)
-    expect(sample(textA, 'process_max_fds')).toBe(sample(textB, 'process_max_fds'))
+    expect(metricSample(textA, 'process_max_fds')).toBeGreaterThan(0)
+    expect(metricSample(textA, 'process_max_fds')).toBe(metricSample(textB, 'process_max_fds'))
     // Each engine's own store series stay its own.
     expect(textA).toContain('shepherd_store_size_bytes ')
     expect(textB).toContain('shepherd_store_size_bytes ')
