@@ -103,7 +103,7 @@ describe('the live path against local stand-ins (devnet, stub and engine started
   let world: E2eWorld
   let appData: SignedAppData
   beforeAll(async () => {
-    appData = await signedAppData()
+    appData = await signedAppData({ world: 'live' })
     // The engine a user would run next to a live run: balance-tracker watches the tracked address with a threshold below the 0.01 ETH sent.
     const modules = e2eModules.map((m) => (m.name === 'balance-tracker' ? { ...m, config: { ...m.config, threshold: parseEther('0.005').toString() } } : m))
     world = await startE2eWorld({ modules })

@@ -42,7 +42,7 @@ export type SignedPlanParameters = {
 }
 
 /**
- * The plan of a signed run. On the devnet: the e2e scenario's sizes (3 TWAP parts 4 s apart, 0.25 ETH
+ * The plan of a signed run. On the devnet: the e2e scenario's sizes (3 TWAP parts 120 s (10 blocks) apart, 0.25 ETH
  * EthFlow, 2 ETH to the tracked address, the oracle falls to 1900). Live: small amounts (0.01 ETH each;
  * TWAP creation moves no funds) and no oracle action, since no one can move a real oracle.
  *
@@ -53,8 +53,8 @@ export type SignedPlanParameters = {
 export function signedPlan({ world, tracked = e2eAccounts.tracked, appData }: SignedPlanParameters): SignedPlan {
   const hashes = { twap: appData.twap.hash, ethFlow: appData.ethFlow.hash }
   return world === 'devnet'
-    ? { world, twap: { partSellAmount: parseEther('0.1'), n: 3n, t: 4n }, ethFlowSellAmount: parseEther('0.25'), transferValue: parseEther('2'), tracked, oracleFallTo: e2ePrices.fallTo, appData: hashes }
-    : { world, twap: { partSellAmount: parseEther('0.001'), n: 3n, t: 60n }, ethFlowSellAmount: parseEther('0.01'), transferValue: parseEther('0.01'), tracked, oracleFallTo: undefined, appData: hashes }
+    ? { world, twap: { partSellAmount: parseEther('0.1'), n: 3n, t: 120n }, ethFlowSellAmount: parseEther('0.25'), transferValue: parseEther('2'), tracked, oracleFallTo: e2ePrices.fallTo, appData: hashes }
+    : { world, twap: { partSellAmount: parseEther('0.001'), n: 3n, t: 120n }, ethFlowSellAmount: parseEther('0.01'), transferValue: parseEther('0.01'), tracked, oracleFallTo: undefined, appData: hashes }
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { findFreePort } from '../../../harness/devnet/findFreePort.ts'
 import { startDevnet, type Devnet } from '../../../harness/devnet/startDevnet.ts'
+import { scenarioDevnetParameters } from '../../../harness/scenario/scenarioDevnetParameters.ts'
 import { startOrderbookStub, type StartedOrderbookStub } from '../../../harness/orderbook/startOrderbookStub.ts'
 import type { ScenarioModule } from '../../../harness/scenario/defineScenario.ts'
 import { scenarioStubOptions } from '../../../harness/scenario/scenarioStubOptions.ts'
@@ -46,9 +47,10 @@ export async function startE2eWorld({ modules = scenario.engine.modules, log = (
     for (const step of teardown.splice(0).reverse()) await step().catch((error: unknown) => log(`teardown step failed: ${String(error)}`))
   }
   try {
-    const devnet = await startDevnet({ blockTime: scenario.devnet.blockTime, gasLimit: 300_000_000n, log })
+    // The e2e scenario's devnet (blocks of 12 s of chain time) and its stub: strict, with the real
+    // validity window (at least 60 s left), which the plan's TWAP parts, 10 blocks apart, meet.
+    const devnet = await startDevnet(scenarioDevnetParameters(scenario, log))
     teardown.push(devnet.stop)
-    // The e2e scenario's stub: strict, with its compressed-time validity window (TWAP parts seconds apart).
     const orderbook = await startOrderbookStub({ devnet, ...scenarioStubOptions(scenario) })
     teardown.push(orderbook.stop)
     const engine = await startScenarioEngine({ mode: 'process', dir, rpcUrl: devnet.wsUrl, orderbookUrl: orderbook.baseUrl, metricsPort: await findFreePort(), modules })
