@@ -17,6 +17,11 @@ describe('judgeValidityRefusals', () => {
     expect(refusalsByErrorType).toEqual({ InsufficientValidTo: 2, ExcessiveValidTo: 1 })
   })
 
+  it('behavior: a run that posted nothing fails as not measured (no evidence of meeting the window)', () => {
+    const { bar } = judgeValidityRefusals({ record: [{ method: 'GET', path: '/api/v1/orders/0x1', status: 404, responseBody: {} }], validity: DEFAULT_ORDER_VALIDITY })
+    expect(bar).toMatchObject({ pass: false, status: 'not measured' })
+  })
+
   it('behavior: a stub with a lowered validity window cannot prove strictness: not applicable, naming the window', () => {
     const { bar } = judgeValidityRefusals({ record: [post(201)], validity: { ...DEFAULT_ORDER_VALIDITY, minSeconds: 0 } })
     expect(bar.status).toBe('not applicable')

@@ -18,7 +18,8 @@ export type JudgeValidityRefusalsReturnType = { bar: BarResult; refusalsByErrorT
  * Judges that the run's orders met the real orderbook's validity window: 0 order posts refused as
  * `InsufficientValidTo` or `ExcessiveValidTo` by a stub that ran with the service's window (at least
  * 60 s left after chain time). A stub whose window was lowered (compressed time) cannot prove it: the
- * bar is then "not applicable", with the window it ran with. Every refusal is counted per errorType.
+ * bar is then "not applicable", with the window it ran with. A record without any order post fails
+ * as "not measured". Every refusal is counted per errorType.
  *
  * @example
  * const { bar } = judgeValidityRefusals({ record: stub.record.entries, validity: stub.validity })
@@ -42,6 +43,8 @@ export function judgeValidityRefusals({ record, validity }: JudgeValidityRefusal
   }
   const refused = validityErrors.map((type) => [type, refusalsByErrorType[type] ?? 0] as const).filter(([, n]) => n > 0)
   const posts = record.filter(isOrderPost).length
+  // No post at all proves nothing about validity windows: missing evidence fails.
+  if (posts === 0) return { bar: { name, bar: description, measured: "not measured: the stub's record has no order post", pass: false, status: 'not measured' }, refusalsByErrorType }
   const measured = refused.length === 0 ? `0 of ${posts} order posts` : `${refused.map(([type, n]) => `${n} ${type}`).join(', ')} of ${posts} order posts`
   return { bar: { name, bar: description, measured, pass: refused.length === 0, status: refused.length === 0 ? 'pass' : 'fail' }, refusalsByErrorType }
 }

@@ -19,6 +19,7 @@ export const judgeTargets: readonly JudgeTarget[] = [
   { file: 'harness/scenario/judge.ts', tests: ['harness/scenario/judge.test.ts', 'scenarios/chaos/judgeChaos.unit.test.ts', 'harness/scenario/subject/judgeSubject.test.ts', 'harness/scenario/judgeAppData.test.ts', 'harness/scenario/judgeEthFlowAppData.test.ts'] },
   { file: 'harness/scenario/judgeEthFlowAppData.ts', tests: ['harness/scenario/judgeEthFlowAppData.test.ts'] },
   { file: 'harness/scenario/judgeAppData.ts', tests: ['harness/scenario/judgeAppData.test.ts'] },
+  { file: 'harness/scenario/judgeValidityRefusals.ts', tests: ['harness/scenario/judgeValidityRefusals.test.ts'] },
   { file: 'harness/scenario/judgeDelivery.ts', tests: ['harness/scenario/judgeDelivery.test.ts', 'harness/scenario/toReportResult.test.ts'] },
   { file: 'scenarios/chaos/judgeChaos.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },
   { file: 'scenarios/chaos/judgeChaosSubject.ts', tests: ['scenarios/chaos/judgeChaos.unit.test.ts'] },
