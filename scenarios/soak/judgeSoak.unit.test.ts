@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { BLOCKS_PER_DAY } from './soakEvidence.ts'
+import { BLOCKS_PER_DAY, type SoakSample } from './soakEvidence.ts'
 import { exampleSoakEvidence } from './exampleSoakEvidence.ts'
 import { judgedLives, judgeSoak, maxFdGrowth, maxHeapSlopeBytesPerDay, maxLoopP99Seconds, maxRssSlopeBytesPerDay, minFitPoints, fitFigure, floorGroup } from './judgeSoak.ts'
 
@@ -15,7 +15,37 @@ const noise = (seed: number) => {
 }
 const MB = 2 ** 20
 
+/** The example run sampled every 25 blocks, with a restart at 75% so the judged half holds two lives long enough to fit (pid 1002, then 1003). */
+const twoLives = (change: (s: SoakSample) => SoakSample) => {
+  const base = exampleSoakEvidence()
+  const template = base.samples.at(-1)!
+  const samples: SoakSample[] = []
+  for (let block = 25; block <= BLOCKS_PER_DAY; block += 25) samples.push(change({ ...template, block, chainDays: block / BLOCKS_PER_DAY, wallMs: block * 15, pid: block <= 5400 ? 1002 : 1003 }))
+  return { ...base, samples }
+}
+
 describe('judgeSoak', () => {
+  test('behavior: with two lives fitted, a leak in either fails and the bar names that life (not the flat one)', () => {
+    for (const leaking of [1002, 1003]) {
+      const verdict = judgeSoak(twoLives((s) => (s.pid === leaking ? { ...s, rssBytes: s.rssBytes + day(s.block) * 3 * maxRssSlopeBytesPerDay } : s)))
+      expect(failed(verdict)).toEqual(['rss-slope'])
+      const measured = verdict.bars.find((b) => b.name === 'rss-slope')!.measured
+      expect(measured).toContain(`pid ${leaking}`)
+      expect(measured).toContain('2 lives fitted')
+    }
+  })
+
+  test('behavior: with two lives fitted, descriptors climbing in either fail fds-flat, naming that life', () => {
+    for (const leaking of [1002, 1003]) {
+      const verdict = judgeSoak(twoLives((s) => (s.pid === leaking ? { ...s, fds: 40 + Math.floor(day(s.block) * 8 * (maxFdGrowth + 2)) } : s)))
+      expect(failed(verdict)).toEqual(['fds-flat'])
+      const measured = verdict.bars.find((b) => b.name === 'fds-flat')!.measured
+      expect(measured).toContain(`pid ${leaking}`)
+      expect(measured).toContain('2 lives fitted')
+    }
+    expect(judgeSoak(exampleSoakEvidence()).bars.find((b) => b.name === 'fds-flat')!.measured).toContain('1 life fitted')
+  })
+
   test('behavior: a flat, complete run passes every bar and names no drift', () => {
     const verdict = judgeSoak(exampleSoakEvidence())
     expect(failed(verdict)).toEqual([])
