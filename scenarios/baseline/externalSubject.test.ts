@@ -53,10 +53,11 @@ describe('baseline with an external subject', () => {
     expect(run.truth.twap.duplicates).toBe(1)
   })
 
-  // Parts of 120 s stay tradeable through the stall, so a late post is still a delivery: only the
-  // latency bar can see the 30 blocks the bot lost.
+  // Parts of 600 s (50 blocks of 12 s chain time) stay tradeable through the stall (30 blocks, 360 s)
+  // with 240 s left, more than the strict stub's 60 s, so a late post is still a delivery: only the
+  // latency bar can see the 30 blocks the bot lost. (Parts of 120 s, 10 blocks, expired in the stall.)
   test('scenario: the bot that stalls for 30 blocks fails p99 block-to-submission (and only that bar)', async () => {
-    const stall = { ...short(10), load: { ...baseline.load!, blocks: { full: 10, ci: 10 }, twap: { t: 120, n: 2 } }, drainBlocks: 25 }
+    const stall = { ...short(10), load: { ...baseline.load!, blocks: { full: 10, ci: 10 }, twap: { t: 600, n: 2 } }, drainBlocks: 25 }
     const run = await runScenario(withBot('baseline-bot-stalls', ['--stall-blocks=30'], stall), { scale: 'ci', log })
     expect(failing(run)).toEqual(['p99 block-to-submission'])
     expect(run.submissionLatencyMs.max).toBeGreaterThan(20_000)
