@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { startDevnet } from './startDevnet.ts'
 
@@ -15,7 +16,7 @@ test('behavior: the states Anvil spills to disk go to the devnet own directory, 
   let path = ''
   try {
     path = cachePathOf(net.pid)
-    expect(path.startsWith(tmpdir())).toBe(true)
+    expect(path.startsWith(join(homedir(), '.foundry', 'anvil', 'tmp', 'shepherd-'))).toBe(true)
     // 600 blocks, each twentieth with a transaction: enough for Anvil to write states to disk.
     const [from, to] = ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', '0x70997970C51812dc3A010C7d01b3E1d9F6b2c7a0'] as const
     for (let i = 0; i < 30; i++) {

@@ -58,8 +58,8 @@ export type Devnet = DevnetHelpers & {
   /** PID of the Anvil child, for checks that it is gone after `stop()`. */
   pid: number
   /**
-   * The directory Anvil writes older blocks' states to (`--cache-path`), under the OS temp dir and
-   * removed by `stop()`. A supervisor that may outlive a SIGKILLed owner (the reaper) removes it too.
+   * The directory Anvil writes older blocks' states to (`--cache-path`), a `shepherd-*` directory of its own in
+   * `~/.foundry/anvil/tmp`, removed by `stop()`. A supervisor that may outlive a SIGKILLed owner (the reaper) removes it too.
    */
   cachePath: string
   miningMode: MiningMode
